@@ -1,0 +1,198 @@
+"""Settings from the environment (names fixed by design.md), read and validated once at start-up.
+
+A channel is on when all its variables are set, off when none are, and a ConfigError naming the
+missing variables when only some are. Secrets never appear in ``repr`` or :meth:`Settings.describe`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# channel name → (required variables, optional variables with defaults)
+CHANNELS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "wecom_app": (
+        ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"),
+        {"WECOM_API_BASE": "https://qyapi.weixin.qq.com"},
+    ),
+    "wecom_aibot": (("WECOM_AIBOT_TOKEN", "WECOM_AIBOT_AES_KEY"), {}),
+    "wecom_aibot_ws": (
+        ("WECOM_AIBOT_ID", "WECOM_AIBOT_SECRET"),
+        {"WECOM_AIBOT_WS_URL": "wss://openws.work.weixin.qq.com"},
+    ),
+    "dingtalk": (
+        (
+            "DINGTALK_APP_KEY",
+            "DINGTALK_APP_SECRET",
+            "DINGTALK_ROBOT_CODE",
+            "DINGTALK_CARD_TEMPLATE_ID",
+            "DINGTALK_CARD_ROUTE_KEY",
+            "DINGTALK_CARD_CALLBACK_SECRET",
+        ),
+        {"DINGTALK_OAPI_BASE": "https://oapi.dingtalk.com", "DINGTALK_API_BASE": "https://api.dingtalk.com"},
+    ),
+    "dingtalk_notice": (("DINGTALK_AGENT_ID",), {}),
+    "dingtalk_events": (("DINGTALK_TOKEN", "DINGTALK_AES_KEY"), {}),
+}
+
+# channels that need another channel's variables too
+CHANNEL_NEEDS = {"dingtalk_notice": ("DINGTALK_APP_KEY", "DINGTALK_APP_SECRET"), "dingtalk_events": ("DINGTALK_APP_KEY",)}
+
+SECRET_WORDS = ("SECRET", "TOKEN", "AES_KEY", "PASSWORD")
+
+# General settings: name → default. Periods are in seconds so tests can run them fast.
+GENERAL: dict[str, str] = {
+    "DATABASE_URL": "",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ORG_FILE": "",
+    "POLICY_FILE": "",
+    "HOLIDAY_FILE": "",
+    "TIMEZONE": "Asia/Shanghai",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+    "API_TOKENS": "",
+    "TEMPLATES_DIR": "",
+    "MAX_BODY_BYTES": "262144",
+    "RECONCILE_INTERVAL": "60",
+    "WORKER_TTL": "60",
+    "MAINTENANCE_INTERVAL": "60",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def is_secret(name: str) -> bool:
+    """Whether a variable's value must never be printed."""
+    return any(word in name for word in SECRET_WORDS) or name == "API_TOKENS"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings. ``values`` holds every known variable that is set (or defaulted)."""
+
+    values: Mapping[str, str] = field(repr=False)
+    channels: frozenset[str]
+    api_tokens: Mapping[str, str] = field(repr=False)
+    database_url: str
+    redis_url: str = field(repr=False)
+    templates_dir: Path
+    timezone: str
+    max_body_bytes: int
+    reconcile_interval: float
+    worker_ttl: int
+    maintenance_interval: int
+
+    def get(self, name: str, default: str = "") -> str:
+        """The value of a variable (after defaults), or ``default``."""
+        return self.values.get(name, default)
+
+    def has(self, channel: str) -> bool:
+        """Whether a channel (a key of CHANNELS) is configured."""
+        return channel in self.channels
+
+    def describe(self) -> dict[str, str]:
+        """Every known variable with secrets masked: for `yuqing` to print, never the raw values."""
+        out = {}
+        for name in sorted(self.values):
+            value = self.values[name]
+            out[name] = ("***" if value else "") if is_secret(name) else value
+        if self.redis_url and "@" in self.redis_url:
+            out["REDIS_URL"] = "***"
+        if "@" in self.database_url:
+            out["DATABASE_URL"] = _mask_url(self.database_url)
+        return out
+
+
+def _mask_url(url: str) -> str:
+    head, _, tail = url.rpartition("@")
+    scheme, _, _ = head.partition("://")
+    return f"{scheme}://***@{tail}"
+
+
+def _channels(env: Mapping[str, str]) -> tuple[frozenset[str], dict[str, str]]:
+    on: set[str] = set()
+    values: dict[str, str] = {}
+    errors: list[str] = []
+    for name, (required, optional) in CHANNELS.items():
+        present = [v for v in required if env.get(v)]
+        if not present:
+            continue
+        missing = [v for v in required if not env.get(v)]
+        missing += [v for v in CHANNEL_NEEDS.get(name, ()) if not env.get(v)]
+        if missing:
+            errors.append(f"channel {name} is half-configured: missing {', '.join(missing)}")
+            continue
+        on.add(name)
+        for v in required:
+            values[v] = env[v]
+        for v, default in optional.items():
+            values[v] = env.get(v) or default
+    if {"wecom_aibot", "wecom_aibot_ws"} <= on:
+        errors.append("WECOM_AIBOT_TOKEN (callback mode) and WECOM_AIBOT_ID (long connection) exclude each other: set one")
+    if errors:
+        raise ConfigError("; ".join(errors))
+    return frozenset(on), values
+
+
+def _api_tokens(raw: str) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        token, sep, unit = item.partition("=")
+        if not sep or not token.strip() or not unit.strip():
+            raise ConfigError("API_TOKENS must be comma-separated token=desk-unit-id pairs")
+        tokens[token.strip()] = unit.strip()
+    return tokens
+
+
+def _number(env: Mapping[str, str], name: str, kind: type) -> int | float:
+    raw = env.get(name) or GENERAL[name]
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def default_database_url() -> str:
+    """The embedded default: a SQLite file under ``var/`` of the checkout."""
+    return f"sqlite:///{ROOT / 'var' / 'yuqing.db'}"
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings; raises ConfigError naming every problem."""
+    env = dict(os.environ if env is None else env)
+    channels, channel_values = _channels(env)
+    values = {name: env.get(name) or default for name, default in GENERAL.items()}
+    values = {k: v for k, v in values.items() if v}
+    values.update(channel_values)
+    values["DATABASE_URL"] = env.get("DATABASE_URL") or default_database_url()
+    try:
+        ZoneInfo(values["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE {values['TIMEZONE']!r} is not a known time zone") from None
+    for name in ("ORG_FILE", "POLICY_FILE", "HOLIDAY_FILE"):
+        if values.get(name) and not Path(values[name]).is_file():
+            raise ConfigError(f"{name} points to {values[name]!r}, which is not a file")
+    templates = Path(env.get("TEMPLATES_DIR") or ROOT / "templates")
+    if not templates.is_dir():
+        raise ConfigError(f"TEMPLATES_DIR {str(templates)!r} is not a directory")
+    return Settings(
+        values=values,
+        channels=channels,
+        api_tokens=_api_tokens(env.get("API_TOKENS", "")),
+        database_url=values["DATABASE_URL"],
+        redis_url=values["REDIS_URL"],
+        templates_dir=templates,
+        timezone=values["TIMEZONE"],
+        max_body_bytes=int(_number(env, "MAX_BODY_BYTES", int)),
+        reconcile_interval=float(_number(env, "RECONCILE_INTERVAL", float)),
+        worker_ttl=int(_number(env, "WORKER_TTL", int)),
+        maintenance_interval=int(_number(env, "MAINTENANCE_INTERVAL", int)),
+    )

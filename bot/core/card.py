@@ -1,0 +1,65 @@
+"""Platform-neutral outbound messages: a Card of a kind with its data, buttons, and where it goes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: ``action`` is a dotted key (``case.ack``), ``params`` travel back on click."""
+
+    label: str
+    action: str
+    params: dict[str, Any] = field(default_factory=dict)
+    style: str = "default"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Button:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message of ``kind`` (a template stem) rendered from ``data``; ``buttons`` may be empty."""
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+    buttons: tuple[Button, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {"kind": self.kind, "data": self.data, "buttons": [b.to_dict() for b in self.buttons]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Card:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            kind=data["kind"],
+            data=dict(data.get("data") or {}),
+            buttons=tuple(Button.from_dict(b) for b in data.get("buttons") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a message goes: a ``person`` (org person id) or a ``group`` (org unit id)."""
+
+    kind: str
+    id: str
+    platform: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**data)

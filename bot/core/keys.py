@@ -1,0 +1,35 @@
+"""Every Redis key of the project is built here: ``yq:<kind>:…``."""
+
+from __future__ import annotations
+
+PREFIX = "yq"
+
+
+def dedup(platform: str, event_key: str) -> str:
+    """The first-guard key of an inbound event (SET NX EX)."""
+    return f"{PREFIX}:dedup:{platform}:{event_key}"
+
+
+def token(platform: str, app: str) -> str:
+    """A cached platform access token."""
+    return f"{PREFIX}:token:{platform}:{app}"
+
+
+def token_lock(platform: str, app: str) -> str:
+    """The lock held by the one refresher of a token."""
+    return f"{PREFIX}:lock:token:{platform}:{app}"
+
+
+def dialog(platform: str, chat_id: str, user_id: str) -> str:
+    """A dialog's state per (platform, chat, user)."""
+    return f"{PREFIX}:dialog:{platform}:{chat_id}:{user_id}"
+
+
+def dialog_lock(platform: str, chat_id: str, user_id: str) -> str:
+    """The lock that serialises the events of one dialog key across workers."""
+    return f"{PREFIX}:lock:dialog:{platform}:{chat_id}:{user_id}"
+
+
+def health_probe() -> str:
+    """A key /healthz may touch to prove Redis answers."""
+    return f"{PREFIX}:health"

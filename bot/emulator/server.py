@@ -1,0 +1,77 @@
+"""One HTTP server for both emulators: WeCom under ``/cgi-bin/``, DingTalk's old API at its own
+paths and the new one under ``/v1.0/``; control endpoints under ``/_emulator/``.
+
+``EmulatorServer`` runs it in a background thread for tests and the demo.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Mapping
+
+from flask import Flask, jsonify
+from werkzeug.serving import make_server
+
+from bot.emulator.dingtalk import DingTalkEmulator
+from bot.emulator.directory import Directory
+from bot.emulator.wecom import WeComEmulator
+
+log = logging.getLogger(__name__)
+
+
+def create_emulator_app(wecom: WeComEmulator, dingtalk: DingTalkEmulator) -> Flask:
+    """The Flask app serving both emulators."""
+    app = Flask("yuqing-emulator")
+    app.register_blueprint(wecom.blueprint())
+    app.register_blueprint(dingtalk.blueprint())
+
+    @app.get("/_emulator/health")
+    def health():
+        return jsonify(ok=True)
+
+    return app
+
+
+class EmulatorServer:
+    """Both emulators on one real HTTP address, served from a thread.
+
+    ``env`` supplies the credentials to accept (the same variable names the bot reads);
+    ``bot_url`` is where callbacks are POSTed (may be set later with :meth:`set_bot_url`).
+    """
+
+    def __init__(self, env: Mapping[str, str], directory: Directory, host: str = "127.0.0.1", port: int = 0,
+                 bot_url: str = "") -> None:
+        self.wecom = WeComEmulator(env, directory)
+        self.dingtalk = DingTalkEmulator(env, directory)
+        self.app = create_emulator_app(self.wecom, self.dingtalk)
+        self._server = make_server(host, port, self.app, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self.wecom.base_url = self.url
+        self.dingtalk.base_url = self.url
+        self._thread: threading.Thread | None = None
+        if bot_url:
+            self.set_bot_url(bot_url)
+
+    def set_bot_url(self, url: str) -> None:
+        """Where both emulators send callbacks (the bot's public base URL)."""
+        self.wecom.bot_url = url.rstrip("/")
+        self.dingtalk.bot_url = url.rstrip("/")
+
+    def start(self) -> EmulatorServer:
+        """Serve in a daemon thread; returns self."""
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+        log.info("emulator serving at %s", self.url)
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (``yuqing emulator``)."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        """Stop serving and join the thread."""
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
