@@ -1,0 +1,1 @@
+"""Test support: the services tests need (Redis, databases), found or started."""

