@@ -78,14 +78,14 @@ class Settings:
     values: Mapping[str, str] = field(repr=False)
     channels: frozenset[str]
     api_tokens: Mapping[str, str] = field(repr=False)
-    database_url: str
-    redis_url: str = field(repr=False)
     templates_dir: Path
     timezone: str
     max_body_bytes: int
     reconcile_interval: float
     worker_ttl: int
     maintenance_interval: int
+    database_url: str = field(repr=False, default="")
+    redis_url: str = field(repr=False, default="")
 
     def get(self, name: str, default: str = "") -> str:
         """The value of a variable (after defaults), or ``default``."""

@@ -89,21 +89,25 @@ def _sync_unit_people(session: Session, unit: Unit) -> bool:
     return True
 
 
-def _set_meta(session: Session, key: str, value: str) -> bool:
+def _set_meta(session: Session, key: str, value: str) -> str | None:
+    """Set a bureau value; returns "added", "updated" or None."""
     row = session.get(OrgMeta, key)
     if row is None:
         session.add(OrgMeta(key=key, value=value))
-        return True
+        return "added"
     if row.value != value:
         row.value = value
-        return True
-    return False
+        return "updated"
+    return None
 
 
 def apply_organisation(session: Session, org: Organisation, now: datetime) -> OrgChanges:
     """Make the store match ``org`` inside the caller's transaction; return what changed."""
     changes = OrgChanges()
-    if _set_meta(session, "bureau_name", org.bureau_name) | _set_meta(session, "bureau_short", org.bureau_short):
+    meta = {_set_meta(session, "bureau_name", org.bureau_name), _set_meta(session, "bureau_short", org.bureau_short)}
+    if "added" in meta:
+        changes.added.append("bureau")
+    elif "updated" in meta:
         changes.updated.append("bureau")
     for person in org.people.values():
         label = f"person:{person.id}"

@@ -9,17 +9,15 @@ In strict mode (``CI=true`` or ``YUQING_TEST_STRICT=1``) every fallback and skip
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+
+from bot.localredis import free_port, start_fake, start_private  # noqa: F401 - free_port re-exported for tests
 
 CLAIM_KEY = "yq:test-claim"
 
@@ -27,13 +25,6 @@ CLAIM_KEY = "yq:test-claim"
 def strict() -> bool:
     """Whether missing services must fail the run instead of falling back or skipping."""
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("YUQING_TEST_STRICT") == "1"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _with_db(url: str, db: int) -> str:
@@ -63,8 +54,7 @@ class RedisService:
     url: str
     kind: str
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    _proc: object = None
-    _tmp: str | None = None
+    _stop: Callable[[], None] | None = None
 
     def client(self) -> redis.Redis:
         """A client of the claimed database."""
@@ -81,35 +71,8 @@ class RedisService:
         """Release the claim, or stop the private server."""
         if self.kind == "shared":
             self.client().flushdb()
-        elif self.kind == "private" and self._proc is not None:
-            self._proc.terminate()
-            self._proc.wait(timeout=10)
-        elif self.kind == "fake" and self._proc is not None:
-            self._proc.shutdown()
-        if self._tmp:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-
-
-def start_private_redis(port: int | None = None) -> tuple[subprocess.Popen, int, str]:
-    """Start ``redis-server`` on a free port without persistence; returns (process, port, tmpdir)."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        raise FileNotFoundError("redis-server")
-    port = port or free_port()
-    tmp = tempfile.mkdtemp(prefix="yq-redis-")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    conn = redis.Redis(port=port)
-    for _ in range(200):
-        try:
-            conn.ping()
-            return proc, port, tmp
-        except redis.ConnectionError:
-            time.sleep(0.02)
-    proc.kill()
-    raise RuntimeError("private redis-server did not start")
+        elif self._stop is not None:
+            self._stop()
 
 
 def find_redis() -> RedisService:
@@ -122,16 +85,8 @@ def find_redis() -> RedisService:
     if strict():
         raise RuntimeError(f"strict mode: the machine's Redis at {base} is not reachable (or has no free database)")
     try:
-        proc, port, tmp = start_private_redis()
-        return RedisService(url=f"redis://127.0.0.1:{port}/0", kind="private", _proc=proc, _tmp=tmp)
+        local = start_private()
     except FileNotFoundError:
-        pass
-    from fakeredis import TcpFakeServer  # noqa: PLC0415 - only on machines without Redis
-
-    warnings.warn("NO REDIS FOUND: tests run against fakeredis's TCP server; install redis-server", stacklevel=1)
-    port = free_port()
-    server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
-    import threading
-
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return RedisService(url=f"redis://127.0.0.1:{port}/0", kind="fake", _proc=server)
+        warnings.warn("NO REDIS FOUND: tests run against fakeredis's TCP server; install redis-server", stacklevel=1)
+        local = start_fake()
+    return RedisService(url=local.url, kind=local.kind, _stop=local.stop)

@@ -1,0 +1,36 @@
+"""The composition root: ``create_app()`` builds the web app (gunicorn: ``bot.app:create_app()``).
+
+Nothing is built at import time. The web process verifies, parses, de-duplicates, enqueues and
+answers; it never sends to a platform and never runs handler code.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import Flask
+
+from bot import config as config_module
+from bot.config import Settings
+from bot.logconfig import configure_logging
+from bot.store import Database
+from bot.web import web
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
+    """Build the Flask app from validated settings; raises ConfigError when the environment is wrong."""
+    settings = settings or config_module.load()
+    configure_logging(settings.get("LOG_LEVEL", "INFO"))
+    app = Flask("yuqing")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["yuqing.settings"] = settings
+    app.extensions["yuqing.database"] = database or Database(settings.database_url)
+    app.extensions["yuqing.redis"] = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+    )
+    app.register_blueprint(web)
+    log.info("web app ready; channels: %s", ", ".join(sorted(settings.channels)) or "none")
+    return app

@@ -1,0 +1,291 @@
+"""The ``yuqing`` command (design.md, "Command line"). Exit 0 on success; otherwise a one-line
+reason on stderr and a non-zero code (1: refused input, 2: configuration, 3: not available yet)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot import config as config_module
+from bot.core.clock import utcnow
+from bot.core.errors import ConfigError, YuqingError
+
+NOT_YET = 3
+
+
+def _settings() -> config_module.Settings:
+    return config_module.load()
+
+
+def _database(settings: config_module.Settings, migrate: bool = True):
+    from bot.store import Database, upgrade
+
+    if migrate:
+        upgrade(settings.database_url)
+    return Database(settings.database_url)
+
+
+class NotYet(click.ClickException):
+    """A command whose issue has not landed yet."""
+
+    exit_code = NOT_YET
+
+
+def _not_yet(what: str, issue: int) -> None:
+    raise NotYet(f"{what} is not available yet (it arrives with issue #{issue})")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="yuqing-bot")
+def cli() -> None:
+    """舆情助手 yuqing-bot: the public-opinion desk bot for WeCom and DingTalk."""
+    try:
+        from dotenv import load_dotenv
+    except ImportError:  # pragma: no cover - python-dotenv is a dependency
+        return
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn (local only)")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the web app (callbacks, intake API, /healthz)."""
+    settings = _settings()
+    from bot.app import create_app
+    from bot.serving import run_gunicorn
+
+    if dev:
+        create_app(settings).run(host=host, port=port)
+    else:
+        run_gunicorn(host, port, workers)
+
+
+@cli.command()
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+def worker(burst: bool) -> None:
+    """Run an RQ worker with its scheduler on every queue of the project."""
+    settings = _settings()
+    from bot.logconfig import configure_logging
+    from worker.runner import run_worker
+
+    configure_logging(settings.get("LOG_LEVEL", "INFO"))
+    run_worker(settings, burst=burst)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=0, show_default=True, type=int, help="0 picks a free port")
+def demo(host: str, port: int) -> None:
+    """Everything on one machine: embedded defaults, the sample organisation, emulators, a page."""
+    from bot.demo import run_demo
+
+    run_demo(host, port)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True, type=int)
+@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False), help="default: ORG_FILE or the sample")
+@click.option("--bot-url", default="", help="where callbacks go (default PUBLIC_BASE_URL)")
+def emulator(host: str, port: int, org_file: str | None, bot_url: str) -> None:
+    """Both platform emulators alone on one address (WeCom under /cgi-bin/, DingTalk at its paths)."""
+    import os
+
+    from bot.emulator import Directory, EmulatorServer
+
+    settings = _settings()
+    org_path = org_file or settings.get("ORG_FILE") or str(config_module.ROOT / "examples" / "org.yaml")
+    server = EmulatorServer(os.environ, Directory.from_org_file(org_path), host, port,
+                            bot_url=bot_url or settings.get("PUBLIC_BASE_URL"))
+    click.echo(server.url)
+    server.serve_forever()
+
+
+@cli.command("wecom-connect")
+def wecom_connect() -> None:
+    """Hold the WeCom smart bot's long connection (push cards into groups)."""
+    _not_yet("yuqing wecom-connect", 12)
+
+
+@cli.group()
+def dingtalk() -> None:
+    """DingTalk set-up commands."""
+
+
+@dingtalk.command("register-callback")
+def dingtalk_register_callback() -> None:
+    """Register /dingtalk/card as the card callback route (DINGTALK_CARD_ROUTE_KEY)."""
+    _not_yet("yuqing dingtalk register-callback", 5)
+
+
+# --- database and organisation ----------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema."""
+    from bot.store import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    click.echo("数据库已是最新结构 (database is at the latest revision)")
+
+
+@cli.group()
+def org() -> None:
+    """The organisation file: load and show."""
+
+
+@org.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+def org_load(file: str) -> None:
+    """Validate FILE whole, then make the store match it (twice changes nothing)."""
+    from bot.org.file import OrgFileError, env_references, parse_org_file
+    from bot.store.org_repo import apply_organisation
+
+    settings = _settings()
+    try:
+        organisation = parse_org_file(file)
+    except OrgFileError as exc:
+        click.echo(f"组织架构文件有 {len(exc.errors)} 处错误，未做任何更改 (refused, nothing changed):", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    import os
+
+    unset = [name for name in env_references(organisation) if not os.environ.get(name)]
+    if unset:
+        click.echo(f"注意：环境变量 {', '.join(unset)} 未设置，用到它们的群机器人在设置前无法发送 (warning: not set)", err=True)
+    database = _database(settings)
+    with database.session() as session:
+        changes = apply_organisation(session, organisation, utcnow())
+    click.echo(f"已载入 {len(organisation.people)} 人、{len(organisation.units)} 个单位：{changes.summary()}")
+
+
+@org.command("show")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def org_show(as_json: bool) -> None:
+    """Show the organisation as stored."""
+    from bot.org.show import org_as_dict, org_as_text
+    from bot.store.org_repo import read_organisation
+
+    database = _database(_settings())
+    with database.session() as session:
+        organisation = read_organisation(session)
+    if as_json:
+        click.echo(json.dumps(org_as_dict(organisation), ensure_ascii=False, indent=2))
+    else:
+        click.echo(org_as_text(organisation))
+
+
+# --- later issues -----------------------------------------------------------------------------
+
+
+@cli.group()
+def policy() -> None:
+    """The policy file (clocks and reminders)."""
+
+
+@policy.command("show")
+@click.option("--json", "as_json", is_flag=True)
+def policy_show(as_json: bool) -> None:
+    """Print the policy in force."""
+    _not_yet("yuqing policy show", 3)
+
+
+@cli.group()
+def case() -> None:
+    """Cases: list, show, verify, export."""
+
+
+@case.command("list")
+@click.option("--open", "only_open", is_flag=True, help="only cases not archived")
+@click.option("--json", "as_json", is_flag=True)
+def case_list(only_open: bool, as_json: bool) -> None:
+    """List cases."""
+    _not_yet("yuqing case list", 6)
+
+
+@case.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+def case_show(number: str, as_json: bool) -> None:
+    """Show one case with its timeline."""
+    _not_yet("yuqing case show", 6)
+
+
+@case.command("verify")
+@click.argument("number", required=False)
+@click.option("--all", "all_cases", is_flag=True, help="verify every case")
+def case_verify(number: str | None, all_cases: bool) -> None:
+    """Verify the hash chain of a case's timeline (or of all); names the first broken link."""
+    _not_yet("yuqing case verify", 3)
+
+
+@case.command("export")
+@click.argument("number")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "json"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False))
+def case_export(number: str, fmt: str, output: str | None) -> None:
+    """Export a case for the paper file."""
+    _not_yet("yuqing case export", 13)
+
+
+@cli.group()
+def clock() -> None:
+    """The deadline clock."""
+
+
+@clock.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def clock_status(as_json: bool) -> None:
+    """Pending firings, overdue duties, the reconciler's last run."""
+    _not_yet("yuqing clock status", 8)
+
+
+@cli.command()
+@click.option("--period", required=True, help="e.g. 2026-11, 2026-Q4, 2026")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md"]), required=True)
+def stats(period: str, fmt: str) -> None:
+    """Statistics per unit: cases, lateness, reports."""
+    _not_yet("yuqing stats", 13)
+
+
+@cli.group()
+def drill() -> None:
+    """Drills (演练): made-up cases that run the real flow, kept out of statistics."""
+
+
+@drill.command("start")
+def drill_start() -> None:
+    """Open a drill case with a scaled policy."""
+    _not_yet("yuqing drill start", 9)
+
+
+def main() -> None:
+    """Console-script entry point: configuration errors become one line on stderr, exit 2."""
+    try:
+        cli.main(prog_name="yuqing", standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"yuqing: configuration error: {exc}", err=True)
+        sys.exit(2)
+    except YuqingError as exc:
+        click.echo(f"yuqing: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,70 @@
+"""HTTP routes: verify → parse → dedup → enqueue → answer. Nothing else.
+
+Platform callback routes are added by the platform issues; this module holds the frame:
+health, metrics and the error answers shared by every route.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import Blueprint, current_app, jsonify
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from bot import __version__
+from bot.core import PayloadError, SignatureError
+
+log = logging.getLogger(__name__)
+web = Blueprint("web", __name__)
+
+
+def _database():
+    return current_app.extensions["yuqing.database"]
+
+
+def _redis() -> redis.Redis:
+    return current_app.extensions["yuqing.redis"]
+
+
+def _check(probe) -> dict:
+    try:
+        probe()
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - health reports any failure as "not ok" with its type
+        return {"ok": False, "error": type(exc).__name__}
+
+
+@web.get("/healthz")
+def healthz():
+    """Liveness and readiness: 200 when the database and Redis answer, else 503; JSON either way."""
+    checks = {"database": _check(_database().ping), "redis": _check(_redis().ping)}
+    ok = all(c["ok"] for c in checks.values())
+    body = {"status": "ok" if ok else "degraded", "version": __version__, **checks}
+    return jsonify(body), 200 if ok else 503
+
+
+@web.get("/metrics")
+def metrics():
+    """Prometheus text format (grows with the worker's counters)."""
+    up = 1 if _check(_redis().ping)["ok"] else 0
+    text = f"# HELP yuqing_redis_up Whether Redis answers.\n# TYPE yuqing_redis_up gauge\nyuqing_redis_up {up}\n"
+    return text, 200, {"Content-Type": "text/plain; version=0.0.4"}
+
+
+@web.app_errorhandler(SignatureError)
+def _signature_error(exc: SignatureError):
+    log.warning("refused: not authentic: %s", exc)
+    return jsonify(error="forbidden", reason=str(exc)), exc.status
+
+
+@web.app_errorhandler(PayloadError)
+def _payload_error(exc: PayloadError):
+    log.warning("refused: malformed: %s", exc)
+    return jsonify(error="bad request", reason=str(exc)), exc.status
+
+
+@web.app_errorhandler(RequestEntityTooLarge)
+def _too_large(_exc):
+    log.warning("refused: body over the size limit")
+    return jsonify(error="payload too large"), 413

@@ -1,0 +1,98 @@
+"""The org file: the sample is valid; a broken file is refused whole, every error with its line."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.org.file import OrgFileError, env_references, parse_org_file, parse_org_text, resolve
+
+SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "org.yaml"
+
+GOOD = """\
+bureau: {name: 示例市市场监督管理局, short: 示例市局}
+people:
+  - {id: p-a, name: 甲, wecom: a}
+  - {id: p-b, name: 乙, dingtalk: "01"}
+units:
+  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b]}
+"""
+
+
+def test_sample_is_a_realistic_bureau():
+    org = parse_org_file(SAMPLE)
+    kinds = [u.kind for u in org.units.values()]
+    assert kinds.count("section") >= 10 and kinds.count("affiliate") == 2 and kinds.count("county") == 3
+    assert org.desk_unit().name == "综合应急和新闻宣传科"
+    people = org.people.values()
+    assert any(p.wecom and not p.dingtalk for p in people)
+    assert any(p.dingtalk and not p.wecom for p in people)
+    assert any(p.wecom and p.dingtalk for p in people)
+    roles = {r for p in people for r in p.roles}
+    assert {"main_leader", "publicity_leader", "admin"} <= roles
+
+
+def test_minimal_file_parses():
+    org = parse_org_text(GOOD)
+    assert org.units["u-desk"].liaisons == ("p-b",)
+    assert org.by_platform_id("dingtalk", "01").name == "乙"
+
+
+def errors_of(text):
+    with pytest.raises(OrgFileError) as err:
+        parse_org_text(text)
+    return err.value.errors
+
+
+def test_every_error_is_reported_with_its_line():
+    text = """\
+bureau: {name: 局, short: 局}
+people:
+  - {id: p-a, name: 甲, wecom: a, roles: [emperor]}
+  - {id: p-a, name: 甲二, wecom: a2}
+  - {id: p-c, name: 丙}
+units:
+  - id: u-x
+    name: 某科
+    kind: section
+    head: p-zz
+    liaisons: []
+  - {id: u-y, name: 某科, kind: bureau, head: p-a, liaisons: [p-a]}
+"""
+    errors = errors_of(text)
+    messages = {line: msg for line, msg in errors}
+    assert "unknown role 'emperor'" in messages[3]
+    assert "duplicate person id 'p-a'" in messages[4]
+    assert "neither a wecom nor a dingtalk id" in messages[5]
+    assert "unknown person 'p-zz'" in messages[10]
+    assert any(line == 7 and "no liaison" in msg for line, msg in errors)
+    assert any(line == 12 and "duplicate unit name" in msg for line, msg in errors)
+    assert any(line == 12 and "kind must be one of" in msg for line, msg in errors)
+    assert any("no desk unit" in msg for _, msg in errors)
+
+
+def test_unit_without_head_and_unknown_field():
+    text = GOOD + "  - {id: u-b, name: 乙科, kind: section, liaisons: [p-a], colour: red}\n"
+    messages = [msg for _, msg in errors_of(text)]
+    assert any("has no head" in m for m in messages)
+    assert any("unknown field 'colour'" in m for m in messages)
+
+
+def test_invalid_yaml_and_duplicate_keys_name_the_line():
+    assert errors_of("bureau: [unclosed\n")[0][1].startswith("not valid YAML")
+    line, msg = errors_of("bureau: {name: a}\nbureau: {name: b}\n")[0]
+    assert line == 2 and "duplicate key 'bureau'" in msg
+
+
+def test_prefer_must_name_a_platform_the_person_has():
+    text = GOOD.replace("{id: p-a, name: 甲, wecom: a}", "{id: p-a, name: 甲, wecom: a, prefer: dingtalk}")
+    assert "prefers dingtalk but has no dingtalk id" in errors_of(text)[0][1]
+
+
+def test_env_references_are_kept_and_resolved_on_use():
+    text = GOOD.replace("liaisons: [p-b]}", 'liaisons: [p-b], groups: {wecom: {webhook_key: "${HOOK_X}"}}}')
+    org = parse_org_text(text)
+    assert org.units["u-desk"].groups.wecom_webhook_key == "${HOOK_X}"
+    assert env_references(org) == ["HOOK_X"]
+    assert resolve("${HOOK_X}", {"HOOK_X": "k-1"}) == "k-1"
+    assert resolve("${HOOK_X}", {}) is None
+    assert resolve("literal", {}) == "literal"

@@ -1,0 +1,39 @@
+"""Start an RQ worker with its scheduler on the project's queues (``yuqing worker``)."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from rq import Queue, Worker
+from rq.serializers import JSONSerializer
+
+from bot.config import Settings
+from bot.core import queues
+
+log = logging.getLogger(__name__)
+
+
+def make_queues(connection: redis.Redis) -> list[Queue]:
+    """The project's queues in priority order, with the JSON serializer."""
+    return [Queue(name, connection=connection, serializer=JSONSerializer) for name in queues.ALL]
+
+
+def make_worker(settings: Settings, connection: redis.Redis | None = None, name: str | None = None) -> Worker:
+    """An RQ worker on every queue of the project, using the settings' TTL and maintenance period."""
+    connection = connection or redis.Redis.from_url(settings.redis_url)
+    return Worker(
+        make_queues(connection),
+        connection=connection,
+        name=name,
+        serializer=JSONSerializer,
+        worker_ttl=settings.worker_ttl,
+        maintenance_interval=settings.maintenance_interval,
+    )
+
+
+def run_worker(settings: Settings, burst: bool = False) -> bool:
+    """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``)."""
+    worker = make_worker(settings)
+    log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
+    return worker.work(burst=burst, with_scheduler=True, logging_level=settings.get("LOG_LEVEL", "INFO"))
