@@ -15,7 +15,8 @@ from bot import config as config_module
 from bot.config import Settings
 from bot.logconfig import configure_logging
 from bot.store import Database
-from bot.web import web
+from bot.platforms.registry import inbound_adapters
+from bot.web import register_callbacks, web
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +33,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
     )
     app.register_blueprint(web)
+    register_callbacks(app, inbound_adapters(settings.channels, settings.values))
     log.info("web app ready; channels: %s", ", ".join(sorted(settings.channels)) or "none")
     return app

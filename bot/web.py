@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import __version__
 from bot.core import PayloadError, SignatureError
+from bot.core.clock import utcnow
+from bot.inbox import accept
+from bot.platforms.base import RawRequest
 
 log = logging.getLogger(__name__)
 web = Blueprint("web", __name__)
@@ -33,6 +36,30 @@ def _check(probe) -> dict:
         return {"ok": True}
     except Exception as exc:  # noqa: BLE001 - health reports any failure as "not ok" with its type
         return {"ok": False, "error": type(exc).__name__}
+
+
+def raw_request() -> RawRequest:
+    """The Flask request as plain data; the body is read once, before anything parses it."""
+    body = request.get_data(cache=False)
+    return RawRequest(method=request.method, path=request.path, args=request.args.to_dict(),
+                      headers={k.lower(): v for k, v in request.headers.items()}, body=body,
+                      received_at=utcnow().isoformat())
+
+
+def callback(route: str):
+    """Verify → parse → dedup → enqueue → answer, for the adapter serving ``route``."""
+    adapter = current_app.extensions["yuqing.inbound"][route]
+    answer = adapter.handle(raw_request())
+    for event in answer.events:
+        accept(_redis(), event, adapter.dedup_ttl)
+    return Response(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def register_callbacks(app, adapters: dict) -> None:
+    """Add a route for every configured inbound adapter."""
+    app.extensions["yuqing.inbound"] = adapters
+    for route in adapters:
+        app.add_url_rule(route, f"callback:{route}", lambda route=route: callback(route), methods=["GET", "POST"])
 
 
 @web.get("/healthz")
@@ -68,3 +95,9 @@ def _payload_error(exc: PayloadError):
 def _too_large(_exc):
     log.warning("refused: body over the size limit")
     return jsonify(error="payload too large"), 413
+
+
+@web.app_errorhandler(redis.RedisError)
+def _queue_down(exc: redis.RedisError):
+    log.error("cannot accept event: Redis unavailable (%s); the platform will retry", type(exc).__name__)
+    return jsonify(error="temporarily unavailable"), 503

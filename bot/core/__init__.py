@@ -3,7 +3,7 @@
 Nothing here imports Flask, RQ, SQLAlchemy, a platform SDK or another package of ours.
 """
 
-from bot.core.card import Button, Card, Target
+from bot.core.card import Button, Card, Reply, Target
 from bot.core.errors import (
     ConfigError,
     HandlerError,
@@ -14,6 +14,7 @@ from bot.core.errors import (
     YuqingError,
 )
 from bot.core.event import Event
+from bot.core.router import Router
 
 __all__ = [
     "Button",
@@ -23,6 +24,8 @@ __all__ = [
     "HandlerError",
     "PayloadError",
     "PlatformError",
+    "Reply",
+    "Router",
     "SignatureError",
     "Target",
     "UnsupportedEvent",

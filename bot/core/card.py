@@ -63,3 +63,24 @@ class Target:
     def from_dict(cls, data: dict[str, Any]) -> Target:
         """Inverse of :meth:`to_dict`."""
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler wants said: ``card`` to ``to`` (None: answer the event where it came from);
+    ``update`` replaces the clicked card instead of sending a new message."""
+
+    card: Card
+    to: Target | None = None
+    update: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {"card": self.card.to_dict(), "to": self.to.to_dict() if self.to else None, "update": self.update}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        """Inverse of :meth:`to_dict`."""
+        to = data.get("to")
+        return cls(card=Card.from_dict(data["card"]), to=Target.from_dict(to) if to else None,
+                   update=bool(data.get("update")))

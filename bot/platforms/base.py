@@ -1,0 +1,74 @@
+"""The platform interfaces: inbound (verify, parse, answer) and outbound (render, send, update).
+
+Inbound adapters see a :class:`RawRequest` (plain data, no Flask) and return an :class:`Answer`
+carrying the normalised events to enqueue; they raise ``SignatureError`` for what is not authentic
+and ``PayloadError`` for what is not well-formed. Outbound adapters (:class:`Messenger`) run in the
+worker only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+from bot.core.card import Card
+from bot.core.event import Event
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """An HTTP request as an adapter sees it: the raw body read once, before anything parses it."""
+
+    method: str
+    path: str
+    args: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+    received_at: str = ""
+
+
+@dataclass
+class Answer:
+    """What the route answers (status, body, content type) and the events it must enqueue."""
+
+    status: int = 200
+    body: str | bytes = "success"
+    content_type: str = "text/plain; charset=utf-8"
+    events: list[Event] = field(default_factory=list)
+
+
+class InboundAdapter(Protocol):
+    """One callback route of one platform."""
+
+    platform: str
+    dedup_ttl: int  # seconds; at least the route's timestamp window plus a margin
+
+    def handle(self, request: RawRequest) -> Answer:
+        """Verify, parse and answer; raises SignatureError or PayloadError for refused requests."""
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What a send returned: the platform's message id and, for cards, the handle to update them."""
+
+    platform: str
+    message_id: str = ""
+    card_ref: dict[str, Any] = field(default_factory=dict)
+
+
+class Messenger(Protocol):
+    """Outbound messages of one platform (worker only). Every method raises PlatformError on failure."""
+
+    platform: str
+
+    def send_to_person(self, user_id: str, card: Card, *, dedup_id: str = "") -> SentMessage:
+        """Send a card (or its text fallback) to one person 1:1."""
+
+    def send_to_group(self, group: Mapping[str, str], card: Card, *, dedup_id: str = "") -> SentMessage:
+        """Send to a unit's group chat; ``group`` holds that platform's ids from the org file."""
+
+    def reply(self, event: Event, card: Card) -> SentMessage:
+        """Answer an event where it came from (reply handle while valid, else the chat it came from)."""
+
+    def update_card(self, card_ref: Mapping[str, Any], card: Card, *, event: Event | None = None) -> SentMessage:
+        """Show a new state of a card already sent (after a click: in place, or a fresh card)."""

@@ -1,0 +1,29 @@
+"""帮助: what the bot can do for the person asking, and a friendly answer to anything not understood."""
+
+from __future__ import annotations
+
+from bot.core.card import Card, Reply
+from bot.core.event import Event
+from handlers.registry import Context, router
+
+COMMANDS = (
+    ("帮助", "查看本说明"),
+    ("我的待办", "查看需要您处理的事项和剩余时间"),
+    ("案件 YQ-2026-0001", "查看某个案件的状态"),
+    ("签收 YQ-2026-0001", "签收本单位的舆情预警"),
+)
+
+
+@router.command("帮助", "help", "?", "？")
+def show_help(event: Event, ctx: Context) -> list[Reply]:
+    """Answer 帮助 with the list of commands."""
+    name = ctx.person.name if ctx.person else ""
+    return [Reply(Card("help", {"name": name, "commands": [{"text": t, "meaning": m} for t, m in COMMANDS]}))]
+
+
+@router.otherwise
+def not_understood(event: Event, ctx: Context) -> list[Reply]:
+    """Anything else: say so kindly and point to 帮助 (clicks on unknown buttons included)."""
+    if event.kind == "click":
+        return [Reply(Card("notice", {"text": "这个按钮已失效或暂不支持，请发送“帮助”查看可用操作。"}))]
+    return [Reply(Card("notice", {"text": "抱歉，没有看懂您的意思。发送“帮助”查看可用的指令。"}))]

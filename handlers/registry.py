@@ -1,0 +1,33 @@
+"""The router every handler module registers on, and the context handlers receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import import_module
+from typing import Any
+
+from bot.core.org import Organisation, Person
+from bot.core.router import Router
+
+router = Router()
+
+# intent modules, imported once so their decorators register
+MODULES = ("handlers.help",)
+
+
+@dataclass
+class Context:
+    """What a handler may use: the organisation, the person acting (None: a stranger), the time."""
+
+    org: Organisation
+    person: Person | None
+    now: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load() -> Router:
+    """Import every intent module and return the router."""
+    for name in MODULES:
+        import_module(name)
+    return router
