@@ -78,3 +78,13 @@ def postgres_database(request):
 def database(request):
     """A fresh, migrated database of each kind (the store's tests run on both)."""
     return request.getfixturevalue(f"{request.param}_database")
+
+
+@pytest.fixture
+def stack(redis_url, tmp_path):
+    """The whole product (emulators, web over HTTP, a real worker) for one test."""
+    from tests.integration.stack import Stack
+
+    running = Stack(redis_url, tmp_path)
+    yield running
+    running.stop()

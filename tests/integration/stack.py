@@ -1,0 +1,86 @@
+"""The whole product for integration tests: emulators, the web app over real HTTP, a real worker.
+
+``Stack`` starts the emulator server, the web app (werkzeug, threaded) and one ``yuqing worker``
+subprocess against this test run's Redis and a migrated SQLite database with the sample org loaded.
+``wait_for`` polls a condition (for work another process does); nothing else waits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from werkzeug.serving import make_server
+
+from bot import config as config_module
+from bot.app import create_app
+from bot.core.clock import utcnow
+from bot.demo import DEMO_ENV
+from bot.emulator import Directory, EmulatorServer
+from bot.org.file import parse_org_file
+from bot.store import Database, upgrade
+from bot.store.org_repo import apply_organisation
+
+ROOT = config_module.ROOT
+SAMPLE_ORG = ROOT / "examples" / "org.yaml"
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll ``condition`` until it returns something truthy; raises AssertionError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+class Stack:
+    """Emulators + web + worker, configured for both platforms with the demo credentials."""
+
+    def __init__(self, redis_url: str, folder: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.folder = folder
+        self.env = {**os.environ, **DEMO_ENV, **(extra_env or {})}
+        self.env.update(REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{folder / 'stack.db'}",
+                        ORG_FILE=str(SAMPLE_ORG), LOG_LEVEL="INFO")
+        self.emulator = EmulatorServer(self.env, Directory.from_org_file(SAMPLE_ORG, self.env)).start()
+        for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
+            self.env[name] = self.emulator.url
+        self._web = make_server("127.0.0.1", 0, None, threaded=True)
+        self.url = f"http://127.0.0.1:{self._web.server_port}"
+        self.env["PUBLIC_BASE_URL"] = self.url
+        self.emulator.set_bot_url(self.url)
+        self.settings = config_module.load(self.env)
+        upgrade(self.settings.database_url)
+        self.database = Database(self.settings.database_url)
+        with self.database.session() as session:
+            apply_organisation(session, parse_org_file(SAMPLE_ORG), utcnow())
+        self._web.app = create_app(self.settings, database=self.database)
+        threading.Thread(target=self._web.serve_forever, name="stack-web", daemon=True).start()
+        self.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env, cwd=str(ROOT),
+                                       stdout=open(folder / "worker.log", "wb"), stderr=subprocess.STDOUT)
+
+    def worker_log(self) -> str:
+        """What the worker printed so far (for assertion messages)."""
+        return (self.folder / "worker.log").read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Stop the worker, the web server and the emulators."""
+        if self.worker.poll() is None:
+            self.worker.send_signal(signal.SIGTERM)
+            try:
+                self.worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
+        self._web.shutdown()
+        self.emulator.stop()
+        self.database.dispose()
