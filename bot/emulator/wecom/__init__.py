@@ -1,23 +1,14 @@
-"""The WeCom emulator (placeholder until its issue lands)."""
+"""The WeCom emulator: a strict local stand-in for WeCom's servers.
 
-from __future__ import annotations
+Written from the platform's documentation, independently of ``bot.platforms``. Modules:
+``emulator`` (the class and its accessors), ``api`` (``/cgi-bin/`` routes), ``control``
+(``/_emulator/wecom/`` routes), ``messaging`` and ``robots`` (what API calls do), ``cards`` and
+``payloads`` (payload rules), ``records``, ``tokens``, ``codes``, ``faults``, ``crypto``,
+``callbacks``, ``delivery``, ``passive`` and ``actor`` (acting as people).
+"""
 
-from typing import Mapping
+from bot.emulator.wecom.actor import ActError, Person
+from bot.emulator.wecom.delivery import Delivery
+from bot.emulator.wecom.emulator import WeComEmulator
 
-from flask import Blueprint
-
-from bot.emulator.directory import Directory
-
-
-class WeComEmulator:
-    """Serves no routes yet."""
-
-    def __init__(self, env: Mapping[str, str], directory: Directory) -> None:
-        self.env = dict(env)
-        self.directory = directory
-        self.base_url = ""
-        self.bot_url = ""
-
-    def blueprint(self) -> Blueprint:
-        """The Flask blueprint of this emulator's routes."""
-        return Blueprint("wecom", __name__)
+__all__ = ["ActError", "Delivery", "Person", "WeComEmulator"]

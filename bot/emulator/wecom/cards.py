@@ -1,0 +1,149 @@
+"""Template-card payload rules (``template_card`` of ``message/send``, webhook and smart bot).
+
+Rules from the official "发送应用消息" page (document 90236) and the error table 90313:
+task_id ``[0-9A-Za-z_\\-@]``, at most 128 bytes; at most 6 buttons; button key at most 1024 bytes
+and unique; a callback button needs a key, a URL button a url. Which errcode answers which
+breach is partly a guess where WeCom documents none (see docs/emulator-wecom.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.emulator.wecom import errcodes
+from bot.emulator.wecom.errcodes import WeComError
+
+CARD_TYPES = ("text_notice", "news_notice", "button_interaction", "vote_interaction", "multiple_interaction")
+INTERACTIVE = ("button_interaction", "vote_interaction", "multiple_interaction")
+TASK_ID = re.compile(r"^[0-9A-Za-z_\-@]{1,128}$")
+MAX_BUTTONS = 6
+MAX_KEY_BYTES = 1024
+MAX_HORIZONTAL = 6
+MAX_OPTIONS = 10
+
+
+def needs_task_id(card: dict) -> bool:
+    """Interactive cards, and notices with an action menu, carry a task_id and get a response_code."""
+    return card.get("card_type") in INTERACTIVE or bool(card.get("action_menu"))
+
+
+def validate_card(card: object, require_task_id: bool = True) -> dict:
+    """Return ``card`` if WeCom would accept it; raises WeComError naming the broken field.
+
+    ``require_task_id`` is False for whole-card updates, where WeCom keeps the original task.
+    """
+    if not isinstance(card, dict):
+        raise WeComError(errcodes.INVALID_PARAMETER, "template_card must be an object")
+    card_type = card.get("card_type")
+    if card_type not in CARD_TYPES:
+        raise WeComError(errcodes.CARD_TYPE_INVALID, f"card_type {card_type!r}")
+    if require_task_id and needs_task_id(card) or "task_id" in card:
+        _check_task_id(card.get("task_id"))
+    _check_main_title(card)
+    _check_horizontal(card.get("horizontal_content_list"))
+    _check_menu(card.get("action_menu"))
+    if card_type in ("text_notice", "news_notice"):
+        _check_card_action(card.get("card_action"))
+    elif card_type == "button_interaction":
+        _check_buttons(card.get("button_list"))
+        _check_selection(card.get("button_selection"))
+    else:
+        _check_submit(card.get("submit_button"))
+    return card
+
+
+def callback_keys(card: dict) -> list[str]:
+    """The keys a person can click on ``card`` (callback buttons, or the submit button)."""
+    if card.get("card_type") == "button_interaction":
+        return [b["key"] for b in card.get("button_list") or [] if int(b.get("type", 0) or 0) == 0]
+    submit = card.get("submit_button") or {}
+    return [submit["key"]] if submit.get("key") else []
+
+
+def _check_task_id(task_id: object) -> None:
+    if not isinstance(task_id, str) or not TASK_ID.match(task_id):
+        raise WeComError(errcodes.INVALID_TASK_ID, "task_id must be 1-128 of [0-9A-Za-z_-@]")
+
+
+def _check_main_title(card: dict) -> None:
+    if card["card_type"] not in INTERACTIVE and card["card_type"] != "text_notice":
+        return
+    title = card.get("main_title")
+    if not isinstance(title, dict) or not (title.get("title") or title.get("desc")):
+        raise WeComError(errcodes.MISSING_TITLE, "main_title.title or main_title.desc required")
+
+
+def _check_horizontal(items: object) -> None:
+    if items is None:
+        return
+    if not isinstance(items, list) or len(items) > MAX_HORIZONTAL:
+        raise WeComError(errcodes.CARD_HORIZONTAL_LIST, f"at most {MAX_HORIZONTAL} items")
+    for item in items:
+        if not isinstance(item, dict) or not item.get("keyname"):
+            raise WeComError(errcodes.CARD_KEYNAME_MISSING)
+        if int(item.get("type", 0) or 0) == 1 and not item.get("url"):
+            raise WeComError(errcodes.CARD_URL_MISSING, "horizontal_content_list.url missing")
+
+
+def _check_menu(menu: object) -> None:
+    if menu is None:
+        return
+    actions = menu.get("action_list") if isinstance(menu, dict) else None
+    if not isinstance(actions, list) or not actions:
+        raise WeComError(errcodes.INVALID_PARAMETER, "action_menu.action_list required")
+    keys = [a.get("key") for a in actions if isinstance(a, dict)]
+    if len(set(keys)) != len(actions) or not all(keys):
+        raise WeComError(errcodes.CARD_MENU_KEY_CONFLICT)
+
+
+def _check_card_action(action: object) -> None:
+    if not isinstance(action, dict) or int(action.get("type", -1) or 0) not in (1, 2):
+        raise WeComError(errcodes.CARD_ACTION_INVALID, "card_action.type must be 1 or 2")
+    if int(action["type"]) == 1 and not action.get("url"):
+        raise WeComError(errcodes.CARD_URL_MISSING, "card_action.url missing")
+
+
+def _check_buttons(buttons: object) -> None:
+    if not isinstance(buttons, list) or not buttons:
+        raise WeComError(errcodes.INVALID_PARAMETER, "button_list required")
+    if len(buttons) > MAX_BUTTONS:
+        raise WeComError(errcodes.INVALID_PARAMETER, f"button_list exceed max size {MAX_BUTTONS}")
+    keys: set[str] = set()
+    for button in buttons:
+        _check_button(button, keys)
+
+
+def _check_button(button: object, keys: set[str]) -> None:
+    if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
+        raise WeComError(errcodes.CARD_BUTTON_TEXT)
+    kind = button.get("type", 0) or 0
+    if kind not in (0, 1):
+        raise WeComError(errcodes.INVALID_PARAMETER, "button_list.type must be 0 or 1")
+    if "style" in button and button["style"] not in (1, 2, 3, 4):
+        raise WeComError(errcodes.INVALID_PARAMETER, "button_list.style must be 1-4")
+    if kind == 1:
+        if not button.get("url"):
+            raise WeComError(errcodes.CARD_URL_MISSING, "button_list.url missing")
+        return
+    key = button.get("key")
+    if not isinstance(key, str) or not key or len(key.encode()) > MAX_KEY_BYTES or key in keys:
+        raise WeComError(errcodes.CARD_BUTTON_KEY, "key required, unique, at most 1024 bytes")
+    keys.add(key)
+
+
+def _check_selection(selection: object) -> None:
+    if selection is None:
+        return
+    if not isinstance(selection, dict) or not selection.get("question_key"):
+        raise WeComError(errcodes.CARD_QUESTION_KEY)
+    options = selection.get("option_list")
+    if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS:
+        raise WeComError(errcodes.CARD_OPTION_LIST, f"1 to {MAX_OPTIONS} options")
+
+
+def _check_submit(submit: object) -> None:
+    if not isinstance(submit, dict) or not submit.get("text"):
+        raise WeComError(errcodes.CARD_SUBMIT_TEXT)
+    key = submit.get("key")
+    if not isinstance(key, str) or not key or len(key.encode()) > MAX_KEY_BYTES:
+        raise WeComError(errcodes.CARD_SUBMIT_KEY)

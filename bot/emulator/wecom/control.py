@@ -1,0 +1,126 @@
+"""JSON control endpoints under ``/_emulator/wecom/`` for tests and the demo console: the
+records, acting as a person, faults, token expiry, the emulated clock and reset.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, jsonify, request
+
+from bot.emulator.wecom.actor import ActError
+
+if TYPE_CHECKING:
+    from bot.emulator.wecom.emulator import WeComEmulator
+
+
+def control_blueprint(emu: WeComEmulator) -> Blueprint:
+    """Control routes bound to ``emu``."""
+    bp = Blueprint("wecom_control", __name__, url_prefix="/_emulator/wecom")
+
+    @bp.get("/directory")
+    def directory():
+        d = emu.directory
+        return jsonify(users=d.wecom_users, webhooks=d.wecom_hooks, aibot_chats=d.wecom_aibot_chats,
+                       appchats=emu.appchats, members=d.group_members, aibot_name=emu.aibot_name,
+                       app=bool(emu.corp_id), aibot=bool(emu.aibot_token))
+
+    @bp.get("/records")
+    def records():
+        users = sorted(set(emu.records.chat_ids("user")) | set(emu.directory.wecom_users))
+        groups = sorted(set(emu.records.chat_ids("group")))
+        return jsonify(users={u: emu.chat_with_user(u) for u in users},
+                       groups={g: emu.chat_in_group(g) for g in groups}, dropped=emu.dropped)
+
+    @bp.get("/users/<userid>/messages")
+    def user_messages(userid: str):
+        everything = request.args.get("all") == "1"
+        return jsonify(emu.chat_with_user(userid) if everything else emu.messages_for_user(userid))
+
+    @bp.get("/users/<userid>/cards")
+    def user_cards(userid: str):
+        return jsonify(emu.cards_for_user(userid))
+
+    @bp.get("/groups/<group>/messages")
+    def group_messages(group: str):
+        everything = request.args.get("all") == "1"
+        return jsonify(emu.chat_in_group(group) if everything else emu.messages_for_group(group))
+
+    @bp.post("/act")
+    def act():
+        data = request.get_json(force=True, silent=True) or {}
+        try:
+            result = _act(emu, data)
+        except (ActError, KeyError, TypeError) as err:
+            return jsonify(error=f"{type(err).__name__}: {err}"), 400
+        return jsonify(result.to_dict())
+
+    @bp.post("/verify")
+    def verify():
+        data = request.get_json(force=True, silent=True) or {}
+        try:
+            return jsonify(emu.verify_url(data.get("target", "app"), data.get("echo")).to_dict())
+        except ActError as err:
+            return jsonify(error=str(err)), 400
+
+    @bp.get("/faults")
+    def faults():
+        return jsonify(emu.faults.to_list())
+
+    @bp.post("/faults")
+    def add_fault():
+        data = request.get_json(force=True, silent=True) or {}
+        try:
+            fault = emu.inject_fault(data["kind"], data["value"], data.get("count"), data.get("path", ""))
+        except (KeyError, ValueError, TypeError) as err:
+            return jsonify(error=f"{type(err).__name__}: {err}"), 400
+        return jsonify(fault.to_dict())
+
+    @bp.delete("/faults")
+    def clear_faults():
+        emu.clear_faults()
+        return jsonify(ok=True)
+
+    @bp.post("/tokens/expire")
+    def expire_tokens():
+        mode = (request.get_json(force=True, silent=True) or {}).get("mode", "expire")
+        emu.revoke_tokens() if mode == "revoke" else emu.expire_tokens()
+        return jsonify(ok=True, mode="revoke" if mode == "revoke" else "expire")
+
+    @bp.post("/clock/advance")
+    def advance_clock():
+        seconds = float((request.get_json(force=True, silent=True) or {}).get("seconds", 0))
+        emu.advance_time(seconds)
+        return jsonify(ok=True, offset=emu.clock.offset)
+
+    @bp.get("/deliveries")
+    def deliveries():
+        return jsonify([d.to_dict() for d in emu.deliveries])
+
+    @bp.get("/calls")
+    def calls():
+        return jsonify(emu.api_calls)
+
+    @bp.post("/reset")
+    def reset():
+        emu.reset()
+        return jsonify(ok=True)
+
+    return bp
+
+
+def _act(emu: WeComEmulator, data: dict):
+    """Run one act-as request: ``{"userid", "action", ...}``; raises ActError or KeyError."""
+    person = emu.act_as(data["userid"])
+    action = data["action"]
+    if action == "text":
+        return person.send_text(data["content"])
+    if action == "link":
+        return person.send_link(data["title"], data["url"], data.get("description", ""), data.get("pic_url", ""))
+    if action == "mention":
+        return person.mention_bot(data["chatid"], data["content"])
+    if action == "bot_text":
+        return person.send_bot_text(data["content"])
+    if action == "click":
+        return person.click(data["task_id"], data["key"])
+    raise ActError(f"unknown action {action!r}: text, link, mention, bot_text or click")
