@@ -13,7 +13,7 @@ from bot.core.router import Router
 router = Router()
 
 # intent modules, imported once so their decorators register
-MODULES = ("handlers.help",)
+MODULES = ("handlers.help", "handlers.demo_card")
 
 
 @dataclass
