@@ -1,23 +1,183 @@
-"""The DingTalk emulator (placeholder until its issue lands)."""
+"""The DingTalk emulator: a strict local stand-in for DingTalk's servers.
+
+Exports ``DingTalkEmulator``. It serves the old API (``/gettoken``, ``/topapi/…``,
+``/robot/sendBySession``) and the new one (``/v1.0/…``), records every message and card,
+injects faults, and acts as any person of the org file through real signed callbacks.
+See docs/emulator-dingtalk.md. Independent of ``bot.platforms`` on purpose.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Mapping
 
 from flask import Blueprint
 
 from bot.emulator.directory import Directory
+from bot.emulator.dingtalk import api, control, oapi
+from bot.emulator.dingtalk.actor import RobotActor
+from bot.emulator.dingtalk.cards import CardBook, CardInstance
+from bot.emulator.dingtalk.clicks import CardClicker
+from bot.emulator.dingtalk.courier import Courier
+from bot.emulator.dingtalk.errors import EmulatorUsageError
+from bot.emulator.dingtalk.events import EventPusher
+from bot.emulator.dingtalk.faults import Fault, FaultBook
+from bot.emulator.dingtalk.notices import NoticeBook
+from bot.emulator.dingtalk.records import Delivery, Message, Records
+from bot.emulator.dingtalk.sessions import SessionBook
+from bot.emulator.dingtalk.tokens import TokenStore
+
+__all__ = ["DingTalkEmulator", "EmulatorUsageError", "Message", "Delivery", "CardInstance", "Fault"]
 
 
 class DingTalkEmulator:
-    """Serves no routes yet."""
+    """DingTalk's servers for one app, knowing the org file's people and groups.
+
+    Timing attributes (seconds) tests may shorten: ``robot_timeout``, ``robot_redeliver_after``,
+    ``card_callback_timeout``, ``check_url_timeout``, ``event_timeout``, ``event_retry_delays``.
+    ``now`` is the clock (epoch seconds) used for tokens, sessions and signatures.
+    """
 
     def __init__(self, env: Mapping[str, str], directory: Directory) -> None:
         self.env = dict(env)
         self.directory = directory
         self.base_url = ""
         self.bot_url = ""
+        self.now = time.time
+        self.corp_id = self.env.get("DINGTALK_CORP_ID", "dingemulatorcorp0001")
+        self.robot_timeout = 5.0
+        self.robot_redeliver_after = 60.0
+        self.robot_max_attempts = 2
+        self.card_callback_timeout = 2.0
+        self.check_url_timeout = 1.5
+        self.event_timeout = 2.5
+        self.event_retry_delays: tuple[float, ...] = (10.0, 30.0)
+        self._lock = threading.Lock()
+        self.tokens = TokenStore(lambda: self.now())
+        self.sessions = SessionBook(lambda: self.now())
+        self.faults = FaultBook()
+        self.records = Records()
+        self.cards = CardBook(self.group_members)
+        self.notices = NoticeBook()
+        self.courier = Courier()
+        self._card_routes: dict[str, dict] = {}
+        self._robot, self._clicker, self._events = RobotActor(self), CardClicker(self), EventPusher(self)
+        self._preregister_route()
+
+    # credentials, under the bot's variable names
+    app_key = property(lambda self: self.env.get("DINGTALK_APP_KEY", ""))
+    app_secret = property(lambda self: self.env.get("DINGTALK_APP_SECRET", ""))
+    robot_code = property(lambda self: self.env.get("DINGTALK_ROBOT_CODE") or self.app_key)
+    agent_id = property(lambda self: str(self.env.get("DINGTALK_AGENT_ID", "")))
+    card_template_id = property(lambda self: self.env.get("DINGTALK_CARD_TEMPLATE_ID", ""))
+    event_token = property(lambda self: self.env.get("DINGTALK_TOKEN", ""))
+    event_aes_key = property(lambda self: self.env.get("DINGTALK_AES_KEY", ""))
 
     def blueprint(self) -> Blueprint:
-        """The Flask blueprint of this emulator's routes."""
-        return Blueprint("dingtalk", __name__)
+        """The Flask blueprint of every DingTalk route and the control endpoints."""
+        bp = Blueprint("dingtalk", __name__)
+        for child in (oapi.build(self), api.build(self), control.build(self)):
+            bp.register_blueprint(child)
+        return bp
+
+    def group_members(self, cid: str) -> list[str]:
+        """The DingTalk user ids in a group (empty for an unknown group)."""
+        if cid not in self.directory.dingtalk_groups:
+            return []
+        return list(self.directory.group_members.get(cid, []))
+
+    # records
+    def messages_for_user(self, userid: str, include_inbound: bool = False) -> list[Message]:
+        """What the bot sent into this person's 1:1 chat and work notices (and what they said)."""
+        return self.records.for_user(userid, include_inbound)
+
+    def messages_for_group(self, cid: str, include_inbound: bool = False) -> list[Message]:
+        """What the bot sent into a group (and what people said there)."""
+        return self.records.for_group(cid, include_inbound)
+
+    def card(self, out_track_id: str) -> CardInstance | None:
+        """The card with this ``outTrackId`` as it stands now, or None."""
+        return self.cards.get(out_track_id)
+
+    def card_view(self, out_track_id: str, userid: str) -> dict:
+        """The card as this person sees it; raises EmulatorUsageError if they cannot see it."""
+        card = self.cards.get(out_track_id)
+        if card is None or userid not in self.cards.viewers(card):
+            raise EmulatorUsageError(f"{userid!r} cannot see card {out_track_id!r}")
+        return card.view(userid)
+
+    def deliveries(self, kind: str | None = None) -> list[Delivery]:
+        """Callbacks sent to the bot (kind: robot, card, event) with their attempts."""
+        return self.records.deliveries_of(kind)
+
+    # acting as people
+    def say(self, userid: str, text: str, group: str | None = None, at_bot: bool = True,
+            msgtype: str = "text") -> Delivery | None:
+        """A message from a person: into ``group`` (@-mentioning the robot unless told not) or 1:1."""
+        return self._robot.say(userid, text, group, at_bot, msgtype)
+
+    def say_in_group(self, userid: str, cid: str, text: str, at_bot: bool = True) -> Delivery | None:
+        """A group message; the robot is told only when it is @-mentioned."""
+        return self._robot.say(userid, text, cid, at_bot)
+
+    def say_to_bot(self, userid: str, text: str, msgtype: str = "text") -> Delivery:
+        """A message in the person's 1:1 chat with the robot."""
+        return self._robot.say(userid, text, None, True, msgtype)
+
+    def click(self, userid: str, out_track_id: str, action_id: str) -> Delivery:
+        """A person clicks a callback button; raises EmulatorUsageError for an impossible click."""
+        return self._clicker.click(userid, out_track_id, action_id)
+
+    def check_url(self, signature_param: str = "msg_signature") -> Delivery:
+        """The event subscription's URL check; ``delivery.answered`` tells if the bot passed."""
+        return self._events.check_url(signature_param)
+
+    def push_event(self, event: dict, signature_param: str = "msg_signature") -> Delivery:
+        """Push one encrypted event, retried as DingTalk does when not answered."""
+        return self._events.push(event, signature_param)
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no redelivery is pending; False if some still is after ``timeout``."""
+        return self.courier.wait_idle(timeout)
+
+    # control
+    def register_card_route(self, key: str, url: str, secret: str, force: bool) -> dict:
+        """Register a card callback route; an existing one is kept unless ``force``."""
+        with self._lock:
+            if key not in self._card_routes or force:
+                self._card_routes[key] = {"callbackUrl": url, "apiSecret": secret}
+            return dict(self._card_routes[key])
+
+    def card_route(self, key: str) -> dict | None:
+        """The registration of a route key (the preregistered one follows ``bot_url``)."""
+        with self._lock:
+            route = self._card_routes.get(key)
+        if route and route["callbackUrl"] is None:
+            return {**route, "callbackUrl": f"{self.bot_url}/dingtalk/card"}
+        return dict(route) if route else None
+
+    def inject(self, kind: str, family: str = "all", count: int | None = None, path: str = "",
+               seconds: float = 0.0, status: int = 500) -> Fault:
+        """Inject a fault (throttle, server_error, slow) for ``count`` calls or until cleared."""
+        return self.faults.add(kind, family, count, path, seconds, status)
+
+    def expire_tokens(self) -> int:
+        """Expire every issued token now; returns how many were live."""
+        return self.tokens.expire_all()
+
+    def reset(self) -> None:
+        """Forget every record, card, token, session, fault and pending redelivery."""
+        self.courier.cancel_all()
+        for part in (self.tokens, self.sessions, self.faults, self.records, self.cards, self.notices):
+            part.reset() if hasattr(part, "reset") else part.clear()
+        with self._lock:
+            self._card_routes.clear()
+        self._preregister_route()
+
+    def _preregister_route(self) -> None:
+        """The bot's route key, as if ``yuqing dingtalk register-callback`` had run."""
+        key = self.env.get("DINGTALK_CARD_ROUTE_KEY")
+        if key:
+            self._card_routes[key] = {"callbackUrl": None,
+                                      "apiSecret": self.env.get("DINGTALK_CARD_CALLBACK_SECRET", "")}

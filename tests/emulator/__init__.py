@@ -1,0 +1,1 @@
+"""Tests of the local WeCom and DingTalk emulators."""
