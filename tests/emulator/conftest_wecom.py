@@ -49,11 +49,10 @@ def make_directory() -> Directory:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server():
-    """Both emulators on a free port, the WeCom one with a 0.5 s callback timeout."""
+    """Both emulators on a free port, shared by a module's tests."""
     srv = EmulatorServer(ENV, make_directory())
-    srv.wecom.callback_timeout = 0.5
     srv.start()
     yield srv
     srv.stop()
@@ -61,8 +60,14 @@ def server():
 
 @pytest.fixture
 def wecom(server):
-    """The WeCom emulator of ``server``."""
-    return server.wecom
+    """The WeCom emulator of ``server``, reset, with a 0.5 s callback timeout."""
+    emu = server.wecom
+    emu.reset()
+    emu.callback_timeout = 0.5
+    emu.callback_attempts = 3
+    emu.actor.timestamp_skew = 0
+    emu.robots.webhook_per_minute = 20
+    return emu
 
 
 class WeComApi:
@@ -99,8 +104,8 @@ class WeComApi:
 
 
 @pytest.fixture
-def api(server):
-    """A client of the emulated WeCom API."""
+def api(server, wecom):
+    """A client of the emulated WeCom API (on a freshly reset emulator)."""
     return WeComApi(server.url)
 
 
@@ -169,7 +174,7 @@ class BotReceiver:
 
 
 @pytest.fixture
-def bot(server):
+def bot(server, wecom):
     """A bot receiver wired as the emulator's ``bot_url``."""
     receiver = BotReceiver()
     server.set_bot_url(receiver.url)
