@@ -1,0 +1,179 @@
+"""Commands on a whole case: open, grade, move on, transfer down, and end duties by hand.
+
+Each takes ids, an actor, ``now`` and a CaseStore; runs in one transaction; writes one timeline
+entry when accepted; raises a DomainError (a HandlerError with a Chinese message) when refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.clock import SHANGHAI, ensure_utc
+from bot.domain import duties as plan
+from bot.domain.context import Outcome, Rules, iso, load_case, need_reason, record
+from bot.domain.errors import InvalidInput, NotFound, NotPermitted
+from bot.domain.grade import Grade
+from bot.domain.kinds import DUTY_LABELS, DutyKind
+from bot.domain.lifecycle import CaseState, check_case_allows, next_case_state
+from bot.domain.permissions import Action, Role, authorise, opener_roles
+from bot.domain.records import Actor, Case, DutyState, GradeChange
+from bot.domain.repository import CaseRepository, CaseStore
+
+BY_COMMAND = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT, DutyKind.FOLLOW_UP)
+
+
+def case_number(year: int, serial: int) -> str:
+    """``YQ-YYYY-NNNN``."""
+    return f"YQ-{year}-{serial:04d}"
+
+
+def authorise_on(repo: CaseRepository, rules: Rules, actor: Actor, action: Action, case: Case,
+                 for_unit: str | None = None, kind: DutyKind | None = None) -> Role:
+    """The actor's role for ``action`` on ``case``; raises NotPermitted or IllegalTransition."""
+    check_case_allows(case.state, str(action))
+    units = [a.unit_id for a in repo.assignments(case.id)]
+    return authorise(rules.org, actor.person_id, action, case.county, units, for_unit, kind)
+
+
+def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, title: str, grade: Grade = Grade.GENERAL,
+              source: str = "", link: str | None = None, first_seen_at: datetime | None = None,
+              transfer_ref: str | None = None, transfer_deadline: datetime | None = None,
+              confidential: bool = False, drill: bool = False) -> Outcome:
+    """Open a case with its first grade; raises NotPermitted (not a desk) or InvalidInput (no title)."""
+    desks = opener_roles(rules.org, actor.person_id)
+    if not desks:
+        raise NotPermitted("permission.denied", "只有舆情工作台（综合应急和新闻宣传科或县局）可以立案。")
+    if not title.strip():
+        raise InvalidInput("case.no_title", "立案须有标题。")
+    role = Role.DESK if Role.DESK in desks else Role.COUNTY_DESK
+    unit = desks[role]
+
+    def work(repo: CaseRepository) -> Outcome:
+        year = ensure_utc(now).astimezone(SHANGHAI).year
+        case = repo.add_case(Case(
+            number=case_number(year, repo.next_case_number(year)), title=title.strip(), grade=Grade(grade),
+            state=CaseState.OPENED, owner_unit=unit, opened_by=actor.person_id, opened_at=now,
+            first_seen_at=first_seen_at or now, source=source, link=link,
+            county=unit if role == Role.COUNTY_DESK else None, transfer_ref=transfer_ref,
+            confidential=confidential, drill=drill))
+        repo.add_grade_change(GradeChange(case.id, None, case.grade, actor.person_id, now, "立案定级"))
+        started, _ = plan.apply_grade(rules.policy, rules.calendar, case, [], [], now, actor.person_id)
+        if transfer_ref:
+            started.append(plan.start_duty(rules.policy, rules.calendar, case, DutyKind.TRANSFER_FEEDBACK, now,
+                                           deadline=transfer_deadline))
+        payload = {"number": case.number, "title": case.title, "grade": int(case.grade), "source": source,
+                   "link": link, "first_seen": iso(case.first_seen_at), "transfer_ref": transfer_ref,
+                   "confidential": confidential, "drill": drill}
+        return record(repo, rules, case, actor, role, str(Action.OPEN), now, payload, [d for d in started if d])
+
+    return store.run(work)
+
+
+def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, grade: Grade,
+              reason: str) -> Outcome:
+    """Change a case's grade with a reason; raising starts the stricter clocks from now, lowering none.
+
+    Raises NotFound, NotPermitted, IllegalTransition (archived) or InvalidInput (no reason, same grade).
+    """
+    grade = Grade(grade)
+
+    def work(repo: CaseRepository) -> Outcome:
+        case = load_case(repo, case_id)
+        role = authorise_on(repo, rules, actor, Action.GRADE, case)
+        text = need_reason(reason, "调整定级")
+        if grade == case.grade:
+            raise InvalidInput("grade.same", f"案件已是{grade.label}。")
+        old, case.grade = case.grade, grade
+        repo.save_case(case)
+        repo.add_grade_change(GradeChange(case.id, old, grade, actor.person_id, now, text))
+        started, ended = [], []
+        if grade > old:
+            started, ended = plan.apply_grade(rules.policy, rules.calendar, case, repo.assignments(case.id),
+                                              repo.duties(case.id), now, actor.person_id)
+        payload = {"from": int(old), "to": int(grade), "reason": text,
+                   "report_up": bool(case.county) and grade >= Grade.MAJOR}
+        return record(repo, rules, case, actor, role, str(Action.GRADE), now, payload, started, ended)
+
+    return store.run(work)
+
+
+def advance_case(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime,
+                 target: CaseState) -> Outcome:
+    """Move a case on (responding, tracking, subsided, evaluated, archived) by the transition table.
+
+    Raises NotFound, NotPermitted or IllegalTransition (with the reason in Chinese).
+    """
+    target = CaseState(target)
+
+    def work(repo: CaseRepository) -> Outcome:
+        case = load_case(repo, case_id)
+        role = authorise_on(repo, rules, actor, Action.ADVANCE, case)
+        old = case.state
+        case.state = next_case_state(old, target, case.grade)
+        duties = repo.duties(case.id)
+        started, ended = [], []
+        if target == CaseState.SUBSIDED:
+            started, ended = plan.on_subsided(rules.policy, rules.calendar, case, repo.assignments(case.id),
+                                              duties, now, actor.person_id)
+        if target == CaseState.EVALUATED and any(d.open and d.kind == DutyKind.EVALUATION for d in duties):
+            raise InvalidInput("case.evaluation_pending", "尚有单位未提交评估总结，暂不能标记为已评估。")
+        if target == CaseState.ARCHIVED:
+            ended = [plan.end_duty(d, DutyState.CLOSED, now, actor.person_id, "案件归档") for d in duties if d.open]
+        repo.save_case(case)
+        return record(repo, rules, case, actor, role, str(Action.ADVANCE), now,
+                      {"from": str(old), "to": str(target)}, started, ended)
+
+    return store.run(work)
+
+
+def transfer_down(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, county: str) -> Outcome:
+    """The city desk hands a case to a county bureau, which then runs it and feeds back the result.
+
+    Raises NotFound, NotPermitted, IllegalTransition or InvalidInput (not a county bureau).
+    """
+    unit = rules.org.units.get(county)
+    if unit is None or unit.kind != "county" or not unit.active:
+        raise InvalidInput("case.not_county", "只能转交给县（市、区）局办理。")
+
+    def work(repo: CaseRepository) -> Outcome:
+        case = load_case(repo, case_id)
+        role = authorise_on(repo, rules, actor, Action.TRANSFER_DOWN, case)
+        if case.county == county:
+            raise InvalidInput("case.already_county", f"案件已由{unit.name}办理。")
+        case.county, case.owner_unit = county, county
+        repo.save_case(case)
+        duty = plan.start_duty(rules.policy, rules.calendar, case, DutyKind.TRANSFER_FEEDBACK, now)
+        return record(repo, rules, case, actor, role, str(Action.TRANSFER_DOWN), now, {"county": county},
+                      [duty] if duty else [])
+
+    return store.run(work)
+
+
+def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int, actor: Actor, now: datetime,
+                     *, done: bool, reason: str | None = None, note: str | None = None) -> Outcome:
+    """Mark a duty done (meeting held, release published, …) or close it with a reason (desk only).
+
+    Raises NotFound, NotPermitted, IllegalTransition or InvalidInput (no reason, duty already ended).
+    """
+    def work(repo: CaseRepository) -> Outcome:
+        case = load_case(repo, case_id)
+        duty = next((d for d in repo.duties(case.id) if d.id == duty_id), None)
+        if duty is None:
+            raise NotFound("duty.not_found", "找不到该待办事项。")
+        label = DUTY_LABELS[duty.kind]
+        if done:
+            if duty.kind in BY_COMMAND:
+                raise InvalidInput("duty.by_command", f"“{label}”须通过签收或报送完成。")
+            role = authorise_on(repo, rules, actor, Action.FULFIL_DUTY, case, duty.owner_unit, duty.kind)
+        else:
+            role = authorise_on(repo, rules, actor, Action.CLOSE_DUTY, case)
+            reason_text = need_reason(reason, "关闭待办事项")
+        if not duty.open:
+            raise InvalidInput("duty.ended", f"“{label}”已结束，无需重复操作。")
+        state = DutyState.DONE if done else DutyState.CLOSED
+        plan.end_duty(duty, state, now, actor.person_id, note if done else reason_text)
+        action = str(Action.FULFIL_DUTY if done else Action.CLOSE_DUTY)
+        payload = {"duty": duty.id, "kind": str(duty.kind), "late": duty.late, "reason": duty.reason}
+        return record(repo, rules, case, actor, role, action, now, payload, [], [duty])
+
+    return store.run(work)

@@ -1,0 +1,115 @@
+"""Which duties a case sets in motion, and their clocks, from the policy in force.
+
+The policy says, per duty and grade, how long (requirements.md's defaults table); a grade without a
+duration for a duty has no such duty. Case-level duties belong to the desk that runs the case (the
+main leader's acknowledgement to the main leader); unit duties to each assigned unit. Setting or
+raising the grade starts what the grade asks from that moment: an open duty of the same kind keeps
+running when it falls due no later than the new one, else it is superseded by the stricter one.
+Lowering starts nothing. A duty freezes its piece of policy when it starts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.deadlines import schedule
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.lifecycle import AssignmentState, CaseState
+from bot.domain.policy import Policy
+from bot.domain.records import Assignment, Case, Duty, DutyState
+from bot.domain.workdays import WorkCalendar
+
+K = DutyKind
+CASE_KINDS = (K.MAIN_LEADER_ACKNOWLEDGE, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,
+              K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE)
+UNIT_KINDS = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.HANDLING_OPINION, K.FEEDBACK)
+RECURRING = (K.FOLLOW_UP,)
+LIVE_ASSIGNMENTS = (AssignmentState.WARNED, AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
+WORKING_ASSIGNMENTS = (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
+
+
+def grade_duties(policy: Policy, grade: Grade) -> list[DutyKind]:
+    """The duties a case of ``grade`` sets in motion under ``policy`` (follow-ups after the first report)."""
+    return [k for k in (*CASE_KINDS, *UNIT_KINDS, *RECURRING) if policy.duration(k, grade) is not None]
+
+
+def start_duty(policy: Policy, calendar: WorkCalendar, case: Case, kind: DutyKind, now: datetime,
+               assignment: Assignment | None = None, deadline: datetime | None = None) -> Duty | None:
+    """A new duty of ``kind`` whose clock starts at ``now``, frozen from ``policy``; None when no clock applies."""
+    frozen = policy.freeze(kind, case.grade)
+    if frozen is None:
+        return None
+    if deadline is not None:
+        frozen = {**frozen, "deadline": deadline.isoformat(), "duration": "slip"}
+    plan = schedule(frozen, now, calendar)
+    owner = assignment.unit_id if assignment else (None if kind == K.MAIN_LEADER_ACKNOWLEDGE else case.owner_unit)
+    return Duty(case_id=case.id, kind=kind, grade=case.grade, started_at=now, due_at=plan.due, policy=frozen,
+                reminders=list(plan.reminders), escalations=list(plan.escalations), owner_unit=owner,
+                assignment_id=assignment.id if assignment else None)
+
+
+def _candidates(policy: Policy, case: Case, assignments: list[Assignment]) -> list[tuple[DutyKind, Assignment | None]]:
+    out: list[tuple[DutyKind, Assignment | None]] = [(k, None) for k in CASE_KINDS]
+    for a in assignments:
+        if a.state not in LIVE_ASSIGNMENTS:
+            continue
+        kinds = [k for k in UNIT_KINDS if k != K.ACKNOWLEDGE or a.state == AssignmentState.WARNED]
+        if a.state == AssignmentState.REPORTED:
+            kinds.append(K.FOLLOW_UP)
+        out.extend((k, a) for k in kinds)
+    return [(k, a) for k, a in out if policy.duration(k, case.grade) is not None]
+
+
+def end_duty(duty: Duty, state: DutyState, now: datetime, by: str | None, reason: str | None) -> Duty:
+    """Mark ``duty`` ended (done, closed or superseded) at ``now``; done after its due time counts as late."""
+    duty.state, duty.ended_at, duty.ended_by, duty.reason = state, now, by, reason
+    duty.late = state == DutyState.DONE and now > duty.due_at
+    duty.firing_id = None
+    return duty
+
+
+def apply_grade(policy: Policy, calendar: WorkCalendar, case: Case, assignments: list[Assignment],
+                duties: list[Duty], now: datetime, by: str,
+                only: Assignment | None = None) -> tuple[list[Duty], list[Duty]]:
+    """Start what ``case.grade`` asks of the case at ``now``: returns (new duties, superseded duties).
+
+    With ``only``, just that (newly assigned) unit's duties are considered.
+    """
+    started: list[Duty] = []
+    superseded: list[Duty] = []
+    for kind, assignment in _candidates(policy, case, [only] if only else assignments):
+        if only is not None and assignment is not only:
+            continue
+        aid = assignment.id if assignment else None
+        same = [d for d in duties if d.kind == kind and d.assignment_id == aid]
+        if any(d.state == DutyState.DONE for d in same) and kind not in RECURRING:
+            continue
+        new = start_duty(policy, calendar, case, kind, now, assignment)
+        running = [d for d in same if d.open]
+        if new is None or any(d.due_at <= new.due_at for d in running):
+            continue
+        superseded.extend(end_duty(d, DutyState.SUPERSEDED, now, by, f"定级调整为{case.grade.label}，按新时限重新计时")
+                          for d in running)
+        started.append(new)
+    return started, superseded
+
+
+def open_duties(duties: list[Duty], kind: DutyKind, assignment_id: int | None = None) -> list[Duty]:
+    """The open duties of ``kind`` (for one assignment, or case-level when ``assignment_id`` is None)."""
+    return [d for d in duties if d.open and d.kind == kind and d.assignment_id == assignment_id]
+
+
+def on_subsided(policy: Policy, calendar: WorkCalendar, case: Case, assignments: list[Assignment],
+                duties: list[Duty], now: datetime, by: str) -> tuple[list[Duty], list[Duty]]:
+    """When a case subsides: follow-ups stop, evaluations start (重大/特别重大). Returns (new, ended)."""
+    ended = [end_duty(d, DutyState.CLOSED, now, by, "舆情已平息，续报停止") for d in duties
+             if d.open and d.kind == K.FOLLOW_UP]
+    started = [d for a in assignments if a.state in WORKING_ASSIGNMENTS
+               if (d := start_duty(policy, calendar, case, K.EVALUATION, now, a)) is not None]
+    return started, ended
+
+
+def is_live(case: Case) -> bool:
+    """Whether new report clocks may still start (before the case subsides)."""
+    return case.state in (CaseState.OPENED, CaseState.HANDLING, CaseState.RESPONDING, CaseState.TRACKING)

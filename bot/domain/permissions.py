@@ -1,0 +1,152 @@
+"""Who may do what: roles × actions as data, and the roles a person holds on one case.
+
+Person roles (main_leader, publicity_leader, admin) hold on every case. The rest come from units
+(design.md, "Organisation file"): the desk's people act on every case; a county bureau's people are
+the county desk of the cases it opened or that were transferred down to it; head, liaisons and
+leader in charge of a unit hold their role on the cases that unit is assigned to.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Iterable
+
+from bot.core.org import Organisation
+from bot.domain.errors import NotPermitted
+from bot.domain.kinds import DutyKind
+
+
+class Role(StrEnum):
+    """A role a person may hold on a case."""
+
+    DESK = "desk"
+    LIAISON = "liaison"
+    UNIT_HEAD = "unit_head"
+    LEADER_IN_CHARGE = "leader_in_charge"
+    PUBLICITY_LEADER = "publicity_leader"
+    MAIN_LEADER = "main_leader"
+    COUNTY_DESK = "county_desk"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    """Something a person asks the bot to do to a case."""
+
+    OPEN = "case.open"
+    ASSIGN = "case.assign"
+    REASSIGN = "case.reassign"
+    TRANSFER_DOWN = "case.transfer_down"
+    ACKNOWLEDGE = "case.ack"
+    REJECT = "case.reject"
+    GRADE = "case.grade"
+    ADVANCE = "case.advance"
+    REPORT = "report.submit"
+    CLOSE_DUTY = "duty.close"
+    FULFIL_DUTY = "duty.fulfil"
+    VIEW = "case.view"
+    VERIFY = "case.verify"
+
+
+R = Role
+DESKS = frozenset({R.DESK, R.COUNTY_DESK})
+UNIT = frozenset({R.LIAISON, R.UNIT_HEAD})
+LEADERS = frozenset({R.LEADER_IN_CHARGE, R.PUBLICITY_LEADER, R.MAIN_LEADER})
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.OPEN: DESKS,
+    Action.ASSIGN: DESKS,
+    Action.REASSIGN: DESKS,
+    Action.TRANSFER_DOWN: frozenset({R.DESK}),
+    Action.ACKNOWLEDGE: UNIT,
+    Action.REJECT: UNIT,
+    Action.GRADE: DESKS,
+    Action.ADVANCE: DESKS,
+    Action.REPORT: UNIT,
+    Action.CLOSE_DUTY: DESKS,
+    Action.FULFIL_DUTY: DESKS | UNIT | LEADERS,
+    Action.VIEW: frozenset(Role),
+    Action.VERIFY: DESKS | frozenset({R.ADMIN}),
+}
+# Actions done for one unit of the case: the unit roles must be roles for that unit.
+UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT})
+# Who may mark a duty done by hand (the others are done by acknowledging or reporting).
+FULFIL_ROLES: dict[DutyKind, frozenset[Role]] = {
+    DutyKind.MAIN_LEADER_ACKNOWLEDGE: frozenset({R.MAIN_LEADER}),
+    DutyKind.ASSESSMENT_MEETING: DESKS | LEADERS,
+    DutyKind.LEADING_GROUP_MEETING: DESKS | LEADERS,
+    DutyKind.AUTHORITATIVE_RELEASE: DESKS,
+    DutyKind.PUBLIC_RESPONSE: DESKS,
+    DutyKind.TRANSFER_FEEDBACK: DESKS,
+    DutyKind.HANDLING_OPINION: DESKS | UNIT,
+    DutyKind.EVALUATION: DESKS | UNIT,
+    DutyKind.FEEDBACK: DESKS | UNIT,
+}
+ACTION_LABELS = {
+    Action.OPEN: "立案", Action.ASSIGN: "分派单位", Action.REASSIGN: "改派单位", Action.TRANSFER_DOWN: "转县局办理",
+    Action.ACKNOWLEDGE: "签收", Action.REJECT: "退回", Action.GRADE: "定级", Action.ADVANCE: "推进案件状态",
+    Action.REPORT: "报送", Action.CLOSE_DUTY: "关闭待办", Action.FULFIL_DUTY: "办结待办", Action.VIEW: "查看",
+    Action.VERIFY: "校验档案",
+}
+
+
+def opener_roles(org: Organisation, person_id: str) -> dict[Role, str]:
+    """The desk roles a person may open a case with, each with the unit it is for (city desk first)."""
+    out: dict[Role, str] = {}
+    for unit in org.units_of(person_id):
+        if unit.desk:
+            out.setdefault(Role.DESK, unit.id)
+        elif unit.kind == "county":
+            out.setdefault(Role.COUNTY_DESK, unit.id)
+    return out
+
+
+def case_roles(org: Organisation, person_id: str, county: str | None, units: Iterable[str],
+               for_unit: str | None = None) -> set[Role]:
+    """The roles ``person_id`` holds on a case of ``county`` (or None) assigned to ``units``.
+
+    With ``for_unit``, unit roles (liaison, head) count for that unit only.
+    """
+    person = org.person(person_id)
+    if person is None or not person.active:
+        return set()
+    roles = {Role(r) for r in person.roles if r in Role.__members__.values()}
+    mine = {u.id: u for u in org.units_of(person_id)}
+    if any(u.desk for u in mine.values()):
+        roles.add(Role.DESK)
+    if county and county in mine:
+        roles.add(Role.COUNTY_DESK)
+    for unit_id in set(units):
+        unit = org.units.get(unit_id)
+        if unit is None or not unit.active:
+            continue
+        if unit.leader_in_charge == person_id:
+            roles.add(Role.LEADER_IN_CHARGE)
+        if for_unit is not None and unit_id != for_unit:
+            continue
+        if unit.head == person_id:
+            roles.add(Role.UNIT_HEAD)
+        if person_id in unit.liaisons:
+            roles.add(Role.LIAISON)
+    return roles
+
+
+def allowed(action: Action, roles: Iterable[Role]) -> Role | None:
+    """The first of ``roles`` (in Role order) that may do ``action``, or None."""
+    permitted = PERMISSIONS[action]
+    held = set(roles)
+    return next((role for role in Role if role in held and role in permitted), None)
+
+
+def authorise(org: Organisation, person_id: str, action: Action, county: str | None, units: Iterable[str],
+              for_unit: str | None = None, kind: DutyKind | None = None) -> Role:
+    """The role under which ``person_id`` may do ``action`` on the case; raises NotPermitted.
+
+    ``for_unit`` scopes unit roles to that unit; ``kind`` narrows duty.fulfil to FULFIL_ROLES[kind].
+    """
+    roles = case_roles(org, person_id, county, units, for_unit)
+    if kind is not None:
+        roles &= FULFIL_ROLES.get(kind, frozenset())
+    role = allowed(action, roles)
+    if role is None:
+        raise NotPermitted("permission.denied", f"您在此案件中没有“{ACTION_LABELS[action]}”的权限。")
+    return role

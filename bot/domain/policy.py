@@ -1,0 +1,103 @@
+"""The policy in force: durations per duty and grade, reminders, escalation, working hours, digests.
+
+A duty freezes the piece of policy it needs (:meth:`Policy.freeze`) when its clock starts, so editing
+the policy file never changes a running clock. Loading and validating the file is policy_file.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import time
+
+from bot.domain.duration import Duration
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+
+# The statutory clocks of Art. 18 (§): (duty, grade) → the longest allowed duration in hours.
+STATUTORY_HOURS: dict[tuple[DutyKind, Grade], float] = {
+    (DutyKind.AUTHORITATIVE_RELEASE, Grade.ESPECIALLY_MAJOR): 4,
+    (DutyKind.PUBLIC_RESPONSE, Grade.ESPECIALLY_MAJOR): 24,
+    (DutyKind.PUBLIC_RESPONSE, Grade.MAJOR): 48,
+}
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """After ``after`` × the window past the deadline, notify ``notify`` (+ ``especially_major`` for 特别重大)."""
+
+    after: float
+    notify: tuple[str, ...]
+    especially_major: tuple[str, ...] = ()
+
+    def targets(self, grade: Grade) -> list[str]:
+        """The roles this step notifies for a case of ``grade``."""
+        extra = self.especially_major if grade == Grade.ESPECIALLY_MAJOR else ()
+        return [*self.notify, *(r for r in extra if r not in self.notify)]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy file (see policy_default.yaml for the format)."""
+
+    scale: float
+    working_hours: tuple[tuple[time, time], ...]
+    reminders: tuple[float, ...]
+    escalation: tuple[EscalationStep, ...]
+    waiting_grades: frozenset[Grade]
+    daily_digest: time
+    weekly_digest: tuple[int, time]
+    duties: dict[DutyKind, dict[str, Duration]] = field(default_factory=dict)
+    source: str = ""
+
+    def duration(self, kind: DutyKind, grade: Grade | None) -> Duration | None:
+        """The configured (unscaled) duration of ``kind`` for ``grade``, or None when the grade has none."""
+        per_grade = self.duties.get(kind, {})
+        if grade is not None and grade.key in per_grade:
+            return per_grade[grade.key]
+        return per_grade.get(DEFAULT)
+
+    def freeze(self, kind: DutyKind, grade: Grade, duration: Duration | None = None) -> dict | None:
+        """The JSON-able piece of policy a duty of ``kind`` at ``grade`` keeps for its whole life.
+
+        ``duration`` overrides the policy's (e.g. a transfer slip's deadline); None when no clock applies.
+        """
+        base = duration or self.duration(kind, grade)
+        if base is None:
+            return None
+        scaled = base.scaled(self.scale)
+        return {
+            "kind": str(kind),
+            "grade": int(grade),
+            "duration": str(base),
+            "amount": scaled.amount,
+            "unit": scaled.unit,
+            "scale": self.scale,
+            "reminders": list(self.reminders),
+            "escalation": [{"after": s.after, "notify": s.targets(grade)} for s in self.escalation],
+            "wait": grade in self.waiting_grades and self.scale == 1,
+            "working_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.working_hours],
+        }
+
+    def to_dict(self) -> dict:
+        """The policy as plain data, in the file's own shape (for `yuqing policy show --json`)."""
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        return {
+            "scale": self.scale,
+            "working_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.working_hours],
+            "reminders": list(self.reminders),
+            "escalation": [
+                {"after": s.after, "notify": list(s.notify), **({"especially_major": list(s.especially_major)}
+                                                               if s.especially_major else {})}
+                for s in self.escalation
+            ],
+            "wait_for_working_hours": [g.key for g in sorted(self.waiting_grades)],
+            "digests": {"daily": f"{self.daily_digest:%H:%M}",
+                        "weekly": f"{days[self.weekly_digest[0]]} {self.weekly_digest[1]:%H:%M}"},
+            "duties": {str(k): {g: str(d) for g, d in v.items()} for k, v in self.duties.items()},
+            "source": self.source,
+        }
+
+    def with_scale(self, scale: float) -> "Policy":
+        """The same policy with another drill scale factor."""
+        return replace(self, scale=float(scale))

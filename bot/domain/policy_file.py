@@ -1,0 +1,212 @@
+"""Load and validate the policy file (POLICY_FILE, YAML) whole: every error with its line.
+
+Without a file the shipped defaults (policy_default.yaml = requirements.md's defaults table) apply.
+A file may leave out any top-level key; what it leaves out comes from the defaults, and a duty it
+names replaces that duty's defaults for every grade.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from bot.core.errors import ConfigError
+from bot.domain.duration import Duration
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked
+from bot.domain.policy import DEFAULT, STATUTORY_HOURS, EscalationStep, Policy
+
+DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
+TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "wait_for_working_hours", "digests", "duties"}
+ROLES = ("unit_head", "leader_in_charge", "desk", "main_leader", "publicity_leader", "liaison")
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class PolicyFileError(FileErrors):
+    """The policy file is refused; ``errors`` lists ``(line, message)`` pairs."""
+
+
+def _clock(text: Any) -> time | None:
+    match = _HHMM.match(str(text).strip()) if isinstance(text, str) else None
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: list[tuple[int, str]] = []
+
+    def err(self, line: int, message: str) -> None:
+        self.errors.append((line, message))
+
+    def number(self, value: Any, line: int, what: str, low: float, high: float | None = None) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            self.err(line, f"{what} must be a number {bound}, not {value!r}")
+            return None
+        return float(value)
+
+    def working_hours(self, raw: Any, line: int) -> tuple[tuple[time, time], ...]:
+        periods: list[tuple[time, time]] = []
+        for item in raw if isinstance(raw, list) and raw else [None]:
+            start, _, end = str(item).partition("-")
+            a, b = _clock(start), _clock(end)
+            if a is None or b is None or a >= b or (periods and a < periods[-1][1]):
+                self.err(line, f"working_hours: {item!r} is not an HH:MM-HH:MM period after the previous one")
+                continue
+            periods.append((a, b))
+        return tuple(periods)
+
+    def reminders(self, raw: Any, line: int) -> tuple[float, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.err(line, "reminders must be a list of fractions of the window, e.g. [0.5, 0.8, 1.0]")
+            return ()
+        values = [self.number(v, line, "a reminder", 0.0, 1.0) for v in raw]
+        if None not in values and values != sorted(values):
+            self.err(line, "reminders must be in increasing order")
+        return tuple(v for v in values if v is not None)
+
+    def escalation(self, raw: Any, line: int) -> tuple[EscalationStep, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.err(line, "escalation must be a list of steps {after, notify}")
+            return ()
+        steps: list[EscalationStep] = []
+        for item in raw:
+            where = line_of(item) or line
+            if not isinstance(item, LineMap) or set(item) - {"after", "notify", "especially_major"}:
+                self.err(where, "an escalation step has the keys after, notify and (optionally) especially_major")
+                continue
+            after = self.number(item.get("after"), line_of(item, "after"), "escalation after", 0.0)
+            notify = self.roles(item.get("notify"), line_of(item, "notify"))
+            extra = self.roles(item.get("especially_major", []), line_of(item, "especially_major"), allow_empty=True)
+            if after is not None and steps and after < steps[-1].after:
+                self.err(where, "escalation steps must be in increasing order of after")
+            if after is not None and notify:
+                steps.append(EscalationStep(after, notify, extra))
+        return tuple(steps)
+
+    def roles(self, raw: Any, line: int, allow_empty: bool = False) -> tuple[str, ...]:
+        if not isinstance(raw, list) or (not raw and not allow_empty) or not all(r in ROLES for r in raw):
+            self.err(line, f"notify must be a list of roles from: {', '.join(ROLES)}")
+            return ()
+        return tuple(raw)
+
+    def grades(self, raw: Any, line: int) -> frozenset[Grade]:
+        out: set[Grade] = set()
+        for item in raw if isinstance(raw, list) else [raw]:
+            try:
+                out.add(Grade.from_key(item))
+            except ValueError:
+                self.err(line, f"wait_for_working_hours: unknown grade {item!r}")
+        return frozenset(out)
+
+    def digests(self, raw: Any, line: int) -> tuple[time | None, tuple[int, time] | None]:
+        if not isinstance(raw, LineMap) or set(raw) - {"daily", "weekly"}:
+            self.err(line, "digests has the keys daily (HH:MM) and weekly (weekday HH:MM)")
+            return None, None
+        daily = _clock(raw.get("daily"))
+        if daily is None:
+            self.err(line_of(raw, "daily"), f"digests.daily must be HH:MM, not {raw.get('daily')!r}")
+        day, _, at = str(raw.get("weekly", "")).strip().partition(" ")
+        weekly_at = _clock(at.strip())
+        if day.lower() not in DAYS or weekly_at is None:
+            self.err(line_of(raw, "weekly"), f"digests.weekly must be like 'monday 08:30', not {raw.get('weekly')!r}")
+            return daily, None
+        return daily, (DAYS.index(day.lower()), weekly_at)
+
+    def duties(self, raw: Any, line: int) -> dict[DutyKind, dict[str, Duration]]:
+        if not isinstance(raw, LineMap):
+            self.err(line, "duties must be a mapping of duty → {grade: duration}")
+            return {}
+        out: dict[DutyKind, dict[str, Duration]] = {}
+        for name, per_grade in raw.items():
+            where = line_of(raw, name)
+            if name not in DutyKind.__members__.values():
+                self.err(where, f"unknown duty {name!r} (known: {', '.join(DutyKind)})")
+                continue
+            if not isinstance(per_grade, LineMap):
+                self.err(where, f"duty {name}: give a mapping of grade → duration")
+                continue
+            out[DutyKind(name)] = self.per_grade(DutyKind(name), per_grade)
+        return out
+
+    def per_grade(self, kind: DutyKind, raw: LineMap) -> dict[str, Duration]:
+        out: dict[str, Duration] = {}
+        for key, text in raw.items():
+            where = line_of(raw, key)
+            try:
+                grade_key = DEFAULT if key == DEFAULT else Grade.from_key(key).key
+                duration = Duration.parse(text)
+            except ValueError as exc:
+                self.err(where, f"duty {kind}: {exc}")
+                continue
+            limit = STATUTORY_HOURS.get((kind, Grade.from_key(grade_key))) if grade_key != DEFAULT else None
+            if limit is not None and (duration.unit not in ("min", "h") or duration.hours > limit):
+                self.err(where, f"duty {kind} for {grade_key}: the statutory clock is {limit:g} h; "
+                                f"set it in h or min, at most {limit:g}h")
+                continue
+            out[grade_key] = duration
+        return out
+
+
+def _build(c: _Checker, data: LineMap, source: str) -> Policy:
+    line = data.line_of
+    daily, weekly = c.digests(data["digests"], line("digests"))
+    scale = c.number(data["scale"], line("scale"), "scale", 1.0)
+    return Policy(
+        scale=scale or 1.0,
+        working_hours=c.working_hours(data["working_hours"], line("working_hours")),
+        reminders=c.reminders(data["reminders"], line("reminders")),
+        escalation=c.escalation(data["escalation"], line("escalation")),
+        waiting_grades=c.grades(data["wait_for_working_hours"], line("wait_for_working_hours")),
+        daily_digest=daily or time(8, 30),
+        weekly_digest=weekly or (0, time(8, 30)),
+        duties=c.duties(data["duties"], line("duties")),
+        source=source,
+    )
+
+
+def parse_policy_text(text: str, source: str = "", defaults: Policy | None = None) -> Policy:
+    """Parse and validate a policy file's text; raises PolicyFileError listing every error with its line."""
+    data = load_marked(text, source) or LineMap()
+    if not isinstance(data, LineMap):
+        raise PolicyFileError([(1, "the policy file must be a mapping (see policy_default.yaml)")], source)
+    c = _Checker()
+    for key in data:
+        if key not in TOP_KEYS:
+            c.err(data.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_KEYS))})")
+    base = load_marked(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE)) if defaults is None else None
+    merged = LineMap({**(base or {}), **data})
+    merged.key_lines = {**{k: 0 for k in (base or {})}, **data.key_lines}
+    if isinstance(base, LineMap) and isinstance(data.get("duties"), LineMap):
+        duties = LineMap({**base["duties"], **data["duties"]})
+        duties.key_lines = {**{k: 0 for k in base["duties"]}, **data["duties"].key_lines}
+        duties.line = data["duties"].line
+        merged["duties"] = duties
+    policy = _build(c, merged, source)
+    if c.errors:
+        raise PolicyFileError(c.errors, source)
+    return policy
+
+
+def default_policy() -> Policy:
+    """The shipped defaults (requirements.md's defaults table)."""
+    return parse_policy_text(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE))
+
+
+def load_policy(path: str | Path | None) -> Policy:
+    """The policy in force: the file at ``path``, or the defaults when ``path`` is empty.
+
+    Raises PolicyFileError (every error with its line) or ConfigError when the file cannot be read.
+    """
+    if not path:
+        return default_policy()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the policy file {path}: {exc}") from None
+    return parse_policy_text(text, source=str(path))

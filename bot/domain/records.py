@@ -1,0 +1,114 @@
+"""The domain's records: a case, its assignments, duties and grade changes, and who acts.
+
+Plain mutable dataclasses; commands change them and hand them to the repository to save.
+Times are tz-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.lifecycle import AssignmentState, CaseState
+
+
+class DutyState(StrEnum):
+    """A duty is open until done (fulfilled), closed (by the desk with a reason) or superseded."""
+
+    OPEN = "open"
+    DONE = "done"
+    CLOSED = "closed"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and from where: ``platform`` is wecom, dingtalk, api, cli or system."""
+
+    person_id: str
+    platform: str = "system"
+
+
+@dataclass
+class Case:
+    """One case of public opinion. ``owner_unit`` is the desk that runs it (city desk or a county bureau);
+    ``county`` is set for a county's cases (opened by it or transferred down to it)."""
+
+    number: str
+    title: str
+    grade: Grade
+    state: CaseState
+    owner_unit: str
+    opened_by: str
+    opened_at: datetime
+    first_seen_at: datetime
+    source: str = ""
+    link: str | None = None
+    county: str | None = None
+    transfer_ref: str | None = None
+    confidential: bool = False
+    drill: bool = False
+    id: int | None = None
+
+
+@dataclass
+class Assignment:
+    """A case given to one unit: warned → acknowledged → reported, or returned with a reason."""
+
+    case_id: int
+    unit_id: str
+    state: AssignmentState
+    assigned_at: datetime
+    assigned_by: str
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Duty:
+    """A timed obligation with its frozen policy and computed schedule.
+
+    ``owner_unit`` answers for it (None: the main leader); ``assignment_id`` ties it to one unit's part.
+    ``firing_id`` is the worker clock's active firing (a firing with another id does nothing).
+    """
+
+    case_id: int
+    kind: DutyKind
+    grade: Grade
+    started_at: datetime
+    due_at: datetime
+    policy: dict
+    reminders: list[datetime] = field(default_factory=list)
+    escalations: list[tuple[datetime, tuple[str, ...]]] = field(default_factory=list)
+    owner_unit: str | None = None
+    assignment_id: int | None = None
+    state: DutyState = DutyState.OPEN
+    ended_at: datetime | None = None
+    ended_by: str | None = None
+    reason: str | None = None
+    late: bool = False
+    firing_id: str | None = None
+    id: int | None = None
+
+    @property
+    def open(self) -> bool:
+        """Whether the duty is still running."""
+        return self.state == DutyState.OPEN
+
+
+@dataclass
+class GradeChange:
+    """A grade set or changed: who, when, from what, to what, and why."""
+
+    case_id: int
+    old: Grade | None
+    new: Grade
+    by: str
+    at: datetime
+    reason: str
+    id: int | None = None

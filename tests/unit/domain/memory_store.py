@@ -1,0 +1,104 @@
+"""An in-memory CaseStore for the domain's unit tests: each run works on a copy, kept only on success."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from bot.domain.records import Assignment, Case, Duty, GradeChange
+from bot.domain.timeline import GENESIS, EntryDraft, TimelineEntry, chain
+
+
+@dataclass
+class _State:
+    counters: dict[int, int] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+    assignments: dict[int, Assignment] = field(default_factory=dict)
+    duties: dict[int, Duty] = field(default_factory=dict)
+    grade_changes: list[GradeChange] = field(default_factory=list)
+    timeline: dict[int, list[TimelineEntry]] = field(default_factory=dict)
+    next_id: int = 1
+
+
+class MemoryRepository:
+    """CaseRepository over a _State; hands out copies so only saves change the state."""
+
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def _id(self) -> int:
+        self.s.next_id += 1
+        return self.s.next_id
+
+    def next_case_number(self, year: int) -> int:
+        self.s.counters[year] = self.s.counters.get(year, 0) + 1
+        return self.s.counters[year]
+
+    def add_case(self, case: Case) -> Case:
+        case.id = self._id()
+        self.s.cases[case.id] = copy.deepcopy(case)
+        return case
+
+    def get_case(self, case_id: int) -> Case | None:
+        return copy.deepcopy(self.s.cases.get(case_id))
+
+    def case_by_number(self, number: str) -> Case | None:
+        return next((copy.deepcopy(c) for c in self.s.cases.values() if c.number == number), None)
+
+    def save_case(self, case: Case) -> None:
+        self.s.cases[case.id] = copy.deepcopy(case)
+
+    def assignments(self, case_id: int) -> list[Assignment]:
+        return [copy.deepcopy(a) for a in self.s.assignments.values() if a.case_id == case_id]
+
+    def add_assignment(self, assignment: Assignment) -> Assignment:
+        assignment.id = self._id()
+        self.s.assignments[assignment.id] = copy.deepcopy(assignment)
+        return assignment
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        self.s.assignments[assignment.id] = copy.deepcopy(assignment)
+
+    def duties(self, case_id: int) -> list[Duty]:
+        return [copy.deepcopy(d) for d in self.s.duties.values() if d.case_id == case_id]
+
+    def add_duty(self, duty: Duty) -> Duty:
+        duty.id = self._id()
+        self.s.duties[duty.id] = copy.deepcopy(duty)
+        return duty
+
+    def save_duty(self, duty: Duty) -> None:
+        old = self.s.duties[duty.id]
+        assert old.policy == duty.policy and old.due_at == duty.due_at, "a duty's frozen policy never changes"
+        self.s.duties[duty.id] = copy.deepcopy(duty)
+
+    def add_grade_change(self, change: GradeChange) -> None:
+        self.s.grade_changes.append(copy.deepcopy(change))
+
+    def append(self, case_id: int, draft: EntryDraft) -> TimelineEntry:
+        entries = self.s.timeline.setdefault(case_id, [])
+        prev = entries[-1].hash if entries else GENESIS
+        entry = chain(case_id, len(entries) + 1, copy.deepcopy(draft), prev)
+        entries.append(entry)
+        return entry
+
+    def timeline(self, case_id: int) -> list[TimelineEntry]:
+        return list(self.s.timeline.get(case_id, []))
+
+
+class MemoryStore:
+    """CaseStore: ``run`` works on a deep copy and keeps it only when the work succeeds."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+
+    def run(self, work):
+        scratch = copy.deepcopy(self.state)
+        result = work(MemoryRepository(scratch))
+        self.state = scratch
+        return result
+
+    @property
+    def repo(self) -> MemoryRepository:
+        """A repository over the committed state (for assertions)."""
+        return MemoryRepository(self.state)
