@@ -1,0 +1,67 @@
+"""Injected faults: 45009, 45033, HTTP 5xx and slowness, for a count of calls or until cleared."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.emulator.conftest_wecom import api, server, wecom  # noqa: F401
+
+TEXT = {"touser": "ligs", "msgtype": "text", "agentid": 1000002, "text": {"content": "hi"}}
+
+
+def test_45009_for_two_calls_then_normal_and_nothing_delivered_meanwhile(api, wecom):
+    api.token()
+    wecom.inject_fault("errcode", 45009, count=2)
+    answers = [api.call("message/send", TEXT)["errcode"] for _ in range(3)]
+    assert answers == [45009, 45009, 0]
+    assert len(wecom.messages_for_user("ligs")) == 1
+
+
+def test_45033_until_cleared(api, wecom):
+    api.token()
+    wecom.inject_fault("errcode", 45033)
+    assert [api.call("message/send", TEXT)["errcode"] for _ in range(4)] == [45033] * 4
+    wecom.clear_faults()
+    assert api.call("message/send", TEXT)["errcode"] == 0
+
+
+def test_http_5xx_with_no_json(api, wecom):
+    api.token()
+    wecom.inject_fault("http", 503, count=1)
+    response = api.post("message/send", TEXT)
+    assert response.status_code == 503
+    assert api.post("message/send", TEXT).status_code == 200
+
+
+def test_a_fault_can_be_limited_to_one_path(api, wecom):
+    api.token()
+    wecom.inject_fault("errcode", 45009, path="webhook/send")
+    assert api.call("message/send", TEXT)["errcode"] == 0
+    assert api.call("webhook/send", {"msgtype": "text", "text": {"content": "x"}}, key="hook-desk-0001")["errcode"] == 45009
+
+
+def test_gettoken_is_subject_to_faults_too(api, wecom):
+    wecom.inject_fault("errcode", -1, count=1)
+    assert api.gettoken()["errcode"] == -1
+    assert api.gettoken()["errcode"] == 0
+
+
+def test_slowness_delays_the_answer(api, wecom):
+    api.token()
+    wecom.inject_fault("delay", 0.3, count=1)
+    started = time.monotonic()
+    assert api.call("message/send", TEXT)["errcode"] == 0
+    assert time.monotonic() - started >= 0.3
+    wecom.inject_fault("delay", 0.5, count=1, path="gettoken")
+    with pytest.raises(requests.Timeout):
+        api.session.get(api.base + "gettoken", params={"corpid": "x"}, timeout=0.1)
+
+
+def test_bad_fault_requests_are_refused(wecom):
+    with pytest.raises(ValueError):
+        wecom.inject_fault("explode", 1)
+    with pytest.raises(ValueError):
+        wecom.inject_fault("http", 200)
