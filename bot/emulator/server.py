@@ -62,7 +62,7 @@ class EmulatorServer:
         """Serve in a daemon thread; returns self."""
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
         self._thread.start()
-        log.info("emulator serving at %s", self.url)
+        log.debug("emulator serving at %s", self.url)
         return self
 
     def serve_forever(self) -> None:
