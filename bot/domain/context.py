@@ -98,5 +98,5 @@ def record(repo: CaseRepository, rules: Rules, case: Case, actor: Actor, role: s
         body["ended"] = [{"id": d.id, "kind": str(d.kind), "state": str(d.state), "reason": d.reason} for d in ended]
     if warnings:
         body["calendar_warnings"] = warnings
-    entry = repo.append(case.id, EntryDraft(actor.person_id, role, actor.platform, action, body, ensure_utc(now)))
+    entry = repo.append(case.id, EntryDraft(actor.person_id, str(role), actor.platform, str(action), body, ensure_utc(now)))
     return Outcome(case, entry, started, ended, assignment, warnings)

@@ -49,15 +49,15 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: loader.construct_mapping(node))
 
 
-def load_marked(text: str, source: str = "") -> Any:
-    """Parse YAML text into plain values with LineMap mappings; raises FileErrors for bad YAML."""
+def load_marked(text: str, source: str = "", error: type[FileErrors] = FileErrors) -> Any:
+    """Parse YAML text into plain values with LineMap mappings; raises ``error`` (a FileErrors) for bad YAML."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise FileErrors([((mark.line + 1) if mark else 0, f"not valid YAML: {exc.problem}")], source) from None
+        raise error([((mark.line + 1) if mark else 0, f"not valid YAML: {exc.problem}")], source) from None
     except yaml.YAMLError as exc:
-        raise FileErrors([(0, f"not valid YAML: {exc}")], source) from None
+        raise error([(0, f"not valid YAML: {exc}")], source) from None
 
 
 def line_of(obj: Any, key: str | None = None) -> int:

@@ -171,7 +171,7 @@ def _build(c: _Checker, data: LineMap, source: str) -> Policy:
 
 def parse_policy_text(text: str, source: str = "", defaults: Policy | None = None) -> Policy:
     """Parse and validate a policy file's text; raises PolicyFileError listing every error with its line."""
-    data = load_marked(text, source) or LineMap()
+    data = load_marked(text, source, PolicyFileError) or LineMap()
     if not isinstance(data, LineMap):
         raise PolicyFileError([(1, "the policy file must be a mapping (see policy_default.yaml)")], source)
     c = _Checker()

@@ -96,7 +96,7 @@ def _dates(c: list[tuple[int, str]], raw: Any, line: int, what: str) -> set[date
 
 def parse_holiday_text(text: str, source: str = "") -> WorkCalendar:
     """Parse and validate a holiday file; raises HolidayFileError listing every error with its line."""
-    data = load_marked(text, source) or LineMap()
+    data = load_marked(text, source, HolidayFileError) or LineMap()
     if not isinstance(data, LineMap):
         raise HolidayFileError([(1, "the holiday file must be a mapping with holidays and makeup_workdays")], source)
     errors: list[tuple[int, str]] = []
