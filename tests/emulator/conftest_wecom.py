@@ -138,7 +138,7 @@ class BotReceiver:
         self.reply = None  # callable(Received) -> bytes
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
