@@ -7,10 +7,12 @@ from datetime import datetime
 from importlib import import_module
 from typing import Any
 
+from bot.core.conversation import Conversation
 from bot.core.org import Organisation, Person
 from bot.core.router import Router
 
 router = Router()
+dialogs: dict[str, Conversation] = {}
 
 # intent modules, imported once so their decorators register
 MODULES = ("handlers.help", "handlers.demo_card")
@@ -24,6 +26,14 @@ class Context:
     person: Person | None
     now: datetime
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def dialog(conversation: Conversation) -> Conversation:
+    """Register a dialog (call at import time of its module)."""
+    if conversation.name in dialogs:
+        raise ValueError(f"dialog {conversation.name!r} registered twice")
+    dialogs[conversation.name] = conversation
+    return conversation
 
 
 def load() -> Router:

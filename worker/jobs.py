@@ -20,3 +20,20 @@ def handle_event(event: dict) -> int:
     from worker.runtime import runtime
 
     return len(handle(runtime(), Event.from_dict(event)))
+
+
+def expire_dialog(platform: str, chat: str, user: str, version: int) -> bool:
+    """A dialog's timeout firing: ends it if still the active version, and tells the person 1:1."""
+    from bot.core.clock import utcnow
+    from bot.core.conversation import expired_reply
+    from handlers.engine import ONE_TO_ONE
+    from worker.dialogs import DialogStore
+    from worker.runtime import runtime
+
+    rt = runtime()
+    if not DialogStore(rt.redis).expire(platform, chat, user, version, utcnow()):
+        return False
+    messenger = rt.messengers.get(platform)
+    if messenger is not None and chat == ONE_TO_ONE:
+        messenger.send_to_person(user, expired_reply().card, dedup_id=f"dlg-expired-{user}-{version}")
+    return True

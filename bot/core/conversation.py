@@ -1,0 +1,128 @@
+"""Dialogs as pure state machines, modelled on python-telegram-bot's ConversationHandler.
+
+A :class:`Conversation` has entry points, states (a ``StrEnum``, readable in Redis), fallbacks and a
+timeout. A callback is ``(event, ctx, data) -> Step``: the next state (or :data:`END`), the replies,
+and the dialog's data. The engine never stores anything: the worker loads a :class:`DialogState`,
+passes it in, and saves what comes back (``worker/dialogs.py``).
+
+    no dialog ──entry point──► state A ──callback──► state B … ──► END (state cleared)
+        any state ──"取消"──► END ("已取消")      any state ──timeout──► END (stale firings ignored)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from bot.core.card import Card, Reply
+from bot.core.event import Event
+from bot.core.router import command_text
+
+END = "__end__"
+CANCEL_WORDS = ("取消", "退出", "cancel")
+Matcher = Callable[[Event], bool]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a callback decided: the next state (END leaves), replies, and the dialog's new data."""
+
+    state: str
+    replies: tuple[Reply, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Callback = Callable[[Event, Any, dict[str, Any]], Step]
+
+
+@dataclass(frozen=True)
+class DialogState:
+    """A running dialog as stored per (platform, chat, user): JSON-able, versioned for the timer guard."""
+
+    dialog: str
+    state: str
+    data: dict[str, Any]
+    expires_at: str
+    version: int = 1
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the dialog's timeout has passed at ``now``."""
+        return now >= datetime.fromisoformat(self.expires_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict."""
+        return {"dialog": self.dialog, "state": self.state, "data": self.data, "expires_at": self.expires_at,
+                "version": self.version}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DialogState:
+        """Inverse of :meth:`to_dict`."""
+        return cls(data["dialog"], data["state"], dict(data.get("data") or {}), data["expires_at"],
+                   int(data.get("version", 1)))
+
+
+def is_text(event: Event) -> bool:
+    """Matcher: any typed text (1:1 or @-mention)."""
+    return event.kind in ("text", "mention", "link") and bool(command_text(event) or event.url)
+
+
+def is_cancel(event: Event) -> bool:
+    """Whether the person asked to leave the dialog."""
+    return event.kind != "click" and command_text(event).lower() in CANCEL_WORDS
+
+
+@dataclass
+class Conversation:
+    """One dialog: ``entry_points`` start it, ``states`` map a state to its handlers, ``fallbacks``
+    apply in every state, ``timeout`` ends it when the person goes quiet."""
+
+    name: str
+    entry_points: list[tuple[Matcher, Callback]]
+    states: dict[str, list[tuple[Matcher, Callback]]]
+    fallbacks: list[tuple[Matcher, Callback]] = field(default_factory=list)
+    timeout: timedelta = timedelta(minutes=30)
+
+    def entry(self, event: Event) -> Callback | None:
+        """The entry callback that takes ``event``, or None."""
+        return next((cb for match, cb in self.entry_points if match(event)), None)
+
+    def handler(self, state: str, event: Event) -> Callback | None:
+        """The callback for ``event`` in ``state`` (state handlers first, then fallbacks), or None."""
+        for match, cb in [*self.states.get(state, []), *self.fallbacks]:
+            if match(event):
+                return cb
+        return None
+
+    def start(self, event: Event, ctx: Any, now: datetime) -> tuple[DialogState | None, list[Reply]] | None:
+        """Start the dialog if an entry point takes ``event``; None if none does."""
+        callback = self.entry(event)
+        if callback is None:
+            return None
+        return self._apply(callback(event, ctx, {}), now, version=1)
+
+    def advance(self, current: DialogState, event: Event, ctx: Any, now: datetime
+                ) -> tuple[DialogState | None, list[Reply]] | None:
+        """Feed ``event`` to a running dialog; None when no handler of its state takes it."""
+        callback = self.handler(current.state, event)
+        if callback is None:
+            return None
+        return self._apply(callback(event, ctx, dict(current.data)), now, version=current.version + 1)
+
+    def _apply(self, step: Step, now: datetime, version: int) -> tuple[DialogState | None, list[Reply]]:
+        if step.state == END:
+            return None, list(step.replies)
+        if step.state not in self.states:
+            raise ValueError(f"dialog {self.name}: unknown state {step.state!r}")
+        expires = (now + self.timeout).isoformat()
+        return DialogState(self.name, step.state, step.data, expires, version), list(step.replies)
+
+
+def cancelled_reply() -> Reply:
+    """What the person sees after 取消."""
+    return Reply(Card("notice", {"text": "已取消当前操作。需要时发送“帮助”查看可用指令。"}))
+
+
+def expired_reply() -> Reply:
+    """What the person sees when a dialog timed out."""
+    return Reply(Card("notice", {"text": "上一次操作等待太久，已自动结束。如需继续，请重新开始。"}))

@@ -1,0 +1,60 @@
+"""The dialog engine: an event meets the person's running dialog, a dialog's entry point, or the
+command router — in that order. Pure: the worker passes the stored state in and saves what returns.
+
+``取消`` leaves any dialog; an event that fits no handler of the running dialog falls through to
+the entry points and then to the commands, keeping the dialog. An expired dialog is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.core.card import Card, Reply
+from bot.core.conversation import Conversation, DialogState, cancelled_reply, is_cancel
+from bot.core.event import Event
+from bot.core.router import Router
+
+ONE_TO_ONE = "1:1"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine decided: the replies, and the dialog state to store (``keep``: leave it as is)."""
+
+    replies: list[Reply]
+    state: DialogState | None = None
+    keep: bool = False
+
+
+def dialog_chat(event: Event, one_to_one: bool) -> str:
+    """The chat part of the dialog key: 1:1 where the platform can continue there, else the group."""
+    return ONE_TO_ONE if one_to_one or event.chat_type == "single" else event.chat_id
+
+
+def answer_where(event: Event, one_to_one: bool) -> str:
+    """Where the person should answer a prompt, in words for the prompt."""
+    if event.chat_type == "single":
+        return ""
+    return "请在与“舆情助手”的单聊中回复" if one_to_one else "请在本群 @舆情助手 回复"
+
+
+def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
+            dialogs: dict[str, Conversation], router: Router) -> Outcome:
+    """Decide what ``event`` does; raises whatever a callback raises (HandlerError for refusals)."""
+    if stored is not None and (stored.expired(now) or stored.dialog not in dialogs):
+        stored = None
+    if stored is not None:
+        if is_cancel(event):
+            return Outcome([cancelled_reply()], None)
+        advanced = dialogs[stored.dialog].advance(stored, event, ctx, now)
+        if advanced is not None:
+            return Outcome(advanced[1], advanced[0])
+    elif is_cancel(event):
+        return Outcome([Reply(Card("notice", {"text": "当前没有进行中的操作。"}))], None, keep=True)
+    for conversation in dialogs.values():
+        started = conversation.start(event, ctx, now)
+        if started is not None:
+            return Outcome(started[1], started[0])
+    return Outcome(router.dispatch(event, ctx), stored, keep=True)
