@@ -21,19 +21,7 @@ if TYPE_CHECKING:
 def api_blueprint(emu: WeComEmulator) -> Blueprint:
     """Routes of the WeCom API, bound to ``emu``."""
     bp = Blueprint("wecom_api", __name__, url_prefix="/cgi-bin")
-
-    @bp.before_request
-    def injected_faults():
-        outcome = emu.faults.take(request.path.removeprefix("/cgi-bin/"))
-        if outcome.delay:
-            time.sleep(outcome.delay)  # deliberate, injected slowness
-        if outcome.http_status:
-            _log(emu, f"http {outcome.http_status}")
-            return Response("injected failure", status=outcome.http_status, mimetype="text/plain")
-        if outcome.errcode is not None:
-            _log(emu, outcome.errcode)
-            return jsonify(error_body(outcome.errcode, from_ip=request.remote_addr or ""))
-        return None
+    bp.before_request(lambda: _injected_fault(emu))
 
     @bp.get("/gettoken")
     def gettoken():
@@ -65,6 +53,20 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
         return _answer(emu, lambda: emu.robots.aibot_reply(request.args.get("response_code"), _json_body()))
 
     return bp
+
+
+def _injected_fault(emu: WeComEmulator) -> Response | None:
+    """Apply the faults in force to this call: wait, then answer the fault, or let it through."""
+    outcome = emu.faults.take(request.path.removeprefix("/cgi-bin/"))
+    if outcome.delay:
+        time.sleep(outcome.delay)  # deliberate, injected slowness
+    if outcome.http_status:
+        _log(emu, f"http {outcome.http_status}")
+        return Response("injected failure", status=outcome.http_status, mimetype="text/plain")
+    if outcome.errcode is not None:
+        _log(emu, outcome.errcode)
+        return jsonify(error_body(outcome.errcode, from_ip=request.remote_addr or ""))
+    return None
 
 
 def _json_body() -> dict:

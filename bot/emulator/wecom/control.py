@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 def control_blueprint(emu: WeComEmulator) -> Blueprint:
     """Control routes bound to ``emu``."""
     bp = Blueprint("wecom_control", __name__, url_prefix="/_emulator/wecom")
+    _record_routes(bp, emu)
+    _act_routes(bp, emu)
+    _setting_routes(bp, emu)
+    return bp
+
+
+def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
+    """Reading: the directory, the records, one person's or group's messages, logs."""
 
     @bp.get("/directory")
     def directory():
@@ -46,6 +54,18 @@ def control_blueprint(emu: WeComEmulator) -> Blueprint:
         everything = request.args.get("all") == "1"
         return jsonify(emu.chat_in_group(group) if everything else emu.messages_for_group(group))
 
+    @bp.get("/deliveries")
+    def deliveries():
+        return jsonify([d.to_dict() for d in emu.deliveries])
+
+    @bp.get("/calls")
+    def calls():
+        return jsonify(emu.api_calls)
+
+
+def _act_routes(bp: Blueprint, emu: WeComEmulator) -> None:
+    """Acting as a person, and URL verification."""
+
     @bp.post("/act")
     def act():
         data = request.get_json(force=True, silent=True) or {}
@@ -62,6 +82,10 @@ def control_blueprint(emu: WeComEmulator) -> Blueprint:
             return jsonify(emu.verify_url(data.get("target", "app"), data.get("echo")).to_dict())
         except ActError as err:
             return jsonify(error=str(err)), 400
+
+
+def _setting_routes(bp: Blueprint, emu: WeComEmulator) -> None:
+    """Faults, token expiry, the emulated clock, reset."""
 
     @bp.get("/faults")
     def faults():
@@ -93,20 +117,10 @@ def control_blueprint(emu: WeComEmulator) -> Blueprint:
         emu.advance_time(seconds)
         return jsonify(ok=True, offset=emu.clock.offset)
 
-    @bp.get("/deliveries")
-    def deliveries():
-        return jsonify([d.to_dict() for d in emu.deliveries])
-
-    @bp.get("/calls")
-    def calls():
-        return jsonify(emu.api_calls)
-
     @bp.post("/reset")
     def reset():
         emu.reset()
         return jsonify(ok=True)
-
-    return bp
 
 
 def _act(emu: WeComEmulator, data: dict):
