@@ -1,0 +1,9 @@
+"""DingTalk on the wire: the robot, card and event callbacks in, cards and messages out.
+
+Routes (see ``bot.platforms.registry``): ``inbound.RobotCallback`` (POST /dingtalk/robot),
+``cardback.CardCallback`` (POST /dingtalk/card), ``events.EventCallback`` (POST /dingtalk/events);
+``outbound.DingTalkMessenger`` sends. ``routes.register_card_callback`` backs
+``yuqing dingtalk register-callback``. Wire facts and decisions: docs/platform-dingtalk.md.
+"""
+
+__all__ = ["cardback", "client", "events", "inbound", "outbound", "routes", "signing", "tokens"]

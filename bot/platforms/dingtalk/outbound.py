@@ -1,0 +1,179 @@
+"""DingTalkMessenger: cards and markdown to DingTalk people and groups (worker only).
+
+Owns: choosing the way a Card goes out — a card with buttons as an interactive card
+(``createAndDeliver`` into ``IM_GROUP`` or ``IM_ROBOT``, callbacks over HTTP to our route key,
+``outTrackId`` derived from the dedup id so a retry never shows a card twice), anything else as
+markdown (sessionWebhook while it is valid, else ``groupMessages/send`` or
+``oToMessages/batchSend`` in batches of 20); work notifications (``asyncsend_v2``, 100 people a
+call); and updating a card in place (``PUT /v1.0/card/instances``). Content comes from
+``templates/dingtalk/<kind>.json.j2``; this module only wraps it in the API's request envelope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Any, Mapping
+
+import redis as redis_lib
+import requests
+
+from bot.core.card import Card
+from bot.core.errors import ConfigError, PlatformError
+from bot.core.event import Event
+from bot.platforms.base import SentMessage
+from bot.platforms.dingtalk.client import SESSION_GONE, DingTalkClient
+from bot.platforms.dingtalk.signing import now_ms
+from bot.platforms.render import render_json
+
+__all__ = ["DingTalkMessenger", "track_id", "BATCH", "NOTICE_BATCH"]
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "dingtalk"
+BATCH = 20            # oToMessages/batchSend userIds per call
+NOTICE_BATCH = 100    # asyncsend_v2 userid_list per call
+MSG_PARAM_LIMIT = 15000
+NOTICE_LIMIT = 2048
+SESSION_MARGIN_MS = 60_000
+
+
+def track_id(dedup_id: str = "") -> str:
+    """A card's ``outTrackId``: the same for the same dedup id (≤ 64 characters), else fresh."""
+    if not dedup_id:
+        return "yq" + uuid.uuid4().hex
+    return "yq" + hashlib.sha256(dedup_id.encode()).hexdigest()[:40]
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes (with an ellipsis when cut)."""
+    raw = text.encode()
+    if len(raw) <= limit:
+        return text
+    return raw[: limit - 3].decode(errors="ignore") + "…"
+
+
+class DingTalkMessenger:
+    """Outbound DingTalk; ``config`` holds design.md's DINGTALK_* variables."""
+
+    platform = PLATFORM
+
+    def __init__(self, config: Mapping[str, str], *, redis: redis_lib.Redis | None = None,
+                 templates_dir: str | Path, session: requests.Session | None = None) -> None:
+        self.client = DingTalkClient(config, redis, session)
+        self.robot_code = config.get("DINGTALK_ROBOT_CODE") or config["DINGTALK_APP_KEY"]
+        self.template_id = config.get("DINGTALK_CARD_TEMPLATE_ID", "")
+        self.route_key = config.get("DINGTALK_CARD_ROUTE_KEY", "")
+        self.agent_id = config.get("DINGTALK_AGENT_ID", "")
+        self.templates_dir = Path(templates_dir)
+
+    def render(self, card: Card) -> dict[str, Any]:
+        """``{"card": cardParamMap, "markdown": {title, text}}`` of a Card; raises ConfigError."""
+        return render_json(self.templates_dir, PLATFORM, card)
+
+    # --- the Messenger interface ------------------------------------------------------------------
+    def send_to_person(self, user_id: str, card: Card, *, dedup_id: str = "") -> SentMessage:
+        """A card with buttons as an interactive card 1:1, else markdown from the robot."""
+        if card.buttons:
+            return self._deliver(f"IM_ROBOT.{user_id}", card, track_id(dedup_id))
+        return self.send_to_people([user_id], card)[0]
+
+    def send_to_group(self, group: Mapping[str, str], card: Card, *, dedup_id: str = "") -> SentMessage:
+        """Into a unit's group (``dingtalk_open_conversation_id``): interactive card or markdown."""
+        cid = group.get("dingtalk_open_conversation_id") or group.get("open_conversation_id") or ""
+        if not cid:
+            raise PlatformError("this unit has no DingTalk group (dingtalk.open_conversation_id in the org file)")
+        if card.buttons:
+            return self._deliver(f"IM_GROUP.{cid}", card, track_id(dedup_id))
+        return self._group_markdown(cid, card)
+
+    def reply(self, event: Event, card: Card) -> SentMessage:
+        """Answer where the event came from: sessionWebhook while valid, else the OpenAPI."""
+        if card.buttons:
+            space = f"IM_GROUP.{event.chat_id}" if event.chat_type == "group" else f"IM_ROBOT.{event.user_id}"
+            return self._deliver(space, card, track_id(f"reply|{event.dedup_key}|{card.kind}"))
+        webhook, expires = event.reply.get("session_webhook"), int(event.reply.get("session_expires_ms") or 0)
+        if webhook and expires > now_ms() + SESSION_MARGIN_MS:
+            try:
+                self.client.webhook(webhook, {"msgtype": "markdown", "markdown": self._markdown(card)})
+                return SentMessage(PLATFORM)
+            except PlatformError as exc:
+                if exc.code != SESSION_GONE:
+                    raise
+                log.info("sessionWebhook gone for event %s; answering through the OpenAPI", event.dedup_key)
+        if event.chat_type == "group":
+            return self._group_markdown(event.chat_id, card)
+        return self.send_to_people([event.user_id], card)[0]
+
+    def update_card(self, card_ref: Mapping[str, Any], card: Card, *, event: Event | None = None) -> SentMessage:
+        """Show the card's new state to everyone holding it (``PUT /v1.0/card/instances``)."""
+        out_track_id = card_ref.get("card_id") or card_ref.get("out_track_id") or ""
+        if not out_track_id:
+            raise PlatformError("no outTrackId to update")
+        body = {"outTrackId": out_track_id, "cardData": {"cardParamMap": self.render(card)["card"]},
+                "cardUpdateOptions": {"updateCardDataByKey": True}, "userIdType": 1}
+        self.client.api("PUT", "/v1.0/card/instances", body)
+        return SentMessage(PLATFORM, out_track_id, {"card_id": out_track_id})
+
+    # --- DingTalk's other ways ----------------------------------------------------------------------
+    def send_to_people(self, user_ids: list[str], card: Card) -> list[SentMessage]:
+        """Markdown 1:1 from the robot to each person, ``BATCH`` people per call."""
+        param = json.dumps(self._markdown(card, MSG_PARAM_LIMIT - 200), ensure_ascii=False)
+        sent = []
+        for i in range(0, len(user_ids), BATCH):
+            body = {"robotCode": self.robot_code, "userIds": user_ids[i:i + BATCH],
+                    "msgKey": "sampleMarkdown", "msgParam": param}
+            data = self.client.api("POST", "/v1.0/robot/oToMessages/batchSend", body)
+            if data.get("invalidStaffIdList"):
+                log.warning("dingtalk batchSend: unknown userIds %s", data["invalidStaffIdList"])
+            sent.append(SentMessage(PLATFORM, str(data.get("processQueryKey", ""))))
+        return sent
+
+    def notify(self, user_ids: list[str], card: Card) -> list[SentMessage]:
+        """Work notifications (工作通知) as markdown, ``NOTICE_BATCH`` people per call; needs DINGTALK_AGENT_ID."""
+        if not self.agent_id:
+            raise ConfigError("work notifications need DINGTALK_AGENT_ID")
+        md = self._markdown(card, NOTICE_LIMIT - 300)
+        sent = []
+        for i in range(0, len(user_ids), NOTICE_BATCH):
+            body = {"agent_id": int(self.agent_id), "userid_list": ",".join(user_ids[i:i + NOTICE_BATCH]),
+                    "msg": {"msgtype": "markdown", "markdown": md}}
+            data = self.client.oapi("/topapi/message/corpconversation/asyncsend_v2", body)
+            sent.append(SentMessage(PLATFORM, str(data.get("task_id", ""))))
+        return sent
+
+    # --- internals ------------------------------------------------------------------------------------
+    def _markdown(self, card: Card, limit: int = MSG_PARAM_LIMIT - 200) -> dict[str, str]:
+        md = self.render(card)["markdown"]
+        return {"title": _fit(md["title"], 200), "text": _fit(md["text"], limit)}
+
+    def _group_markdown(self, cid: str, card: Card) -> SentMessage:
+        body = {"robotCode": self.robot_code, "openConversationId": cid, "msgKey": "sampleMarkdown",
+                "msgParam": json.dumps(self._markdown(card), ensure_ascii=False)}
+        data = self.client.api("POST", "/v1.0/robot/groupMessages/send", body)
+        return SentMessage(PLATFORM, str(data.get("processQueryKey", "")))
+
+    def _deliver(self, space: str, card: Card, out_track_id: str) -> SentMessage:
+        stype, _, sid = space.partition(".")
+        body: dict[str, Any] = {
+            "cardTemplateId": self.template_id, "outTrackId": out_track_id,
+            "cardData": {"cardParamMap": self.render(card)["card"]},
+            "callbackType": "HTTP", "callbackRouteKey": self.route_key,
+            "openSpaceId": f"dtv1.card//{space}", "userIdType": 1}
+        if stype == "IM_GROUP":
+            body.update(imGroupOpenSpaceModel={"supportForward": True},
+                        imGroupOpenDeliverModel={"robotCode": self.robot_code})
+        else:
+            body.update(imRobotOpenSpaceModel={"supportForward": True},
+                        imRobotOpenDeliverModel={"spaceType": "IM_ROBOT", "robotCode": self.robot_code})
+        data = self.client.api("POST", "/v1.0/card/instances/createAndDeliver", body)
+        results = (data.get("result") or {}).get("deliverResults") or []
+        failed = [r for r in results if isinstance(r, dict) and r.get("success") is False]
+        if failed and len(failed) == len(results):
+            raise PlatformError(f"DingTalk did not deliver card {out_track_id} to {sid}: "
+                                f"{failed[0].get('errorMsg', 'no reason given')}")
+        log.info("dingtalk card %s delivered to %s %s", out_track_id, stype, sid)
+        return SentMessage(PLATFORM, out_track_id, {"card_id": out_track_id})
