@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import requests
 
+from bot.emulator.wecom import ActError
+
 from tests.emulator.conftest_wecom import (  # noqa: F401
     DESK_CHAT, DESK_NAME, api, bot, button_card, server, wecom)
 
@@ -122,3 +124,9 @@ def test_markdown_over_20480_bytes_is_refused(wecom, bot):
 @pytest.mark.parametrize("bad", ["", "nope"])
 def test_an_unknown_response_code_is_60140(wecom, server, bad):
     assert reply_to(f"{server.url}/cgi-bin/aibot/response?response_code={bad}", markdown("x"))["errcode"] == 60140
+
+
+def test_mentioning_the_bot_in_a_group_it_is_not_in_raises(wecom, bot):
+    with pytest.raises(ActError):
+        wecom.act_as("zhouks").mention_bot("wrUnknown", "帮助")
+    assert bot.received == []

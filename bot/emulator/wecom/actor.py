@@ -95,6 +95,8 @@ class Actor:
 
     def aibot_text(self, userid: str, content: str, chatid: str | None) -> delivery.Delivery:
         """Deliver a smart-bot text: an @-mention in ``chatid``, or 1:1 when it is None."""
+        if chatid and chatid not in self.emu.directory.wecom_aibot_chats:
+            raise ActError(f"the smart bot is in no group {chatid!r} (org file: aibot_chatid)")
         if chatid and not content.startswith("@"):
             content = f"@{self.emu.aibot_name} {content}"
         kind, chat = ("group", chatid) if chatid else ("user", userid)
