@@ -1,0 +1,9 @@
+"""WeCom (企业微信): the self-built app's callback (``inbound``), the smart bot's callback
+(``aibot``), and outbound messages (``outbound``) over the HTTP API (``client``).
+
+Helpers: ``crypto`` (timestamp window, signature, wechatpy decryption), ``xmlmsg`` (safe XML),
+``buttons`` (button keys, task ids), ``bodies`` (per-destination bodies from the templates),
+``longtext`` (2048-byte splitting). See docs/platform-wecom.md.
+"""
+
+__all__ = ["aibot", "inbound", "outbound"]

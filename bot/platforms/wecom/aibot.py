@@ -1,0 +1,100 @@
+"""``GET/POST /wecom/aibot``: the smart bot (智能机器人) in callback mode (encrypted JSON).
+
+Same cryptography as the app, with ReceiveId ``""``. GET is URL verification. POST carries
+``{"encrypt": ...}``; the decrypted JSON is a text message (an @-mention in a group, or 1:1),
+a ``template_card_event`` click, or another event (enter_chat, feedback, stream refresh) that is
+answered 200 and ignored. The answer body is empty: replies go later through ``response_url``,
+which is kept in ``event.reply`` (single use, valid 1 h). Dedup key: ``msgid``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Callable, Mapping
+
+from bot.core.errors import PayloadError
+from bot.core.event import Event
+from bot.platforms.base import Answer, RawRequest
+from bot.platforms.wecom.buttons import decode_key
+from bot.platforms.wecom.crypto import CallbackCrypto
+from bot.platforms.wecom.inbound import DEDUP_TTL, PLATFORM
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wecom_aibot"
+
+
+def _json_object(data: bytes | str, what: str) -> dict[str, Any]:
+    """``data`` as a JSON object; raises PayloadError."""
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise PayloadError(f"{what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise PayloadError(f"{what} is not a JSON object")
+    return value
+
+
+class AibotCallback:
+    """The smart bot's callback route (``config``: WECOM_AIBOT_TOKEN, WECOM_AIBOT_AES_KEY)."""
+
+    platform = PLATFORM
+    dedup_ttl = DEDUP_TTL
+
+    def __init__(self, config: Mapping[str, str], now: Callable[[], float] = time.time) -> None:
+        self.crypto = CallbackCrypto(config["WECOM_AIBOT_TOKEN"], config["WECOM_AIBOT_AES_KEY"], "", now)
+
+    def handle(self, request: RawRequest) -> Answer:
+        """Verify, parse and answer; raises SignatureError (403) or PayloadError (400)."""
+        if request.method == "GET":
+            return Answer(body=self.crypto.verify_url(request.args))
+        encrypt = _json_object(request.body, "body").get("encrypt")
+        if not isinstance(encrypt, str) or not encrypt:
+            raise PayloadError("body has no encrypt")
+        message = _json_object(self.crypto.open(request.args, encrypt), "decrypted message")
+        event = to_event(message, request.received_at)
+        if event is None:
+            log.info("wecom aibot: authentic %s ignored msgid=%s", message.get("msgtype"), message.get("msgid"))
+        return Answer(body="", events=[event] if event else [])
+
+
+def _sender(message: dict) -> str:
+    sender = message.get("from")
+    user = sender.get("userid") if isinstance(sender, dict) else None
+    if not isinstance(user, str) or not user or not message.get("msgid"):
+        raise PayloadError("decrypted message lacks from.userid or msgid")
+    return user
+
+
+def to_event(message: dict, received_at: str) -> Event | None:
+    """The normalised Event of a decrypted smart-bot message, or None for what we do not handle."""
+    msgtype = message.get("msgtype")
+    if msgtype not in ("text", "event"):
+        return None
+    user = _sender(message)
+    group = message.get("chattype") == "group"
+    common = dict(platform=PLATFORM, channel=CHANNEL, user_id=user,
+                  chat_id=str(message.get("chatid") or "") if group else user,
+                  chat_type="group" if group else "single", dedup_key=f"aibot-msg:{message['msgid']}",
+                  received_at=received_at, reply={"channel": CHANNEL, "response_url": message.get("response_url", ""),
+                                                  "chat_type": "group" if group else "single"})
+    if msgtype == "text":
+        text = (message.get("text") or {}).get("content", "")
+        return Event(kind="mention" if group else "text", text=str(text), raw=_raw(message), **common)
+    event = message.get("event") or {}
+    if event.get("eventtype") != "template_card_event":
+        return None
+    card = event.get("template_card_event") or {}
+    action, params = decode_key(str(card.get("event_key", "")))
+    selected = (card.get("selected_items") or {}).get("selected_item")
+    if selected:
+        params = {**params, "selected": selected if isinstance(selected, list) else [selected]}
+    return Event(kind="click", action=action, params=params, card_id=str(card.get("task_id", "")),
+                 raw=_raw(message), **common)
+
+
+def _raw(message: dict) -> dict:
+    """What is kept for logs: ids and types, never the response_url or the text."""
+    return {k: message.get(k) for k in ("msgid", "msgtype", "chattype", "chatid", "aibotid", "create_time")}

@@ -1,0 +1,48 @@
+"""WeCom end to end: real signed, encrypted callbacks from the emulator → web → Redis → RQ →
+a real worker → the emulator's API; what people see is read from the emulator's records."""
+
+from __future__ import annotations
+
+from tests.integration.stack import wait_for
+
+FOOD_CHAT = "wrFood0001"  # u-food's smart-bot chat in examples/org.yaml
+
+
+def _texts(messages: list[dict]) -> list[str]:
+    return [str(m["content"].get("content", "")) for m in messages]
+
+
+def test_help_sent_to_the_app_comes_back_1to1(stack):
+    wecom = stack.emulator.wecom
+    delivery = wecom.act_as("zhouks").send_text("帮助")
+    assert delivery.status == 200 and delivery.reply == b"success"
+    messages = wait_for(lambda: wecom.messages_for_user("zhouks"), what="the help answer")
+    assert messages[0]["sender"] == "app" and messages[0]["msgtype"] == "markdown"
+    assert "周科长，您好" in messages[0]["content"]["content"] and "签收" in messages[0]["content"]["content"]
+
+
+def test_help_as_a_group_mention_comes_back_in_the_group(stack):
+    wecom = stack.emulator.wecom
+    delivery = wecom.act_as("zhouks").mention_bot(FOOD_CHAT, "帮助")
+    assert delivery.status == 200
+    answers = wait_for(lambda: wecom.messages_for_group(FOOD_CHAT), what="the smart bot's answer")
+    assert answers[0]["sender"] == "aibot" and answers[0]["msgtype"] == "markdown"
+    assert "我是**舆情助手**" in answers[0]["content"]["content"]
+    assert wecom.messages_for_user("zhouks") == []
+
+
+def test_test_card_click_updates_that_card(stack):
+    wecom = stack.emulator.wecom
+    wecom.act_as("zhouks").send_text("测试卡片")
+    card = wait_for(lambda: wecom.cards_for_user("zhouks"), what="the test card")[0]
+    assert card["clickable"] == ["demo.confirm?n=1"]
+    wecom.act_as("zhouks").click(card["task_id"], "demo.confirm?n=1")
+
+    def updated():
+        now = wecom.card_for_user("zhouks", card["task_id"])
+        return now if now["card"].get("replace_text") else None
+
+    now = wait_for(updated, what="the card to change in place")
+    assert now["card"]["replace_text"] == "已由 周科长 确认"
+    assert len(wecom.cards_for_user("zhouks")) == 1
+    assert len(wecom.messages_for_user("zhouks")) == 1
