@@ -124,7 +124,13 @@ def dingtalk() -> None:
 @dingtalk.command("register-callback")
 def dingtalk_register_callback() -> None:
     """Register /dingtalk/card as the card callback route (DINGTALK_CARD_ROUTE_KEY)."""
-    _not_yet("yuqing dingtalk register-callback", 5)
+    from bot.platforms.dingtalk.routes import register_card_callback
+
+    settings = _settings()
+    if not settings.has("dingtalk"):
+        raise ConfigError("DingTalk is not configured (DINGTALK_APP_KEY, DINGTALK_APP_SECRET, … see README)")
+    route = register_card_callback({**settings.values, "PUBLIC_BASE_URL": settings.get("PUBLIC_BASE_URL")})
+    click.echo(f"卡片回调已注册 (card callback registered): {route['callbackRouteKey']} → {route['callbackUrl']}")
 
 
 # --- database and organisation ----------------------------------------------------------------
