@@ -142,9 +142,9 @@ class Actor:
         return self._send(f"verify_{target}", path, sealed, attempts=1, method="GET")
 
     def _to_app(self, userid: str, fields: list, origin: Origin, info: dict) -> delivery.Delivery:
-        cipher, emu = self.app_cipher(), self.emu
-        plaintext = callbacks.app_xml(emu.corp_id, emu.agent_id, userid, self.now(), fields)
-        sealed = callbacks.seal_app(cipher, plaintext, emu.corp_id, emu.agent_id, self.now())
+        cipher, emu, now = self.app_cipher(), self.emu, self.now()
+        plaintext = callbacks.app_xml(emu.corp_id, emu.agent_id, userid, now, fields)
+        sealed = callbacks.seal_app(cipher, plaintext, emu.corp_id, emu.agent_id, now)
         result = self._send("app", APP_PATH, sealed, emu.callback_attempts, info=info)
         self._apply(result, lambda: _apply_app(emu, cipher, result.reply, origin))
         return result

@@ -60,7 +60,7 @@ def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
 
     @bp.get("/calls")
     def calls():
-        return jsonify(emu.api_calls)
+        return jsonify(list(emu.api_calls))
 
 
 def _act_routes(bp: Blueprint, emu: WeComEmulator) -> None:

@@ -4,6 +4,7 @@ Flask blueprint that serves it, and the accessors tests read.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Mapping
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from bot.emulator.wecom.robots import RobotMessaging
 from bot.emulator.wecom.tokens import TokenBook
 
 DEFAULT_AIBOT_NAME = "舆情助手"
+LOG_LIMIT = 5000  # API calls and deliveries kept for tests and the console
 
 
 class WeComEmulator:
@@ -56,8 +58,8 @@ class WeComEmulator:
         self.response_codes = OneTimeCodes(self.clock, RESPONSE_CODE_TTL)
         self.response_urls = OneTimeCodes(self.clock, RESPONSE_URL_TTL)
         self.appchats: dict[str, dict] = {}
-        self.api_calls: list[dict] = []
-        self.deliveries: list[Delivery] = []
+        self.api_calls: deque[dict] = deque(maxlen=LOG_LIMIT)
+        self.deliveries: deque[Delivery] = deque(maxlen=LOG_LIMIT)
         self.messaging = AppMessaging(self)
         self.robots = RobotMessaging(self)
         self.actor = Actor(self)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.emulator.wecom import errcodes
 from bot.emulator.wecom.cards import INTERACTIVE, needs_task_id, validate_card
 from bot.emulator.wecom.errcodes import WeComError
-from bot.emulator.wecom.payloads import APPCHAT_TYPES, app_body
+from bot.emulator.wecom.payloads import APPCHAT_TYPES, Body, app_body
 
 if TYPE_CHECKING:
     from bot.emulator.wecom.emulator import WeComEmulator
@@ -55,7 +55,7 @@ class AppMessaging:
             self._remember(data, answer)
         return answer
 
-    def _deliver(self, users: list[str], body, answer: dict, task_id: str | None) -> None:
+    def _deliver(self, users: list[str], body: Body, answer: dict, task_id: str | None) -> None:
         emu = self.emu
         emu.records.add(channel="app", kind="user", chats=users, sender="app", msgtype=body.msgtype,
                         content=body.content, time=emu.clock.now(), msgid=answer["msgid"],
