@@ -1,0 +1,106 @@
+"""Retries have one effect; requests that are not authentic or not well-formed change nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis
+import requests
+from rq import Queue
+
+from bot.core import queues
+from bot.emulator.dingtalk.signing import card_signature, robot_sign
+from tests.integration.stack import wait_for
+
+DESK = "cidDesk0001=="
+SUN, LI = "0523", "0524"
+
+
+def _robot_body(user: str = SUN, msg_id: str = "msgRefusal0001", group: str | None = DESK) -> dict:
+    body = {"msgId": msg_id, "msgtype": "text", "text": {"content": " 帮助"}, "createAt": int(time.time() * 1000),
+            "conversationType": "2" if group else "1", "conversationId": group or "cidoto0001==",
+            "senderStaffId": user, "senderNick": "?", "robotCode": "dingdemoappkey"}
+    return body
+
+
+def _post_robot(stack, body, ts: int | None = None, secret: str | None = None, raw: bytes | None = None):
+    ts = str(ts if ts is not None else int(time.time() * 1000))
+    sign = robot_sign(ts, secret or stack.env["DINGTALK_APP_SECRET"])
+    data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
+    return requests.post(stack.url + "/dingtalk/robot", data=data, timeout=5,
+                         headers={"timestamp": ts, "sign": sign, "Content-Type": "application/json"})
+
+
+def _nothing_happened(stack) -> None:
+    conn = redis.Redis.from_url(stack.settings.redis_url)
+    assert not list(conn.scan_iter("yq:dedup:*"))
+    queue = Queue(queues.EVENTS, connection=conn)
+    assert queue.count == 0 and queue.finished_job_registry.count == 0
+    assert stack.emulator.dingtalk.records.messages == []
+
+
+def test_a_redelivered_robot_message_has_exactly_one_effect(stack):
+    dt = stack.emulator.dingtalk
+    delivery = dt.say_in_group(SUN, DESK, "帮助")
+    wait_for(lambda: dt.messages_for_group(DESK), what="the first reply")
+    again = _post_robot(stack, delivery.payload)  # DingTalk's redelivery: same body, fresh signature
+    assert again.status_code == 200
+    conn = redis.Redis.from_url(stack.settings.redis_url)
+    wait_for(lambda: Queue(queues.EVENTS, connection=conn).count == 0, what="an empty queue")
+    assert len(dt.messages_for_group(DESK)) == 1
+
+
+def test_a_message_redelivered_by_the_platform_after_a_timeout_is_answered_once(stack):
+    dt = stack.emulator.dingtalk
+    dt.robot_timeout = (5.0, 0.000001)  # the bot gets each attempt; the emulator stops waiting at once
+    dt.robot_redeliver_after = 0.1
+    delivery = dt.say_to_bot(LI, "帮助")
+    assert dt.wait_idle(10) and len(delivery.attempts) == 2
+    wait_for(lambda: dt.messages_for_user(LI), what="the reply")
+    conn = redis.Redis.from_url(stack.settings.redis_url)
+    wait_for(lambda: Queue(queues.EVENTS, connection=conn).count == 0, what="an empty queue")
+    assert len(dt.messages_for_user(LI)) == 1
+
+
+def test_a_wrong_sign_is_403_and_nothing_happens(stack):
+    assert _post_robot(stack, _robot_body(), secret="not-the-app-secret").status_code == 403
+    _nothing_happened(stack)
+
+
+def test_a_stale_timestamp_is_403_and_nothing_happens(stack):
+    stale = int(time.time() * 1000) - 3601_000
+    assert _post_robot(stack, _robot_body(), ts=stale).status_code == 403
+    _nothing_happened(stack)
+
+
+def test_malformed_json_is_400_and_nothing_happens(stack):
+    assert _post_robot(stack, None, raw=b'{"msgId": "x", ').status_code == 400
+    _nothing_happened(stack)
+
+
+def test_an_oversized_body_is_413_and_nothing_happens(stack):
+    body = _robot_body()
+    body["text"]["content"] = "帮助" + "x" * 300_000
+    assert _post_robot(stack, body).status_code == 413
+    _nothing_happened(stack)
+
+
+def test_a_card_callback_with_a_bad_signature_is_403_and_nothing_happens(stack):
+    ts = str(int(time.time() * 1000))
+    body = {"type": "actionCallback", "outTrackId": "yq-x", "userId": SUN,
+            "content": json.dumps({"cardPrivateData": {"actionIds": ["demo.confirm"], "params": {}}})}
+    for sign in (card_signature("wrong-secret", ts), ""):
+        resp = requests.post(stack.url + "/dingtalk/card", json=body, timeout=5,
+                             headers={"x-ddpaas-signature-timestamp": ts, "x-ddpaas-signature": sign})
+        assert resp.status_code == 403
+    _nothing_happened(stack)
+
+
+def test_an_authentic_message_from_an_unknown_person_is_200_and_unanswered(stack):
+    resp = _post_robot(stack, _robot_body(user="9999", msg_id="msgStranger01"))
+    assert resp.status_code == 200 and resp.json() == {"msgtype": "empty"}
+    conn = redis.Redis.from_url(stack.settings.redis_url)
+    registry = Queue(queues.EVENTS, connection=conn).finished_job_registry
+    wait_for(lambda: registry.count == 1, what="the worker to finish the stranger's event\n" + stack.worker_log())
+    assert stack.emulator.dingtalk.records.messages == []
