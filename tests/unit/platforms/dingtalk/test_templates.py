@@ -1,0 +1,62 @@
+"""Every card kind renders into the generic template's variables, as the emulator's contract reads them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.config import ROOT
+from bot.core.card import Button, Card
+from bot.emulator.dingtalk import contract
+from bot.platforms.render import render_json
+
+TEMPLATES = ROOT / "templates"
+HOSTILE = 'a "quote", a \\ backslash, }{ braces, <b>tags</b>, **stars** and\nnew lines'
+SAMPLES = {
+    "help": Card("help", {"name": HOSTILE, "commands": [{"text": "帮助", "meaning": HOSTILE}]}),
+    "notice": Card("notice", {"text": HOSTILE}),
+    "demo_card": Card("demo_card", {"title": HOSTILE, "body": HOSTILE, "status": ""},
+                      (Button("确认", "demo.confirm", {"n": 1, "who": HOSTILE}, "primary"),
+                       Button("再确认", "demo.confirm", {"n": 2}), Button("详情", "case.show", {}, "danger"))),
+}
+
+
+def test_every_kind_with_a_text_template_has_a_dingtalk_template():
+    kinds = {p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "text").glob("*.txt.j2")}
+    assert kinds <= set(SAMPLES), "add a sample for the new kind here"
+    assert kinds <= {p.name.removesuffix(".json.j2") for p in (TEMPLATES / "dingtalk").glob("[!_]*.json.j2")}
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_a_kind_renders_string_variables_the_contract_accepts(kind):
+    out = render_json(TEMPLATES, "dingtalk", SAMPLES[kind])
+    params = out["card"]
+    assert set(params) == set(contract.VARIABLES)
+    assert all(isinstance(v, str) for v in params.values())
+    assert contract.problems(params) == []
+    assert out["markdown"]["title"] and out["markdown"]["text"].startswith("### ")
+
+
+def test_user_values_arrive_unchanged_and_buttons_carry_unique_action_ids():
+    card = SAMPLES["demo_card"]
+    params = render_json(TEMPLATES, "dingtalk", card)["card"]
+    view = contract.render(params)
+    assert view["title"] == HOSTILE and view["body"] == HOSTILE
+    assert [b["action_id"] for b in view["buttons"]] == ["demo.confirm#1", "demo.confirm#2", "case.show"]
+    assert view["buttons"][0]["params"] == {"n": "1", "who": HOSTILE}
+    assert [b["color"] for b in view["buttons"]] == ["blue", "gray", "red"]
+    assert json.loads(params["facts"]) == []
+
+
+def test_a_card_without_buttons_has_an_empty_button_list():
+    params = render_json(TEMPLATES, "dingtalk", Card("demo_card", {"title": "t", "body": "b", "status": "已确认"}))["card"]
+    assert params["btns"] == "[]" and params["status"] == "已确认" and params["color"] == "green"
+
+
+def test_facts_become_label_value_pairs_in_the_card_and_the_markdown():
+    card = Card("notice", {"title": "预警", "color": "red", "text": "请签收",
+                           "facts": [{"label": "等级", "value": 2}, {"label": "来源", "value": HOSTILE}]})
+    out = render_json(TEMPLATES, "dingtalk", card)
+    assert contract.render(out["card"])["facts"] == [{"label": "等级", "value": "2"}, {"label": "来源", "value": HOSTILE}]
+    assert "- **等级**：2" in out["markdown"]["text"] and contract.problems(out["card"]) == []
