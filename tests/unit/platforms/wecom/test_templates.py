@@ -1,0 +1,84 @@
+"""Every card kind renders for WeCom, for every destination, into what the emulator's payload rules accept,
+and user values cannot break out of their JSON strings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.card import Button, Card
+from bot.emulator.wecom.payloads import aibot_body, app_body, webhook_body
+from bot.platforms.wecom.bodies import Bodies
+from bot.platforms.wecom.buttons import task_id
+
+TEMPLATES = Path(__file__).resolve().parents[4] / "templates"
+HOSTILE = 'a"}, "msgtype": "text", "x": {"y": "\\u0000 {{ 7*7 }} </xml> <@all>'
+
+# One sample per kind (a new kind without a sample fails test_every_kind_has_a_sample).
+SAMPLES = {
+    "help": [Card("help", {"name": "周科长", "commands": [{"text": "帮助", "meaning": "查看本说明"}]}),
+             Card("help", {"name": "", "commands": []})],
+    "notice": [Card("notice", {"text": "抱歉，没有看懂。"}), Card("notice", {"text": "预警", "mentions": ["zhouks"]})],
+    "demo_card": [Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": ""},
+                       (Button("确认收到", "demo.confirm", {"n": "1"}, "primary"), Button("驳回", "demo.no"))),
+                  Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已由 周科长 确认"})],
+}
+
+
+def kinds() -> list[str]:
+    return sorted(p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "text").glob("*.txt.j2"))
+
+
+def test_every_kind_has_a_sample_and_a_wecom_template():
+    assert set(kinds()) <= set(SAMPLES), "add a sample card for the new kind"
+    assert all((TEMPLATES / "wecom" / f"{kind}.json.j2").exists() for kind in kinds())
+
+
+@pytest.mark.parametrize("card", [c for cards in SAMPLES.values() for c in cards], ids=lambda c: c.kind)
+def test_every_destination_accepts_the_rendered_card(card):
+    bodies = Bodies(TEMPLATES)
+    for body in bodies.pieces(card, task_id(), cards=True, plain=False):
+        app_body({"touser": "zhouks", "agentid": 1, **body})
+    for body in bodies.pieces(card, task_id(), cards=True, plain=True):
+        assert body["msgtype"] == "text"
+        app_body(body)
+    for body in bodies.pieces(card, task_id(), cards=False, plain=False):
+        webhook_body(body)
+    aibot_body(bodies.aibot(card, task_id(), cards=True), "single")
+    aibot_body(bodies.aibot(card, task_id(), cards=False), "group")
+
+
+def test_a_button_card_goes_1to1_as_a_button_card_and_to_groups_as_text():
+    bodies = Bodies(TEMPLATES)
+    card = SAMPLES["demo_card"][0]
+    (rich,) = bodies.pieces(card, "yq_t1", cards=True, plain=False)
+    assert rich["template_card"]["card_type"] == "button_interaction"
+    assert [b["key"] for b in rich["template_card"]["button_list"]] == ["demo.confirm?n=1", "demo.no"]
+    assert rich["template_card"]["task_id"] == "yq_t1"
+    (group,) = bodies.pieces(card, "yq_t2", cards=False, plain=False)
+    assert group["msgtype"] == "markdown" and "确认收到" in group["markdown"]["content"]
+
+
+def test_a_card_without_live_buttons_shows_its_status_greyed():
+    (body,) = Bodies(TEMPLATES).pieces(SAMPLES["demo_card"][1], "yq_t3", cards=True, plain=False)
+    assert body["template_card"]["replace_text"] == "已由 周科长 确认"
+
+
+def test_user_values_stay_inside_their_strings():
+    bodies = Bodies(TEMPLATES)
+    card = Card("demo_card", {"title": HOSTILE, "body": HOSTILE, "status": ""}, (Button(HOSTILE, "demo.confirm"),))
+    (body,) = bodies.pieces(card, "yq_t4", cards=True, plain=False)
+    assert body["msgtype"] == "template_card" and set(body) == {"msgtype", "template_card"}
+    assert body["template_card"]["main_title"]["title"] == HOSTILE
+    assert body["template_card"]["button_list"][0]["text"] == HOSTILE
+    (notice,) = bodies.pieces(Card("notice", {"text": HOSTILE}), "yq_t5", cards=True, plain=False)
+    assert notice == {"msgtype": "markdown", "markdown": {"content": HOSTILE}}
+    (help_body,) = bodies.pieces(Card("help", {"name": HOSTILE, "commands": [{"text": HOSTILE, "meaning": "m"}]}),
+                                 "yq_t6", cards=True, plain=False)
+    assert set(help_body) == {"msgtype", "markdown"} and HOSTILE in help_body["markdown"]["content"]
+
+
+def test_long_markdown_is_split_below_2048_bytes():
+    pieces = Bodies(TEMPLATES).pieces(Card("notice", {"text": "舆情通报。\n" * 600}), "yq", cards=True, plain=False)
+    assert len(pieces) > 1 and all(len(p["markdown"]["content"].encode()) <= 2048 for p in pieces)
