@@ -46,3 +46,32 @@ def test_test_card_click_updates_that_card(stack):
     assert now["card"]["replace_text"] == "已由 周科长 确认"
     assert len(wecom.cards_for_user("zhouks")) == 1
     assert len(wecom.messages_for_user("zhouks")) == 1
+
+
+def test_a_link_message_reaches_a_handler(stack):
+    wecom = stack.emulator.wecom
+    wecom.act_as("zhouks").send_link("某店售卖过期食品", "https://example.com/post/1", "网友爆料")
+    (answer,) = wait_for(lambda: wecom.messages_for_user("zhouks"), what="an answer to the link")
+    assert answer["sender"] == "app"
+
+
+def test_an_expired_token_is_refreshed_once_on_the_way(stack):
+    wecom = stack.emulator.wecom
+    wecom.act_as("zhouks").send_text("帮助")
+    wait_for(lambda: wecom.messages_for_user("zhouks"), what="the first answer")
+    wecom.expire_tokens()
+    wecom.act_as("zhouks").send_text("帮助")
+    wait_for(lambda: len(wecom.messages_for_user("zhouks")) == 2, what="the answer after expiry")
+    outcomes = [c["outcome"] for c in wecom.api_calls]
+    assert outcomes.count(42001) == 1 and len([c for c in wecom.api_calls if c["path"].endswith("gettoken")]) == 2
+
+
+def test_a_smart_bot_card_1to1_is_answered_with_a_fresh_card_after_a_click(stack):
+    wecom = stack.emulator.wecom
+    wecom.act_as("zhouks").send_bot_text("测试卡片")
+    card = wait_for(lambda: wecom.cards_for_user("zhouks"), what="the smart bot's card")[0]
+    assert card["channel"] == "aibot"
+    wecom.act_as("zhouks").click(card["task_id"], card["clickable"][0])
+    cards = wait_for(lambda: len(wecom.cards_for_user("zhouks")) == 2 and wecom.cards_for_user("zhouks"),
+                     what="the card after the click")
+    assert cards[1]["card"]["replace_text"] == "已由 周科长 确认" and cards[1]["channel"] == "aibot"
