@@ -131,3 +131,11 @@ def test_a_text_notice_without_action_menu_gets_no_response_code(api):
             "card_action": {"type": 1, "url": "https://example.com"}}
     answer = send_card(api, card)
     assert answer["errcode"] == 0 and "response_code" not in answer
+
+
+def test_main_title_title_is_required_except_on_a_text_notice_with_sub_title_text(api):
+    assert send_card(api, {**button_card(), "main_title": {"desc": "只有副标题"}})["errcode"] == 41016
+    notice = {"card_type": "text_notice", "main_title": {}, "sub_title_text": "正文",
+              "card_action": {"type": 1, "url": "https://example.com"}}
+    assert send_card(api, notice)["errcode"] == 0
+    assert send_card(api, {**notice, "sub_title_text": ""})["errcode"] == 41016

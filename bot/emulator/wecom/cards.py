@@ -66,11 +66,14 @@ def _check_task_id(task_id: object) -> None:
 
 
 def _check_main_title(card: dict) -> None:
-    if card["card_type"] not in INTERACTIVE and card["card_type"] != "text_notice":
+    """main_title is required; its title too, except that a text_notice may give sub_title_text
+    instead ("文本通知型卡片本字段非必填，但不可本字段和sub_title_text都不填")."""
+    main = card.get("main_title")
+    if not isinstance(main, dict):
+        raise WeComError(errcodes.MISSING_TITLE, "main_title required")
+    if main.get("title") or card["card_type"] == "text_notice" and card.get("sub_title_text"):
         return
-    title = card.get("main_title")
-    if not isinstance(title, dict) or not (title.get("title") or title.get("desc")):
-        raise WeComError(errcodes.MISSING_TITLE, "main_title.title or main_title.desc required")
+    raise WeComError(errcodes.MISSING_TITLE, "main_title.title required")
 
 
 def _check_horizontal(items: object) -> None:
