@@ -67,6 +67,7 @@ def wecom(server):
     emu.callback_attempts = 3
     emu.actor.timestamp_skew = 0
     emu.robots.webhook_per_minute = 20
+    emu.messaging.per_member_per_minute = None
     return emu
 
 

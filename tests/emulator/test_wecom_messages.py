@@ -105,3 +105,17 @@ def test_textcard_needs_title_description_and_url(api):
     assert send(api, msgtype="textcard", textcard=card)["errcode"] == 0
     assert send(api, msgtype="textcard", textcard={**card, "title": ""})["errcode"] == 41016
     assert send(api, msgtype="textcard", textcard={**card, "description": ""})["errcode"] == 41033
+
+
+def test_the_per_member_minute_limit_drops_the_excess_silently_when_switched_on(api, wecom):
+    wecom.messaging.per_member_per_minute = 3
+    try:
+        answers = [send(api, touser="ligs|zhouks" if i == 3 else "ligs")["errcode"] for i in range(4)]
+        assert answers == [0, 0, 0, 0]
+        assert len(wecom.messages_for_user("ligs")) == 3 and len(wecom.messages_for_user("zhouks")) == 1
+        assert wecom.dropped[-1]["reason"] == "member minute limit"
+        wecom.advance_time(61)
+        send(api)
+        assert len(wecom.messages_for_user("ligs")) == 4
+    finally:
+        wecom.messaging.per_member_per_minute = None

@@ -8,6 +8,7 @@ import json
 import re
 import secrets
 import threading
+from collections import deque
 from typing import TYPE_CHECKING
 
 from bot.emulator.wecom import errcodes
@@ -33,7 +34,9 @@ class AppMessaging:
 
     def __init__(self, emulator: WeComEmulator) -> None:
         self.emu = emulator
+        self.per_member_per_minute: int | None = None  # WeCom: 30, excess silently dropped; opt-in
         self._sent: dict[str, tuple[float, dict]] = {}
+        self._recent: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def send(self, data: dict) -> dict:
@@ -57,6 +60,7 @@ class AppMessaging:
 
     def _deliver(self, users: list[str], body: Body, answer: dict, task_id: str | None) -> None:
         emu = self.emu
+        users = self._within_member_limit(users, answer["msgid"])
         emu.records.add(channel="app", kind="user", chats=users, sender="app", msgtype=body.msgtype,
                         content=body.content, time=emu.clock.now(), msgid=answer["msgid"],
                         truncated=body.truncated, task_id=task_id)
@@ -64,6 +68,22 @@ class AppMessaging:
             emu.records.hold_card("app", task_id, users, body.content)
             if needs_task_id(body.content):
                 answer["response_code"] = emu.response_codes.issue(channel="app", task_id=task_id)
+
+    def _within_member_limit(self, users: list[str], msgid: str) -> list[str]:
+        """The users still under the per-member minute limit; the others miss the message silently."""
+        if self.per_member_per_minute is None:
+            return users
+        now, kept = self.emu.clock.now(), []
+        for userid in users:
+            recent = self._recent.setdefault(userid, deque())
+            while recent and recent[0] <= now - 60:
+                recent.popleft()
+            if len(recent) < self.per_member_per_minute:
+                recent.append(now)
+                kept.append(userid)
+            else:
+                self.emu.records.drop("member minute limit", {"touser": userid, "msgid": msgid})
+        return kept
 
     def update_card(self, data: dict) -> dict:
         """``message/update_template_card``: the single-use response_code updates its card."""
@@ -180,6 +200,7 @@ class AppMessaging:
             self._sent[json.dumps(data, sort_keys=True, ensure_ascii=False)] = (self.emu.clock.now(), dict(answer))
 
     def reset(self) -> None:
-        """Forget the duplicate-check memory."""
+        """Forget the duplicate-check memory and the minute windows."""
         with self._lock:
             self._sent.clear()
+            self._recent.clear()
