@@ -12,7 +12,7 @@ import requests
 from bot.emulator.wecom import ActError
 
 from tests.emulator.conftest_wecom import (  # noqa: F401
-    DESK_CHAT, DESK_NAME, api, bot, button_card, server, wecom)
+    DESK_CHAT, DESK_NAME, bot, button_card, server, wecom)
 
 
 def reply_to(response_url: str, data: dict) -> dict:
