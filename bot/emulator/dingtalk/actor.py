@@ -54,10 +54,11 @@ class RobotActor:
     def body(self, userid: str, text: str, group: str | None, msgtype: str) -> dict:
         """The callback body DingTalk's HTTP mode sends for this message."""
         emu = self.emu
-        session = emu.sessions.open(userid, group)
+        created = int(emu.now() * 1000)
+        session = emu.sessions.open(userid, group, created)
         bot_id = "$:LWCP_v1:$" + hashlib.sha1(emu.robot_code.encode()).hexdigest()[:24]
         body = {
-            "msgId": "msg" + secrets.token_urlsafe(16), "createAt": int(emu.now() * 1000),
+            "msgId": "msg" + secrets.token_urlsafe(16), "createAt": created,
             "conversationType": "2" if group else "1",
             "conversationId": group or oto_conversation_id(emu.app_key, userid),
             "senderId": "$:LWCP_v1:$" + hashlib.sha1(userid.encode()).hexdigest()[:24],

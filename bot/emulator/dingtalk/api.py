@@ -7,6 +7,7 @@ Owns the routes ``POST /v1.0/oauth2/accessToken``, ``POST /v1.0/robot/groupMessa
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from flask import Blueprint, jsonify
 
@@ -23,54 +24,64 @@ def build(emu) -> Blueprint:
     bp = Blueprint("dingtalk_api", __name__, url_prefix="/v1.0")
     bp.before_request(lambda: gate.apply_faults(emu, "api"))
     bp.register_error_handler(ApiError, lambda e: e.response())
-
-    @bp.post("/oauth2/accessToken")
-    def access_token():
-        body = gate.json_body() or {}
-        if not body.get("appKey"):
-            raise ApiError(400, "MissingappKey", "appKey is mandatory for this action.")
-        if not body.get("appSecret"):
-            raise ApiError(400, "MissingappSecret", "appSecret is mandatory for this action.")
-        if body["appKey"] != emu.app_key or body["appSecret"] != emu.app_secret:
-            raise ApiError(400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret")
-        token, expires_in = emu.tokens.issue()
-        return jsonify(accessToken=token, expireIn=expires_in)
-
-    @bp.post("/robot/groupMessages/send")
-    def group_send():
-        gate.check_api_token(emu)
-        body = _robot_body(emu)
-        cid = body.get("openConversationId")
-        if not cid:
-            raise ApiError(400, "miss.openConversationId", "缺少openConversationId")
-        if cid not in emu.directory.dingtalk_groups:
-            raise ApiError(400, "invalid.openConversationId", "无效的openConversationId")
-        param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
-        key = secrets.token_urlsafe(24)
-        emu.records.add(channel="robot_group", sender="bot", msgtype=body["msgKey"], content=param,
-                        at=emu.now(), group=cid)
-        return jsonify(processQueryKey=key)
-
-    @bp.post("/robot/oToMessages/batchSend")
-    def batch_send():
-        gate.check_api_token(emu)
-        body = _robot_body(emu)
-        users = body.get("userIds")
-        if not users or not isinstance(users, list):
-            raise ApiError(400, "invalidParameter.userIds.empty", "用户userId列表为空")
-        if len(users) > BATCH_LIMIT:
-            raise ApiError(400, "invalidParameter.userIds.overMax", "用户userId列表超过最大限制")
-        param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
-        known = emu.directory.dingtalk_users
-        invalid = [u for u in users if u not in known]
-        for user in dict.fromkeys(u for u in users if u in known):
-            emu.records.add(channel="robot_oto", sender="bot", msgtype=body["msgKey"], content=param,
-                            at=emu.now(), user=user)
-        return jsonify(processQueryKey=secrets.token_urlsafe(24), invalidStaffIdList=invalid,
-                       flowControlledStaffIdList=[])
-
+    for rule, method, view in ROUTES:
+        bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
     bp.register_blueprint(card_api.build(emu))
     return bp
+
+
+def access_token(emu):
+    """``POST /v1.0/oauth2/accessToken``: the token (the same one while it is valid)."""
+    body = gate.json_body() or {}
+    if not body.get("appKey"):
+        raise ApiError(400, "MissingappKey", "appKey is mandatory for this action.")
+    if not body.get("appSecret"):
+        raise ApiError(400, "MissingappSecret", "appSecret is mandatory for this action.")
+    if body["appKey"] != emu.app_key or body["appSecret"] != emu.app_secret:
+        raise ApiError(400, "invalidClientIdOrSecret", "无效的clientId或者clientSecret")
+    token, expires_in = emu.tokens.issue()
+    return jsonify(accessToken=token, expireIn=expires_in)
+
+
+def group_send(emu):
+    """``POST /v1.0/robot/groupMessages/send``: a robot message into a known group."""
+    gate.check_api_token(emu)
+    body = _robot_body(emu)
+    cid = body.get("openConversationId")
+    if not cid:
+        raise ApiError(400, "miss.openConversationId", "缺少openConversationId")
+    if cid not in emu.directory.dingtalk_groups:
+        raise ApiError(400, "invalid.openConversationId", "无效的openConversationId")
+    param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
+    emu.records.add(channel="robot_group", sender="bot", msgtype=body["msgKey"], content=param,
+                    at=emu.now(), group=cid)
+    return jsonify(processQueryKey=secrets.token_urlsafe(24))
+
+
+def batch_send(emu):
+    """``POST /v1.0/robot/oToMessages/batchSend``: one robot message to ≤ 20 people, 1:1."""
+    gate.check_api_token(emu)
+    body = _robot_body(emu)
+    users = body.get("userIds")
+    if not users or not isinstance(users, list):
+        raise ApiError(400, "invalidParameter.userIds.empty", "用户userId列表为空")
+    if len(users) > BATCH_LIMIT:
+        raise ApiError(400, "invalidParameter.userIds.overMax", "用户userId列表超过最大限制")
+    param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
+    known = emu.directory.dingtalk_users
+    invalid = [u for u in users if u not in known]
+    for user in dict.fromkeys(u for u in users if u in known):
+        emu.records.add(channel="robot_oto", sender="bot", msgtype=body["msgKey"], content=param,
+                        at=emu.now(), user=user)
+    return jsonify(processQueryKey=secrets.token_urlsafe(24), invalidStaffIdList=invalid,
+                   flowControlledStaffIdList=[])
+
+
+ROUTES = [
+    ("/oauth2/accessToken", "POST", access_token),
+    ("/robot/groupMessages/send", "POST", group_send),
+    ("/robot/oToMessages/batchSend", "POST", batch_send),
+]
 
 
 def _robot_body(emu) -> dict:

@@ -8,6 +8,7 @@ platform documents: every ``cardParamMap`` value a string, a known template, kno
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from flask import Blueprint, jsonify
 
@@ -23,50 +24,61 @@ PREFIX = "dtv1.card//"
 def build(emu) -> Blueprint:
     """The blueprint of the card routes (nested under /v1.0), bound to one emulator."""
     bp = Blueprint("dingtalk_cards", __name__, url_prefix="/card")
-
-    @bp.post("/instances/createAndDeliver")
-    def create_and_deliver():
-        gate.check_api_token(emu)
-        card = _new_card(emu, gate.json_body())
-        stored, created = emu.cards.create(card)
-        if created:
-            _deliver(emu, stored, gate.json_body())
-        return jsonify(success=True, result={"outTrackId": stored.out_track_id,
-                                             "deliverResults": stored.deliver_results})
-
-    @bp.put("/instances")
-    def update():
-        gate.check_api_token(emu)
-        body = gate.json_body()
-        if body is None:
-            raise ApiError(400, "param.empty", "入参为空")
-        if not body.get("outTrackId"):
-            raise ApiError(400, "param.outTrackIdEmpty", "业务标识outTrackId为空")
-        card = emu.cards.get(body["outTrackId"])
-        if card is None:
-            raise ApiError(400, "param.cardNotExist", "卡片不存在")
-        if not body.get("cardData") and not body.get("privateData"):
-            raise ApiError(400, "param.cardDataAndPrivateDataBothEmpty", "cardData 和 privateData 同时为空")
-        public = string_map((body.get("cardData") or {}).get("cardParamMap")) if body.get("cardData") else None
-        private = _private(emu, body.get("privateData"))
-        opts = body.get("cardUpdateOptions") or {}
-        emu.cards.update(card, public, private, bool(opts.get("updateCardDataByKey")),
-                         bool(opts.get("updatePrivateDataByKey")), "api")
-        return jsonify(success=True, result=True)
-
-    @bp.post("/callbacks/register")
-    def register():
-        gate.check_api_token(emu)
-        body = gate.json_body() or {}
-        if not body.get("callbackRouteKey"):
-            raise ApiError(400, "param.invalid", "callbackRouteKey为空")
-        if not body.get("callbackUrl"):
-            raise ApiError(400, "callbackUrl.empty", "回调地址为空")
-        route = emu.register_card_route(body["callbackRouteKey"], body["callbackUrl"],
-                                        body.get("apiSecret", ""), bool(body.get("forceUpdate")))
-        return jsonify(success=True, result=route)
-
+    for rule, method, view in ROUTES:
+        bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
     return bp
+
+
+def create_and_deliver(emu):
+    """``POST /v1.0/card/instances/createAndDeliver``; a known ``outTrackId`` changes nothing."""
+    gate.check_api_token(emu)
+    card = _new_card(emu, gate.json_body())
+    stored, created = emu.cards.create(card)
+    if created:
+        _deliver(emu, stored, gate.json_body())
+    return jsonify(success=True, result={"outTrackId": stored.out_track_id,
+                                         "deliverResults": stored.deliver_results})
+
+
+def update(emu):
+    """``PUT /v1.0/card/instances``: new public and private data, replaced or merged by key."""
+    gate.check_api_token(emu)
+    body = gate.json_body()
+    if body is None:
+        raise ApiError(400, "param.empty", "入参为空")
+    if not body.get("outTrackId"):
+        raise ApiError(400, "param.outTrackIdEmpty", "业务标识outTrackId为空")
+    card = emu.cards.get(body["outTrackId"])
+    if card is None:
+        raise ApiError(400, "param.cardNotExist", "卡片不存在")
+    if not body.get("cardData") and not body.get("privateData"):
+        raise ApiError(400, "param.cardDataAndPrivateDataBothEmpty", "cardData 和 privateData 同时为空")
+    public = string_map((body.get("cardData") or {}).get("cardParamMap")) if body.get("cardData") else None
+    private = _private(emu, body.get("privateData"))
+    opts = body.get("cardUpdateOptions") or {}
+    emu.cards.update(card, public, private, bool(opts.get("updateCardDataByKey")),
+                     bool(opts.get("updatePrivateDataByKey")), "api")
+    return jsonify(success=True, result=True)
+
+
+def register(emu):
+    """``POST /v1.0/card/callbacks/register``: route key → URL and secret (kept unless forced)."""
+    gate.check_api_token(emu)
+    body = gate.json_body() or {}
+    if not body.get("callbackRouteKey"):
+        raise ApiError(400, "param.invalid", "callbackRouteKey为空")
+    if not body.get("callbackUrl"):
+        raise ApiError(400, "callbackUrl.empty", "回调地址为空")
+    route = emu.register_card_route(body["callbackRouteKey"], body["callbackUrl"],
+                                    body.get("apiSecret", ""), bool(body.get("forceUpdate")))
+    return jsonify(success=True, result=route)
+
+
+ROUTES = [
+    ("/instances/createAndDeliver", "POST", create_and_deliver),
+    ("/instances", "PUT", update),
+    ("/callbacks/register", "POST", register),
+]
 
 
 def string_map(value) -> dict[str, str]:

@@ -7,6 +7,8 @@ answers 400 ``{"error": …}``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify, request
 
 from bot.emulator.dingtalk.errors import EmulatorUsageError
@@ -19,77 +21,100 @@ def build(emu) -> Blueprint:
     bp = Blueprint("dingtalk_control", __name__, url_prefix="/_emulator/dingtalk")
     bp.register_error_handler(EmulatorUsageError, lambda e: (jsonify(error=str(e)), 400))
     bp.register_error_handler(ValueError, lambda e: (jsonify(error=str(e)), 400))
-
-    @bp.get("/records")
-    def records():
-        return jsonify(messages=[m.to_dict() for m in emu.records.messages],
-                       cards=[c.to_dict() for c in emu.cards.all()],
-                       deliveries=[d.to_dict() for d in emu.records.deliveries_of()])
-
-    @bp.get("/directory")
-    def directory():
-        d = emu.directory
-        return jsonify(users=d.dingtalk_users, groups=d.dingtalk_groups,
-                       members={cid: emu.group_members(cid) for cid in d.dingtalk_groups})
-
-    @bp.get("/users/<userid>/messages")
-    def user_messages(userid):
-        return jsonify([m.to_dict() for m in emu.messages_for_user(userid, include_inbound=True)])
-
-    @bp.get("/groups/<path:cid>/messages")
-    def group_messages(cid):
-        return jsonify([m.to_dict() for m in emu.messages_for_group(cid, include_inbound=True)])
-
-    @bp.get("/cards/<path:out_track_id>")
-    def card(out_track_id):
-        found = emu.card(out_track_id)
-        if found is None:
-            return jsonify(error=f"no card {out_track_id!r}"), 404
-        return jsonify(found.to_dict(request.args.get("user")))
-
-    @bp.post("/act/say")
-    def say():
-        body = _body()
-        delivery = emu.say(body.get("user", ""), body.get("text", ""), group=body.get("group"),
-                           at_bot=body.get("at_bot", True), msgtype=body.get("msgtype", "text"))
-        return jsonify(delivery.to_dict() if delivery else None)
-
-    @bp.post("/act/click")
-    def click():
-        body = _body()
-        return jsonify(emu.click(body.get("user", ""), body.get("outTrackId", ""),
-                                 body.get("actionId", "")).to_dict())
-
-    @bp.post("/act/check_url")
-    def check_url():
-        return jsonify(emu.check_url(_body().get("signature_param", "msg_signature")).to_dict())
-
-    @bp.get("/faults")
-    def faults():
-        return jsonify([f.to_dict() for f in emu.faults.active()])
-
-    @bp.post("/faults")
-    def add_fault():
-        b = _body()
-        fault = emu.faults.add(b.get("kind", ""), b.get("family", "all"), b.get("count"), b.get("path", ""),
-                               b.get("seconds", 0.0), b.get("status", 500))
-        return jsonify(fault.to_dict())
-
-    @bp.delete("/faults")
-    def clear_faults():
-        emu.faults.clear(request.args.get("kind"))
-        return jsonify(ok=True)
-
-    @bp.post("/tokens/expire")
-    def expire_tokens():
-        return jsonify(expired=emu.expire_tokens())
-
-    @bp.post("/reset")
-    def reset():
-        emu.reset()
-        return jsonify(ok=True)
-
+    for rule, method, view in ROUTES:
+        bp.add_url_rule(rule, f"{view.__name__}_{method.lower()}", partial(view, emu), methods=[method])
     return bp
+
+
+def records(emu):
+    """Every message, card and delivery."""
+    return jsonify(messages=[m.to_dict() for m in emu.records.messages],
+                   cards=[c.to_dict() for c in emu.cards.all()],
+                   deliveries=[d.to_dict() for d in emu.records.deliveries_of()])
+
+
+def directory(emu):
+    """The people, groups and group members the emulator knows."""
+    d = emu.directory
+    return jsonify(users=d.dingtalk_users, groups=d.dingtalk_groups,
+                   members={cid: emu.group_members(cid) for cid in d.dingtalk_groups})
+
+
+def user_messages(emu, userid):
+    """A person's 1:1 chat with the robot and their work notices, both directions."""
+    return jsonify([m.to_dict() for m in emu.messages_for_user(userid, include_inbound=True)])
+
+
+def group_messages(emu, cid):
+    """A group chat, both directions."""
+    return jsonify([m.to_dict() for m in emu.messages_for_group(cid, include_inbound=True)])
+
+
+def card(emu, out_track_id):
+    """One card, rendered for ``?user=`` (or the public view)."""
+    found = emu.card(out_track_id)
+    if found is None:
+        return jsonify(error=f"no card {out_track_id!r}"), 404
+    return jsonify(found.to_dict(request.args.get("user")))
+
+
+def say(emu):
+    """``{user, text, group?, at_bot?, msgtype?}``: a person writes; the robot's delivery or null."""
+    body = _body()
+    delivery = emu.say(body.get("user", ""), body.get("text", ""), group=body.get("group"),
+                       at_bot=body.get("at_bot", True), msgtype=body.get("msgtype", "text"))
+    return jsonify(delivery.to_dict() if delivery else None)
+
+
+def click(emu):
+    """``{user, outTrackId, actionId}``: a person clicks a card button."""
+    body = _body()
+    return jsonify(emu.click(body.get("user", ""), body.get("outTrackId", ""), body.get("actionId", "")).to_dict())
+
+
+def check_url(emu):
+    """``{signature_param?}``: the event subscription's URL check."""
+    return jsonify(emu.check_url(_body().get("signature_param", "msg_signature")).to_dict())
+
+
+def faults(emu):
+    """The faults in force."""
+    return jsonify([f.to_dict() for f in emu.faults.active()])
+
+
+def add_fault(emu):
+    """``{kind, family?, count?, path?, seconds?, status?}``: inject a fault."""
+    b = _body()
+    fault = emu.faults.add(b.get("kind", ""), b.get("family", "all"), b.get("count"), b.get("path", ""),
+                           b.get("seconds", 0.0), b.get("status", 500))
+    return jsonify(fault.to_dict())
+
+
+def clear_faults(emu):
+    """Clear every fault, or those of ``?kind=``."""
+    emu.faults.clear(request.args.get("kind"))
+    return jsonify(ok=True)
+
+
+def expire_tokens(emu):
+    """Expire every issued token now."""
+    return jsonify(expired=emu.expire_tokens())
+
+
+def reset(emu):
+    """Forget everything (the preregistered card route comes back)."""
+    emu.reset()
+    return jsonify(ok=True)
+
+
+ROUTES = [
+    ("/records", "GET", records), ("/directory", "GET", directory),
+    ("/users/<userid>/messages", "GET", user_messages), ("/groups/<path:cid>/messages", "GET", group_messages),
+    ("/cards/<path:out_track_id>", "GET", card),
+    ("/act/say", "POST", say), ("/act/click", "POST", click), ("/act/check_url", "POST", check_url),
+    ("/faults", "GET", faults), ("/faults", "POST", add_fault), ("/faults", "DELETE", clear_faults),
+    ("/tokens/expire", "POST", expire_tokens), ("/reset", "POST", reset),
+]
 
 
 def _body() -> dict:

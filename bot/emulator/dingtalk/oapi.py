@@ -6,6 +6,8 @@ Owns the routes ``GET /gettoken``, ``POST /topapi/message/corpconversation/async
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify, request
 
 from bot.emulator.dingtalk import gate, payloads
@@ -21,46 +23,59 @@ def build(emu) -> Blueprint:
     bp = Blueprint("dingtalk_oapi", __name__)
     bp.before_request(lambda: gate.apply_faults(emu, "oapi"))
     bp.register_error_handler(OapiError, lambda e: e.response())
-
-    @bp.get("/gettoken")
-    def gettoken():
-        key, secret = request.args.get("appkey", ""), request.args.get("appsecret", "")
-        if not key or not secret:
-            raise OapiError(40035, "缺少参数 appkey 或 appsecret")
-        if key != emu.app_key or secret != emu.app_secret:
-            raise OapiError(40096, "不合法的appKey或appSecret")
-        token, expires_in = emu.tokens.issue()
-        return jsonify(errcode=0, errmsg="ok", access_token=token, expires_in=expires_in)
-
-    @bp.post("/topapi/message/corpconversation/asyncsend_v2")
-    def asyncsend_v2():
-        gate.check_oapi_token(emu)
-        return _asyncsend(emu, _oapi_params())
-
-    @bp.post("/topapi/message/corpconversation/getsendresult")
-    def getsendresult():
-        gate.check_oapi_token(emu)
-        params = _oapi_params()
-        _check_agent(emu, params.get("agent_id"))
-        result = emu.notices.result(_int(params.get("task_id"), "task_id"))
-        if result is None:
-            raise OapiError(40035, "不合法的参数 task_id")
-        return jsonify(errcode=0, errmsg="ok", send_result=result, request_id=request_id())
-
-    @bp.post("/robot/sendBySession")
-    def send_by_session():
-        session = emu.sessions.live(request.args.get("session", ""))
-        if session is None:
-            raise OapiError(300001, "session 不存在")
-        body = gate.json_body()
-        msgtype, content = payloads.webhook_message(body)
-        at = (body.get("at") or {}) if isinstance(body.get("at"), dict) else {}
-        emu.records.add(channel="session_webhook", sender="bot", msgtype=msgtype, content=content,
-                        at=emu.now(), group=session.group, user=None if session.group else session.user,
-                        at_user_ids=list(at.get("atUserIds") or []))
-        return jsonify(errcode=0, errmsg="ok")
-
+    for rule, method, view in ROUTES:
+        bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
     return bp
+
+
+def gettoken(emu):
+    """``GET /gettoken?appkey=&appsecret=``: the token (the same one while it is valid)."""
+    key, secret = request.args.get("appkey", ""), request.args.get("appsecret", "")
+    if not key or not secret:
+        raise OapiError(40035, "缺少参数 appkey 或 appsecret")
+    if key != emu.app_key or secret != emu.app_secret:
+        raise OapiError(40096, "不合法的appKey或appSecret")
+    token, expires_in = emu.tokens.issue()
+    return jsonify(errcode=0, errmsg="ok", access_token=token, expires_in=expires_in)
+
+
+def asyncsend_v2(emu):
+    """``POST /topapi/message/corpconversation/asyncsend_v2``: a work notification."""
+    gate.check_oapi_token(emu)
+    return _asyncsend(emu, _oapi_params())
+
+
+def getsendresult(emu):
+    """``POST …/getsendresult``: who a work notification reached, and who it did not."""
+    gate.check_oapi_token(emu)
+    params = _oapi_params()
+    _check_agent(emu, params.get("agent_id"))
+    result = emu.notices.result(_int(params.get("task_id"), "task_id"))
+    if result is None:
+        raise OapiError(40035, "不合法的参数 task_id")
+    return jsonify(errcode=0, errmsg="ok", send_result=result, request_id=request_id())
+
+
+def send_by_session(emu):
+    """``POST /robot/sendBySession?session=``: a reply into the conversation of a live session."""
+    session = emu.sessions.live(request.args.get("session", ""))
+    if session is None:
+        raise OapiError(300001, "session 不存在")
+    body = gate.json_body()
+    msgtype, content = payloads.webhook_message(body)
+    at = body.get("at") if isinstance(body.get("at"), dict) else {}
+    emu.records.add(channel="session_webhook", sender="bot", msgtype=msgtype, content=content,
+                    at=emu.now(), group=session.group, user=None if session.group else session.user,
+                    at_user_ids=list(at.get("atUserIds") or []))
+    return jsonify(errcode=0, errmsg="ok")
+
+
+ROUTES = [
+    ("/gettoken", "GET", gettoken),
+    ("/topapi/message/corpconversation/asyncsend_v2", "POST", asyncsend_v2),
+    ("/topapi/message/corpconversation/getsendresult", "POST", getsendresult),
+    ("/robot/sendBySession", "POST", send_by_session),
+]
 
 
 def _oapi_params() -> dict:

@@ -35,9 +35,9 @@ class SessionBook:
         self._sessions: dict[str, Session] = {}
         self.lifetime = SESSION_LIFETIME
 
-    def open(self, user: str, group: str | None) -> Session:
-        """A new session for a message from ``user`` (in ``group``, or 1:1)."""
-        expires = int((self._now() + self.lifetime) * 1000)
+    def open(self, user: str, group: str | None, created_ms: int) -> Session:
+        """A new session for a message from ``user`` (in ``group``, or 1:1) created at ``created_ms``."""
+        expires = created_ms + int(self.lifetime * 1000)
         session = Session(secrets.token_hex(16), expires, user, group)
         with self._lock:
             self._sessions[session.token] = session
