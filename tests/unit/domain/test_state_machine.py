@@ -24,7 +24,7 @@ from bot.domain.policy_file import default_policy, parse_policy_text
 from bot.domain.records import Actor
 from bot.domain.timeline import first_broken
 from bot.domain.workdays import WorkCalendar
-from tests.unit.domain.conftest import make_org
+from tests.unit.domain.sample_org import make_org
 from tests.unit.domain.memory_store import MemoryStore
 
 ORG = make_org()

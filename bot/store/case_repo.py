@@ -1,0 +1,179 @@
+"""The domain's CaseRepository and CaseStore on SQLAlchemy (SQLite and PostgreSQL).
+
+:class:`SqlCaseStore` runs each command in one transaction and runs it again when it lost a race —
+a timeline seq or a year's first case number taken by a concurrent writer, or SQLite's "database is
+locked" when another writer committed first. Case numbers come from a per-year counter row bumped
+inside the transaction (``UPDATE … RETURNING``), so two transactions never get the same number.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import datetime
+from typing import Callable, TypeVar
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.lifecycle import AssignmentState, CaseState
+from bot.domain.records import Assignment, Case, Duty, DutyState, GradeChange
+from bot.domain.timeline import EntryDraft, TimelineEntry
+from bot.store.cases import AssignmentRow, CaseCounterRow, CaseRow, DutyRow, GradeChangeRow
+from bot.store.db import Database
+from bot.store.timeline import SEQ_CONSTRAINT, append_entry, case_entries
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_ATTEMPTS = 30
+RACES = (SEQ_CONSTRAINT, "timeline.case_id", "case_counters", "uq_cases_year_serial", "cases.number",
+         "database is locked", "could not serialize", "deadlock detected")
+
+CASE_FIELDS = ("number", "title", "owner_unit", "county", "opened_by", "opened_at", "first_seen_at", "source", "link",
+               "transfer_ref", "confidential", "drill")
+ASSIGNMENT_FIELDS = ("case_id", "unit_id", "assigned_at", "assigned_by", "acknowledged_by", "acknowledged_at", "reason")
+DUTY_FIELDS = ("case_id", "assignment_id", "owner_unit", "started_at", "due_at", "policy", "ended_at", "ended_by",
+               "reason", "late", "firing_id")
+
+
+def _to_case(row: CaseRow) -> Case:
+    return Case(grade=Grade(row.grade), state=CaseState(row.state), id=row.id, **{f: getattr(row, f) for f in CASE_FIELDS})
+
+
+def _to_assignment(row: AssignmentRow) -> Assignment:
+    return Assignment(state=AssignmentState(row.state), id=row.id, **{f: getattr(row, f) for f in ASSIGNMENT_FIELDS})
+
+
+def _to_duty(row: DutyRow) -> Duty:
+    return Duty(kind=DutyKind(row.kind), grade=Grade(row.grade), state=DutyState(row.state), id=row.id,
+                reminders=[datetime.fromisoformat(t) for t in row.reminders],
+                escalations=[(datetime.fromisoformat(at), tuple(who)) for at, who in row.escalations],
+                **{f: getattr(row, f) for f in DUTY_FIELDS})
+
+
+def _duty_values(duty: Duty) -> dict:
+    return {**{f: getattr(duty, f) for f in DUTY_FIELDS}, "kind": str(duty.kind), "grade": int(duty.grade),
+            "state": str(duty.state), "reminders": [t.isoformat() for t in duty.reminders],
+            "escalations": [[at.isoformat(), list(who)] for at, who in duty.escalations]}
+
+
+class SqlCaseRepository:
+    """CaseRepository over one SQLAlchemy session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next_case_number(self, year: int) -> int:
+        """The next serial of ``year``; the counter row stays locked until the transaction ends."""
+        bumped = self.session.execute(update(CaseCounterRow).where(CaseCounterRow.year == year)
+                                      .values(last=CaseCounterRow.last + 1).returning(CaseCounterRow.last)).scalar()
+        if bumped is None:
+            self.session.execute(insert(CaseCounterRow).values(year=year, last=1))
+            bumped = 1
+        return bumped
+
+    def add_case(self, case: Case) -> Case:
+        """Insert a case; returns it with its id."""
+        year, serial = (int(p) for p in case.number.split("-")[1:3])
+        row = CaseRow(year=year, serial=serial, grade=int(case.grade), state=str(case.state),
+                      **{f: getattr(case, f) for f in CASE_FIELDS})
+        self.session.add(row)
+        self.session.flush()
+        case.id = row.id
+        return case
+
+    def get_case(self, case_id: int) -> Case | None:
+        """The case, with its row locked for update (PostgreSQL), or None."""
+        row = self.session.scalars(select(CaseRow).where(CaseRow.id == case_id).with_for_update()).first()
+        return _to_case(row) if row else None
+
+    def case_by_number(self, number: str) -> Case | None:
+        """The case with this number, or None."""
+        row = self.session.scalars(select(CaseRow).where(CaseRow.number == number)).first()
+        return _to_case(row) if row else None
+
+    def save_case(self, case: Case) -> None:
+        """Write back a case's grade, state and owner."""
+        self.session.execute(update(CaseRow).where(CaseRow.id == case.id).values(
+            grade=int(case.grade), state=str(case.state), owner_unit=case.owner_unit, county=case.county))
+
+    def assignments(self, case_id: int) -> list[Assignment]:
+        """The case's assignments, oldest first."""
+        rows = self.session.scalars(select(AssignmentRow).where(AssignmentRow.case_id == case_id).order_by(AssignmentRow.id))
+        return [_to_assignment(r) for r in rows]
+
+    def add_assignment(self, assignment: Assignment) -> Assignment:
+        """Insert an assignment; returns it with its id."""
+        row = AssignmentRow(state=str(assignment.state), **{f: getattr(assignment, f) for f in ASSIGNMENT_FIELDS})
+        self.session.add(row)
+        self.session.flush()
+        assignment.id = row.id
+        return assignment
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        """Write back an assignment's state and acknowledgement."""
+        self.session.execute(update(AssignmentRow).where(AssignmentRow.id == assignment.id).values(
+            state=str(assignment.state), acknowledged_by=assignment.acknowledged_by,
+            acknowledged_at=assignment.acknowledged_at, reason=assignment.reason))
+
+    def duties(self, case_id: int) -> list[Duty]:
+        """The case's duties, oldest first."""
+        rows = self.session.scalars(select(DutyRow).where(DutyRow.case_id == case_id).order_by(DutyRow.id))
+        return [_to_duty(r) for r in rows]
+
+    def add_duty(self, duty: Duty) -> Duty:
+        """Insert a duty; returns it with its id."""
+        row = DutyRow(**_duty_values(duty))
+        self.session.add(row)
+        self.session.flush()
+        duty.id = row.id
+        return duty
+
+    def save_duty(self, duty: Duty) -> None:
+        """Write back a duty's state and firing id; its frozen policy and schedule never change."""
+        self.session.execute(update(DutyRow).where(DutyRow.id == duty.id).values(
+            state=str(duty.state), ended_at=duty.ended_at, ended_by=duty.ended_by, reason=duty.reason,
+            late=duty.late, firing_id=duty.firing_id))
+
+    def add_grade_change(self, change: GradeChange) -> None:
+        """Record a grade set or changed."""
+        self.session.add(GradeChangeRow(case_id=change.case_id, old=int(change.old) if change.old else None,
+                                        new=int(change.new), by=change.by, at=change.at, reason=change.reason))
+
+    def append(self, case_id: int, draft: EntryDraft) -> TimelineEntry:
+        """Chain ``draft`` after the case's last entry; raises IntegrityError when beaten to the seq."""
+        return append_entry(self.session, case_id, draft)
+
+    def timeline(self, case_id: int) -> list[TimelineEntry]:
+        """The case's entries in seq order."""
+        return case_entries(self.session, case_id)
+
+
+def lost_race(exc: Exception) -> bool:
+    """Whether a database error means a concurrent writer won (retry) rather than a real fault."""
+    text = str(getattr(exc, "orig", exc))
+    return any(marker in text for marker in RACES)
+
+
+class SqlCaseStore:
+    """CaseStore on a Database: one transaction per command, retried when it lost a race."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def run(self, work: Callable[[SqlCaseRepository], T]) -> T:
+        """Run ``work`` in one transaction; retry when a concurrent writer won. Raises what ``work`` raises."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self.database.session() as session:
+                    return work(SqlCaseRepository(session))
+            except (IntegrityError, OperationalError) as exc:
+                if not lost_race(exc) or attempt == MAX_ATTEMPTS:
+                    raise
+                log.info("store: lost a race (attempt %s), retrying: %s", attempt, type(exc).__name__)
+                time.sleep(random.uniform(0, 0.005 * attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
