@@ -209,7 +209,19 @@ def policy() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def policy_show(as_json: bool) -> None:
     """Print the policy in force."""
-    _not_yet("yuqing policy show", 3)
+    from bot.domain.policy_file import PolicyFileError, load_policy
+
+    settings = _settings()
+    try:
+        policy_in_force = load_policy(settings.get("POLICY_FILE"))
+    except PolicyFileError as exc:
+        click.echo(f"策略文件有 {len(exc.errors)} 处错误 (policy file refused):", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(policy_in_force.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(policy_in_force.as_text())
 
 
 @cli.group()
@@ -238,7 +250,27 @@ def case_show(number: str, as_json: bool) -> None:
 @click.option("--all", "all_cases", is_flag=True, help="verify every case")
 def case_verify(number: str | None, all_cases: bool) -> None:
     """Verify the hash chain of a case's timeline (or of all); names the first broken link."""
-    _not_yet("yuqing case verify", 3)
+    from bot.store.timeline import verify_cases
+
+    if bool(number) == all_cases:
+        raise click.UsageError("give a case NUMBER or --all (one of the two)")
+    database = _database(_settings())
+    with database.session() as session:
+        results = verify_cases(session, None if all_cases else [number])
+    broken = [(n, link) for n, link in results if link is not None]
+    for case_number, link in results:
+        if link is None:
+            click.echo(f"{case_number}: 完好 (ok)")
+        elif link.seq == 0:
+            click.echo(f"{case_number}: 找不到该案件 (no such case)")
+        else:
+            click.echo(f"{case_number}: 第 {link.seq} 条断链 (broken at entry {link.seq}): {link.reason}")
+    if all_cases and not results:
+        click.echo("尚无案件 (no cases)")
+    if broken:
+        first, link = broken[0]
+        click.echo(f"yuqing: {len(broken)} 个案件校验未通过 (first: {first}, entry {link.seq}: {link.reason})", err=True)
+        sys.exit(1)
 
 
 @case.command("export")

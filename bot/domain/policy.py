@@ -98,6 +98,26 @@ class Policy:
             "source": self.source,
         }
 
+    def as_text(self) -> str:
+        """The policy for people to read (`yuqing policy show`)."""
+        from bot.domain.kinds import DUTY_LABELS
+
+        data = self.to_dict()
+        lines = [f"策略文件 (policy): {self.source or '内置默认值 (built-in defaults)'}",
+                 f"演练倍率 (scale): {self.scale:g}",
+                 f"工作时间 (working hours): {', '.join(data['working_hours'])}",
+                 f"提醒 (reminders): {', '.join(f'{r:.0%}' for r in self.reminders)}",
+                 "升级 (escalation): " + "; ".join(
+                     f"+{s.after:.0%} → {', '.join(s.notify)}" + (f" (特别重大 + {', '.join(s.especially_major)})"
+                                                                   if s.especially_major else "")
+                     for s in self.escalation),
+                 f"等待工作时间的级别 (wait for working hours): {', '.join(g.label for g in sorted(self.waiting_grades))}",
+                 f"日报/周报 (digests): {data['digests']['daily']} / {data['digests']['weekly']}", "时限 (duties):"]
+        for kind, per_grade in self.duties.items():
+            cells = [f"{Grade.from_key(g).label if g != DEFAULT else '默认'} {d}" for g, d in per_grade.items()]
+            lines.append(f"  {DUTY_LABELS[kind]} ({kind}): {', '.join(cells)}")
+        return "\n".join(lines)
+
     def with_scale(self, scale: float) -> "Policy":
         """The same policy with another drill scale factor."""
         return replace(self, scale=float(scale))
