@@ -46,7 +46,7 @@ class DingTalkEmulator:
         self.bot_url = ""
         self.now = time.time
         self.corp_id = self.env.get("DINGTALK_CORP_ID", "dingemulatorcorp0001")
-        self.robot_timeout = 5.0
+        self.robot_timeout = 2.0
         self.robot_redeliver_after = 60.0
         self.robot_max_attempts = 2
         self.card_callback_timeout = 2.0
