@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from bot.emulator.wecom import callbacks, delivery
+from bot.emulator.wecom import callbacks, delivery, selections
 from bot.emulator.wecom.callbacks import SealedCallback
 from bot.emulator.wecom.crypto import CallbackCipher, CryptoError
 from bot.emulator.wecom.errcodes import WeComError
@@ -48,9 +48,14 @@ class Person:
         """A 1:1 text message to the smart bot."""
         return self.actor.aibot_text(self.userid, content, None)
 
-    def click(self, task_id: str, key: str) -> delivery.Delivery:
-        """Click button ``key`` on the card ``task_id`` this person holds; raises ActError otherwise."""
-        return self.actor.click(self.userid, task_id, key)
+    def click(self, task_id: str, key: str, selected: dict[str, list[str]] | None = None) -> delivery.Delivery:
+        """Click button ``key`` on the card ``task_id`` this person holds, with ``selected``
+        options (question_key → option ids) if the card asks; raises ActError otherwise."""
+        return self.actor.click(self.userid, task_id, key, selected)
+
+    def enter_agent(self) -> delivery.Delivery:
+        """Open the app's 1:1 chat (the ``enter_agent`` event)."""
+        return self.actor.app_event(self.userid, "enter_agent")
 
 
 class Actor:
@@ -107,7 +112,13 @@ class Actor:
         info = {"msgid": payload["msgid"], "response_url": url}
         return self._to_aibot(payload, Origin(userid, kind, chat), info, self.emu.callback_attempts)
 
-    def click(self, userid: str, task_id: str, key: str) -> delivery.Delivery:
+    def app_event(self, userid: str, event: str, event_key: str = "") -> delivery.Delivery:
+        """Deliver an app event such as ``enter_agent``."""
+        fields = [("MsgType", "event"), ("Event", event), ("EventKey", event_key)]
+        return self._to_app(userid, fields, Origin(userid, "user", userid), {"event": event})
+
+    def click(self, userid: str, task_id: str, key: str,
+              selected: dict[str, list[str]] | None = None) -> delivery.Delivery:
         """Deliver a ``template_card_event`` for a button the person can click now."""
         state = next((s for ch in ("app", "aibot") if (s := self.emu.records.card(ch, task_id))
                       and userid in s.shown), None)
@@ -116,20 +127,27 @@ class Actor:
         clickable = state.view(userid)["clickable"]
         if key not in clickable:
             raise ActError(f"card {task_id!r} shows {userid} no button {key!r} (clickable: {clickable})")
-        card_type = state.shown[userid]["card_type"]
+        card = state.shown[userid]
+        try:
+            selections.check(card, selected or {})
+        except selections.SelectionError as err:
+            raise ActError(str(err)) from err
         if state.channel == "aibot":
-            return self._aibot_click(userid, task_id, key, card_type)
+            return self._aibot_click(userid, task_id, key, card["card_type"], selected)
         code = self.emu.response_codes.issue(channel="app", task_id=task_id, userid=userid)
         fields = [("MsgType", "event"), ("Event", "template_card_event"), ("EventKey", key), ("TaskId", task_id),
-                  ("CardType", card_type), ("ResponseCode", code)]
+                  ("CardType", card["card_type"]), ("ResponseCode", code)]
+        if selected:
+            fields.append(("SelectedItems", callbacks.RawXml(selections.as_xml(selected))))
         origin = Origin(userid, "user", userid, task_id, code)
         return self._to_app(userid, fields, origin, {"response_code": code, "task_id": task_id, "key": key})
 
-    def _aibot_click(self, userid: str, task_id: str, key: str, card_type: str) -> delivery.Delivery:
+    def _aibot_click(self, userid: str, task_id: str, key: str, card_type: str,
+                     selected: dict[str, list[str]] | None) -> delivery.Delivery:
         url = self._response_url(userid, None)
         payload = callbacks.aibot_card_event(aibot_id=self.emu.aibot_id, userid=userid, create_time=self.now(),
                                              response_url=url, card_type=card_type, key=key, task_id=task_id,
-                                             chatid=None)
+                                             chatid=None, selected_items=selections.as_json(selected) if selected else None)
         origin = Origin(userid, "user", userid, task_id)
         info = {"msgid": payload["msgid"], "response_url": url, "task_id": task_id, "key": key}
         return self._to_aibot(payload, origin, info, attempts=1)  # card events are never retried

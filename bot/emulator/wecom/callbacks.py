@@ -28,6 +28,10 @@ class SealedCallback:
         return f"{base}?{urlencode(self.query)}"
 
 
+class RawXml(str):
+    """A field value that is already XML (e.g. ``SelectedItems`` content): inserted as is."""
+
+
 def cdata(value: object) -> str:
     """``value`` as an XML CDATA section (a literal ``]]>`` split as XML requires)."""
     return "<![CDATA[" + str(value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
@@ -49,11 +53,11 @@ def nonce() -> str:
 
 
 def app_xml(corp_id: str, agent_id: str, userid: str, create_time: int, fields: list[tuple[str, object]]) -> str:
-    """A decrypted app callback: the common head, then ``fields`` (CDATA unless an int)."""
+    """A decrypted app callback: the common head, then ``fields`` (CDATA unless an int or RawXml)."""
     head = [("ToUserName", corp_id), ("FromUserName", userid), ("CreateTime", create_time)]
     parts = []
     for name, value in [*head, *fields, ("AgentID", int(agent_id) if str(agent_id).isdigit() else agent_id)]:
-        text = str(value) if isinstance(value, int) else cdata(value)
+        text = str(value) if isinstance(value, (int, RawXml)) else cdata(value)
         parts.append(f"<{name}>{text}</{name}>")
     return "<xml>" + "".join(parts) + "</xml>"
 
@@ -103,7 +107,8 @@ def aibot_text(*, aibot_id: str, userid: str, content: str, response_url: str, c
 
 
 def aibot_card_event(*, aibot_id: str, userid: str, create_time: int, response_url: str,
-                     card_type: str, key: str, task_id: str, chatid: str | None) -> dict:
+                     card_type: str, key: str, task_id: str, chatid: str | None,
+                     selected_items: dict | None = None) -> dict:
     """A smart-bot ``template_card_event`` (a click by ``userid``; ``from.corpid`` is left out,
     as for a bot of the same corp)."""
     payload = {"msgid": aibot_message_id(), "create_time": create_time, "aibotid": aibot_id,
@@ -113,4 +118,6 @@ def aibot_card_event(*, aibot_id: str, userid: str, create_time: int, response_u
     payload.update({"chattype": "group" if chatid else "single", "response_url": response_url,
                     "msgtype": "event", "event": {"eventtype": "template_card_event", "template_card_event": {
                         "card_type": card_type, "event_key": key, "task_id": task_id}}})
+    if selected_items:
+        payload["event"]["template_card_event"]["selected_items"] = selected_items
     return payload

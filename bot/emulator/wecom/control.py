@@ -136,5 +136,7 @@ def _act(emu: WeComEmulator, data: dict):
     if action == "bot_text":
         return person.send_bot_text(data["content"])
     if action == "click":
-        return person.click(data["task_id"], data["key"])
-    raise ActError(f"unknown action {action!r}: text, link, mention, bot_text or click")
+        return person.click(data["task_id"], data["key"], data.get("selected"))
+    if action == "enter_agent":
+        return person.enter_agent()
+    raise ActError(f"unknown action {action!r}: text, link, mention, bot_text, click or enter_agent")

@@ -1,7 +1,8 @@
 """Passive replies: what the bot answers in the body of a callback, and what WeCom does with it.
 
 Self-built app: an encrypted XML envelope; a ``text`` reply is shown to the person, an
-``update_button`` reply greys out the clicked card's buttons for the clicker. Smart bot: an
+``update_button`` reply greys out the clicked card's buttons for the clicker, and an
+``update_template_card`` reply replaces the clicker's card. Smart bot: an
 encrypted JSON envelope; ``markdown``/``text``/``template_card``/``stream`` replies are shown in
 the chat, ``response_type: update_template_card`` replaces the clicked card.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.emulator.wecom.cards import validate_card
 from bot.emulator.wecom.crypto import CallbackCipher, CryptoError
 from bot.emulator.wecom.messaging import new_msgid
+from bot.emulator.wecom.xmlcard import card_from_xml
 
 if TYPE_CHECKING:
     from bot.emulator.wecom.emulator import WeComEmulator
@@ -69,9 +71,13 @@ def apply_app_reply(emu: WeComEmulator, plaintext: str, origin: Origin) -> str:
     if msgtype == "text":
         _record(emu, "app", "user", origin.userid, "text", {"content": fields["Content"].text or ""})
     elif msgtype == "update_button" and origin.task_id:
-        emu.response_codes.redeem(origin.response_code)
         name = fields["Button"].findtext("ReplaceName") or ""
+        emu.response_codes.redeem(origin.response_code)
         emu.records.update_card("app", origin.task_id, [origin.userid], replace_name=name)
+    elif msgtype == "update_template_card" and origin.task_id:
+        card = validate_card(card_from_xml(fields["TemplateCard"]), require_task_id=False)
+        emu.response_codes.redeem(origin.response_code)
+        emu.records.update_card("app", origin.task_id, [origin.userid], card=card)
     return msgtype
 
 
