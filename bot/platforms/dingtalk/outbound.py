@@ -91,7 +91,13 @@ class DingTalkMessenger:
         return self._group_markdown(cid, card)
 
     def reply(self, event: Event, card: Card) -> SentMessage:
-        """Answer where the event came from: sessionWebhook while valid, else the OpenAPI."""
+        """Answer where the event came from: sessionWebhook while valid, else the OpenAPI.
+
+        A click is answered 1:1 to the person who clicked (the card itself changes through
+        :meth:`update_card`), so a refusal is not shown to the whole group.
+        """
+        if event.kind == "click":
+            return self.send_to_person(event.user_id, card, dedup_id=f"reply|{event.dedup_key}|{card.kind}")
         if card.buttons:
             space = f"IM_GROUP.{event.chat_id}" if event.chat_type == "group" else f"IM_ROBOT.{event.user_id}"
             return self._deliver(space, card, track_id(f"reply|{event.dedup_key}|{card.kind}"))

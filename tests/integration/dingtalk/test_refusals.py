@@ -97,6 +97,15 @@ def test_a_card_callback_with_a_bad_signature_is_403_and_nothing_happens(stack):
     _nothing_happened(stack)
 
 
+def test_a_signed_card_callback_that_is_not_json_is_400_and_nothing_happens(stack):
+    ts = str(int(time.time() * 1000))
+    headers = {"x-ddpaas-signature-timestamp": ts,
+               "x-ddpaas-signature": card_signature(stack.env["DINGTALK_CARD_CALLBACK_SECRET"], ts)}
+    resp = requests.post(stack.url + "/dingtalk/card", data=b"{oops", headers=headers, timeout=5)
+    assert resp.status_code == 400
+    _nothing_happened(stack)
+
+
 def test_an_authentic_message_from_an_unknown_person_is_200_and_unanswered(stack):
     resp = _post_robot(stack, _robot_body(user="9999", msg_id="msgStranger01"))
     assert resp.status_code == 200 and resp.json() == {"msgtype": "empty"}

@@ -22,3 +22,10 @@ def test_help_in_a_one_to_one_chat_comes_back_to_that_person(stack):
     dt.say_to_bot(LI, "帮助")
     [msg] = wait_for(lambda: dt.messages_for_user(LI), what="the help reply 1:1")
     assert msg.channel == "session_webhook" and "李干事，您好" in msg.content["text"]
+
+
+def test_rich_text_one_to_one_is_understood(stack):
+    dt = stack.emulator.dingtalk
+    dt.say_to_bot(SUN, "帮助", msgtype="richText")
+    [msg] = wait_for(lambda: dt.messages_for_user(SUN), what="the help reply to rich text")
+    assert "孙科长，您好" in msg.content["text"]

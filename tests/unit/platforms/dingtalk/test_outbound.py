@@ -73,10 +73,12 @@ def test_work_notifications_need_an_agent_id(config, redis_client):
 
 
 def test_a_reply_uses_the_session_webhook_while_it_is_valid(messenger, emulator):
-    session = emulator.dingtalk.sessions.open(SUN, DESK)
-    url = f"{emulator.url}/robot/sendBySession?session={session.token}"
-    messenger.reply(group_event(url, session.expires_ms), NOTICE)
-    [msg] = emulator.dingtalk.messages_for_group(DESK)
+    dt = emulator.dingtalk
+    dt.robot_max_attempts = 1
+    emulator.set_bot_url("http://127.0.0.1:9")  # no bot here: we only want the sessionWebhook it hands out
+    payload = dt.say_in_group(SUN, DESK, "帮助").payload
+    messenger.reply(group_event(payload["sessionWebhook"], payload["sessionWebhookExpiredTime"]), NOTICE)
+    [msg] = dt.messages_for_group(DESK)
     assert msg.channel == "session_webhook" and msg.msgtype == "markdown"
 
 
@@ -100,3 +102,11 @@ def test_a_card_reply_is_delivered_once_per_event(messenger, emulator):
 def test_a_group_without_a_dingtalk_chat_is_a_clear_error(messenger):
     with pytest.raises(PlatformError, match="open_conversation_id"):
         messenger.send_to_group({"wecom_webhook_key": "x"}, NOTICE)
+
+
+def test_an_answer_to_a_click_goes_to_the_person_who_clicked_not_the_group(messenger, emulator):
+    click = Event("dingtalk", "click", LI, DESK, "group", "card:1:yq1:0524:x", "now", action="x", card_id="yq1")
+    messenger.reply(click, NOTICE)
+    assert emulator.dingtalk.messages_for_group(DESK) == []
+    [msg] = emulator.dingtalk.messages_for_user(LI)
+    assert msg.channel == "robot_oto" and "已收到" in msg.content["text"]
