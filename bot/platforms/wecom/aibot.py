@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any, Callable, Mapping
 
-from bot.core.errors import PayloadError
+from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
 from bot.platforms.base import Answer, RawRequest
 from bot.platforms.wecom.buttons import decode_key
@@ -48,6 +48,14 @@ class AibotCallback:
 
     def handle(self, request: RawRequest) -> Answer:
         """Verify, parse and answer; raises SignatureError (403) or PayloadError (400)."""
+        try:
+            return self._handle(request)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("wecom aibot refused %s timestamp=%s nonce=%s: %s", request.method,
+                        request.args.get("timestamp"), request.args.get("nonce"), exc)
+            raise
+
+    def _handle(self, request: RawRequest) -> Answer:
         if request.method == "GET":
             return Answer(body=self.crypto.verify_url(request.args))
         encrypt = _json_object(request.body, "body").get("encrypt")

@@ -99,7 +99,9 @@ class WeComClient:
             if cached:
                 return cached.decode()
             data = self._http("GET", "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret})
-            token, expires_in = str(data["access_token"]), int(data.get("expires_in") or 7200)
+            token, expires_in = str(data.get("access_token") or ""), int(data.get("expires_in") or 7200)
+            if not token:
+                raise PlatformError("WeCom gettoken answered ok without an access_token", retryable=True)
             self.redis.set(self.token_key, token, ex=max(60, expires_in - EARLY_REFRESH))
             log.info("wecom access token refreshed corp=%s agent=%s expires_in=%s", self.corp_id, self.agent_id,
                      expires_in)

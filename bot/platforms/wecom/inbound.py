@@ -16,7 +16,7 @@ import logging
 import time
 from typing import Callable, Mapping
 
-from bot.core.errors import SignatureError
+from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
 from bot.platforms.base import Answer, RawRequest
 from bot.platforms.wecom.buttons import decode_key
@@ -42,6 +42,14 @@ class AppCallback:
 
     def handle(self, request: RawRequest) -> Answer:
         """Verify, parse and answer; raises SignatureError (403) or PayloadError (400)."""
+        try:
+            return self._handle(request)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("wecom app refused %s timestamp=%s nonce=%s: %s", request.method,
+                        request.args.get("timestamp"), request.args.get("nonce"), exc)
+            raise
+
+    def _handle(self, request: RawRequest) -> Answer:
         if request.method == "GET":
             return Answer(body=self.crypto.verify_url(request.args))
         outer = envelope(request.body)

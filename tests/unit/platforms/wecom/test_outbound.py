@@ -156,3 +156,22 @@ def test_concurrent_workers_fetch_one_token_under_the_lock(messenger, wecom, red
     with ThreadPoolExecutor(5) as pool:
         tokens = set(pool.map(lambda c: c.token(), clients))
     assert len(tokens) == 1 and len(sent_calls(wecom, "gettoken")) == 1
+
+
+def test_a_wrong_secret_is_a_permanent_error_naming_the_setting(emulator_server, wecom, redis_client):
+    from bot.platforms.wecom.outbound import WeComMessenger
+    from tests.unit.platforms.wecom.conftest import ENV, TEMPLATES
+
+    wrong = WeComMessenger({**ENV, "WECOM_SECRET": "not-it", "WECOM_API_BASE": emulator_server.url + "/cgi-bin/"},
+                           redis=redis_client, templates_dir=TEMPLATES)
+    with pytest.raises(PlatformError, match="WECOM_SECRET") as err:
+        wrong.send_to_person("zhouks", Card("notice", {"text": "x"}))
+    assert err.value.code == 40001 and not err.value.retryable
+    assert redis_client.keys("yq:token:*") == []
+
+
+def test_an_update_without_response_code_sends_a_fresh_card(messenger, wecom):
+    ref = messenger.send_to_person("zhouks", CARD).card_ref
+    messenger.update_card({"card_id": ref["card_id"], "user_id": "zhouks"}, DONE)
+    assert len(wecom.cards_for_user("zhouks")) == 2
+    assert [c for c in wecom.api_calls if c["path"].endswith("update_template_card")] == []
