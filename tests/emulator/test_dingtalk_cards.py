@@ -184,3 +184,20 @@ def test_cards_elsewhere_are_untouched_by_an_update(server, dt, token):
     api(server, "PUT", UPDATE, token, {"outTrackId": "card-1", "cardData": {"cardParamMap": {"status": "x"}},
                                        "cardUpdateOptions": {"updateCardDataByKey": True}})
     assert dt.card_view("card-2", WU)["status"] == ""
+
+
+def test_a_card_call_without_a_json_body_is_refused(server, token):
+    import requests
+    for method, path in (("POST", CREATE), ("PUT", UPDATE)):
+        resp = requests.request(method, f"{server.url}{path}", data="x", headers={"x-acs-dingtalk-access-token": token})
+        assert resp.status_code == 400 and resp.json()["code"] == "param.empty"
+
+
+def test_a_route_without_key_is_refused(server, token):
+    resp = api(server, "POST", "/v1.0/card/callbacks/register", token, {"callbackUrl": "http://x/card"})
+    assert resp.status_code == 400 and resp.json()["code"] == "param.invalid"
+
+
+def test_a_card_for_union_ids_is_refused_as_not_emulated(server, token):
+    resp = api(server, "POST", CREATE, token, group_card(userIdType=2))
+    assert resp.status_code == 400 and resp.json()["code"] == "param.invalid"

@@ -103,3 +103,13 @@ def test_an_empty_reply_shows_nothing(dt, receiver):
     receiver.robot_reply = {"msgtype": "empty"}
     dt.say_to_bot(LI, "帮助")
     assert dt.messages_for_user(LI) == []
+
+
+def test_a_test_can_send_a_wrong_sign_or_a_stale_timestamp_on_purpose(dt, receiver):
+    import time
+    dt.env["DINGTALK_APP_SECRET"] = "not-the-bots-secret"
+    dt.say_to_bot(LI, "伪造")
+    dt.env["DINGTALK_APP_SECRET"] = ENV["DINGTALK_APP_SECRET"]
+    dt.now = lambda: time.time() - 3700
+    dt.say_to_bot(LI, "过期")
+    assert [g["verified"] for g in receiver.of("/dingtalk/robot")] == [False, False]

@@ -92,3 +92,8 @@ def test_tokens_expire_after_two_hours_of_the_emulator_clock(server, dt, token):
     dt.now = lambda: start + 7201
     assert api(server, "POST", "/v1.0/robot/groupMessages/send", token, SEND).json()["code"] == \
         "InvalidAuthentication"
+
+
+def test_new_token_without_app_secret_names_the_missing_field(server):
+    resp = requests.post(f"{server.url}/v1.0/oauth2/accessToken", json={"appKey": ENV["DINGTALK_APP_KEY"]})
+    assert resp.status_code == 400 and resp.json()["code"] == "MissingappSecret"

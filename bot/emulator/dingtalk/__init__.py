@@ -170,7 +170,7 @@ class DingTalkEmulator:
         """Forget every record, card, token, session, fault and pending redelivery."""
         self.courier.cancel_all()
         for part in (self.tokens, self.sessions, self.faults, self.records, self.cards, self.notices):
-            part.reset() if hasattr(part, "reset") else part.clear()
+            part.clear()
         with self._lock:
             self._card_routes.clear()
         self._preregister_route()

@@ -50,7 +50,7 @@ class TokenStore:
                 self._expires[t] = now
             return len(live)
 
-    def reset(self) -> None:
+    def clear(self) -> None:
         """Forget every token."""
         with self._lock:
             self._expires.clear()
