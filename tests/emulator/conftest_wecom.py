@@ -161,7 +161,8 @@ class BotReceiver:
             if got.method == "GET":
                 got.plaintext = crypto.check_signature(q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"])
             elif got.path == "/wecom/callback":
-                got.plaintext = crypto.decrypt_message(got.body.decode(), q["msg_signature"], q["timestamp"], q["nonce"])
+                got.plaintext = crypto.decrypt_message(got.body.decode(), q["msg_signature"], q["timestamp"],
+                                                       q["nonce"])
             else:
                 envelope = {"Encrypt": json.loads(got.body)["encrypt"]}
                 got.plaintext = crypto.decrypt_message(envelope, q["msg_signature"], q["timestamp"], q["nonce"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.emulator.conftest_wecom import DESK_CHAT, DESK_HOOK, api, bot, button_card, send_card, server, wecom  # noqa: F401
+from tests.emulator.conftest_wecom import (  # noqa: F401
+    DESK_CHAT, DESK_HOOK, api, bot, button_card, send_card, server, wecom)
 
 
 @pytest.fixture

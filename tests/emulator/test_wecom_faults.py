@@ -40,7 +40,8 @@ def test_a_fault_can_be_limited_to_one_path(api, wecom):
     api.token()
     wecom.inject_fault("errcode", 45009, path="webhook/send")
     assert api.call("message/send", TEXT)["errcode"] == 0
-    assert api.call("webhook/send", {"msgtype": "text", "text": {"content": "x"}}, key="hook-desk-0001")["errcode"] == 45009
+    notice = {"msgtype": "text", "text": {"content": "x"}}
+    assert api.call("webhook/send", notice, key="hook-desk-0001")["errcode"] == 45009
 
 
 def test_gettoken_is_subject_to_faults_too(api, wecom):

@@ -45,7 +45,8 @@ def test_a_smart_bot_click_with_a_selection_carries_selected_items(wecom, bot):
     session.post(url, data=json.dumps({"msgtype": "template_card", "template_card": grading_card("bot-grade")}))
     wecom.act_as("ligs").click("bot-grade", "grade.submit", {"grade": ["g1"]})
     event = bot.received[-1].json()["event"]["template_card_event"]
-    assert event["selected_items"] == {"selected_item": [{"question_key": "grade", "option_ids": {"option_id": ["g1"]}}]}
+    chosen = [{"question_key": "grade", "option_ids": {"option_id": ["g1"]}}]
+    assert event["selected_items"] == {"selected_item": chosen}
 
 
 def test_enter_agent_is_an_event_with_an_empty_event_key(wecom, bot):

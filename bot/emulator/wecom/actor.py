@@ -145,9 +145,10 @@ class Actor:
     def _aibot_click(self, userid: str, task_id: str, key: str, card_type: str,
                      selected: dict[str, list[str]] | None) -> delivery.Delivery:
         url = self._response_url(userid, None)
+        chosen = selections.as_json(selected) if selected else None
         payload = callbacks.aibot_card_event(aibot_id=self.emu.aibot_id, userid=userid, create_time=self.now(),
                                              response_url=url, card_type=card_type, key=key, task_id=task_id,
-                                             chatid=None, selected_items=selections.as_json(selected) if selected else None)
+                                             chatid=None, selected_items=chosen)
         origin = Origin(userid, "user", userid, task_id)
         info = {"msgid": payload["msgid"], "response_url": url, "task_id": task_id, "key": key}
         return self._to_aibot(payload, origin, info, attempts=1)  # card events are never retried

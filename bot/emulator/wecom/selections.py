@@ -38,7 +38,8 @@ def as_xml(selected: dict[str, list[str]]) -> str:
     items = []
     for key, options in selected.items():
         ids = "".join(f"<OptionId>{cdata(o)}</OptionId>" for o in options)
-        items.append(f"<SelectedItem><QuestionKey>{cdata(key)}</QuestionKey><OptionIds>{ids}</OptionIds></SelectedItem>")
+        question = f"<QuestionKey>{cdata(key)}</QuestionKey>"
+        items.append(f"<SelectedItem>{question}<OptionIds>{ids}</OptionIds></SelectedItem>")
     return "".join(items)
 
 
