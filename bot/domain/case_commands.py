@@ -63,7 +63,8 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
                                            deadline=transfer_deadline))
         payload = {"number": case.number, "title": case.title, "grade": int(case.grade), "source": source,
                    "link": link, "first_seen": iso(case.first_seen_at), "transfer_ref": transfer_ref,
-                   "confidential": confidential, "drill": drill}
+                   "confidential": confidential, "drill": drill,
+                   "report_up": role == Role.COUNTY_DESK and case.grade >= Grade.MAJOR}
         return record(repo, rules, case, actor, role, str(Action.OPEN), now, payload, [d for d in started if d])
 
     return store.run(work)

@@ -169,6 +169,16 @@ def _build(c: _Checker, data: LineMap, source: str) -> Policy:
     )
 
 
+def _check_required(c: _Checker, policy: Policy, data: LineMap) -> None:
+    """The statutory clocks and the transfer default must stay in any policy."""
+    line = data.line_of("duties") or 1
+    for kind, grade in STATUTORY_HOURS:
+        if kind in policy.duties and policy.duration(kind, grade) is None:
+            c.err(line, f"duty {kind}: the statutory clock for {grade.key} cannot be left out")
+    if DutyKind.TRANSFER_FEEDBACK in policy.duties and policy.duration(DutyKind.TRANSFER_FEEDBACK, None) is None:
+        c.err(line, "duty transfer_feedback needs a default (used when a transfer slip names no deadline)")
+
+
 def parse_policy_text(text: str, source: str = "", defaults: Policy | None = None) -> Policy:
     """Parse and validate a policy file's text; raises PolicyFileError listing every error with its line."""
     data = load_marked(text, source, PolicyFileError) or LineMap()
@@ -187,6 +197,8 @@ def parse_policy_text(text: str, source: str = "", defaults: Policy | None = Non
         duties.line = data["duties"].line
         merged["duties"] = duties
     policy = _build(c, merged, source)
+    if not c.errors:  # a wrong duration is reported once, not again as "left out"
+        _check_required(c, policy, merged)
     if c.errors:
         raise PolicyFileError(c.errors, source)
     return policy

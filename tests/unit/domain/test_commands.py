@@ -47,6 +47,8 @@ def test_only_a_desk_opens_cases(store, rules, clock):
         cases.open_case(store, rules, FOOD, clock.now(), title="x")
     county = cases.open_case(store, rules, Actor("p-xie"), clock.now(), title="县里的事").case
     assert (county.county, county.owner_unit) == ("u-county-a", "u-county-a")
+    major = cases.open_case(store, rules, Actor("p-xie"), clock.now(), title="县里的大事", grade=Grade.MAJOR)
+    assert major.entry.role == "county_desk" and major.entry.payload["report_up"] is True
 
 
 def test_especially_major_starts_its_statutory_clocks_at_once(store, rules, clock):

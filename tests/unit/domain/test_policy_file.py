@@ -96,3 +96,10 @@ def test_frozen_policy_is_plain_data_and_carries_the_ladder():
     assert frozen["duration"] == "15min"
     assert [s["notify"] for s in frozen["escalation"]] == [["unit_head"], ["leader_in_charge"], ["desk", "main_leader"]]
     assert default_policy().freeze(K.HANDLING_OPINION, G.MAJOR) is None
+
+
+def test_statutory_clocks_cannot_be_dropped():
+    with pytest.raises(PolicyFileError, match="statutory clock for especially_major cannot be left out"):
+        parse_policy_text("duties:\n  public_response: {major: 24h}\n")
+    with pytest.raises(PolicyFileError, match="needs a default"):
+        parse_policy_text("duties:\n  transfer_feedback: {general: 1wd}\n")
