@@ -84,3 +84,14 @@ def test_tokens_are_expired_over_http(server, token):
     resp = requests.post(f"{server.url}/_emulator/dingtalk/tokens/expire").json()
     assert resp == {"expired": 1}
     assert api(server, "POST", GROUP, token, SEND).json()["code"] == "InvalidAuthentication"
+
+
+def test_a_fault_can_last_for_a_while_of_the_emulator_clock(server, dt, token):
+    dt.inject("throttle", family="api", duration=60)
+    assert api(server, "POST", GROUP, token, SEND).status_code == 403
+    start = time.time()
+    dt.now = lambda: start + 61
+    assert dt.faults.active() == []
+    resp = requests.post(f"{server.url}/v1.0/oauth2/accessToken",
+                         json={"appKey": ENV["DINGTALK_APP_KEY"], "appSecret": ENV["DINGTALK_APP_SECRET"]})
+    assert api(server, "POST", GROUP, resp.json()["accessToken"], SEND).status_code == 200

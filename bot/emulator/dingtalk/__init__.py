@@ -56,7 +56,7 @@ class DingTalkEmulator:
         self._lock = threading.Lock()
         self.tokens = TokenStore(lambda: self.now())
         self.sessions = SessionBook(lambda: self.now())
-        self.faults = FaultBook()
+        self.faults = FaultBook(lambda: self.now())
         self.records = Records()
         self.cards = CardBook(self.group_members)
         self.notices = NoticeBook()
@@ -158,9 +158,10 @@ class DingTalkEmulator:
         return dict(route) if route else None
 
     def inject(self, kind: str, family: str = "all", count: int | None = None, path: str = "",
-               seconds: float = 0.0, status: int = 500) -> Fault:
-        """Inject a fault (throttle, server_error, slow) for ``count`` calls or until cleared."""
-        return self.faults.add(kind, family, count, path, seconds, status)
+               seconds: float = 0.0, status: int = 500, duration: float | None = None) -> Fault:
+        """Inject a fault (throttle, server_error, slow) for ``count`` calls and/or ``duration``
+        seconds of the emulator's clock, or until cleared; raises ValueError when unknown."""
+        return self.faults.add(kind, family, count, path, seconds, status, duration)
 
     def expire_tokens(self) -> int:
         """Expire every issued token now; returns how many were live."""

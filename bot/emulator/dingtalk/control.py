@@ -83,10 +83,10 @@ def faults(emu):
 
 
 def add_fault(emu):
-    """``{kind, family?, count?, path?, seconds?, status?}``: inject a fault."""
+    """``{kind, family?, count?, duration?, path?, seconds?, status?}``: inject a fault."""
     b = _body()
-    fault = emu.faults.add(b.get("kind", ""), b.get("family", "all"), b.get("count"), b.get("path", ""),
-                           b.get("seconds", 0.0), b.get("status", 500))
+    fault = emu.inject(b.get("kind", ""), b.get("family", "all"), b.get("count"), b.get("path", ""),
+                       b.get("seconds", 0.0), b.get("status", 500), b.get("duration"))
     return jsonify(fault.to_dict())
 
 

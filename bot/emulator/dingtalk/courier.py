@@ -24,7 +24,6 @@ class Courier:
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._pending: set[threading.Timer] = set()
-        self._session = requests.Session()
 
     def post(self, delivery: Delivery, headers: dict, timeout: float,
              params: dict | None = None) -> tuple[Attempt, requests.Response | None]:
@@ -33,7 +32,7 @@ class Courier:
         data = json.dumps(delivery.payload, ensure_ascii=False).encode()
         hdrs = {"Content-Type": "application/json; charset=utf-8", **headers}
         try:
-            resp = self._session.post(delivery.url, data=data, headers=hdrs, params=params, timeout=timeout)
+            resp = requests.post(delivery.url, data=data, headers=hdrs, params=params, timeout=timeout)
         except requests.RequestException as exc:
             attempt = Attempt(time.time(), None, f"{type(exc).__name__}: {exc}", time.monotonic() - started)
             delivery.attempts.append(attempt)

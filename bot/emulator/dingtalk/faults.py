@@ -7,7 +7,9 @@ the family's answer (old API: errcode 90018; new API: 403 QpsLimitForAppkeyAndAp
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 __all__ = ["Fault", "FaultBook", "KINDS", "FAMILIES"]
 
@@ -17,7 +19,8 @@ FAMILIES = ("oapi", "api", "all")
 
 @dataclass
 class Fault:
-    """One injected fault. ``remaining`` None means until cleared; ``path`` limits it to a prefix."""
+    """One injected fault. ``remaining`` None means until cleared (or until ``until``, epoch
+    seconds, when set); ``path`` limits it to a path prefix."""
 
     kind: str
     family: str = "all"
@@ -25,11 +28,16 @@ class Fault:
     path: str = ""
     seconds: float = 0.0
     status: int = 500
+    until: float | None = None
     hits: int = 0
 
     def matches(self, family: str, path: str) -> bool:
         """Whether this fault applies to a request of ``family`` at ``path``."""
         return self.family in ("all", family) and path.startswith(self.path)
+
+    def live(self, now: float) -> bool:
+        """Whether calls or time are left."""
+        return (self.remaining is None or self.remaining > 0) and (self.until is None or now < self.until)
 
     def to_dict(self) -> dict:
         """Plain data for the control endpoints."""
@@ -39,18 +47,23 @@ class Fault:
 class FaultBook:
     """The active faults, consulted once per API request."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        self._now = now
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
 
     def add(self, kind: str, family: str = "all", count: int | None = None, path: str = "",
-            seconds: float = 0.0, status: int = 500) -> Fault:
-        """Inject a fault; raises ValueError for an unknown kind or family."""
+            seconds: float = 0.0, status: int = 500, duration: float | None = None) -> Fault:
+        """Inject a fault for ``count`` calls and/or ``duration`` seconds (neither: until cleared).
+
+        Raises ValueError for an unknown kind or family, or a count below 1.
+        """
         if kind not in KINDS or family not in FAMILIES:
             raise ValueError(f"unknown fault {kind!r} for {family!r}")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1")
-        fault = Fault(kind, family, count, path, float(seconds), int(status))
+        until = None if duration is None else self._now() + float(duration)
+        fault = Fault(kind, family, count, path, float(seconds), int(status), until)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -58,20 +71,23 @@ class FaultBook:
     def take(self, family: str, path: str) -> list[Fault]:
         """The faults hitting this request (at most one per kind), each count decremented."""
         hit: dict[str, Fault] = {}
+        now = self._now()
         with self._lock:
+            self._faults = [f for f in self._faults if f.live(now)]
             for fault in self._faults:
                 if fault.kind not in hit and fault.matches(family, path):
                     hit[fault.kind] = fault
                     fault.hits += 1
                     if fault.remaining is not None:
                         fault.remaining -= 1
-            self._faults = [f for f in self._faults if f.remaining is None or f.remaining > 0]
+            self._faults = [f for f in self._faults if f.live(now)]
         return list(hit.values())
 
     def active(self) -> list[Fault]:
         """The faults still in force."""
+        now = self._now()
         with self._lock:
-            return list(self._faults)
+            return [f for f in self._faults if f.live(now)]
 
     def clear(self, kind: str | None = None) -> None:
         """Clear every fault, or those of one kind."""
