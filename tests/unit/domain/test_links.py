@@ -289,3 +289,16 @@ def test_a_link_in_chinese_text_is_found_whole(prefix, url, after, punctuation):
     assume(url.isascii() and not url.endswith(tuple(".,;:!?'\"*)")) and url.count("(") == url.count(")"))
     text = f"{prefix} {url}{punctuation}{after}后文"
     assert find_links(text) == [url]
+
+
+def test_docs_give_every_dropped_parameter_and_every_source_host():
+    from pathlib import Path
+
+    from bot.domain.links import SOURCE_HOSTS, TRACKING_PREFIXES
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "links.md").read_text(encoding="utf-8")
+    names = set(TRACKING).union(*SITE_TRACKING.values())
+    missing = [n for n in sorted(names) if f"`{n}`" not in doc]
+    missing += [p for p in TRACKING_PREFIXES if f"`{p}*`" not in doc and f"`{p}`" not in doc]
+    missing += [host for host, _ in SOURCE_HOSTS if f"`{host}`" not in doc]
+    assert not missing, f"docs/links.md does not explain {missing}"
