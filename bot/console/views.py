@@ -1,19 +1,142 @@
-"""Console routes (read-only on the store)."""
+"""Console routes: the page, its polled fragments, and acting as a person through the emulators.
+
+Reads the store only. Every act (writing, pasting a link, @-mentioning, clicking a button) is
+sent to an emulator's act-as endpoint, which sends the real signed callback to the bot.
+A form posted without JavaScript is answered with a redirect back to the page; the page's
+script posts with ``X-Console-Fetch: 1`` and gets JSON.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+import re
 
-from bot.store.org_repo import read_organisation
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-console = Blueprint("console", __name__, template_folder="templates")
+from bot.console import page as pages
+from bot.console.board import read_board, read_timeline
+from bot.console.chats import bubbles
+from bot.console.drill import SCALES, drill_switch, set_drill_switch
+from bot.console.emulators import ActRefused, EmulatorUnavailable
+
+console = Blueprint("console", __name__, template_folder="templates", static_folder="static",
+                    static_url_path="/console/static")
+
+URL = re.compile(r"https?://\S+")
 
 
 @console.get("/")
 def index():
-    """The organisation and where everything runs."""
-    database = current_app.extensions["yuqing.database"]
-    with database.session() as session:
-        organisation = read_organisation(session)
-    info = current_app.extensions.get("yuqing.demo", {})
-    return render_template("console_index.html", org=organisation, info=info)
+    """The whole console: people, the chosen person's chats, the case board and the drill switch."""
+    page = pages.load_page(request.args.get("person"), request.args.get("chat"))
+    return render_template("console_index.html", page=page, groups=pages.people_by_unit(page.org),
+                           info=current_app.extensions.get("yuqing.demo", {}), drill=_drill(), scales=SCALES,
+                           case=request.args.get("case", ""), notice=request.args.get("notice", ""),
+                           **_side(page.org, request.args.get("case", "")), **_messages(page))
+
+
+@console.get("/console/chat")
+def chat_fragment():
+    """The selected chat's messages (polled by the page)."""
+    page = pages.load_page(request.args.get("person"), request.args.get("chat"))
+    return render_template("_messages.html", page=page, **_messages(page))
+
+
+@console.get("/console/side")
+def side_fragment():
+    """The case board and the selected case's timeline (polled by the page)."""
+    org = pages.organisation()
+    return render_template("_side.html", case=request.args.get("case", ""),
+                           **_side(org, request.args.get("case", "")))
+
+
+@console.post("/console/send")
+def send():
+    """Act as the person: write (or paste a link) 1:1, or @-mention the bot in a group."""
+    page = pages.load_page(request.form.get("person"), request.form.get("chat"))
+    text = request.form.get("text", "").strip()
+    if page.chat is None or not text:
+        return _answer(page, "没有可发送的内容或会话", 400)
+    return _act(page, lambda: _send(page, text, request.form.get("as_link") == "1"))
+
+
+@console.post("/console/click")
+def click():
+    """Act as the person: click a card button."""
+    page = pages.load_page(request.form.get("person"), request.form.get("chat"))
+    if page.chat is None:
+        return _answer(page, "没有这个会话", 400)
+    emulators, form = pages.control(), request.form
+    if page.chat.platform == "wecom":
+        return _act(page, lambda: emulators.wecom_act(page.person.wecom, "click", task_id=form.get("card", ""),
+                                                      key=form.get("key", "")))
+    return _act(page, lambda: emulators.dingtalk_click(page.person.dingtalk, form.get("card", ""),
+                                                       form.get("key", "")))
+
+
+@console.post("/console/drill")
+def drill():
+    """Switch drills (演练) on or off, with the policy's scale."""
+    try:
+        switch = set_drill_switch(request.form.get("on") == "1", int(request.form.get("scale") or 60),
+                                  pages.settings().drill_file)
+    except (ValueError, OSError) as err:
+        return _back(f"演练开关未保存：{err}", 400)
+    if request.headers.get("X-Console-Fetch"):
+        return jsonify(ok=True, drill=switch.to_dict())
+    return _back("演练模式已开启" if switch.on else "演练模式已关闭")
+
+
+def _send(page, text: str, as_link: bool):
+    emulators, chat, person = pages.control(), page.chat, page.person
+    if chat.platform == "wecom" and chat.kind == "direct":
+        link = URL.search(text) if as_link else None
+        if link:
+            title = (text[:link.start()] + text[link.end():]).strip() or link.group(0)
+            return emulators.wecom_act(person.wecom, "link", title=title, url=link.group(0))
+        return emulators.wecom_act(person.wecom, "text", content=text)
+    if chat.platform == "wecom":
+        return emulators.wecom_act(person.wecom, "mention", chatid=chat.mention, content=text)
+    return emulators.dingtalk_say(person.dingtalk, text, group=chat.target if chat.kind == "group" else None)
+
+
+def _act(page, action):
+    try:
+        action()
+    except ActRefused as err:
+        return _answer(page, f"模拟器拒绝了这个操作：{err}", 400)
+    except EmulatorUnavailable as err:
+        return _answer(page, f"模拟器无法访问：{err}", 502)
+    return _answer(page, "", 200)
+
+
+def _answer(page, error: str, status: int):
+    if request.headers.get("X-Console-Fetch"):
+        return jsonify(ok=not error, error=error), status
+    target = {"person": page.person.id if page.person else "", "chat": page.chat.key if page.chat else ""}
+    return redirect(url_for("console.index", **target, notice=error or None), 303)
+
+
+def _back(notice: str, status: int = 200):
+    if request.headers.get("X-Console-Fetch"):
+        return jsonify(ok=status == 200, error=notice if status != 200 else ""), status
+    return redirect(url_for("console.index", person=request.form.get("person") or None,
+                            chat=request.form.get("chat") or None, notice=notice), 303)
+
+
+def _drill():
+    return drill_switch(pages.settings().drill_file)
+
+
+def _messages(page) -> dict:
+    if page.chat is None or page.person is None:
+        return {"bubbles": [], "chat_error": page.error}
+    try:
+        return {"bubbles": bubbles(pages.control(), page.chat, page.person, pages.names(page.org)), "chat_error": ""}
+    except (EmulatorUnavailable, ActRefused) as err:
+        return {"bubbles": [], "chat_error": f"模拟器无法访问：{err}"}
+
+
+def _side(org, case: str) -> dict:
+    database, known = current_app.extensions["yuqing.database"], pages.names(org)
+    board = read_board(database, known)
+    return {"board": board, "timeline": read_timeline(database, case, known)}

@@ -1,0 +1,91 @@
+/* The console's few behaviours: polling the chat and the board, live countdowns, posting acts
+   without leaving the page, switching person, and choosing a case. No build step, no library. */
+(function () {
+  "use strict";
+  var POLL_MS = 1500;
+
+  function refresh(el, scroll) {
+    if (!el || !el.dataset.src) return Promise.resolve();
+    return fetch(el.dataset.src, {cache: "no-store"}).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html === null || html === el.dataset.last) return;
+      var atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      el.dataset.last = html;
+      el.innerHTML = html;
+      countdowns();
+      if (scroll && (atBottom || el.dataset.stick === "1")) el.scrollTop = el.scrollHeight;
+      el.dataset.stick = "";
+    }).catch(function () { /* the next poll tries again */ });
+  }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function countdowns() {
+    var now = Date.now();
+    document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
+      var left = Math.round((Number(el.dataset.due) - now) / 1000);
+      var s = Math.abs(left), text = two(Math.floor(s / 3600)) + ":" + two(Math.floor(s % 3600 / 60)) + ":" + two(s % 60);
+      el.textContent = left >= 0 ? "剩余 " + text : "已超时 " + text;
+      el.classList.toggle("overdue", left < 0);
+    });
+  }
+
+  function notice(text) {
+    var el = document.getElementById("notice");
+    if (!el) return;
+    el.textContent = text || "";
+    el.classList.toggle("hidden", !text);
+  }
+
+  function post(form) {
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    return fetch(form.action, {method: "POST", body: new FormData(form), headers: {"X-Console-Fetch": "1"}})
+      .then(function (r) { return r.json().catch(function () { return {ok: false, error: "HTTP " + r.status}; }); })
+      .then(function (answer) {
+        notice(answer.ok ? "" : answer.error);
+        return answer;
+      })
+      .catch(function (err) { notice("发送失败：" + err); return {ok: false}; })
+      .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+  }
+
+  var messages = document.getElementById("messages");
+  var side = document.getElementById("side");
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.classList.contains("act-form")) return;
+    ev.preventDefault();
+    var text = form.querySelector("input[name=text]");
+    if (text && !text.value.trim()) return;
+    post(form).then(function (answer) {
+      if (answer.ok && text) text.value = "";
+      if (messages) { messages.dataset.stick = "1"; refresh(messages, true); }
+      refresh(side, false);
+    });
+  });
+
+  var select = document.getElementById("person-select");
+  if (select) select.addEventListener("change", function () { select.form.submit(); });
+
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest(".case-link");
+    if (!link || !side) return;
+    ev.preventDefault();
+    var url = new URL(side.dataset.src, location.href);
+    url.searchParams.set("case", link.dataset.case);
+    side.dataset.src = url.pathname + url.search;
+    var page = new URL(location.href);
+    page.searchParams.set("case", link.dataset.case);
+    history.replaceState(null, "", page.pathname + page.search);
+    refresh(side, false);
+  });
+
+  if (messages) messages.scrollTop = messages.scrollHeight;
+  countdowns();
+  setInterval(countdowns, 1000);
+  setInterval(function () { refresh(messages, true); }, POLL_MS);
+  setInterval(function () { refresh(side, false); }, POLL_MS * 2);
+})();
