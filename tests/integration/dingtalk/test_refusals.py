@@ -37,7 +37,7 @@ def _nothing_happened(stack) -> None:
     assert not list(conn.scan_iter("yq:dedup:*"))
     queue = Queue(queues.EVENTS, connection=conn)
     assert queue.count == 0 and queue.finished_job_registry.count == 0
-    assert stack.emulator.dingtalk.records.messages == []
+    assert [m for m in stack.emulator.dingtalk.records.messages if m.sender == "bot"] == []
 
 
 def test_a_redelivered_robot_message_has_exactly_one_effect(stack):
@@ -64,13 +64,23 @@ def test_a_message_redelivered_by_the_platform_after_a_timeout_is_answered_once(
 
 
 def test_a_wrong_sign_is_403_and_nothing_happens(stack):
-    assert _post_robot(stack, _robot_body(), secret="not-the-app-secret").status_code == 403
+    dt = stack.emulator.dingtalk
+    dt.robot_max_attempts = 1
+    dt.env["DINGTALK_APP_SECRET"] = "not-the-app-secret"  # the emulator signs with a wrong secret
+    delivery = dt.say_in_group(SUN, DESK, "帮助")
+    assert [a.status for a in delivery.attempts] == [403]
+    assert _post_robot(stack, _robot_body(), secret="another-wrong-secret").status_code == 403
     _nothing_happened(stack)
 
 
 def test_a_stale_timestamp_is_403_and_nothing_happens(stack):
-    stale = int(time.time() * 1000) - 3601_000
-    assert _post_robot(stack, _robot_body(), ts=stale).status_code == 403
+    dt = stack.emulator.dingtalk
+    dt.robot_max_attempts = 1
+    dt.now = lambda: time.time() - 3660  # the emulator's clock one hour and a minute behind
+    delivery = dt.say_to_bot(LI, "帮助")
+    assert [a.status for a in delivery.attempts] == [403]
+    future = int(time.time() * 1000) + 3601_000
+    assert _post_robot(stack, _robot_body(), ts=future).status_code == 403
     _nothing_happened(stack)
 
 
@@ -86,15 +96,25 @@ def test_an_oversized_body_is_413_and_nothing_happens(stack):
     _nothing_happened(stack)
 
 
-def test_a_card_callback_with_a_bad_signature_is_403_and_nothing_happens(stack):
+def test_a_card_callback_with_a_bad_signature_is_403_and_the_card_stays(stack):
+    dt = stack.emulator.dingtalk
+    dt.say_in_group(SUN, DESK, "测试卡片")
+    card = wait_for(lambda: [m for m in dt.messages_for_group(DESK) if m.channel == "card"], what="the card")[0]
+    route = dt.card_route("yuqing-card")
+    dt.register_card_route("yuqing-card", route["callbackUrl"], "not-our-secret", force=True)
+    click = dt.click(LI, card.out_track_id, "demo.confirm")
+    assert [a.status for a in click.attempts] == [403]
     ts = str(int(time.time() * 1000))
-    body = {"type": "actionCallback", "outTrackId": "yq-x", "userId": SUN,
+    body = {"type": "actionCallback", "outTrackId": card.out_track_id, "userId": SUN,
             "content": json.dumps({"cardPrivateData": {"actionIds": ["demo.confirm"], "params": {}}})}
-    for sign in (card_signature("wrong-secret", ts), ""):
-        resp = requests.post(stack.url + "/dingtalk/card", json=body, timeout=5,
-                             headers={"x-ddpaas-signature-timestamp": ts, "x-ddpaas-signature": sign})
-        assert resp.status_code == 403
-    _nothing_happened(stack)
+    resp = requests.post(stack.url + "/dingtalk/card", json=body, timeout=5,
+                         headers={"x-ddpaas-signature-timestamp": ts})  # no signature at all
+    assert resp.status_code == 403
+    conn = redis.Redis.from_url(stack.settings.redis_url)
+    assert len(list(conn.scan_iter("yq:dedup:*"))) == 1  # only the 测试卡片 message was ever accepted
+    assert Queue(queues.EVENTS, connection=conn).count == 0
+    view = dt.card_view(card.out_track_id, SUN)
+    assert view["status"] == "" and len(view["buttons"]) == 1 and dt.card(card.out_track_id).updates == 0
 
 
 def test_a_signed_card_callback_that_is_not_json_is_400_and_nothing_happens(stack):
