@@ -117,3 +117,14 @@ def test_a_hostile_decrypted_message_is_refused(app):
     hostile = '<!DOCTYPE xml [<!ENTITY a "x">]><xml><FromUserName>&a;</FromUserName><MsgType>text</MsgType></xml>'
     with pytest.raises(PayloadError):
         app.handle(app_request(hostile))
+
+
+def test_url_verification_with_a_bad_signature_or_stale_time_is_refused(app):
+    good = verify_request("echo")
+    with pytest.raises(SignatureError):
+        app.handle(RawRequest("GET", "/wecom/callback", {**good.args, "msg_signature": "f" * 40}, {}, b""))
+    with pytest.raises(SignatureError):
+        app.handle(verify_request("echo", timestamp=NOW - 3600))
+    with pytest.raises(SignatureError):
+        app.handle(RawRequest("GET", "/wecom/callback", {k: v for k, v in good.args.items() if k != "echostr"},
+                              {}, b""))
