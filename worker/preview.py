@@ -117,8 +117,9 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
     (decoded) body are read; ``ca_certs`` replaces the system's trusted CAs (tests).
     """
     deadline = time.monotonic() + timeout
-    hop = url = url.strip()
+    hop = url
     try:
+        hop = url = url.strip()
         for _ in range(max_redirects + 1):
             target = policy.check_url(hop)
             if isinstance(target, Denial):

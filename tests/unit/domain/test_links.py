@@ -243,6 +243,25 @@ def test_case_of_scheme_and_host_changes_nothing(url, data):
     assert normalise(f"{mixed[:len(scheme)]}://{mixed[len(scheme):]}{slash}{tail}") == normalise(url)
 
 
+@settings(max_examples=1000)
+@given(st.sampled_from(["https://a.cn/", "http://WEIBO.com:80", "https://mp.weixin.qq.com/s?", "http://[::1]/",
+                        "https://例子.测试/", "https://www.douyin.com/video/1?"]), st.text())
+def test_normalise_is_idempotent_or_refuses_whatever_follows_the_host(head, tail):
+    try:
+        once = normalise(head + tail)
+    except ValueError:
+        return
+    assert normalise(once) == once
+    assert source_of(once) is source_of(head + tail)
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_find_links_finds_only_http_links_that_are_in_the_text(text):
+    for link in find_links(text):
+        assert link in text and link.lower().startswith(("http://", "https://"))
+
+
 ARTICLE_ID = st.text(string.ascii_letters + string.digits, min_size=1, max_size=12)
 ARTICLES = [
     lambda a: f"https://weibo.com/1234567890/{a}?from=page&wm=1",

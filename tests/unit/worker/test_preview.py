@@ -239,6 +239,26 @@ def test_a_name_resolved_once_cannot_rebind_to_a_private_address(site, port, all
     assert next(answers) == ["10.0.0.1"]  # the second answer was never asked for
 
 
+def test_an_ipv6_server_is_reached_on_its_checked_address():
+    class Server6(ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    try:
+        server = Server6(("::1", 0), Pages)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        policy = DEFAULT_POLICY.allowing(("::1", port))
+        assert fetch(f"http://[::1]:{port}/host", policy).title == f"[::1]:{port}"
+        assert fetch(f"http://v6.example.cn:{port}/host", policy, names({"v6.example.cn": ["::1"]})).title \
+            == f"v6.example.cn:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # ---------------------------------------------------------------------------------------------- limits
 
 
@@ -384,6 +404,10 @@ def test_a_name_resolving_to_a_private_address_is_refused(no_connection, answer,
 def test_a_name_on_a_port_outside_the_web_ports_is_refused(no_connection):
     assert fetch_preview("http://news.example.cn:6379/", resolver=names({"news.example.cn": ["8.8.8.8"]})).code \
         is Blocked.PORT
+
+
+def test_not_even_a_string_is_an_answer_not_an_exception(no_connection):
+    assert fetch_preview(None).code is Failure.ERROR
 
 
 def test_a_bug_in_a_resolver_is_an_answer_not_an_exception(no_connection):
