@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from dingtalk.crypto import DingTalkCrypto
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.emulator.dingtalk.signing import EventCrypto
+from bot.emulator.dingtalk.signing import CryptoError, EventCrypto
 
 from .conftest_dingtalk import *  # noqa: F401,F403  (fixtures)
 from .conftest_dingtalk import ENV
@@ -68,3 +71,19 @@ def test_an_unanswered_event_is_retried_twice(dt, receiver):
 def test_an_answered_event_is_not_retried(dt, receiver):
     delivery = dt.push_event({"EventType": "user_modify_org", "UserId": ["0523"]})
     assert dt.wait_idle(5) and delivery.answered and len(delivery.attempts) == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_survives_the_envelope_both_ways(text):
+    ours = EventCrypto(ENV["DINGTALK_TOKEN"], ENV["DINGTALK_AES_KEY"], ENV["DINGTALK_APP_KEY"])
+    theirs = DingTalkCrypto(ENV["DINGTALK_TOKEN"], ENV["DINGTALK_AES_KEY"], ENV["DINGTALK_APP_KEY"])
+    assert ours.decrypt(ours.encrypt(text)) == text
+    assert ours.open_reply(theirs.encrypt_message(text)) == text
+
+
+def test_an_envelope_for_another_app_is_refused():
+    ours = EventCrypto(ENV["DINGTALK_TOKEN"], ENV["DINGTALK_AES_KEY"], ENV["DINGTALK_APP_KEY"])
+    other = EventCrypto(ENV["DINGTALK_TOKEN"], ENV["DINGTALK_AES_KEY"], "dingotherapp")
+    with pytest.raises(CryptoError):
+        ours.decrypt(other.encrypt("success"))

@@ -113,3 +113,14 @@ def test_a_test_can_send_a_wrong_sign_or_a_stale_timestamp_on_purpose(dt, receiv
     dt.now = lambda: time.time() - 3700
     dt.say_to_bot(LI, "过期")
     assert [g["verified"] for g in receiver.of("/dingtalk/robot")] == [False, False]
+
+
+def test_someone_the_bot_does_not_know_can_be_added_to_the_emulators_directory(dt, receiver):
+    dt.directory.dingtalk_users["9999"] = "陌生人"
+    dt.directory.group_members[DESK].append("9999")
+    try:
+        dt.say_in_group("9999", DESK, "你好")
+        assert receiver.of("/dingtalk/robot")[0]["body"]["senderStaffId"] == "9999"
+    finally:
+        dt.directory.group_members[DESK].remove("9999")
+        del dt.directory.dingtalk_users["9999"]
