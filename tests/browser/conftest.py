@@ -1,0 +1,75 @@
+"""Browser tests: Playwright (sync API) driving Debian's chromium against a demo-like stack.
+
+The stack is the integration tests' (emulators, the web app over real HTTP, a real worker) with
+the console installed, as ``yuqing demo`` does. No browser is downloaded: chromium comes from apt
+(``apt-get install -y chromium``); ``CHROMIUM`` may point elsewhere. Without playwright or
+chromium the tests skip with the reason — and fail instead when CI=true or YUQING_TEST_STRICT=1.
+Screenshots are kept under ``var/test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.console import install
+from tests.support.services import strict
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "var" / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _missing() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install playwright; no browser download needed)"
+    if _chromium() is None:
+        return "chromium is not installed (apt-get install -y chromium, or set CHROMIUM)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A headless chromium with a fresh profile, for the whole session."""
+    reason = _missing()
+    if reason:
+        if strict():
+            pytest.fail(f"strict mode: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def console_url(stack, tmp_path):
+    """The console's address on a running stack (the demo's layout: console and callbacks on one app)."""
+    install(stack._web.app, stack.emulator.url, str(tmp_path / "drill.json"))
+    return stack.url + "/"
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    """The folder for this test's screenshots."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

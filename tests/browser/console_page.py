@@ -1,0 +1,85 @@
+"""The console as a person at the keyboard uses it: pick who to act as, open a chat, type, click.
+
+A page object for the browser tests, so a scenario reads as the clicks of docs/demo.md; later
+scenarios (forwarding a link, 签收, grading, reports) add steps, not plumbing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT_MS = 30_000  # the worker answers in seconds; its first job also imports everything
+
+
+class ConsolePage:
+    """One browser tab on the console."""
+
+    def __init__(self, page: Page, url: str, artifacts: Path) -> None:
+        self.page, self.url, self.artifacts = page, url, artifacts
+        page.set_default_timeout(TIMEOUT_MS)
+
+    def open(self) -> ConsolePage:
+        """Load the console."""
+        self.page.goto(self.url)
+        expect(self.page.locator("#sim-banner")).to_contain_text("模拟环境")
+        return self
+
+    def act_as(self, name: str) -> ConsolePage:
+        """Pick the person by name in the picker (the page reloads as them)."""
+        select = self.page.locator("#person-select")
+        value = select.locator("option", has_text=name).first.get_attribute("value")
+        with self.page.expect_navigation():
+            select.select_option(value)
+        expect(self.page.locator(".who-am-i")).to_contain_text(name)
+        return self
+
+    def open_chat(self, platform: str, title: str) -> ConsolePage:
+        """Open one of the person's chats: ``platform`` wecom|dingtalk, ``title`` as listed."""
+        link = self.page.locator(f".chat-link.plat-{platform}", has_text=title).first
+        with self.page.expect_navigation():
+            link.click()
+        expect(self.page.locator(f".phone-{platform}")).to_be_visible()
+        return self
+
+    def send(self, text: str, as_link: bool = False) -> ConsolePage:
+        """Type into the chat's box and send."""
+        self.page.fill("#composer-text", text)
+        if as_link:
+            self.page.check("input[name=as_link]")
+        self.page.click("#composer-send")
+        expect(self.page.locator("#composer-text")).to_have_value("")
+        return self
+
+    def message(self, text: str) -> Locator:
+        """The last message showing ``text`` (waits for it)."""
+        found = self.page.locator("#messages .msg", has_text=text).last
+        expect(found).to_be_visible()
+        return found
+
+    def bot_says(self, text: str) -> Locator:
+        """The bot's last message showing ``text`` (waits for it)."""
+        found = self.page.locator("#messages .msg.bot", has_text=text).last
+        expect(found).to_be_visible()
+        return found
+
+    def card(self, title: str) -> Locator:
+        """The last card titled ``title`` in the open chat (WeCom or DingTalk)."""
+        found = self.page.locator("#messages .wc-card, #messages .dt-card", has_text=title).last
+        expect(found).to_be_visible()
+        return found
+
+    def click_button(self, card: Locator, label: str) -> None:
+        """Click a card's button as the person."""
+        card.locator("button.card-btn", has_text=label).click()
+
+    def notice(self) -> str:
+        """The error line at the top ("" when none)."""
+        return self.page.locator("#notice").inner_text()
+
+    def screenshot(self, name: str) -> Path:
+        """Keep a full-page screenshot as a test artefact."""
+        path = self.artifacts / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
