@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any, Mapping
 
-from bot.core.errors import PayloadError
+from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
 from bot.platforms.base import Answer, RawRequest
 from bot.platforms.dingtalk import signing
@@ -78,11 +78,20 @@ class CardCallback:
         """Verify, parse, answer ``{}`` at once; raises SignatureError or PayloadError."""
         if request.method != "POST":
             raise PayloadError("the card callback takes POST only", status=405)
-        sign_ts = signing.verify_card(request.headers, self.secret)
-        body = json_object(request.body)
+        try:
+            sign_ts = signing.verify_card(request.headers, self.secret)
+            body = json_object(request.body)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("dingtalk card callback refused timestamp=%s: %s",
+                        request.headers.get("x-ddpaas-signature-timestamp", "-")[:20], exc)
+            raise
         if body.get("type", "actionCallback") != "actionCallback":
             log.info("card callback of type %r ignored outTrackId=%s", body.get("type"), body.get("outTrackId"))
             return Answer(status=200, body=ANSWER, content_type="application/json; charset=utf-8")
-        event = parse_click(body, sign_ts, request.received_at)
+        try:
+            event = parse_click(body, sign_ts, request.received_at)
+        except PayloadError as exc:
+            log.warning("dingtalk card callback refused outTrackId=%s: %s", body.get("outTrackId"), exc)
+            raise
         log.info("card click outTrackId=%s user=%s action=%s", event.card_id, event.user_id, event.action)
         return Answer(status=200, body=ANSWER, content_type="application/json; charset=utf-8", events=[event])

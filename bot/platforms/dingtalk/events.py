@@ -47,7 +47,11 @@ class EventCallback:
         """Verify, decrypt, answer the encrypted ``success``; raises SignatureError or PayloadError."""
         if request.method != "POST":
             raise PayloadError("the event subscription takes POST only", status=405)
-        event = self.decrypt(request)
+        try:
+            event = self.decrypt(request)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("dingtalk event refused nonce=%s: %s", request.args.get("nonce", "-")[:40], exc)
+            raise
         log.info("dingtalk event %s acknowledged", event.get("EventType", "?"))
         reply = self.crypto.encrypt_message("success")
         return Answer(status=200, body=json.dumps(reply), content_type="application/json; charset=utf-8")

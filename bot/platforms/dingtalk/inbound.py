@@ -102,13 +102,21 @@ class RobotCallback:
         """Verify, parse, answer ``{"msgtype":"empty"}``; raises SignatureError or PayloadError."""
         if request.method != "POST":
             raise PayloadError("the robot callback takes POST only", status=405)
-        signing.verify_robot(request.headers, self.app_secret)
-        body = json_object(request.body)
-        code = body.get("robotCode")
-        if code and code != self.robot_code:
-            raise SignatureError(f"robotCode {code!r} is not this app's robot")
-        event = parse_message(body, request.received_at)
+        try:
+            event = self._verified_event(request)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("dingtalk robot callback refused timestamp=%s: %s",
+                        request.headers.get("timestamp", "-")[:20], exc)
+            raise
         log.info("robot message msgId=%s chat=%s type=%s user=%s", event.dedup_key, event.chat_id,
                  event.chat_type, event.user_id or "-")
         return Answer(status=200, body=EMPTY_ANSWER, content_type="application/json; charset=utf-8",
                       events=[event])
+
+    def _verified_event(self, request: RawRequest) -> Event:
+        signing.verify_robot(request.headers, self.app_secret)
+        body = json_object(request.body)
+        code = body.get("robotCode")
+        if code and code != self.robot_code:
+            raise SignatureError(f"robotCode {code!r} is not this app's robot (msgId {body.get('msgId')!r})")
+        return parse_message(body, request.received_at)
