@@ -144,6 +144,7 @@ def server(emulator_process, receiver):
     """The running emulator server, reset, with short timeouts for tests."""
     dt = emulator_process.dingtalk
     dt.env = dict(ENV)
+    dt.qps_limit = None
     dt.reset()
     dt.now = time.time
     dt.robot_timeout, dt.robot_redeliver_after, dt.robot_max_attempts = 1.0, 0.2, 2

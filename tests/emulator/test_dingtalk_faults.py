@@ -95,3 +95,15 @@ def test_a_fault_can_last_for_a_while_of_the_emulator_clock(server, dt, token):
     resp = requests.post(f"{server.url}/v1.0/oauth2/accessToken",
                          json={"appKey": ENV["DINGTALK_APP_KEY"], "appSecret": ENV["DINGTALK_APP_SECRET"]})
     assert api(server, "POST", GROUP, resp.json()["accessToken"], SEND).status_code == 200
+
+
+def test_a_qps_limit_throttles_calls_beyond_it_within_one_second(server, dt, token):
+    dt.qps_limit = 2
+    frozen = time.time()
+    dt.now = lambda: frozen
+    statuses = [api(server, "POST", GROUP, token, SEND).status_code for _ in range(3)]
+    assert statuses == [200, 200, 403]
+    assert oapi(server, NOTICE, token, WORK)["errcode"] == 0  # another API has its own count
+    dt.now = lambda: frozen + 1
+    assert api(server, "POST", GROUP, token, SEND).status_code == 200
+    dt.qps_limit = None

@@ -24,6 +24,7 @@ from bot.emulator.dingtalk.errors import EmulatorUsageError
 from bot.emulator.dingtalk.events import EventPusher
 from bot.emulator.dingtalk.faults import Fault, FaultBook
 from bot.emulator.dingtalk.notices import NoticeBook
+from bot.emulator.dingtalk.quota import RateLimit
 from bot.emulator.dingtalk.records import Delivery, Message, Records
 from bot.emulator.dingtalk.sessions import SessionBook
 from bot.emulator.dingtalk.tokens import TokenStore
@@ -57,6 +58,7 @@ class DingTalkEmulator:
         self.tokens = TokenStore(lambda: self.now())
         self.sessions = SessionBook(lambda: self.now())
         self.faults = FaultBook(lambda: self.now())
+        self.rate = RateLimit(lambda: self.now())
         self.records = Records()
         self.cards = CardBook(self.group_members)
         self.notices = NoticeBook()
@@ -73,6 +75,15 @@ class DingTalkEmulator:
     card_template_id = property(lambda self: self.env.get("DINGTALK_CARD_TEMPLATE_ID", ""))
     event_token = property(lambda self: self.env.get("DINGTALK_TOKEN", ""))
     event_aes_key = property(lambda self: self.env.get("DINGTALK_AES_KEY", ""))
+
+    @property
+    def qps_limit(self) -> int | None:
+        """Calls a second allowed per API (None: unlimited; the real standard org allows 20)."""
+        return self.rate.limit
+
+    @qps_limit.setter
+    def qps_limit(self, value: int | None) -> None:
+        self.rate.limit = value
 
     def blueprint(self) -> Blueprint:
         """The Flask blueprint of every DingTalk route and the control endpoints."""
@@ -170,7 +181,7 @@ class DingTalkEmulator:
     def reset(self) -> None:
         """Forget every record, card, token, session, fault and pending redelivery."""
         self.courier.cancel_all()
-        for part in (self.tokens, self.sessions, self.faults, self.records, self.cards, self.notices):
+        for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices):
             part.clear()
         with self._lock:
             self._card_routes.clear()

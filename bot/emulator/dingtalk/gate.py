@@ -20,7 +20,8 @@ THROTTLE_API = ApiError(403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
 
 
 def apply_faults(emu, family: str):
-    """Sleep for an injected slowness, then answer for an injected error; None to go on."""
+    """Sleep for an injected slowness, then answer for an injected error or the QPS limit;
+    None to go on."""
     hits = {f.kind: f for f in emu.faults.take(family, request.path)}
     if "slow" in hits:
         time.sleep(hits["slow"].seconds)  # the one deliberate sleep: injected slowness
@@ -29,7 +30,7 @@ def apply_faults(emu, family: str):
         err = (OapiError(-1, "系统繁忙", status=status) if family == "oapi"
                else ApiError(status, "ServiceUnavailable", "系统繁忙"))
         return err.response()
-    if "throttle" in hits:
+    if "throttle" in hits or not emu.rate.allow(family, request.path):
         return (THROTTLE_OAPI if family == "oapi" else THROTTLE_API).response()
     return None
 
