@@ -96,11 +96,12 @@ class DingTalkMessenger:
         A click is answered 1:1 to the person who clicked (the card itself changes through
         :meth:`update_card`), so a refusal is not shown to the whole group.
         """
+        dedup_id = f"reply|{event.dedup_key}|{json.dumps(card.to_dict(), sort_keys=True, ensure_ascii=False)}"
         if event.kind == "click":
-            return self.send_to_person(event.user_id, card, dedup_id=f"reply|{event.dedup_key}|{card.kind}")
+            return self.send_to_person(event.user_id, card, dedup_id=dedup_id)
         if card.buttons:
             space = f"IM_GROUP.{event.chat_id}" if event.chat_type == "group" else f"IM_ROBOT.{event.user_id}"
-            return self._deliver(space, card, track_id(f"reply|{event.dedup_key}|{card.kind}"))
+            return self._deliver(space, card, track_id(dedup_id))
         webhook, expires = event.reply.get("session_webhook"), int(event.reply.get("session_expires_ms") or 0)
         if webhook and expires > now_ms() + SESSION_MARGIN_MS:
             try:

@@ -110,3 +110,9 @@ def test_an_answer_to_a_click_goes_to_the_person_who_clicked_not_the_group(messe
     assert emulator.dingtalk.messages_for_group(DESK) == []
     [msg] = emulator.dingtalk.messages_for_user(LI)
     assert msg.channel == "robot_oto" and "已收到" in msg.content["text"]
+
+
+def test_two_different_cards_answering_one_event_are_both_delivered(messenger, emulator):
+    other = Card("demo_card", {"title": "另一张", "body": "b", "status": ""}, CARD.buttons)
+    assert messenger.reply(group_event(), CARD).message_id != messenger.reply(group_event(), other).message_id
+    assert len(emulator.dingtalk.messages_for_group(DESK)) == 2
