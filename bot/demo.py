@@ -79,7 +79,7 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
 def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
     """Run everything until Ctrl-C (SIGINT) or SIGTERM."""
     from bot.app import create_app
-    from bot.console import console
+    from bot.console import install as install_console
     from bot.emulator import Directory, EmulatorServer
     from bot.logconfig import configure_logging
 
@@ -101,7 +101,7 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
         settings = config_module.load(env)
         _load_org(settings)
         app = create_app(settings)
-        app.register_blueprint(console)
+        install_console(app, emulator.url)
         app.extensions["yuqing.demo"] = {"控制台": web_url + "/", "模拟器": emulator.url,
                                          "Redis": f"{local.kind} ({local.url})", "数据库": settings.database_url}
         web_server.app = app
