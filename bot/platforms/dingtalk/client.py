@@ -107,9 +107,10 @@ class DingTalkClient:
             return data
         code = int(errcode) if str(errcode).lstrip("-").isdigit() else errcode
         sub = str(data.get("sub_code") or "")
-        if code == 88 and sub:
+        if code == 88 and sub:  # a wrapper: the real reason is the sub_code
+            retry = sub.lstrip("-").isdigit() and int(sub) in OAPI_RETRYABLE
             raise _fail(where, sub if sub in HINTS else f"88/{sub}", str(data.get("sub_msg") or data.get("errmsg")),
-                        False)
+                        retry)
         raise _fail(where, code, str(data.get("errmsg", "")), code in OAPI_RETRYABLE)
 
     @staticmethod

@@ -107,3 +107,19 @@ def test_without_redis_tokens_live_in_the_process():
     calls = []
     cache = TokenCache(None, "app", {"oapi": lambda: (calls.append(1) or f"t{len(calls)}", 7200)})
     assert cache.get("oapi") == cache.get("oapi") == "t1" and cache.get("oapi", stale="t1") == "t2"
+
+
+@pytest.mark.parametrize("answer, code, retryable", [
+    ({"errcode": 90018, "errmsg": "限流"}, 90018, True),
+    ({"errcode": 90002, "errmsg": "全局限流"}, 90002, True),
+    ({"errcode": -1, "errmsg": "系统繁忙"}, -1, True),
+    ({"errcode": 88, "sub_code": "90018", "errmsg": "x"}, "88/90018", True),
+    ({"errcode": 88, "sub_code": "60011", "sub_msg": "没有调用该接口的权限"}, "60011", False),
+    ({"errcode": 60020, "errmsg": "访问ip不在白名单之中"}, 60020, False),
+    ({"errcode": 300001, "errmsg": "session 不存在"}, 300001, False),
+])
+def test_old_api_errors_carried_in_a_200(answer, code, retryable):
+    with pytest.raises(PlatformError) as err:
+        DingTalkClient._oapi_checked("somewhere", answer)
+    assert err.value.code == code and err.value.retryable is retryable
+    assert DingTalkClient._oapi_checked("somewhere", {"errcode": 0, "task_id": 1}) == {"errcode": 0, "task_id": 1}
