@@ -1,11 +1,8 @@
-"""Link previews (Art. 11: a case records the title of its link): fetch a page's title and summary
-under strict limits, for the worker job that fills a case.
-
-Owns the fetch: every hop is checked by the address policy (:mod:`worker.address_policy`) before DNS
-and after it, the connection goes to the checked address (the Host header and TLS name stay the
-link's), redirects are followed by hand, the time, the bytes read and the content type are limited,
-and the charset is found from the header, a BOM or ``<meta charset>`` (GBK/GB18030 pages are common).
-:func:`fetch_preview` never raises: it returns a :class:`PreviewResult` or a :class:`PreviewRefusal`.
+"""Link previews (Art. 11: a case records its link's title): fetch a page's title and summary under
+strict limits. Every hop passes the address policy (:mod:`worker.address_policy`) before and after DNS;
+the connection goes to the checked address (Host header and TLS name stay the link's); redirects are
+followed by hand; time, bytes and content type are limited; the charset comes from the header, a BOM or
+``<meta charset>`` (GBK pages are common). :func:`fetch_preview` never raises. Rules: ``docs/links.md``.
 """
 
 from __future__ import annotations
@@ -25,13 +22,12 @@ import urllib3
 from worker.address_policy import (DEFAULT_POLICY, Blocked, Denial, Policy, Resolver, Target, resolve_within,
                                    system_resolver)
 
-__all__ = ["Failure", "PreviewRefusal", "PreviewResult", "fetch_preview"]
+__all__ = ["Failure", "PreviewRefusal", "PreviewResult", "decode_page", "fetch_preview", "page_meta"]
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES, TIMEOUT, CONNECT_TIMEOUT, MAX_REDIRECTS = 1024 * 1024, 10.0, 3.0, 5
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-REDIRECTS = (301, 302, 303, 307, 308)
+MAX_BYTES, TOTAL_TIMEOUT, CONNECT_TIMEOUT, MAX_REDIRECTS = 1024 * 1024, 10.0, 3.0, 5
+HTML_TYPES, REDIRECTS = ("text/html", "application/xhtml+xml"), (301, 302, 303, 307, 308)
 TITLE_CHARS, SUMMARY_CHARS = 200, 500
 HEADERS = {"User-Agent": "Mozilla/5.0 (compatible; yuqing-bot link preview)", "Accept-Language": "zh-CN,zh;q=0.9",
            "Accept": "text/html,application/xhtml+xml;q=0.9", "Accept-Encoding": "gzip, deflate",
@@ -55,9 +51,8 @@ MESSAGES = {
     Blocked.URL: "链接格式无法识别，未获取预览。", Blocked.SCHEME: "只预览 http/https 链接，未获取预览。",
     Blocked.HOST_NAME: "链接指向本机或内部网络，已拒绝访问。", Blocked.NUMERIC_FORM: "链接使用非常规的 IP 地址写法，已拒绝访问。",
     Blocked.ADDRESS: "链接指向内部、保留或非公网地址，已拒绝访问。", Blocked.METADATA: "链接指向云服务器元数据地址，已拒绝访问。",
-    Blocked.PORT: "链接使用了不允许的端口，已拒绝访问。", Failure.DNS: "无法解析链接的域名。",
-    Failure.CONNECT: "无法连接到链接所在网站。", Failure.TIMEOUT: "网站响应超时。",
-    Failure.REDIRECTS: "链接跳转次数过多。", Failure.STATUS: "网站返回了错误状态。",
+    Blocked.PORT: "链接使用了不允许的端口，已拒绝访问。", Failure.DNS: "无法解析链接的域名。", Failure.TIMEOUT: "网站响应超时。",
+    Failure.CONNECT: "无法连接到链接所在网站。", Failure.REDIRECTS: "链接跳转次数过多。", Failure.STATUS: "网站返回了错误状态。",
     Failure.CONTENT_TYPE: "链接不是网页（可能是图片、视频或文件），未获取预览。",
     Failure.TOO_LARGE: "网页过大，在读取上限内未找到标题。", Failure.ERROR: "获取链接预览时出错。",
 }
@@ -101,13 +96,11 @@ class PreviewRefusal:
 
 
 class _Refused(Exception):
-    def __init__(self, code: Blocked | Failure, detail: str):
-        super().__init__(detail)
-        self.code, self.detail = code, detail
+    """Raised inside the fetch with (code, detail); :func:`fetch_preview` turns it into a refusal."""
 
 
 def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolver = system_resolver,
-                  timeout: float = TIMEOUT, connect_timeout: float = CONNECT_TIMEOUT, max_bytes: int = MAX_BYTES,
+                  timeout: float = TOTAL_TIMEOUT, connect_timeout: float = CONNECT_TIMEOUT, max_bytes: int = MAX_BYTES,
                   max_redirects: int = MAX_REDIRECTS, ca_certs: str | None = None) -> PreviewResult | PreviewRefusal:
     """Fetch the title and summary of a web page; never raises (a failure is a :class:`PreviewRefusal`).
 
@@ -125,14 +118,15 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
             if isinstance(target, Denial):
                 raise _Refused(target.code, target.detail)
             address = _checked_address(policy, resolver, target, deadline)
-            page = _get(target, address, deadline, min(connect_timeout, timeout), max_bytes, ca_certs)
+            page = _get(target, address, deadline, connect_timeout, max_bytes, ca_certs)
             if not isinstance(page, str):
                 return _preview(url, hop, *page)
             hop = urljoin(hop, page)
         raise _Refused(Failure.REDIRECTS, f"more than {max_redirects} redirects")
     except _Refused as refused:
-        log.info("link preview refused: %s (%s)", refused.code, refused.detail)
-        return PreviewRefusal(url, refused.code, hop, refused.detail)
+        code, detail = refused.args
+        log.info("link preview refused: %s (%s)", code, detail)
+        return PreviewRefusal(url, code, hop, detail)
     except Exception as exc:  # decided: a preview never blocks a case; log the bug, answer "error"
         log.exception("link preview failed")
         return PreviewRefusal(url, Failure.ERROR, hop, type(exc).__name__)
@@ -154,7 +148,7 @@ def _checked_address(policy: Policy, resolver: Resolver, target: Target, deadlin
     for address in found:
         denial = policy.check_address(address, target.port)
         if denial is not None:
-            raise _Refused(denial.code, f"{target.host} → {denial.detail}")
+            raise _Refused(denial.code, denial.detail if target.address else f"{target.host} → {denial.detail}")
     return found[0]
 
 
@@ -183,12 +177,10 @@ def _get(target: Target, address, deadline: float, connect_timeout: float, max_b
             return _answer(response, deadline, max_bytes)
         finally:
             response.close()
-    except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: urllib3 makes it a subclass
-        raise _Refused(Failure.CONNECT, f"{target.host}: {type(exc).__name__}") from exc
-    except urllib3.exceptions.TimeoutError as exc:
-        raise _Refused(Failure.TIMEOUT, f"{target.host}: {type(exc).__name__}") from exc
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise _Refused(Failure.CONNECT, f"{target.host}: {type(exc).__name__}") from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:  # urllib3 counts a refused connect as a timeout
+        slow = isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError) and not isinstance(
+            exc, urllib3.exceptions.NewConnectionError)
+        raise _Refused(Failure.TIMEOUT if slow else Failure.CONNECT, f"{target.host}: {type(exc).__name__}") from exc
     finally:
         pool.close()
 
@@ -243,10 +235,8 @@ _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-
 
 
 def decode_page(body: bytes, content_type: str = "") -> tuple[str, str]:
-    """The page's text and the charset used: BOM, header, ``<meta charset>``, then UTF-8, then GB18030.
-
-    The first of these that decodes the bytes without error wins (a cut last character is forgiven);
-    if none does, the first named one decodes with replacement characters. Never raises.
+    """The page's text and charset: the first of BOM, header, ``<meta charset>``, UTF-8, GB18030 that
+    decodes without error (a cut last character forgiven), else the first with replacements. Never raises.
     """
     header = _HEADER_CHARSET.search(content_type)
     meta = _META_CHARSET.search(body[:4096])
@@ -276,9 +266,8 @@ class _HeadParser(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title: list[str] | None = None
-        self.in_title = False
-        self.meta: dict[str, str] = {}
+        self.title: list[str] | None = None  # the first <title>'s text, once it has begun
+        self.in_title, self.meta = False, {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title" and self.title is None:
