@@ -218,7 +218,7 @@ def _not_public(address: IPAddress) -> Denial | None:
 def resolve_within(resolver: Resolver, host: str, port: int, seconds: float) -> list[str]:
     """The resolver's answer, run in a thread so a hanging DNS server cannot outlast ``seconds``.
 
-    Raises TimeoutError when it takes longer, and whatever the resolver raises (OSError for no answer).
+    Raises TimeoutError when it takes longer, OSError when there is no address, and whatever the resolver raises.
     """
     box: dict = {}
 
@@ -235,6 +235,8 @@ def resolve_within(resolver: Resolver, host: str, port: int, seconds: float) -> 
         raise TimeoutError(f"resolving {host} took more than {seconds:.1f} s")
     if "error" in box:
         raise box["error"]
+    if not box["addresses"]:
+        raise socket.gaierror(socket.EAI_NONAME, f"{host} has no addresses")
     return box["addresses"]
 
 

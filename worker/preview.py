@@ -2,12 +2,12 @@
 strict limits. Every hop passes the address policy (:mod:`worker.address_policy`) before and after DNS;
 the connection goes to the checked address (Host header and TLS name stay the link's); redirects are
 followed by hand; time, bytes and content type are limited; the charset comes from the header, a BOM or
-``<meta charset>`` (GBK pages are common). :func:`fetch_preview` never raises. Rules: ``docs/links.md``.
-"""
+``<meta charset>`` (GBK pages are common). :func:`fetch_preview` never raises. Rules: ``docs/links.md``."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import re
 import time
@@ -30,8 +30,7 @@ MAX_BYTES, TOTAL_TIMEOUT, CONNECT_TIMEOUT, MAX_REDIRECTS = 1024 * 1024, 10.0, 3.
 HTML_TYPES, REDIRECTS = ("text/html", "application/xhtml+xml"), (301, 302, 303, 307, 308)
 TITLE_CHARS, SUMMARY_CHARS = 200, 500
 HEADERS = {"User-Agent": "Mozilla/5.0 (compatible; yuqing-bot link preview)", "Accept-Language": "zh-CN,zh;q=0.9",
-           "Accept": "text/html,application/xhtml+xml;q=0.9", "Accept-Encoding": "gzip, deflate",
-           "Connection": "close"}
+           "Accept": "text/html,application/xhtml+xml;q=0.9", "Accept-Encoding": "gzip, deflate", "Connection": "close"}
 
 
 class Failure(StrEnum):
@@ -77,12 +76,12 @@ class PreviewResult:
 
 @dataclass(frozen=True)
 class PreviewRefusal:
-    """No preview: a code (:class:`Blocked` or :class:`Failure`), the hop refused, an English detail for logs."""
+    """No preview: a code (:class:`Blocked` or :class:`Failure`), an English detail for logs, the hop refused."""
 
     url: str
     code: Blocked | Failure
-    at: str
     detail: str
+    at: str
     ok = False
 
     @property
@@ -124,12 +123,11 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
             hop = urljoin(hop, page)
         raise _Refused(Failure.REDIRECTS, f"more than {max_redirects} redirects")
     except _Refused as refused:
-        code, detail = refused.args
-        log.info("link preview refused: %s (%s)", code, detail)
-        return PreviewRefusal(url, code, hop, detail)
+        log.info("link preview refused: %s (%s)", *refused.args)
+        return PreviewRefusal(url, *refused.args, at=hop)
     except Exception as exc:  # decided: a preview never blocks a case; log the bug, answer "error"
         log.exception("link preview failed")
-        return PreviewRefusal(url, Failure.ERROR, hop, type(exc).__name__)
+        return PreviewRefusal(url, Failure.ERROR, type(exc).__name__, at=hop)
 
 
 def _checked_address(policy: Policy, resolver: Resolver, target: Target, deadline: float):
@@ -139,12 +137,9 @@ def _checked_address(policy: Policy, resolver: Resolver, target: Target, deadlin
     else:
         try:
             found = [ip_address(a) for a in resolve_within(resolver, target.host, target.port, _remaining(deadline))]
-        except TimeoutError as exc:
-            raise _Refused(Failure.TIMEOUT, f"resolving {target.host} took too long") from exc
-        except (OSError, ValueError, UnicodeError) as exc:
-            raise _Refused(Failure.DNS, f"cannot resolve {target.host}: {type(exc).__name__}") from exc
-        if not found:
-            raise _Refused(Failure.DNS, f"{target.host} has no addresses")
+        except (OSError, ValueError, UnicodeError) as exc:  # TimeoutError from resolve_within is an OSError
+            code = Failure.TIMEOUT if isinstance(exc, TimeoutError) else Failure.DNS
+            raise _Refused(code, f"resolving {target.host}: {type(exc).__name__}") from exc
     for address in found:
         denial = policy.check_address(address, target.port)
         if denial is not None:
@@ -289,11 +284,9 @@ class _HeadParser(HTMLParser):
 def page_meta(text: str) -> tuple[str | None, str | None]:
     """The title (og:title, else <title>) and summary (og:description, else meta description) of a page."""
     parser = _HeadParser()
-    try:
+    with contextlib.suppress(AssertionError, ValueError):  # decided: a broken page keeps what was read
         parser.feed(text)
         parser.close()
-    except (AssertionError, ValueError):  # decided: a broken page keeps what was read before the break
-        pass
     meta = parser.meta
     title = meta.get("og:title") or "".join(parser.title or []) or meta.get("twitter:title")
     summary = meta.get("og:description") or meta.get("description") or meta.get("twitter:description")

@@ -172,6 +172,8 @@ def test_resolve_within_returns_the_answer_or_the_error():
 
     with pytest.raises(socket.gaierror):
         resolve_within(fail, "nowhere.example.cn", 80, 1)
+    with pytest.raises(OSError, match="no addresses"):
+        resolve_within(lambda host, port: [], "empty.example.cn", 80, 1)
 
 
 def test_resolve_within_gives_up_on_a_hanging_resolver():

@@ -159,6 +159,7 @@ def test_a_closed_port_is_a_connect_failure(allow_site):
 def test_an_unknown_name_is_a_dns_failure(allow_site):
     result = fetch("https://nowhere.example.cn/", allow_site, names({}))
     assert (result.code, result.message) == (Failure.DNS, "无法解析链接的域名。")
+    assert fetch("https://empty.example.cn/", allow_site, names({"empty.example.cn": []})).code is Failure.DNS
 
 
 # ---------------------------------------------------------------------------------------------- redirects
