@@ -15,7 +15,8 @@ from bot.console.chats import ChatRef, chats_for, find_chat
 from bot.console.emulators import ActRefused, EmulatorControl, EmulatorUnavailable
 from bot.store.org_repo import read_organisation
 
-__all__ = ["ConsoleSettings", "Page", "settings", "control", "organisation", "names", "load_page"]
+__all__ = ["ConsoleSettings", "Page", "settings", "control", "organisation", "names", "duties_of", "people_by_unit",
+           "load_page"]
 
 EXTENSION = "yuqing.console"
 
@@ -67,6 +68,24 @@ def default_person(org) -> str:
         if unit.desk and unit.liaisons:
             return unit.liaisons[0]
     return next(iter(org.people), "")
+
+
+ROLE_LABELS = {"main_leader": "主要领导", "publicity_leader": "分管宣传领导", "admin": "管理员"}
+
+
+def duties_of(org, person) -> list[str]:
+    """What the person is in the organisation, in words: roles, units they head or liaise for, units in charge."""
+    found = [ROLE_LABELS.get(r, r) for r in person.roles]
+    for unit in org.units.values():
+        if unit.head == person.id:
+            found.append(f"{unit.name}·负责人")
+        if person.id in unit.liaisons:
+            found.append(f"{unit.name}·联络员")
+        if person.id in unit.members:
+            found.append(f"{unit.name}·成员")
+        if unit.leader_in_charge == person.id:
+            found.append(f"分管{unit.name}")
+    return found
 
 
 def people_by_unit(org) -> list[tuple[str, list]]:

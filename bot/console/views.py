@@ -28,7 +28,8 @@ URL = re.compile(r"https?://\S+")
 def index():
     """The whole console: people, the chosen person's chats, the case board and the drill switch."""
     page = pages.load_page(request.args.get("person"), request.args.get("chat"))
-    return render_template("console_index.html", page=page, groups=pages.people_by_unit(page.org),
+    duties = pages.duties_of(page.org, page.person) if page.person else []
+    return render_template("console_index.html", page=page, groups=pages.people_by_unit(page.org), duties=duties,
                            info=current_app.extensions.get("yuqing.demo", {}), drill=_drill(), scales=SCALES,
                            case=request.args.get("case", ""), notice=request.args.get("notice", ""),
                            **_side(page.org, request.args.get("case", "")), **_messages(page))

@@ -46,3 +46,10 @@ def test_an_unknown_person_falls_back_to_the_default(client):
 def test_the_console_is_not_on_the_plain_web_app(stack):
     """``yuqing serve`` builds the app without the console: no page at /."""
     assert stack._web.app.test_client().get("/").status_code == 404
+
+
+def test_the_acting_person_is_shown_with_what_they_are_in_the_organisation(client):
+    html = client.get("/?person=p-li").get_data(as_text=True)
+    assert "综合应急和新闻宣传科·联络员" in html
+    html = client.get("/?person=p-qian").get_data(as_text=True)
+    assert "分管宣传领导" in html and "分管综合应急和新闻宣传科" in html
