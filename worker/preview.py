@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import logging
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -19,8 +20,8 @@ from urllib.parse import urljoin
 
 import urllib3
 
-from worker.address_policy import (DEFAULT_POLICY, Blocked, Denial, Policy, Resolver, Target, resolve_within,
-                                   system_resolver)
+from worker.address_policy import (DEFAULT_POLICY, Blocked, Denial, IPAddress, Policy, Resolver, Target,
+                                   resolve_within, system_resolver)
 
 __all__ = ["Failure", "PreviewRefusal", "PreviewResult", "decode_page", "fetch_preview", "page_meta"]
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_BYTES, TOTAL_TIMEOUT, CONNECT_TIMEOUT, MAX_REDIRECTS = 1024 * 1024, 10.0, 3.0, 5
 HTML_TYPES, REDIRECTS = ("text/html", "application/xhtml+xml"), (301, 302, 303, 307, 308)
 TITLE_CHARS, SUMMARY_CHARS = 200, 500
+META_NAMES = ("og:title", "og:description", "description", "twitter:title", "twitter:description")
 HEADERS = {"User-Agent": "Mozilla/5.0 (compatible; yuqing-bot link preview)", "Accept-Language": "zh-CN,zh;q=0.9",
            "Accept": "text/html,application/xhtml+xml;q=0.9", "Accept-Encoding": "gzip, deflate", "Connection": "close"}
 
@@ -103,20 +105,14 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
                   max_redirects: int = MAX_REDIRECTS, ca_certs: str | None = None) -> PreviewResult | PreviewRefusal:
     """Fetch the title and summary of a web page; never raises (a failure is a :class:`PreviewRefusal`).
 
-    ``policy`` decides which links and addresses may be fetched (inject a wider one only for a local
-    test server); ``resolver(host, port)`` returns address strings. ``timeout`` bounds the whole fetch
-    (DNS, connects, all hops, reading), ``connect_timeout`` each connect; at most ``max_bytes`` of
-    (decoded) body are read; ``ca_certs`` replaces the system's trusted CAs (tests).
-    """
-    deadline = time.monotonic() + timeout
-    hop = url
+    ``policy`` decides which links and addresses may be fetched (widen it only for a local test server);
+    ``resolver(host, port)`` returns address strings; ``timeout`` bounds the whole fetch (DNS, connects, hops,
+    reading), ``connect_timeout`` each connect; ``max_bytes`` caps the decoded body; ``ca_certs`` is for tests."""
+    deadline, hop = time.monotonic() + timeout, url
     try:
         hop = url = url.strip()
         for _ in range(max_redirects + 1):
-            target = policy.check_url(hop)
-            if isinstance(target, Denial):
-                raise _Refused(target.code, target.detail)
-            address = _checked_address(policy, resolver, target, deadline)
+            target, address = _checked(policy, resolver, hop, deadline)
             page = _get(target, address, deadline, connect_timeout, max_bytes, ca_certs)
             if not isinstance(page, str):
                 return _preview(url, hop, *page)
@@ -130,8 +126,11 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
         return PreviewRefusal(url, Failure.ERROR, type(exc).__name__, at=hop)
 
 
-def _checked_address(policy: Policy, resolver: Resolver, target: Target, deadline: float):
-    """The address to connect to: every address of the name must pass the policy; the first is used."""
+def _checked(policy: Policy, resolver: Resolver, url: str, deadline: float) -> tuple[Target, IPAddress]:
+    """The target and the address to connect to: every address of the name must pass; the first is used."""
+    target = policy.check_url(url)
+    if isinstance(target, Denial):
+        raise _Refused(target.code, target.detail)
     if target.address is not None:
         found = [target.address]
     else:
@@ -144,7 +143,15 @@ def _checked_address(policy: Policy, resolver: Resolver, target: Target, deadlin
         denial = policy.check_address(address, target.port)
         if denial is not None:
             raise _Refused(denial.code, denial.detail if target.address else f"{target.host} → {denial.detail}")
-    return found[0]
+    return target, found[0]
+
+
+def _preview(url: str, final_url: str, content_type: str, body: bytes, truncated: bool) -> PreviewResult:
+    text, charset = decode_page(body, content_type)
+    title, summary = page_meta(text)
+    if truncated and not (title or summary):
+        raise _Refused(Failure.TOO_LARGE, f"no title in the first {len(body)} bytes")
+    return PreviewResult(url, final_url, title, summary, charset, truncated)
 
 
 def _remaining(deadline: float) -> float:
@@ -154,17 +161,15 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _get(target: Target, address, deadline: float, connect_timeout: float, max_bytes: int,
-         ca_certs: str | None) -> str | tuple[bytes, str, bool]:
-    """One hop to the pinned address: a redirect's Location, or (body, content type, truncated)."""
+def _get(target: Target, address: IPAddress, deadline: float, connect_timeout: float, max_bytes: int,
+         ca_certs: str | None) -> str | tuple[str, bytes, bool]:
+    """One hop to the pinned address: a redirect's Location, or (content type, body, truncated)."""
     left = _remaining(deadline)
     timeout = urllib3.Timeout(connect=min(connect_timeout, left), read=left)
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(str(address), target.port, timeout=timeout, retries=False,
-                                           server_hostname=target.host, assert_hostname=target.host,
-                                           cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
-    else:
-        pool = urllib3.HTTPConnectionPool(str(address), target.port, timeout=timeout, retries=False)
+    tls = {"server_hostname": target.host, "assert_hostname": target.host, "cert_reqs": "CERT_REQUIRED",
+           "ca_certs": ca_certs} if target.scheme == "https" else {}
+    pool_class = urllib3.HTTPSConnectionPool if tls else urllib3.HTTPConnectionPool
+    pool = pool_class(str(address), target.port, timeout=timeout, retries=False, **tls)
     try:
         response = pool.urlopen("GET", target.path, headers={**HEADERS, "Host": target.host_header},
                                 redirect=False, retries=False, preload_content=False, assert_same_host=False)
@@ -180,69 +185,66 @@ def _get(target: Target, address, deadline: float, connect_timeout: float, max_b
         pool.close()
 
 
-def _answer(response, deadline: float, max_bytes: int) -> str | tuple[bytes, str, bool]:
+def _answer(response, deadline: float, max_bytes: int) -> str | tuple[str, bytes, bool]:
     location = response.headers.get("Location")
     if response.status in REDIRECTS and location:
-        try:  # header bytes arrive as Latin-1; a UTF-8 Location reads right again
-            return location.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            return location
+        with contextlib.suppress(UnicodeError):  # headers arrive as Latin-1; a UTF-8 Location reads right again
+            location = location.encode("latin-1").decode("utf-8")
+        return location
     if not 200 <= response.status < 300 or response.status == 204:
         raise _Refused(Failure.STATUS, f"HTTP {response.status}")
     content_type = response.headers.get("Content-Type", "")
     if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
         raise _Refused(Failure.CONTENT_TYPE, f"content type {content_type[:60]!r}")
-    body, truncated = _read(response, deadline, max_bytes)
-    return body, content_type, truncated
+    return (content_type, *_read(response, deadline, max_bytes))
 
 
 _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
 
 
 def _read(response, deadline: float, max_bytes: int) -> tuple[bytes, bool]:
-    """Read until ``</head>``, the end, or the cap (then ``truncated``), checking the deadline as it goes."""
-    body = b""
-    while len(body) < max_bytes:
-        _remaining(deadline)
-        chunk = response.read1(min(65536, max_bytes - len(body)))
-        if not chunk:
-            return body, False
-        body += chunk
-        if _HEAD_END.search(body, max(0, len(body) - len(chunk) - 16)):
-            return body, False
-    return body, bool(response.read1(1))
+    """Read until ``</head>``, the end, or the cap (then ``truncated``); a watchdog ends reads at the deadline."""
+    watchdog = threading.Timer(_remaining(deadline), _stop, (response,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        body = b""
+        while len(body) < max_bytes:
+            chunk = response.read1(min(65536, max_bytes - len(body)))
+            _remaining(deadline)  # a read the watchdog ended is a timeout, not the end of the page
+            if not chunk:
+                return body, False
+            body += chunk
+            if _HEAD_END.search(body, max(0, len(body) - len(chunk) - 16)):
+                return body, False
+        return body, bool(response.read1(1))
+    finally:
+        watchdog.cancel()
 
 
-def _preview(url: str, final_url: str, body: bytes, content_type: str, truncated: bool) -> PreviewResult:
-    text, charset = decode_page(body, content_type)
-    title, summary = page_meta(text)
-    if truncated and not (title or summary):
-        raise _Refused(Failure.TOO_LARGE, f"no title in the first {len(body)} bytes")
-    return PreviewResult(url, final_url, title, summary, charset, truncated)
+def _stop(response) -> None:
+    with contextlib.suppress(ValueError, RuntimeError, OSError):  # already closed: nothing left to stop
+        response.shutdown()
 
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # GB2312 and GBK pages are decoded as GB18030, their superset (browsers do the same).
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-            "iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8"}
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252"}
 
 
 def decode_page(body: bytes, content_type: str = "") -> tuple[str, str]:
     """The page's text and charset: the first of BOM, header, ``<meta charset>``, UTF-8, GB18030 that
-    decodes without error (a cut last character forgiven), else the first with replacements. Never raises.
-    """
+    decodes without error (a cut last character forgiven), else the first with replacements. Never raises."""
     header = _HEADER_CHARSET.search(content_type)
     meta = _META_CHARSET.search(body[:4096])
     named = [name for bom, name in _BOMS if body.startswith(bom)]
     named += [header.group(1) if header else "", meta.group(1).decode("ascii", "replace") if meta else ""]
     candidates = [c for c in map(_codec, named + ["utf-8", "gb18030"]) if c]
     for charset in candidates:
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # not this one: try the next
             return codecs.getincrementaldecoder(charset)().decode(body, final=False).lstrip("\ufeff"), charset
-        except UnicodeDecodeError:
-            continue
     return body.decode(candidates[0], errors="replace").lstrip("\ufeff"), candidates[0]
 
 
@@ -255,9 +257,7 @@ def _codec(name: str) -> str | None:
 
 
 class _HeadParser(HTMLParser):
-    """Collects the first ``<title>`` and the description-like ``<meta>`` tags."""
-
-    WANTED = ("og:title", "og:description", "description", "twitter:title", "twitter:description")
+    """Collects the first ``<title>`` and the ``<meta>`` tags of :data:`META_NAMES`."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -270,14 +270,14 @@ class _HeadParser(HTMLParser):
         elif tag == "meta":
             found = {k.lower(): v for k, v in attrs if v is not None}
             key = (found.get("property") or found.get("name") or "").strip().lower()
-            if key in self.WANTED and found.get("content", "").strip():
+            if key in META_NAMES and found.get("content", "").strip():
                 self.meta.setdefault(key, found["content"])
 
     def handle_endtag(self, tag: str) -> None:
         self.in_title = self.in_title and tag != "title"
 
     def handle_data(self, data: str) -> None:
-        if self.in_title and self.title is not None:
+        if self.in_title:
             self.title.append(data)
 
 

@@ -124,6 +124,16 @@ class Pages(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.05)
 
+    def page_stall(self, path, query):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        for _ in range(9):  # a page that starts well for 0.45 s, then stops sending
+            self.wfile.write(b" ")
+            self.wfile.flush()
+            time.sleep(0.05)
+        time.sleep(2)
+
     def page_chain(self, path, query):
         """/chain/N redirects N times (301, 302, 303, 307, 308 in turn, relative and absolute), then /utf8."""
         left = int(path.split("/")[2])

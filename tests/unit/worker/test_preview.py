@@ -148,6 +148,12 @@ def test_a_page_that_drips_forever_times_out_on_the_total(site, allow_site):
     assert time.monotonic() - started < 0.9
 
 
+def test_a_page_that_stalls_late_times_out_on_the_total_not_on_a_fresh_read_timeout(site, allow_site):
+    started = time.monotonic()
+    assert fetch(f"{site}/stall", allow_site, timeout=0.6).code is Failure.TIMEOUT
+    assert time.monotonic() - started < 0.95
+
+
 def test_a_closed_port_is_a_connect_failure(allow_site):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
