@@ -173,7 +173,7 @@ def _host(hostname: str) -> str | IPAddress | Denial:
     host = hostname.rstrip(".").lower()
     if not host.isascii():
         try:
-            host = host.encode("idna").decode("ascii").lower()
+            host = host.encode("idna").decode("ascii").lower().rstrip(".")
         except UnicodeError:
             return Denial(Blocked.URL, "bad international host name")
     labels = host.split(".")

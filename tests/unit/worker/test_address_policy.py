@@ -46,6 +46,9 @@ def verdict(url: str, policy: AddressPolicy = DEFAULT_POLICY) -> Blocked | None:
     ("http://0/", Blocked.NUMERIC_FORM), ("http://3232235777/", Blocked.NUMERIC_FORM),
     ("http://0xA9.0xFE.0xA9.0xFE/", Blocked.NUMERIC_FORM), ("http://8.8.8.8.8/", Blocked.NUMERIC_FORM),
     ("http://news.example.123/", Blocked.NUMERIC_FORM),
+    ("http://127。0。0。1/", Blocked.ADDRESS), ("http://①②⑦.0.0.1/", Blocked.ADDRESS),  # IDNA maps them to ASCII
+    ("http://１２７.１/", Blocked.NUMERIC_FORM), ("http://localhost。/", Blocked.HOST_NAME),
+    ("http://ｌｏｃａｌｈｏｓｔ/", Blocked.HOST_NAME),
     ("http://127.0.0.1/", Blocked.ADDRESS), ("http://127.0.0.1:8080/", Blocked.ADDRESS),
     ("http://0.0.0.0/", Blocked.ADDRESS), ("http://10.1.2.3/", Blocked.ADDRESS),
     ("http://172.16.0.1/", Blocked.ADDRESS), ("http://172.31.255.255/", Blocked.ADDRESS),
