@@ -45,6 +45,8 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
         raise NotPermitted("permission.denied", "只有舆情工作台（综合应急和新闻宣传科或县局）可以立案。")
     if not title.strip():
         raise InvalidInput("case.no_title", "立案须有标题。")
+    if transfer_deadline is not None and ensure_utc(transfer_deadline) <= ensure_utc(now):
+        raise InvalidInput("case.deadline_past", "转办单的反馈期限已过，请核对期限。")
     role = Role.DESK if Role.DESK in desks else Role.COUNTY_DESK
     unit = desks[role]
 

@@ -55,8 +55,10 @@ def _candidates(policy: Policy, case: Case, assignments: list[Assignment]) -> li
         if a.state not in LIVE_ASSIGNMENTS:
             continue
         kinds = [k for k in UNIT_KINDS if k != K.ACKNOWLEDGE or a.state == AssignmentState.WARNED]
-        if a.state == AssignmentState.REPORTED:
+        if a.state == AssignmentState.REPORTED and is_live(case):
             kinds.append(K.FOLLOW_UP)
+        if a.state in WORKING_ASSIGNMENTS and case.state == CaseState.SUBSIDED:
+            kinds.append(K.EVALUATION)
         out.extend((k, a) for k in kinds)
     return [(k, a) for k, a in out if policy.duration(k, case.grade) is not None]
 

@@ -174,6 +174,8 @@ def test_transfers_carry_a_feedback_deadline(store, rules, clock):
     slip = opened(store, rules, clock, transfer_ref="省局转办〔2026〕12号", transfer_deadline=sh(2026, 11, 27, 17))
     duty = next(d for d in store.repo.duties(slip.id) if d.kind == K.TRANSFER_FEEDBACK)
     assert duty.due_at.astimezone(SHANGHAI) == sh(2026, 11, 27, 17)
+    with pytest.raises(InvalidInput, match="期限已过"):
+        opened(store, rules, clock, transfer_ref="过期转办", transfer_deadline=sh(2026, 11, 23, 17))
     plain = opened(store, rules, clock, transfer_ref="市委网信办转办")
     duty = next(d for d in store.repo.duties(plain.id) if d.kind == K.TRANSFER_FEEDBACK)
     assert duty.due_at.astimezone(SHANGHAI) == sh(2026, 11, 27, 10)     # 3 wd
@@ -218,3 +220,15 @@ def test_a_2027_deadline_is_recorded_with_a_warning(store, rules):
     a = units.assign_unit(store, rules, out.case.id, DESK, sh(2026, 12, 30, 10), "u-food")
     assert a.warnings and "2027" in a.warnings[0]
     assert a.entry.payload["calendar_warnings"] == a.warnings
+
+
+def test_raising_a_subsided_case_starts_no_follow_ups(store, rules, clock):
+    case = opened(store, rules, clock, Grade.SENSITIVE)
+    a = units.assign_unit(store, rules, case.id, DESK, clock.now(), "u-food").assignment
+    units.acknowledge(store, rules, case.id, a.id, FOOD, clock.now())
+    units.report(store, rules, case.id, a.id, FOOD, clock.now(), ReportKind.INITIAL, "初报")
+    for target in (CaseState.TRACKING, CaseState.SUBSIDED):
+        cases.advance_case(store, rules, case.id, DESK, clock.now(), target)
+    out = cases.set_grade(store, rules, case.id, DESK, clock.now(), Grade.MAJOR, "平息后复燃的评估")
+    assert K.FOLLOW_UP not in [d.kind for d in out.started]
+    assert K.EVALUATION in [d.kind for d in out.started], "a raise to 重大 after subsiding asks for an evaluation"
