@@ -11,6 +11,8 @@ from worker.preview import decode_page, page_meta
     ("标题".encode("utf-8"), "text/html; charset=UTF-8", "标题", "utf-8"),
     (b"\xef\xbb\xbf" + "标题".encode("utf-8"), "text/html; charset=gbk", "标题", "utf-8"),
     ("标题".encode("gbk"), "text/html", "标题", "gb18030"),
+    ('<?xml version="1.0" encoding="Big5"?><title>臺灣標題</title>'.encode("big5"), "application/xhtml+xml",
+     '<?xml version="1.0" encoding="Big5"?><title>臺灣標題</title>', "big5"),
     ("标题".encode("utf-8")[:-1], "text/html", "标", "utf-8"),  # a character cut at the cap is forgiven
     ("標題".encode("big5"), "text/html; charset=big5", "標題", "big5"),
     ('<meta charset="no-such-charset">标题'.encode("utf-8"), "text/html; charset=bogus",
