@@ -10,6 +10,7 @@ Lowering starts nothing. A duty freezes its piece of policy when it starts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.deadlines import schedule
@@ -110,6 +111,27 @@ def on_subsided(policy: Policy, calendar: WorkCalendar, case: Case, assignments:
     started = [d for a in assignments if a.state in WORKING_ASSIGNMENTS
                if (d := start_duty(policy, calendar, case, K.EVALUATION, now, a)) is not None]
     return started, ended
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """What falls due at one instant of a duty: a reminder to its owner, escalations to ``notify``, or both."""
+
+    at: datetime
+    remind: bool
+    notify: tuple[str, ...]
+
+
+def next_alarm(duty: Duty, after: datetime) -> Alarm | None:
+    """Everything an open duty has due at its first alarm time strictly after ``after``; None when none is left."""
+    if not duty.open:
+        return None
+    times = [at for at in duty.reminders if at > after] + [at for at, _ in duty.escalations if at > after]
+    if not times:
+        return None
+    first = min(times)
+    notify = tuple(role for at, who in duty.escalations if at == first for role in who)
+    return Alarm(first, first in duty.reminders, notify)
 
 
 def is_live(case: Case) -> bool:

@@ -8,6 +8,7 @@ from bot.core.clock import SHANGHAI
 from bot.domain import case_commands as cases
 from bot.domain import unit_commands as units
 from bot.domain.context import Rules
+from bot.domain.duties import next_alarm
 from bot.domain.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind as K, ReportKind
@@ -232,3 +233,18 @@ def test_raising_a_subsided_case_starts_no_follow_ups(store, rules, clock):
     out = cases.set_grade(store, rules, case.id, DESK, clock.now(), Grade.MAJOR, "平息后复燃的评估")
     assert K.FOLLOW_UP not in [d.kind for d in out.started]
     assert K.EVALUATION in [d.kind for d in out.started], "a raise to 重大 after subsiding asks for an evaluation"
+
+
+def test_next_alarm_walks_reminders_then_escalations(store, rules, clock):
+    case = opened(store, rules, clock, Grade.MAJOR)
+    a = units.assign_unit(store, rules, case.id, DESK, clock.now(), "u-food").assignment
+    ack = next(d for d in store.repo.duties(case.id) if d.kind == K.ACKNOWLEDGE)
+    seen, at = [], clock.now()
+    while (alarm := next_alarm(ack, at)) is not None:
+        seen.append((alarm.at.astimezone(SHANGHAI).strftime("%H:%M:%S"), alarm.remind, alarm.notify))
+        at = alarm.at
+    assert seen == [("10:15:00", True, ()), ("10:24:00", True, ()), ("10:30:00", True, ("unit_head",)),
+                    ("10:37:30", False, ("leader_in_charge",)), ("10:52:30", False, ("desk",))]
+    units.acknowledge(store, rules, case.id, a.id, FOOD, clock.now())
+    done = next(d for d in store.repo.duties(case.id) if d.kind == K.ACKNOWLEDGE)
+    assert next_alarm(done, clock.now()) is None
