@@ -1,8 +1,10 @@
 """Which dates are working days: the Chinese calendar, the HOLIDAY_FILE, and the fallback.
 
 Order of authority for a date: the holiday file (holidays and make-up workdays it names), then the
-``chinese_calendar`` package, then — for a year neither knows — Monday to Friday, with a warning
-recorded once per year for the admins (:attr:`WorkCalendar.warnings`). Never a crash.
+``chinese_calendar`` package, then Monday to Friday. A year the package does not know is counted
+from the file's dates plus Monday to Friday; when the file does not know it either (no date in that
+year, not in ``years:``) a warning is recorded once per year for the admins
+(:attr:`WorkCalendar.warnings`). Never a crash.
 
 Holiday file format (YAML)::
 
@@ -49,12 +51,11 @@ class WorkCalendar:
             return True
         if day in self.holidays:
             return False
-        if day.year in self.file_years:
-            return day.weekday() < 5
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            self._warn(day.year)
+            if day.year not in self.file_years:
+                self._warn(day.year)
             return day.weekday() < 5
 
     def _warn(self, year: int) -> None:

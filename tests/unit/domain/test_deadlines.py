@@ -79,6 +79,18 @@ def test_the_holiday_file_overrides_the_package():
     assert due(K.ACKNOWLEDGE, G.GENERAL, sh(2026, 11, 24, 16), calendar) == sh(2026, 11, 26, 11)
 
 
+def test_the_holiday_file_adds_to_the_package_for_known_years():
+    calendar = parse_holiday_text("holidays: [2022-12-30]\n")
+    assert due(K.FEEDBACK, G.GENERAL, sh(2022, 9, 30, 10), calendar) == sh(2022, 10, 10, 10)  # package still rules
+    assert not calendar.is_workday(sh(2022, 12, 30).date())
+
+
+def test_a_years_list_silences_the_warning_for_plain_years():
+    calendar = parse_holiday_text("years: [2027]\n")
+    assert due(K.FEEDBACK, G.GENERAL, sh(2027, 3, 1, 10), calendar) == sh(2027, 3, 4, 10)
+    assert calendar.warnings == []
+
+
 def test_holiday_file_errors_name_their_lines():
     with pytest.raises(HolidayFileError) as err:
         parse_holiday_text("holidays:\n  - tomorrow\nmakeup_workdays: 2027-01-02\nextra: 1\n", "h.yaml")
