@@ -5,7 +5,7 @@ Commands live in :mod:`bot.domain.case_commands` and :mod:`bot.domain.unit_comma
 :class:`~bot.domain.repository.CaseStore` that the store package implements.
 """
 
-from bot.domain.context import Outcome, Rules
+from bot.domain.context import Outcome, Rules, load_rules
 from bot.domain.errors import DomainError, IllegalTransition, InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind, ReportKind
@@ -21,5 +21,5 @@ __all__ = [
     "Action", "Actor", "Assignment", "AssignmentState", "Case", "CaseRepository", "CaseState", "CaseStore",
     "DomainError", "Duty", "DutyKind", "DutyState", "Grade", "GradeChange", "HolidayFileError", "IllegalTransition",
     "InvalidInput", "NotFound", "NotPermitted", "Outcome", "Policy", "PolicyFileError", "ReportKind", "Role", "Rules",
-    "WorkCalendar", "default_policy", "load_calendar", "load_policy",
+    "WorkCalendar", "default_policy", "load_calendar", "load_policy", "load_rules",
 ]

@@ -13,10 +13,11 @@ from bot.core.clock import SHANGHAI, ensure_utc
 from bot.core.org import Organisation
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.policy import Policy
+from bot.domain.policy_file import load_policy
 from bot.domain.records import Actor, Assignment, Case, Duty
 from bot.domain.repository import CaseRepository
 from bot.domain.timeline import EntryDraft, TimelineEntry
-from bot.domain.workdays import WorkCalendar
+from bot.domain.workdays import WorkCalendar, load_calendar
 
 
 @dataclass
@@ -26,6 +27,14 @@ class Rules:
     org: Organisation
     policy: Policy
     calendar: WorkCalendar
+
+
+def load_rules(org: Organisation, policy_file: str | None, holiday_file: str | None) -> Rules:
+    """The rules in force from the org and the files named by POLICY_FILE and HOLIDAY_FILE (either may be empty).
+
+    Raises PolicyFileError, HolidayFileError (every error with its line) or ConfigError (unreadable file).
+    """
+    return Rules(org, load_policy(policy_file), load_calendar(holiday_file))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import time
 
 from bot.domain.duration import Duration
 from bot.domain.grade import Grade
-from bot.domain.kinds import DutyKind
+from bot.domain.kinds import DUTY_LABELS, DutyKind
 
 # The statutory clocks of Art. 18 (§): (duty, grade) → the longest allowed duration in hours.
 STATUTORY_HOURS: dict[tuple[DutyKind, Grade], float] = {
@@ -100,8 +100,6 @@ class Policy:
 
     def as_text(self) -> str:
         """The policy for people to read (`yuqing policy show`)."""
-        from bot.domain.kinds import DUTY_LABELS
-
         data = self.to_dict()
         lines = [f"策略文件 (policy): {self.source or '内置默认值 (built-in defaults)'}",
                  f"演练倍率 (scale): {self.scale:g}",

@@ -103,3 +103,14 @@ def test_statutory_clocks_cannot_be_dropped():
         parse_policy_text("duties:\n  public_response: {major: 24h}\n")
     with pytest.raises(PolicyFileError, match="needs a default"):
         parse_policy_text("duties:\n  transfer_feedback: {general: 1wd}\n")
+
+
+def test_load_rules_reads_both_files(tmp_path, org):
+    from bot.domain import load_rules
+
+    policy, holidays = tmp_path / "policy.yaml", tmp_path / "holidays.yaml"
+    policy.write_text("scale: 60\n", encoding="utf-8")
+    holidays.write_text("years: [2027]\n", encoding="utf-8")
+    rules = load_rules(org, str(policy), str(holidays))
+    assert rules.policy.scale == 60 and 2027 in rules.calendar.file_years
+    assert load_rules(org, "", "").policy.scale == 1
