@@ -126,10 +126,17 @@ def test_a_signed_card_callback_that_is_not_json_is_400_and_nothing_happens(stac
     _nothing_happened(stack)
 
 
-def test_an_authentic_message_from_an_unknown_person_is_200_and_unanswered(stack):
-    resp = _post_robot(stack, _robot_body(user="9999", msg_id="msgStranger01"))
-    assert resp.status_code == 200 and resp.json() == {"msgtype": "empty"}
+def test_an_authentic_message_and_click_from_an_unknown_person_are_200_and_unanswered(stack):
+    dt = stack.emulator.dingtalk
+    dt.say_in_group(SUN, DESK, "测试卡片")
+    card = wait_for(lambda: [m for m in dt.messages_for_group(DESK) if m.channel == "card"], what="the card")[0]
+    dt.directory.dingtalk_users["9999"] = "陌生人"  # DingTalk knows them; the org file does not
+    dt.directory.group_members[DESK].append("9999")
+    said = dt.say_in_group("9999", DESK, "帮助")
+    clicked = dt.click("9999", card.out_track_id, "demo.confirm")
+    assert [a.status for a in said.attempts] == [200] and [a.status for a in clicked.attempts] == [200]
     conn = redis.Redis.from_url(stack.settings.redis_url)
     registry = Queue(queues.EVENTS, connection=conn).finished_job_registry
-    wait_for(lambda: registry.count == 1, what="the worker to finish the stranger's event\n" + stack.worker_log())
-    assert stack.emulator.dingtalk.records.messages == []
+    wait_for(lambda: registry.count == 3, what="the worker to finish the stranger's events\n" + stack.worker_log())
+    assert [m.channel for m in dt.messages_for_group(DESK)] == ["card"]
+    assert dt.card(card.out_track_id).updates == 0 and dt.messages_for_user("9999") == []
