@@ -127,15 +127,23 @@ class DingTalkMessenger:
 
     # --- DingTalk's other ways ----------------------------------------------------------------------
     def send_to_people(self, user_ids: list[str], card: Card) -> list[SentMessage]:
-        """Markdown 1:1 from the robot to each person, ``BATCH`` people per call."""
+        """Markdown 1:1 from the robot to each person, ``BATCH`` people per call.
+
+        When everyone of a call is refused (unknown to DingTalk, or flow-controlled) it raises
+        PlatformError — retryable for flow control; people refused in a larger batch are logged.
+        """
         param = json.dumps(self._markdown(card, MSG_PARAM_LIMIT - 200), ensure_ascii=False)
         sent = []
         for i in range(0, len(user_ids), BATCH):
-            body = {"robotCode": self.robot_code, "userIds": user_ids[i:i + BATCH],
-                    "msgKey": "sampleMarkdown", "msgParam": param}
+            batch = user_ids[i:i + BATCH]
+            body = {"robotCode": self.robot_code, "userIds": batch, "msgKey": "sampleMarkdown", "msgParam": param}
             data = self.client.api("POST", "/v1.0/robot/oToMessages/batchSend", body)
-            if data.get("invalidStaffIdList"):
-                log.warning("dingtalk batchSend: unknown userIds %s", data["invalidStaffIdList"])
+            invalid, throttled = data.get("invalidStaffIdList") or [], data.get("flowControlledStaffIdList") or []
+            if set(batch) <= set(invalid) | set(throttled):
+                raise PlatformError(f"DingTalk delivered to nobody of {batch}: unknown {invalid}, flow-controlled "
+                                    f"{throttled} (check the org file's dingtalk ids)", retryable=bool(throttled))
+            if invalid or throttled:
+                log.warning("dingtalk batchSend: unknown userIds %s, flow-controlled %s", invalid, throttled)
             sent.append(SentMessage(PLATFORM, str(data.get("processQueryKey", ""))))
         return sent
 

@@ -116,3 +116,11 @@ def test_two_different_cards_answering_one_event_are_both_delivered(messenger, e
     other = Card("demo_card", {"title": "另一张", "body": "b", "status": ""}, CARD.buttons)
     assert messenger.reply(group_event(), CARD).message_id != messenger.reply(group_event(), other).message_id
     assert len(emulator.dingtalk.messages_for_group(DESK)) == 2
+
+
+def test_markdown_to_someone_dingtalk_does_not_know_is_a_permanent_error(messenger, emulator):
+    with pytest.raises(PlatformError) as err:
+        messenger.send_to_person("no-such-user", NOTICE)
+    assert not err.value.retryable and "no-such-user" in str(err.value)
+    assert len(messenger.send_to_people([SUN, "no-such-user"], NOTICE)) == 1
+    assert len(emulator.dingtalk.messages_for_user(SUN)) == 1
