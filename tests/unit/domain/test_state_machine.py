@@ -229,5 +229,5 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 CaseMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=50, deadline=None,
-                                         suppress_health_check=[HealthCheck.too_slow])
+                                         suppress_health_check=list(HealthCheck))
 TestCaseMachine = CaseMachine.TestCase
