@@ -1,16 +1,21 @@
-"""Handle one inbound event: who is acting, the dialog engine under the key's lock, and delivery."""
+"""Handle one inbound event: who is acting, the dialog engine under the key's lock, and the replies
+written to the outbox in the transaction that records the event as handled (the second dedup guard)."""
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
 from bot.core.errors import HandlerError
 from bot.core.event import Event
+from bot.store import inbound, outbox
 from bot.store.org_repo import read_organisation
 from handlers.engine import Outcome, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load
+from worker.delivery import schedule
 from worker.dialogs import DialogStore
 from worker.runtime import Runtime
 
@@ -22,10 +27,34 @@ def one_to_one_available(rt: Runtime, platform: str) -> bool:
     return platform == "dingtalk" or rt.settings.has("wecom_app")
 
 
+def reply_message(event: Event, reply: Reply, index: int, wechat_plugin: bool = False) -> outbox.Message:
+    """The outbox row of a handler's reply to ``event`` (answer in place, or update the clicked card)."""
+    plain = {k: v for k, v in event.to_dict().items() if k != "raw"}
+    dedup = f"ev:{event.platform}:{inbound.event_key(event.dedup_key)[:40]}:{index}"
+    address: dict = {"event": plain, "wechat_plugin": wechat_plugin}
+    if reply.update and event.card_id:
+        address["card_ref"] = {"card_id": event.card_id, **event.reply}
+        return outbox.Message(dedup, event.platform, "update", address, reply.card.to_dict())
+    return outbox.Message(dedup, event.platform, "reply", address, reply.card.to_dict())
+
+
+def _run_engine(event: Event, ctx: Context, store: DialogStore, chat: str) -> Outcome:
+    stored = store.load(event.platform, chat, event.user_id)
+    try:
+        return process(event, ctx, stored, ctx.now, dialogs, load())
+    except HandlerError as exc:
+        log.info("refused platform=%s user=%s key=%s reason=%s", event.platform, event.user_id, event.dedup_key, exc.key)
+        return Outcome([Reply(Card("notice", {"text": exc.message}))], keep=True)
+
+
 def handle(rt: Runtime, event: Event) -> list[Reply]:
-    """Route ``event`` through dialogs and commands and deliver the replies; a stranger gets no reply."""
+    """Route ``event`` through dialogs and commands and queue the replies; a stranger gets no reply,
+    an event already handled (a retry that outlived the Redis guard) changes nothing."""
     with rt.database.session() as session:
         org = read_organisation(session)
+        if inbound.handled(session, event.platform, event.dedup_key):
+            log.info("event already handled platform=%s key=%s", event.platform, event.dedup_key)
+            return []
     person = org.by_platform_id(event.platform, event.user_id)
     if person is None:
         log.warning("event from unknown person ignored platform=%s user=%s key=%s",
@@ -34,30 +63,19 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
     one_to_one = one_to_one_available(rt, event.platform)
     chat = dialog_chat(event, one_to_one)
     store = DialogStore(rt.redis)
-    now = utcnow()
-    ctx = Context(org=org, person=person, now=now, extra={"answer_where": answer_where(event, one_to_one)})
+    ctx = Context(org=org, person=person, now=utcnow(), extra={"answer_where": answer_where(event, one_to_one)})
     with store.locked(event.platform, chat, event.user_id):
-        stored = store.load(event.platform, chat, event.user_id)
+        outcome = _run_engine(event, ctx, store, chat)
         try:
-            outcome = process(event, ctx, stored, now, dialogs, load())
-        except HandlerError as exc:
-            log.info("refused platform=%s user=%s key=%s reason=%s", event.platform, event.user_id,
-                     event.dedup_key, exc.key)
-            outcome = Outcome([Reply(Card("notice", {"text": exc.message}))], keep=True)
+            with rt.database.session() as session:
+                inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
+                ids = [outbox.add(session, reply_message(event, r, i, person.wechat_plugin), ctx.now)
+                       for i, r in enumerate(outcome.replies)]
+        except IntegrityError:
+            log.info("event handled concurrently platform=%s key=%s", event.platform, event.dedup_key)
+            return []
         if not outcome.keep:
-            store.save(event.platform, chat, event.user_id, outcome.state, now)
-        deliver(rt, event, outcome.replies)
+            store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
+    for row_id in filter(None, ids):
+        schedule(rt, row_id)
     return outcome.replies
-
-
-def deliver(rt: Runtime, event: Event, replies: list[Reply]) -> None:
-    """Send each reply on the event's platform (the outbox takes this over with the clock issue)."""
-    messenger = rt.messengers.get(event.platform)
-    if messenger is None:
-        log.error("no messenger for platform=%s; %d replies dropped", event.platform, len(replies))
-        return
-    for reply in replies:
-        if reply.update and event.card_id:
-            messenger.update_card({"card_id": event.card_id, **event.reply}, reply.card, event=event)
-        else:
-            messenger.reply(event, reply.card)

@@ -37,3 +37,11 @@ def expire_dialog(platform: str, chat: str, user: str, version: int) -> bool:
     if messenger is not None and chat == ONE_TO_ONE:
         messenger.send_to_person(user, expired_reply().card, dedup_id=f"dlg-expired-{user}-{version}")
     return True
+
+
+def deliver(row_id: int) -> str:
+    """Deliver one outbox row (see worker/delivery.py)."""
+    from worker.delivery import deliver as deliver_row
+    from worker.runtime import runtime
+
+    return deliver_row(runtime(), row_id)

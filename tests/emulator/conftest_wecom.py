@@ -60,10 +60,10 @@ def server():
 
 @pytest.fixture
 def wecom(server):
-    """The WeCom emulator of ``server``, reset, with a 0.5 s callback timeout."""
+    """The WeCom emulator of ``server``, reset, with a 1.5 s callback timeout (room for a loaded 2-core machine)."""
     emu = server.wecom
     emu.reset()
-    emu.callback_timeout = 0.5
+    emu.callback_timeout = 1.5
     emu.callback_attempts = 3
     emu.actor.timestamp_skew = 0
     emu.robots.webhook_per_minute = 20

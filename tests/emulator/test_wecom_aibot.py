@@ -80,7 +80,7 @@ def test_a_card_sent_one_to_one_can_be_clicked_and_the_click_is_not_retried(weco
     url = wecom.act_as("ligs").send_bot_text("待办").info["response_url"]
     assert reply_to(url, {"msgtype": "template_card", "template_card": button_card("bot-task-1")})["errcode"] == 0
     assert wecom.card_for_user("ligs", "bot-task-1")["channel"] == "aibot"
-    bot.delays = [0.8]
+    bot.delays = [2.0]
     result = wecom.act_as("ligs").click("bot-task-1", "case.reject")
     assert len(bot.received) == 2 and len(result.attempts) == 1 and not result.answered
     event = bot.received[1].json()
@@ -110,7 +110,7 @@ def test_a_passive_markdown_reply_to_a_mention_shows_in_the_group(wecom, bot):
 
 
 def test_a_mention_is_retried_like_any_message(wecom, bot):
-    bot.delays = [0.8]
+    bot.delays = [2.0]
     result = wecom.act_as("zhouks").mention_bot(DESK_CHAT, "帮助")
     assert len(result.attempts) == 2 and result.answered
     assert bot.received[0].body == bot.received[1].body

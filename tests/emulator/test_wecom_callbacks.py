@@ -50,7 +50,7 @@ def test_url_verification_of_the_app_and_the_smart_bot(wecom, bot):
 
 
 def test_a_bot_answering_after_the_timeout_gets_the_same_body_three_times(wecom, bot):
-    bot.delays = [0.8, 0.8, 0.8]
+    bot.delays = [2.0, 2.0, 2.0]
     result = wecom.act_as("ligs").send_text("签收 YQ-2026-0042")
     assert len(bot.received) == 3 and not result.answered
     assert len({(r.body, tuple(sorted(r.query.items()))) for r in bot.received}) == 1
@@ -59,7 +59,7 @@ def test_a_bot_answering_after_the_timeout_gets_the_same_body_three_times(wecom,
 
 
 def test_a_retry_stops_at_the_first_200(wecom, bot):
-    bot.delays = [0.8]
+    bot.delays = [2.0]
     result = wecom.act_as("ligs").send_text("签收")
     assert len(bot.received) == 2 and result.answered
     assert [a.status for a in result.attempts] == [None, 200]

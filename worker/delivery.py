@@ -1,0 +1,110 @@
+"""Deliver outbox rows: claim with a lease, send through the platform's messenger, record the result,
+retry with back-off what may succeed later, and end as ``failed`` (visible to the desk) what cannot."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from bot.core import queues
+from bot.core.card import Card
+from bot.core.clock import utcnow
+from bot.core.errors import PlatformError
+from bot.core.event import Event
+from bot.platforms.base import Messenger, SentMessage
+from bot.store import outbox
+from worker.runtime import Runtime
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 10
+DELIVER = "worker.jobs.deliver"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt ``attempts + 1``: 2, 4, 8 … seconds, at most 10 minutes."""
+    return timedelta(seconds=min(2 ** attempts, 600))
+
+
+def schedule(rt: Runtime, row_id: int, at: datetime | None = None, attempt: int = 0) -> None:
+    """Enqueue the delivery of a row now (or at ``at``); the job id makes a second enqueue harmless."""
+    queue = Queue(queues.DELIVERY, connection=rt.redis, serializer=JSONSerializer)
+    job_id = f"out-{row_id}-{attempt}"
+    if at is None:
+        queue.enqueue(DELIVER, row_id, job_id=job_id, result_ttl=600)
+    else:
+        queue.enqueue_at(at, DELIVER, row_id, job_id=job_id, result_ttl=600)
+
+
+def _send(messenger: Messenger, row: outbox.OutboxRow) -> SentMessage:
+    card = Card.from_dict(row.card)
+    address = row.address
+    # WeChat-plugin readers get plain text (a WeCom-only keyword, passed only when it applies)
+    plain = {"wechat_plugin": True} if address.get("wechat_plugin") and row.platform == "wecom" else {}
+    if row.method == "person":
+        return messenger.send_to_person(address["user_id"], card, dedup_id=row.dedup_id, **plain)
+    if row.method == "group":
+        return messenger.send_to_group(address["group"], card, dedup_id=row.dedup_id)
+    event = Event.from_dict(address["event"]) if address.get("event") else None
+    if row.method == "reply" and event is not None:
+        return messenger.reply(event, card, **plain)
+    if row.method == "update":
+        return messenger.update_card(address["card_ref"], card, event=event, **plain)
+    raise PlatformError(f"outbox row {row.id}: unknown method {row.method!r}")
+
+
+def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
+    """Try to send one row; returns its state afterwards (or ``skipped`` when it was not ours to send)."""
+    now = now or utcnow()
+    with rt.database.session() as session:
+        row = outbox.claim(session, row_id, now, LEASE)
+        if row is None:
+            return "skipped"
+        platform, attempts = row.platform, row.attempts
+        session.expunge(row)
+    messenger = rt.messengers.get(platform)
+    try:
+        if messenger is None:
+            raise PlatformError(f"platform {platform} is not configured", retryable=False)
+        sent = _send(messenger, row)
+    except PlatformError as exc:
+        return _record_failure(rt, row_id, attempts, exc, now)
+    with rt.database.session() as session:
+        stored = session.get(outbox.OutboxRow, row_id)
+        stored.state, stored.sent_at, stored.lease_until = outbox.SENT, utcnow(), None
+        stored.message_id, stored.card_ref = sent.message_id or None, dict(sent.card_ref) or None
+    log.info("delivered outbox=%s platform=%s attempts=%s", row_id, platform, attempts)
+    return outbox.SENT
+
+
+def _record_failure(rt: Runtime, row_id: int, attempts: int, exc: PlatformError, now: datetime) -> str:
+    final = not exc.retryable or attempts >= MAX_ATTEMPTS
+    with rt.database.session() as session:
+        stored = session.get(outbox.OutboxRow, row_id)
+        stored.last_error = f"{exc.code or ''} {exc}".strip()[:2000]
+        stored.lease_until = None
+        if final:
+            stored.state = outbox.FAILED
+        else:
+            stored.state = outbox.PENDING
+            stored.next_attempt_at = now + backoff(attempts)
+            retry_at = stored.next_attempt_at
+    if final:
+        log.error("outbox=%s failed for good after %s attempts: %s", row_id, attempts, exc)
+        return outbox.FAILED
+    log.warning("outbox=%s attempt %s failed (%s); retry at %s", row_id, attempts, exc, retry_at.isoformat())
+    schedule(rt, row_id, retry_at, attempt=attempts)
+    return outbox.PENDING
+
+
+def sweep(rt: Runtime, now: datetime | None = None) -> int:
+    """Enqueue every due row (after a crash or a lost Redis); returns how many."""
+    now = now or utcnow()
+    with rt.database.session() as session:
+        ids = outbox.due(session, now)
+    for row_id in ids:
+        schedule(rt, row_id, attempt=int(now.timestamp()))
+    return len(ids)
