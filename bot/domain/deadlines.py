@@ -97,7 +97,7 @@ def due_time(frozen: dict, start: datetime, calendar: WorkCalendar) -> datetime:
     """The deadline of a duty with the frozen policy ``frozen`` whose clock started at ``start``."""
     start = ensure_utc(start)
     if frozen.get("deadline"):
-        return ensure_utc(datetime.fromisoformat(frozen["deadline"]))
+        return ceil_second(ensure_utc(datetime.fromisoformat(frozen["deadline"])))
     work = WorkingTime(calendar, parse_periods(frozen["working_hours"]))
     amount, unit = frozen["amount"], frozen["unit"]
     if unit == "wh":
