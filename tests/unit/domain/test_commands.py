@@ -248,3 +248,13 @@ def test_next_alarm_walks_reminders_then_escalations(store, rules, clock):
     units.acknowledge(store, rules, case.id, a.id, FOOD, clock.now())
     done = next(d for d in store.repo.duties(case.id) if d.kind == K.ACKNOWLEDGE)
     assert next_alarm(done, clock.now()) is None
+
+
+def test_a_raise_to_especially_major_starts_the_statutory_clocks_from_the_raise(store, rules, clock):
+    case = opened(store, rules, clock, Grade.GENERAL)
+    clock.set(sh(2026, 11, 25, 10))
+    out = cases.set_grade(store, rules, case.id, DESK, clock.now(), Grade.ESPECIALLY_MAJOR, "演变为重大突发事件")
+    due = {str(d.kind): d.due_at.astimezone(SHANGHAI) for d in out.started}
+    assert due["authoritative_release"] == sh(2026, 11, 25, 14)
+    assert due["public_response"] == sh(2026, 11, 26, 10)
+    assert due["main_leader_acknowledge"] == sh(2026, 11, 25, 10, 15)
