@@ -11,10 +11,12 @@ from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
 from bot.core.errors import HandlerError
 from bot.core.event import Event
+from bot.core.org import Organisation
 from bot.store import inbound, outbox
 from bot.store.org_repo import read_organisation
 from handlers.engine import Outcome, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load
+from worker.addressing import Unreachable, target_messages
 from worker.delivery import schedule
 from worker.dialogs import DialogStore
 from worker.runtime import Runtime
@@ -27,10 +29,22 @@ def one_to_one_available(rt: Runtime, platform: str) -> bool:
     return platform == "dingtalk" or rt.settings.has("wecom_app")
 
 
-def reply_message(event: Event, reply: Reply, index: int, wechat_plugin: bool = False) -> outbox.Message:
-    """The outbox row of a handler's reply to ``event`` (answer in place, or update the clicked card)."""
-    plain = {k: v for k, v in event.to_dict().items() if k != "raw"}
+def reply_messages(org: Organisation, event: Event, reply: Reply, index: int,
+                   wechat_plugin: bool = False) -> list[outbox.Message]:
+    """The outbox rows of a handler's reply: to a Target of the org, or in place (answer or card update)."""
     dedup = f"ev:{event.platform}:{inbound.event_key(event.dedup_key)[:40]}:{index}"
+    if reply.to is not None:
+        try:
+            return target_messages(org, reply.to, reply.card, dedup)
+        except Unreachable as exc:
+            log.error("reply not deliverable key=%s target=%s: %s", event.dedup_key, reply.to, exc)
+            return []
+    return [reply_message(event, reply, dedup, wechat_plugin)]
+
+
+def reply_message(event: Event, reply: Reply, dedup: str, wechat_plugin: bool = False) -> outbox.Message:
+    """The outbox row of an answer to ``event`` where it came from (or an update of the clicked card)."""
+    plain = {k: v for k, v in event.to_dict().items() if k != "raw"}
     address: dict = {"event": plain, "wechat_plugin": wechat_plugin}
     if reply.update and event.card_id:
         address["card_ref"] = {"card_id": event.card_id, **event.reply}
@@ -69,8 +83,9 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
         try:
             with rt.database.session() as session:
                 inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
-                ids = [outbox.add(session, reply_message(event, r, i, person.wechat_plugin), ctx.now)
-                       for i, r in enumerate(outcome.replies)]
+                messages = [m for i, r in enumerate(outcome.replies)
+                            for m in reply_messages(org, event, r, i, person.wechat_plugin)]
+                ids = [outbox.add(session, m, ctx.now) for m in messages]
         except IntegrityError:
             log.info("event handled concurrently platform=%s key=%s", event.platform, event.dedup_key)
             return []
