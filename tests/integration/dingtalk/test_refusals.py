@@ -56,11 +56,11 @@ def test_a_message_redelivered_by_the_platform_after_a_timeout_is_answered_once(
     dt.robot_timeout = (5.0, 0.000001)  # the bot gets each attempt; the emulator stops waiting at once
     dt.robot_redeliver_after = 0.1
     delivery = dt.say_to_bot(LI, "帮助")
-    assert dt.wait_idle(10) and len(delivery.attempts) == 2
-    wait_for(lambda: dt.messages_for_user(LI), what="the reply")
+    assert dt.wait_idle(10) and len(delivery.attempts) == 2, delivery.attempts
+    wait_for(lambda: dt.messages_for_user(LI), what="the reply\n" + stack.worker_log())
     conn = redis.Redis.from_url(stack.settings.redis_url)
     wait_for(lambda: Queue(queues.EVENTS, connection=conn).count == 0, what="an empty queue")
-    assert len(dt.messages_for_user(LI)) == 1
+    assert len(dt.messages_for_user(LI)) == 1, (dt.messages_for_user(LI), stack.worker_log())
 
 
 def test_a_wrong_sign_is_403_and_nothing_happens(stack):
