@@ -10,7 +10,7 @@ import hashlib
 import logging
 
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from bot.core import keys, queues
@@ -34,7 +34,8 @@ def accept(conn: redis.Redis, event: Event, ttl: int) -> bool:
     try:
         queue = Queue(queues.EVENTS, connection=conn, serializer=JSONSerializer)
         queue.enqueue(queues.HANDLE_EVENT, event.to_dict(), job_id=job_id(event), result_ttl=3600,
-                      failure_ttl=7 * 86400, description=f"{event.platform} {event.kind} from {event.user_id}")
+                      failure_ttl=7 * 86400, retry=Retry(max=3, interval=[5, 30, 120]),
+                      description=f"{event.platform} {event.kind} from {event.user_id}")
     except redis.RedisError:
         conn.delete(key)
         raise

@@ -10,6 +10,8 @@ from typing import Any
 from bot.core.conversation import Conversation
 from bot.core.org import Organisation, Person
 from bot.core.router import Router
+from bot.domain.context import Rules
+from bot.domain.repository import CaseStore
 
 router = Router()
 dialogs: dict[str, Conversation] = {}
@@ -20,11 +22,14 @@ MODULES = ("handlers.help", "handlers.demo_card")
 
 @dataclass
 class Context:
-    """What a handler may use: the organisation, the person acting (None: a stranger), the time."""
+    """What a handler may use: the organisation, the person acting (None: a stranger), the time, the
+    CaseStore its domain commands run in (the event's own transaction), and the rules in force."""
 
     org: Organisation
     person: Person | None
     now: datetime
+    store: CaseStore | None = None
+    rules: Rules | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

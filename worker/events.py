@@ -1,5 +1,6 @@
-"""Handle one inbound event: who is acting, the dialog engine under the key's lock, and the replies
-written to the outbox in the transaction that records the event as handled (the second dedup guard)."""
+"""Handle one inbound event in one database transaction: who is acting, the dialog engine under the
+key's lock, the handler's domain commands, the replies as outbox rows, and the event marked handled
+(the second dedup guard) — all committed together, or retried together when a command lost a race."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core.errors import HandlerError
 from bot.core.event import Event
 from bot.core.org import Organisation
 from bot.store import inbound, outbox
+from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers.engine import Outcome, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load
@@ -22,6 +24,7 @@ from worker.dialogs import DialogStore
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
+ATTEMPTS = 5
 
 
 def one_to_one_available(rt: Runtime, platform: str) -> bool:
@@ -52,8 +55,7 @@ def reply_message(event: Event, reply: Reply, dedup: str, wechat_plugin: bool = 
     return outbox.Message(dedup, event.platform, "reply", address, reply.card.to_dict())
 
 
-def _run_engine(event: Event, ctx: Context, store: DialogStore, chat: str) -> Outcome:
-    stored = store.load(event.platform, chat, event.user_id)
+def _run_engine(event: Event, ctx: Context, stored) -> Outcome:
     try:
         return process(event, ctx, stored, ctx.now, dialogs, load())
     except HandlerError as exc:
@@ -61,36 +63,50 @@ def _run_engine(event: Event, ctx: Context, store: DialogStore, chat: str) -> Ou
         return Outcome([Reply(Card("notice", {"text": exc.message}))], keep=True)
 
 
+def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore) -> tuple[Outcome, list[int]] | None:
+    """One try of the event's transaction; None when it was already handled (or a stranger's)."""
+    with rt.database.session() as session:
+        if inbound.handled(session, event.platform, event.dedup_key):
+            log.info("event already handled platform=%s key=%s", event.platform, event.dedup_key)
+            return None
+        org = read_organisation(session)
+        person = org.by_platform_id(event.platform, event.user_id)
+        if person is None:
+            log.warning("event from unknown person ignored platform=%s user=%s key=%s",
+                        event.platform, event.user_id, event.dedup_key)
+            return None
+        ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
+                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat})
+        outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
+        inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
+        messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]
+        ids = [outbox.add(session, m, ctx.now) for m in messages]
+    if not outcome.keep:
+        store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
+    return outcome, [i for i in ids if i]
+
+
 def handle(rt: Runtime, event: Event) -> list[Reply]:
     """Route ``event`` through dialogs and commands and queue the replies; a stranger gets no reply,
     an event already handled (a retry that outlived the Redis guard) changes nothing."""
-    with rt.database.session() as session:
-        org = read_organisation(session)
-        if inbound.handled(session, event.platform, event.dedup_key):
-            log.info("event already handled platform=%s key=%s", event.platform, event.dedup_key)
-            return []
-    person = org.by_platform_id(event.platform, event.user_id)
-    if person is None:
-        log.warning("event from unknown person ignored platform=%s user=%s key=%s",
-                    event.platform, event.user_id, event.dedup_key)
-        return []
     one_to_one = one_to_one_available(rt, event.platform)
     chat = dialog_chat(event, one_to_one)
     store = DialogStore(rt.redis)
-    ctx = Context(org=org, person=person, now=utcnow(), extra={"answer_where": answer_where(event, one_to_one)})
     with store.locked(event.platform, chat, event.user_id):
-        outcome = _run_engine(event, ctx, store, chat)
-        try:
-            with rt.database.session() as session:
-                inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
-                messages = [m for i, r in enumerate(outcome.replies)
-                            for m in reply_messages(org, event, r, i, person.wechat_plugin)]
-                ids = [outbox.add(session, m, ctx.now) for m in messages]
-        except IntegrityError:
-            log.info("event handled concurrently platform=%s key=%s", event.platform, event.dedup_key)
-            return []
-        if not outcome.keep:
-            store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
-    for row_id in filter(None, ids):
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                done = _attempt(rt, event, chat, one_to_one, store)
+                break
+            except LostRace:
+                log.info("event lost a race, again (attempt %s) key=%s", attempt, event.dedup_key)
+            except IntegrityError:
+                log.info("event handled concurrently platform=%s key=%s", event.platform, event.dedup_key)
+                return []
+        else:
+            raise RuntimeError(f"event {event.dedup_key} lost {ATTEMPTS} races in a row")
+    if done is None:
+        return []
+    outcome, ids = done
+    for row_id in ids:
         schedule(rt, row_id)
     return outcome.replies

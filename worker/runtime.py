@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -9,6 +10,10 @@ import redis
 
 from bot import config as config_module
 from bot.config import Settings
+from bot.core.org import Organisation
+from bot.domain.context import Rules
+from bot.domain.policy_file import load_policy
+from bot.domain.workdays import load_calendar
 from bot.platforms.base import Messenger
 from bot.platforms.registry import messengers
 from bot.store import Database
@@ -22,6 +27,25 @@ class Runtime:
     database: Database
     redis: redis.Redis
     messengers: dict[str, Messenger]
+
+    def rules(self, org: Organisation) -> Rules:
+        """The rules in force for ``org``: the policy and holiday files are re-read when they change."""
+        return rules_for(org, self.settings.get("POLICY_FILE"), self.settings.get("HOLIDAY_FILE"))
+
+
+def _stamp(path: str) -> float:
+    return os.stat(path).st_mtime if path and os.path.exists(path) else 0.0
+
+
+def rules_for(org: Organisation, policy_file: str, holiday_file: str) -> Rules:
+    """Rules from the files (cached per file version); raises PolicyFileError/HolidayFileError/ConfigError."""
+    policy, calendar = _files(policy_file, _stamp(policy_file), holiday_file, _stamp(holiday_file))
+    return Rules(org, policy, calendar)
+
+
+@lru_cache(maxsize=4)
+def _files(policy_file: str, _policy_stamp: float, holiday_file: str, _holiday_stamp: float):
+    return load_policy(policy_file or None), load_calendar(holiday_file or None)
 
 
 @lru_cache(maxsize=1)

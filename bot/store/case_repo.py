@@ -177,3 +177,25 @@ class SqlCaseStore:
                 log.info("store: lost a race (attempt %s), retrying: %s", attempt, type(exc).__name__)
                 time.sleep(random.uniform(0, 0.005 * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class LostRace(Exception):
+    """A command inside a caller's transaction lost a race: the caller must run its whole transaction again."""
+
+
+class SessionCaseStore:
+    """CaseStore inside a caller's transaction (the worker's one transaction per event): each command runs
+    in a savepoint; a lost race raises LostRace so the caller retries the whole event."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def run(self, work: Callable[[SqlCaseRepository], T]) -> T:
+        """Run ``work`` in a savepoint of the caller's transaction; raises LostRace or what ``work`` raises."""
+        try:
+            with self.session.begin_nested():
+                return work(SqlCaseRepository(self.session))
+        except (IntegrityError, OperationalError) as exc:
+            if lost_race(exc):
+                raise LostRace(str(exc)) from exc
+            raise
