@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.integration.stack import wait_for
+from functools import partial
+
+from tests.integration import stack as stack_module
+
+# a loaded machine may start the worker slowly: wait longer than the default before calling it a failure
+wait_for = partial(stack_module.wait_for, timeout=40)
 
 DESK = "cidDesk0001=="
 SUN, LI = "0523", "0524"
