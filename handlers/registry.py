@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+import pkgutil
 from importlib import import_module
 from typing import Any
 
@@ -16,8 +17,8 @@ from bot.domain.repository import CaseStore
 router = Router()
 dialogs: dict[str, Conversation] = {}
 
-# intent modules, imported once so their decorators register
-MODULES = ("handlers.help", "handlers.demo_card")
+# every module of the package registers by decorator when imported; these are not intents
+NOT_INTENTS = {"registry", "engine", "hooks"}
 
 
 @dataclass
@@ -42,7 +43,10 @@ def dialog(conversation: Conversation) -> Conversation:
 
 
 def load() -> Router:
-    """Import every intent module and return the router."""
-    for name in MODULES:
-        import_module(name)
+    """Import every intent and dialog module of the package (once) and return the router."""
+    import handlers
+
+    for info in pkgutil.iter_modules(handlers.__path__):
+        if info.name not in NOT_INTENTS and not info.name.startswith("_"):
+            import_module(f"handlers.{info.name}")
     return router

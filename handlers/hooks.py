@@ -1,0 +1,21 @@
+"""What other people are told after a domain command, kept apart from the intent that ran it.
+
+Intake (issue 6) calls these after its commands; the unit's side (issue 7) fills them in. Each takes
+the domain's Outcome and the handler Context and returns Replies addressed with Targets.
+"""
+
+from __future__ import annotations
+
+from bot.core.card import Reply
+from bot.domain.context import Outcome
+from handlers.registry import Context
+
+
+def after_assign(outcome: Outcome, ctx: Context) -> list[Reply]:
+    """After a unit was assigned a case: its warning (issue 7 fills this in)."""
+    return []
+
+
+def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
+    """After a case's grade was set or changed: updated cards and leaders told (issue 7 fills this in)."""
+    return []
