@@ -46,6 +46,7 @@ class CaseLine:
     owner: str
     next_duty: str = ""
     next_due: datetime | None = None
+    next_unit: str = ""
 
     @property
     def due_ms(self) -> int | None:
@@ -97,7 +98,8 @@ def _line(row, duty, names: dict[str, str]) -> CaseLine:
                     state=STATES.get(row.state, row.state), drill=bool(row.drill),
                     owner=names.get(row.owner_unit, row.owner_unit or ""),
                     next_duty=DUTIES.get(duty.kind, duty.kind) if duty else "",
-                    next_due=duty.due_at if duty else None)
+                    next_due=duty.due_at if duty else None,
+                    next_unit=names.get(duty.owner_unit, duty.owner_unit or "") if duty else "")
 
 
 def read_timeline(database, number: str, names: dict[str, str]) -> list[dict] | None:

@@ -7,6 +7,7 @@ defaults (the desk's first liaison, their first chat).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -19,6 +20,8 @@ __all__ = ["ConsoleSettings", "Page", "settings", "control", "organisation", "na
            "load_page"]
 
 EXTENSION = "yuqing.console"
+ORG_CACHE = "yuqing.console.organisation"
+ORG_TTL = 5.0
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,15 @@ def control() -> EmulatorControl:
 
 
 def organisation():
-    """The organisation as stored (read-only)."""
+    """The organisation as stored (read-only), read again at most every ORG_TTL seconds: the page
+    polls often and the organisation changes only with ``yuqing org load``."""
+    cached = current_app.extensions.get(ORG_CACHE)
+    if cached and time.monotonic() - cached[0] < ORG_TTL:
+        return cached[1]
     with current_app.extensions["yuqing.database"].session() as session:
-        return read_organisation(session)
+        org = read_organisation(session)
+    current_app.extensions[ORG_CACHE] = (time.monotonic(), org)
+    return org
 
 
 def names(org) -> dict[str, str]:

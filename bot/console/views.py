@@ -24,6 +24,13 @@ console = Blueprint("console", __name__, template_folder="templates", static_fol
 URL = re.compile(r"https?://\S+")
 
 
+@console.app_template_filter("http_url")
+def http_url(value) -> str:
+    """``value`` when it is an http(s) URL, else "#": a message can never carry a script link."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
 @console.get("/")
 def index():
     """The whole console: people, the chosen person's chats, the case board and the drill switch."""

@@ -42,8 +42,8 @@ def _missing() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    """A headless chromium with a fresh profile, for the whole session."""
+def chromium():
+    """A headless chromium for the whole session (Playwright gives it a fresh temporary profile)."""
     reason = _missing()
     if reason:
         if strict():
@@ -51,13 +51,18 @@ def browser(tmp_path_factory):
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        yield context
-        context.close()
+        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """A fresh browser context (no cookies, no cache) for one test."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -65,6 +70,20 @@ def console_url(stack, tmp_path):
     """The console's address on a running stack (the demo's layout: console and callbacks on one app)."""
     install(stack._web.app, stack.emulator.url, str(tmp_path / "drill.json"))
     return stack.url + "/"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome on the item, so fixtures can keep evidence of a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def failed(request) -> bool:
+    """Whether the test of ``request`` failed in its call phase."""
+    report = getattr(request.node, "report_call", None)
+    return bool(report and report.failed)
 
 
 @pytest.fixture

@@ -95,3 +95,9 @@ def test_when_the_emulator_is_gone_the_page_says_so(console_stack, client):
     assert answer.status_code == 200 and "模拟器无法访问" in answer.get_data(as_text=True)
     answer = send(client, LI, "wecom.direct", "帮助")
     assert answer.status_code in (400, 502)
+
+
+def test_a_link_that_is_not_http_is_never_clickable(console_stack, client):
+    console_stack.emulator.wecom.act_as("ligs").send_link("点我", "javascript:alert(1)")
+    html = chat_html(client, LI, "wecom.direct")
+    assert 'href="#"' in html and 'href="javascript' not in html

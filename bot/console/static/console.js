@@ -4,9 +4,15 @@
   "use strict";
   var POLL_MS = 1500;
 
+  // One request per element at a time, none hanging longer than 10 s; a refresh asked for while
+  // one is under way runs right after it.
   function refresh(el, scroll) {
     if (!el || !el.dataset.src) return Promise.resolve();
-    return fetch(el.dataset.src, {cache: "no-store"}).then(function (r) {
+    if (el.dataset.busy === "1") { el.dataset.again = "1"; return Promise.resolve(); }
+    el.dataset.busy = "1";
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 10000);
+    return fetch(el.dataset.src, {cache: "no-store", signal: abort.signal}).then(function (r) {
       return r.ok ? r.text() : null;
     }).then(function (html) {
       if (html === null || html === el.dataset.last) return;
@@ -16,7 +22,11 @@
       countdowns();
       if (scroll && (atBottom || el.dataset.stick === "1")) el.scrollTop = el.scrollHeight;
       el.dataset.stick = "";
-    }).catch(function () { /* the next poll tries again */ });
+    }).catch(function () { /* the next poll tries again */ }).finally(function () {
+      clearTimeout(timer);
+      el.dataset.busy = "";
+      if (el.dataset.again === "1") { el.dataset.again = ""; refresh(el, scroll); }
+    });
   }
 
   function two(n) { return (n < 10 ? "0" : "") + n; }
