@@ -109,4 +109,19 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
     outcome, ids = done
     for row_id in ids:
         schedule(rt, row_id)
+    arm_clock(rt)
     return outcome.replies
+
+
+def arm_clock(rt: Runtime) -> None:
+    """Schedule the firings of duties the event started and drop those of duties it ended; a failure
+    here is left to the reconciler (the duties are in the database already)."""
+    from redis import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from worker.clock import arm_new
+
+    try:
+        arm_new(rt)
+    except (RedisError, SQLAlchemyError) as exc:
+        log.warning("clock not armed after the event (the reconciler will): %s", exc)

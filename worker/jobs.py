@@ -45,3 +45,19 @@ def deliver(row_id: int) -> str:
     from worker.runtime import runtime
 
     return deliver_row(runtime(), row_id)
+
+
+def fire_duty(duty_id: int, firing_id: str) -> str:
+    """A duty's clock firing (see worker/clock.py): does nothing unless still the duty's active firing."""
+    from worker.clock import fire
+    from worker.runtime import runtime
+
+    return fire(runtime(), duty_id, firing_id)
+
+
+def reconcile(slot: int) -> dict | None:
+    """One time slot's reconcile (see worker/reconciler.py): re-arm the clock from the DB, sweep the outbox."""
+    from worker.reconciler import reconcile as run
+    from worker.runtime import runtime
+
+    return run(runtime(), slot)

@@ -1,4 +1,5 @@
-"""Start an RQ worker with its scheduler on the project's queues (``yuqing worker``)."""
+"""Start an RQ worker with its scheduler on the project's queues (``yuqing worker``), and the clock's
+reconcile keeper beside it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rq.serializers import JSONSerializer
 
 from bot.config import Settings
 from bot.core import queues
+from worker.reconciler import Keeper
 
 log = logging.getLogger(__name__)
 
@@ -36,4 +38,12 @@ def run_worker(settings: Settings, burst: bool = False) -> bool:
     """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``)."""
     worker = make_worker(settings)
     log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
-    return worker.work(burst=burst, with_scheduler=True, logging_level=settings.get("LOG_LEVEL", "INFO"))
+    keeper = None
+    if not burst:  # the clock's reconciler: one run at start, then every RECONCILE_INTERVAL (worker/reconciler.py)
+        keeper = Keeper(settings.redis_url, settings.reconcile_interval)
+        keeper.start()
+    try:
+        return worker.work(burst=burst, with_scheduler=True, logging_level=settings.get("LOG_LEVEL", "INFO"))
+    finally:
+        if keeper is not None:
+            keeper.stop()

@@ -33,3 +33,28 @@ def dialog_lock(platform: str, chat_id: str, user_id: str) -> str:
 def health_probe() -> str:
     """A key /healthz may touch to prove Redis answers."""
     return f"{PREFIX}:health"
+
+
+def reconcile_slot(slot: int) -> str:
+    """The claim of one reconcile time slot: whoever sets it first (SET NX) runs that slot's reconcile."""
+    return f"{PREFIX}:clock:reconcile:{slot}"
+
+
+def reconcile_last() -> str:
+    """What the last reconcile did (JSON: at, scheduled, cancelled, swept) for `clock status` and /metrics."""
+    return f"{PREFIX}:clock:last"
+
+
+def digest_sent(kind: str, day: str) -> str:
+    """The claim of one digest (daily/weekly) of one day, so several workers send it once."""
+    return f"{PREFIX}:clock:digest:{kind}:{day}"
+
+
+def rate_bucket(platform: str, api: str, recipient: str) -> str:
+    """A token bucket per recipient and API (WeCom 30/min per member, DingTalk QPS)."""
+    return f"{PREFIX}:rate:{platform}:{api}:{recipient}"
+
+
+def failure_notice(batch: str) -> str:
+    """The claim of the desk's card about one batch of finally failed messages."""
+    return f"{PREFIX}:outbox:failed-notice:{batch}"

@@ -19,6 +19,13 @@ SAMPLES = {
     "demo_card": Card("demo_card", {"title": HOSTILE, "body": HOSTILE, "status": ""},
                       (Button("确认", "demo.confirm", {"n": 1, "who": HOSTILE}, "primary"),
                        Button("再确认", "demo.confirm", {"n": 2}), Button("详情", "case.show", {}, "danger"))),
+    "reminder": Card("reminder", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "特别重大舆情",
+                                  "due": "11月29日 11:00", "unit": HOSTILE, "drill": False, "left": "还剩30分钟"}),
+    "escalation": Card("escalation", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "重大舆情",
+                                      "due": "11月29日 11:00", "unit": "食品科", "drill": True, "left": "已超时1小时",
+                                      "roles": "分管局领导"}),
+    "digest": Card("digest", {"kind": "weekly", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
+                              "by_unit": [HOSTILE], "overdue": [HOSTILE], "late": [], "open": 1}),
 }
 
 

@@ -23,6 +23,13 @@ SAMPLES = {
     "demo_card": [Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": ""},
                        (Button("确认收到", "demo.confirm", {"n": "1"}, "primary"), Button("驳回", "demo.no"))),
                   Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已由 周科长 确认"})],
+    "reminder": [Card("reminder", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "特别重大舆情",
+                                   "due": "11月29日 11:00", "unit": "食品科", "drill": False, "left": "还剩30分钟"})],
+    "escalation": [Card("escalation", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "重大舆情",
+                                       "due": "11月29日 11:00", "unit": "食品科", "drill": True, "left": "已超时1小时",
+                                       "roles": "分管局领导"})],
+    "digest": [Card("digest", {"kind": "daily", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
+                               "by_unit": [HOSTILE], "overdue": [], "late": ["YQ-2026-0001 初报"], "open": 1})],
 }
 
 

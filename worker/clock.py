@@ -1,0 +1,215 @@
+"""The deadline clock: each open duty's next step (reminder and/or escalation, from its frozen
+schedule via ``bot.domain.duties.next_alarm``) is one RQ job scheduled with ``enqueue_at`` at the
+step's time rounded up to the whole second.
+
+- The duty's ``firing_id`` (``<duty>-<step epoch>``) is its active firing (Grafana OnCall's guard):
+  a firing whose id is no longer the duty's does nothing; one that arrives early re-schedules itself.
+- A step is recorded in ``clock_firings`` (unique per duty and step) in the same transaction as its
+  outbox rows and the hand-over of ``firing_id`` to the next step, so two workers never send it twice.
+- Ending a duty clears ``firing_id`` (domain); :func:`cancel_ended` also deletes the scheduled jobs.
+- The database is the truth: :func:`arm` re-derives every open duty's next firing from it and
+  schedules what Redis lost (the reconciler, ``worker/reconciler.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from redis import Redis
+from rq import Queue
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
+from rq.serializers import JSONSerializer
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.core import queues
+from bot.core.clock import UTC, utcnow
+from bot.domain.deadlines import ceil_second
+from bot.domain.duties import Alarm, next_alarm
+from bot.domain.records import Duty
+from bot.store import clock as store
+from bot.store import outbox
+from bot.store.case_repo import _to_duty, lost_race
+from bot.store.cases import DutyRow
+from bot.store.org_repo import read_organisation
+from worker.delivery import schedule as schedule_delivery
+from worker.escalation import step_messages
+from worker.runtime import Runtime
+
+log = logging.getLogger(__name__)
+FIRE = "worker.jobs.fire_duty"
+JOB_PREFIX = "clock-fire-"
+LIVE = ("scheduled", "queued", "started", "deferred")
+ATTEMPTS = 10
+
+
+def firing_id(duty_id: int, at: datetime) -> str:
+    """The id of the firing of ``duty_id``'s step at ``at``."""
+    return f"{duty_id}-{int(ceil_second(at).timestamp())}"
+
+
+def exhausted(duty_id: int) -> str:
+    """The firing id of an open duty with no step left (so it is not taken for a new, unarmed one)."""
+    return f"{duty_id}-end"
+
+
+def step_time(fid: str) -> datetime:
+    """The step instant a firing id names."""
+    return datetime.fromtimestamp(int(fid.rsplit("-", 1)[1]), UTC)
+
+
+def job_id(fid: str) -> str:
+    """The RQ job id of a firing (deterministic: scheduling it twice overwrites, never doubles)."""
+    return JOB_PREFIX + fid
+
+
+def _queue(conn: Redis) -> Queue:
+    return Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)
+
+
+def next_step(duty: Duty, last: datetime | None) -> Alarm | None:
+    """The duty's first step not yet fired (after ``last``, the latest recorded step)."""
+    return next_alarm(duty, last if last is not None else duty.started_at - timedelta(seconds=1))
+
+
+def enqueue(conn: Redis, duty_id: int, fid: str, suffix: str = "") -> None:
+    """Schedule the firing ``fid`` at its step time (rounded up to the whole second)."""
+    _queue(conn).enqueue_at(step_time(fid), FIRE, duty_id, fid, job_id=job_id(fid) + suffix,
+                            result_ttl=0, failure_ttl=7 * 86400, job_timeout=120)
+
+
+def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None) -> str:
+    """Run one firing: ``stale`` | ``early`` | ``duplicate`` | ``sent`` | ``skipped``. Raises what the
+    database raises after repeated lost races."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _fire_once(rt, duty_id, fid, now or utcnow())
+        except OperationalError as exc:
+            if not lost_race(exc) or attempt == ATTEMPTS:
+                raise
+            log.info("clock: firing %s lost a race (attempt %s)", fid, attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime) -> str:
+    step_at = step_time(fid)
+    with rt.database.session() as session:
+        duty = store.duty_for_update(session, duty_id)
+        if duty is None or not duty.open or duty.firing_id != fid:
+            log.info("clock: stale firing %s (duty %s is %s)", fid, duty_id, duty.state if duty else "gone")
+            return "stale"
+        if now < step_at:
+            early = True
+        else:
+            early = False
+            result = _record(session, duty, step_at, now, fid)
+    if early:
+        enqueue(rt.redis, duty_id, fid, suffix=f"-e{int(now.timestamp())}")
+        return "early"
+    outcome, ids, next_fid = result
+    for row_id in ids:
+        schedule_delivery(rt, row_id)
+    if next_fid:
+        enqueue(rt.redis, duty_id, next_fid)
+    log.info("clock: duty=%s step=%s %s (%s messages), late by %.1fs", duty_id, fid, outcome, len(ids),
+             (now - step_at).total_seconds())
+    return outcome
+
+
+def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str):
+    alarm = next_step(duty, step_at - timedelta(microseconds=1))
+    if alarm is None or ceil_second(alarm.at) != step_at:
+        alarm = Alarm(step_at, False, ())
+    later = next_step(duty, alarm.at)
+    # after an outage: a reminder overtaken by a later step already due is recorded, not sent
+    skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
+    case = store.case_row(session, duty.case_id)
+    info = {"number": case.number, "title": case.title, "drill": case.drill, "owner_unit": case.owner_unit}
+    messages, reached = ([], []) if skip else step_messages(read_organisation(session), info, duty, alarm)
+    try:
+        with session.begin_nested():
+            store.record_step(session, duty, step_at, now, store.SKIPPED if skip else store.SENT,
+                              alarm.remind, alarm.notify, reached)
+    except IntegrityError:
+        return "duplicate", [], None
+    ids = [i for i in (outbox.add(session, m, now) for m in messages) if i]
+    next_fid = firing_id(duty.id, later.at) if later else exhausted(duty.id)
+    store.set_firing(session, duty.id, next_fid, expected=fid, check=True)
+    return store.SKIPPED if skip else store.SENT, ids, next_fid if later else None
+
+
+def plan(rt: Runtime) -> dict[int, str]:
+    """Bring every open duty's ``firing_id`` in line with its next unfired step; returns duty → firing id."""
+    out: dict[int, str] = {}
+    with rt.database.session() as session:
+        rows = store.open_duty_rows(session)
+        lasts = store.last_steps(session)
+        for row in rows:
+            alarm = next_step(_to_duty(row), lasts.get(row.id))
+            fid = firing_id(row.id, alarm.at) if alarm else exhausted(row.id)
+            if row.firing_id != fid and not store.set_firing(session, row.id, fid, expected=row.firing_id, check=True):
+                continue  # a firing moved it on meanwhile; it scheduled its own successor
+            if alarm:
+                out[row.id] = fid
+    return out
+
+
+def scheduled_firings(conn: Redis) -> dict[str, datetime]:
+    """Firing job ids in RQ's scheduled registry with their times."""
+    key = ScheduledJobRegistry(queue=_queue(conn)).key
+    return {k.decode(): datetime.fromtimestamp(s, UTC) for k, s in conn.zrange(key, 0, -1, withscores=True)
+            if k.decode().startswith(JOB_PREFIX)}
+
+
+def arm(rt: Runtime) -> tuple[int, int]:
+    """Schedule every open duty's next firing that Redis does not hold; drop scheduled firings no duty
+    wants any more. Returns (scheduled now, cancelled)."""
+    wanted = plan(rt)
+    held = scheduled_firings(rt.redis)
+    added = 0
+    for duty_id, fid in wanted.items():
+        jid = job_id(fid)
+        if jid in held:
+            continue
+        job = Job.fetch(jid, connection=rt.redis, serializer=JSONSerializer) if Job.exists(jid, rt.redis) else None
+        if job is not None and job.get_status(refresh=False) in LIVE:
+            continue
+        enqueue(rt.redis, duty_id, fid)
+        added += 1
+    keep = {job_id(f) for f in wanted.values()}
+    stale = [j for j in held if j not in keep and not any(j.startswith(k + "-e") for k in keep)]
+    _delete(rt.redis, stale)
+    return added, len(stale)
+
+
+def _delete(conn: Redis, job_ids: list[str]) -> None:
+    registry = ScheduledJobRegistry(queue=_queue(conn))
+    for jid in job_ids:
+        registry.remove(jid, delete_job=True)
+
+
+def cancel_ended(rt: Runtime, since: datetime) -> int:
+    """Delete the scheduled firings of duties ended since ``since`` (their guard makes them harmless
+    anyway); returns how many jobs went."""
+    from sqlalchemy import select
+
+    with rt.database.session() as session:
+        ended = set(session.scalars(select(DutyRow.id).where(DutyRow.state != "open", DutyRow.ended_at >= since)))
+    if not ended:
+        return 0
+    gone = [j for j in scheduled_firings(rt.redis) if int(j[len(JOB_PREFIX):].split("-")[0]) in ended]
+    _delete(rt.redis, gone)
+    return len(gone)
+
+
+def arm_new(rt: Runtime) -> int:
+    """Right after an event: schedule duties that have no firing yet and cancel ended ones."""
+    from sqlalchemy import select
+
+    with rt.database.session() as session:
+        fresh = list(session.scalars(select(DutyRow.id).where(DutyRow.state == "open", DutyRow.firing_id.is_(None))))
+    cancel_ended(rt, utcnow() - timedelta(minutes=5))
+    if not fresh:
+        return 0
+    return arm(rt)[0]
