@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.console.emulators import EmulatorControl
 from bot.console.richtext import markdown_html
 
-__all__ = ["ChatRef", "chats_for", "find_chat", "bubbles"]
+__all__ = ["ChatRef", "chats_for", "find_chat", "bubbles", "message_counts"]
 
 TZ = ZoneInfo("Asia/Shanghai")
 BOT_NAME = "舆情助手"
@@ -78,10 +78,19 @@ def find_chat(chats: list[ChatRef], key: str | None) -> ChatRef | None:
 def bubbles(control: EmulatorControl, chat: ChatRef, person, names: dict[str, str]) -> list[dict]:
     """The chat's messages, oldest first, as bubbles for ``person``; ``names`` maps platform ids to names."""
     if chat.platform == "wecom":
-        raw = control.wecom_user_chat(chat.target) if chat.kind == "direct" else control.wecom_group_chat(chat.target)
-        return [_wecom_bubble(m, person.wecom, names) for m in raw]
-    raw = control.dingtalk_user_chat(chat.target) if chat.kind == "direct" else control.dingtalk_group_chat(chat.target)
-    return [_dingtalk_bubble(control, m, person.dingtalk, names) for m in raw]
+        return [_wecom_bubble(m, person.wecom, names) for m in _raw(control, chat)]
+    return [_dingtalk_bubble(control, m, person.dingtalk, names) for m in _raw(control, chat)]
+
+
+def message_counts(control: EmulatorControl, chats: list[ChatRef]) -> dict[str, int]:
+    """How many messages each chat holds (the page marks what arrived since the person last looked)."""
+    return {chat.key: len(_raw(control, chat)) for chat in chats}
+
+
+def _raw(control: EmulatorControl, chat: ChatRef) -> list[dict]:
+    if chat.platform == "wecom":
+        return control.wecom_user_chat(chat.target) if chat.kind == "direct" else control.wecom_group_chat(chat.target)
+    return control.dingtalk_user_chat(chat.target) if chat.kind == "direct" else control.dingtalk_group_chat(chat.target)
 
 
 def _clock(epoch: float | None) -> str:

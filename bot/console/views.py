@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from bot.console import page as pages
 from bot.console.board import read_board, read_timeline
-from bot.console.chats import bubbles
+from bot.console.chats import bubbles, message_counts
 from bot.console.drill import SCALES, drill_switch, set_drill_switch
 from bot.console.emulators import ActRefused, EmulatorUnavailable
 
@@ -37,6 +37,7 @@ def index():
     page = pages.load_page(request.args.get("person"), request.args.get("chat"))
     duties = pages.duties_of(page.org, page.person) if page.person else []
     return render_template("console_index.html", page=page, groups=pages.people_by_unit(page.org), duties=duties,
+                           counts=_counts(page),
                            info=current_app.extensions.get("yuqing.demo", {}), drill=_drill(), scales=SCALES,
                            case=request.args.get("case", ""), notice=request.args.get("notice", ""),
                            **_side(page.org, request.args.get("case", "")), **_messages(page))
@@ -47,6 +48,14 @@ def chat_fragment():
     """The selected chat's messages (polled by the page)."""
     page = pages.load_page(request.args.get("person"), request.args.get("chat"))
     return render_template("_messages.html", page=page, **_messages(page))
+
+
+@console.get("/console/chats")
+def chat_list():
+    """The acting person's chats with their message counts (polled by the page)."""
+    page = pages.load_page(request.args.get("person"), request.args.get("chat"))
+    return render_template("_chat_list.html", page=page, p=page.person, chat=page.chat,
+                           case=request.args.get("case", ""), counts=_counts(page))
 
 
 @console.get("/console/side")
@@ -142,6 +151,13 @@ def _messages(page) -> dict:
         return {"bubbles": bubbles(pages.control(), page.chat, page.person, pages.names(page.org)), "chat_error": ""}
     except (EmulatorUnavailable, ActRefused) as err:
         return {"bubbles": [], "chat_error": f"模拟器无法访问：{err}"}
+
+
+def _counts(page) -> dict[str, int]:
+    try:
+        return message_counts(pages.control(), page.chats)
+    except (EmulatorUnavailable, ActRefused):
+        return {}
 
 
 def _side(org, case: str) -> dict:

@@ -43,6 +43,10 @@ class ConsolePage:
         expect(self.page.locator(f".phone-{platform}")).to_be_visible()
         return self
 
+    def unread(self, platform: str, title: str) -> Locator:
+        """The unread mark of one of the person's chats (empty when nothing new)."""
+        return self.page.locator(f".chat-link.plat-{platform}", has_text=title).first.locator(".unread")
+
     def send(self, text: str, as_link: bool = False) -> ConsolePage:
         """Type into the chat's box and send."""
         self.page.fill("#composer-text", text)

@@ -64,7 +64,10 @@ def test_a_dingtalk_group_card_clicked_by_one_member_changes_for_another(console
     expect(console.message("@舆情助手 测试卡片")).to_have_class("msg mine")
     console.card("测试卡片")
 
-    console.act_as("孙科长").open_chat("dingtalk", "综合应急和新闻宣传科")
+    console.act_as("孙科长")
+    expect(console.unread("dingtalk", "综合应急和新闻宣传科")).to_have_text("2")  # never opened: both are new
+    console.open_chat("dingtalk", "综合应急和新闻宣传科")
+    expect(console.unread("dingtalk", "综合应急和新闻宣传科")).to_have_text("")
     card = console.card("测试卡片")
     console.click_button(card, "确认收到")
     expect(card.locator(".dt-status")).to_have_text("已由 孙科长 确认")

@@ -53,3 +53,15 @@ def test_the_acting_person_is_shown_with_what_they_are_in_the_organisation(clien
     assert "综合应急和新闻宣传科·联络员" in html
     html = client.get("/?person=p-qian").get_data(as_text=True)
     assert "分管宣传领导" in html and "分管综合应急和新闻宣传科" in html
+
+
+def test_the_chat_list_counts_each_chats_messages(console_stack, client):
+    from tests.integration.stack import wait_for
+
+    console_stack.emulator.dingtalk.say_to_bot("0524", "帮助")
+    wait_for(lambda: len(console_stack.emulator.dingtalk.messages_for_user("0524", include_inbound=True)) == 2,
+             what="the help answer")
+    html = client.get("/console/chats?person=p-li&chat=wecom.direct").get_data(as_text=True)
+    assert 'data-chat="dingtalk.direct" data-count="2"' in html
+    assert 'data-chat="wecom.direct" data-count="0"' in html and "chat-link active plat-wecom" in html
+    assert 'data-count="2"' in client.get("/?person=p-li").get_data(as_text=True)

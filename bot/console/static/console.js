@@ -20,12 +20,28 @@
       el.dataset.last = html;
       el.innerHTML = html;
       countdowns();
+      unread();
       if (scroll && (atBottom || el.dataset.stick === "1")) el.scrollTop = el.scrollHeight;
       el.dataset.stick = "";
     }).catch(function () { /* the next poll tries again */ }).finally(function () {
       clearTimeout(timer);
       el.dataset.busy = "";
       if (el.dataset.again === "1") { el.dataset.again = ""; refresh(el, scroll); }
+    });
+  }
+
+  // Unread marks: the count of messages a person has seen in each chat is kept in localStorage;
+  // the open chat is always seen, the others show how many arrived since (all, if never opened).
+  function unread() {
+    var list = document.getElementById("chat-list");
+    if (!list) return;
+    var person = list.dataset.person;
+    list.querySelectorAll(".chat-link[data-count]").forEach(function (link) {
+      var count = Number(link.dataset.count || 0), key = "yq-seen:" + person + ":" + link.dataset.chat;
+      var seen = localStorage.getItem(key);
+      if (link.classList.contains("active")) { localStorage.setItem(key, String(count)); seen = count; }
+      var fresh = count - Number(seen), badge = link.querySelector(".unread");
+      if (badge) { badge.textContent = fresh > 0 ? String(fresh) : ""; badge.classList.toggle("on", fresh > 0); }
     });
   }
 
@@ -63,6 +79,7 @@
 
   var messages = document.getElementById("messages");
   var side = document.getElementById("side");
+  var chatList = document.getElementById("chat-list");
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
@@ -95,7 +112,9 @@
 
   if (messages) messages.scrollTop = messages.scrollHeight;
   countdowns();
+  unread();
   setInterval(countdowns, 1000);
+  setInterval(function () { refresh(chatList, false); }, POLL_MS * 2);
   setInterval(function () { refresh(messages, true); }, POLL_MS);
   setInterval(function () { refresh(side, false); }, POLL_MS * 2);
 })();
