@@ -38,7 +38,7 @@ def settings() -> ConsoleSettings:
     found = current_app.extensions.get(EXTENSION)
     if found is None:
         app_settings = current_app.extensions.get("yuqing.settings")
-        url = app_settings.get("WECOM_API_BASE") or app_settings.get("DINGTALK_API_BASE") if app_settings else ""
+        url = (app_settings.get("WECOM_API_BASE") or app_settings.get("DINGTALK_API_BASE")) if app_settings else ""
         found = ConsoleSettings(url or "http://127.0.0.1:0")
     return found
 
