@@ -56,6 +56,32 @@ def _send(messenger: Messenger, row: outbox.OutboxRow) -> SentMessage:
     raise PlatformError(f"outbox row {row.id}: unknown method {row.method!r}")
 
 
+def _original(session, row: outbox.OutboxRow) -> outbox.OutboxRow | PlatformError | None:
+    """For an update of an earlier copy (``copy_of``): that row, or the error to record while it is unsent."""
+    copy_of = (row.address or {}).get("copy_of") if row.method == "update" else None
+    if copy_of is None:
+        return None
+    original = session.get(outbox.OutboxRow, int(copy_of))
+    if original is None or original.state == outbox.FAILED:
+        return PlatformError(f"outbox row {copy_of} to update was never delivered", retryable=False)
+    if original.state != outbox.SENT:
+        return PlatformError(f"outbox row {copy_of} to update is not sent yet", retryable=True)
+    session.expunge(original)
+    return original
+
+
+def _copy_address(original: outbox.OutboxRow | PlatformError) -> dict:
+    """The update address of an earlier copy: its card_ref (with its reader), or raises PlatformError."""
+    if isinstance(original, PlatformError):
+        raise original
+    ref = dict(original.card_ref or {})
+    if original.method == "person":
+        ref.setdefault("user_id", original.address.get("user_id"))
+    if not ref:
+        raise PlatformError(f"outbox row {original.id} has no card to update", retryable=False)
+    return {"card_ref": ref, "wechat_plugin": bool(original.address.get("wechat_plugin"))}
+
+
 def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
     """Try to send one row; returns its state afterwards (or ``skipped`` when it was not ours to send)."""
     now = now or utcnow()
@@ -64,9 +90,12 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         if row is None:
             return "skipped"
         platform, attempts = row.platform, row.attempts
+        original = _original(session, row)
         session.expunge(row)
     messenger = rt.messengers.get(platform)
     try:
+        if original is not None:
+            row.address = _copy_address(original)
         if messenger is None:
             raise PlatformError(f"platform {platform} is not configured", retryable=False)
         sent = _send(messenger, row)

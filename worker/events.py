@@ -5,6 +5,7 @@ key's lock, the handler's domain commands, the replies as outbox rows, and the e
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
@@ -36,13 +37,17 @@ def reply_messages(org: Organisation, event: Event, reply: Reply, index: int,
                    wechat_plugin: bool = False) -> list[outbox.Message]:
     """The outbox rows of a handler's reply: to a Target of the org, or in place (answer or card update)."""
     dedup = f"ev:{event.platform}:{inbound.event_key(event.dedup_key)[:40]}:{index}"
+    if reply.to is not None and reply.to.kind == "card":
+        return [outbox.Message(dedup, reply.to.platform, "update", {"copy_of": int(reply.to.id)},
+                               reply.card.to_dict(), reply.case_id)]
     if reply.to is not None:
         try:
-            return target_messages(org, reply.to, reply.card, dedup)
+            return target_messages(org, reply.to, reply.card, dedup, reply.case_id)
         except Unreachable as exc:
             log.error("reply not deliverable key=%s target=%s: %s", event.dedup_key, reply.to, exc)
             return []
-    return [reply_message(event, reply, dedup, wechat_plugin)]
+    message = reply_message(event, reply, dedup, wechat_plugin)
+    return [replace(message, case_id=reply.case_id)] if reply.case_id else [message]
 
 
 def reply_message(event: Event, reply: Reply, dedup: str, wechat_plugin: bool = False) -> outbox.Message:

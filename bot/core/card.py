@@ -49,7 +49,8 @@ class Card:
 
 @dataclass(frozen=True)
 class Target:
-    """Where a message goes: a ``person`` (org person id) or a ``group`` (org unit id)."""
+    """Where a message goes: a ``person`` (org person id), a ``group`` (org unit id), or a ``card``
+    (the outbox id of a card we sent earlier, to update it)."""
 
     kind: str
     id: str
@@ -68,19 +69,23 @@ class Target:
 @dataclass(frozen=True)
 class Reply:
     """What a handler wants said: ``card`` to ``to`` (None: answer the event where it came from);
-    ``update`` replaces the clicked card instead of sending a new message."""
+    ``update`` replaces the clicked card instead of sending a new message — or, with
+    ``to=Target("card", <outbox id>)``, an earlier copy of ours; ``case_id`` files the message under
+    its case (so later updates can find every copy)."""
 
     card: Card
     to: Target | None = None
     update: bool = False
+    case_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict."""
-        return {"card": self.card.to_dict(), "to": self.to.to_dict() if self.to else None, "update": self.update}
+        return {"card": self.card.to_dict(), "to": self.to.to_dict() if self.to else None, "update": self.update,
+                "case_id": self.case_id}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         """Inverse of :meth:`to_dict`."""
         to = data.get("to")
         return cls(card=Card.from_dict(data["card"]), to=Target.from_dict(to) if to else None,
-                   update=bool(data.get("update")))
+                   update=bool(data.get("update")), case_id=data.get("case_id"))
