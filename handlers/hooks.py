@@ -12,10 +12,14 @@ from handlers.registry import Context
 
 
 def after_assign(outcome: Outcome, ctx: Context) -> list[Reply]:
-    """After a unit was assigned a case: its warning (issue 7 fills this in)."""
-    return []
+    """After a unit was assigned a case: its warning to the unit's group and liaisons (handlers/warning.py)."""
+    from handlers.warning import warning_replies
+
+    return warning_replies(outcome, ctx)
 
 
 def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
-    """After a case's grade was set or changed: updated cards and leaders told (issue 7 fills this in)."""
-    return []
+    """After a case's grade was set or changed: updated cards and leaders told (handlers/leaders.py)."""
+    from handlers.leaders import grade_replies
+
+    return grade_replies(outcome, ctx)

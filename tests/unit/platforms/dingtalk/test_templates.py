@@ -26,6 +26,11 @@ SAMPLES = {
                                       "roles": "分管局领导"}),
     "digest": Card("digest", {"kind": "weekly", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                               "by_unit": [HOSTILE], "overdue": [HOSTILE], "late": [], "open": 1}),
+    **{kind: Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": HOSTILE, "hint": HOSTILE,
+                         "facts": [{"label": "案件编号", "value": "YQ-2026-0001"}, {"label": "等级", "value": HOSTILE}]},
+                  (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),
+                   Button("非本单位职责", "case.reject", {"case": "YQ-2026-0001", "a": "1"}, "danger")))
+       for kind in ("case_card", "desk_card", "bulletin", "prompt_card")},
 }
 
 

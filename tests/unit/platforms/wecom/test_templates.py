@@ -30,6 +30,15 @@ SAMPLES = {
                                        "roles": "分管局领导"})],
     "digest": [Card("digest", {"kind": "daily", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                                "by_unit": [HOSTILE], "overdue": [], "late": ["YQ-2026-0001 初报"], "open": 1})],
+    **{kind: [Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": "", "hint": HOSTILE,
+                          "facts": [{"label": "案件编号", "value": "YQ-2026-0001"}, {"label": "等级", "value": HOSTILE}],
+                          "mentions": ["fenggs"]},
+                    (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),
+                     Button("非本单位职责", "case.reject", {"case": "YQ-2026-0001", "a": "1"}, "danger"))),
+                   Card(kind, {"title": "舆情预警", "facts": [], "body": HOSTILE, "status": "已由 冯干事 于 11-30 10:00 签收"}),
+                   Card(kind, {"title": "舆情通报", "facts": [{"label": "等级", "value": "敏感舆情"}], "body": "正文",
+                               "status": ""})]
+       for kind in ("case_card", "desk_card", "bulletin", "prompt_card")},
 }
 
 

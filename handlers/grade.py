@@ -1,0 +1,105 @@
+"""研判定级 (Art. 16–17): the desk sets or changes a case's grade, with the factors and a reason.
+
+    (none) --"定级 YQ-…" / click 调整定级 (case.grade)--> GRADE: a card with the four grades
+    ("定级 YQ-… 重大 理由" typed in one go is intake's command, handlers/grade_case.py)
+    GRADE --click a grade / type its name--> REASON: "请说明研判依据"（性质、严重程度、可控性、影响范围、关注度、热度）
+    REASON --text--> END: grade set (domain), every card of the case shows it, leaders told (hooks.after_grade)
+    any --取消--> END, nothing changes
+    not the desk --start--> refused at once, nothing changes
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.core.card import Button, Card, Reply
+from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.event import Event
+from bot.core.router import command_text
+from bot.domain import case_commands
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.grade import Grade
+from bot.domain.lifecycle import check_case_allows
+from bot.domain.permissions import Action, authorise
+from bot.domain.records import Actor
+from handlers import hooks
+from handlers.case_cards import COLORS, case_facts, load, notice
+from handlers.registry import dialog
+
+FACTORS = "性质、严重程度、可控性、影响范围、关注度、热度"
+
+
+class S(StrEnum):
+    """States of the grading dialog."""
+
+    GRADE = "grade"
+    REASON = "reason"
+
+
+def _is_start(event: Event) -> bool:
+    if event.kind == "click":
+        return event.action == "case.grade"
+    words = command_text(event).split()
+    return len(words) == 2 and words[0] in ("定级", "调整定级")  # with a grade typed: handlers/grade_case.py
+
+
+def _grade_of(text: str) -> Grade | None:
+    try:
+        return Grade.from_key(text.strip())
+    except ValueError:
+        return None
+
+
+def start(event: Event, ctx, data: dict) -> Step:
+    """Check the person is the desk of this case, then ask for the grade (or the reason, if typed)."""
+    parts = command_text(event).split()
+    number = str(event.params.get("case", "")) if event.kind == "click" else (parts[1] if len(parts) > 1 else "")
+    if not number:
+        raise InvalidInput("case.number_missing", "请在“定级”后写上案件编号，例如：定级 YQ-2026-0001 重大")
+    view = load(ctx, number)
+    check_case_allows(view.case.state, str(Action.GRADE))
+    authorise(ctx.org, ctx.person.id, Action.GRADE, view.case.county, [a.unit_id for a in view.assignments])
+    buttons = tuple(Button(g.label, "grade.pick", {"case": view.case.number, "g": str(int(g))},
+                           "primary" if g == view.case.grade else "default") for g in Grade)
+    card = Card("prompt_card", {"title": f"定级 {view.case.number}", "color": COLORS[view.case.grade],
+                                "facts": case_facts(view.case), "body": f"{view.case.title}\n请选择等级。",
+                                "status": "", "hint": "回复等级名称：一般、敏感、重大、特别重大。"}, buttons)
+    return Step(S.GRADE, (Reply(card),), {"case": view.case.number})
+
+
+def _ask_reason(ctx, data: dict, grade: Grade) -> Step:
+    where = ctx.extra.get("answer_where") or "请直接回复"
+    text = f"定为{grade.label}。请说明研判依据（{FACTORS}）和理由（{where}；发送“取消”放弃）。"
+    return Step(S.REASON, (Reply(notice(text)),), {**data, "grade": int(grade)})
+
+
+def picked(event: Event, ctx, data: dict) -> Step:
+    """A grade button or a grade's name."""
+    grade = _grade_of(str(event.params.get("g", ""))) if event.kind == "click" else _grade_of(command_text(event))
+    if grade is None:
+        return Step(S.GRADE, (Reply(notice("请选择等级：一般、敏感、重大、特别重大。")),), data)
+    return _ask_reason(ctx, data, grade)
+
+
+def got_reason(event: Event, ctx, data: dict) -> Step:
+    """Set the grade; every card of the case and the leaders hear of it."""
+    view = load(ctx, data["case"])
+    try:
+        outcome = case_commands.set_grade(ctx.store, ctx.rules, view.case.id, Actor(ctx.person.id, event.platform),
+                                          ctx.now, Grade(data["grade"]), command_text(event))
+    except DomainError as exc:
+        return Step(END, (Reply(notice(exc.message)),))
+    text = f"{view.case.number} 已由{view.case.grade.label}调整为{Grade(data['grade']).label}。"
+    return Step(END, (Reply(notice(text)), *hooks.after_grade(outcome, ctx)))
+
+
+def _is_grade_text(event: Event) -> bool:
+    return is_text(event) and _grade_of(command_text(event)) is not None
+
+
+GRADING = dialog(Conversation(
+    name="grade_case",
+    entry_points=[(_is_start, start)],
+    states={S.GRADE: [(lambda e: e.kind == "click" and e.action == "grade.pick", picked), (_is_grade_text, picked)],
+            S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},
+))

@@ -1,0 +1,104 @@
+"""After a grade is set or changed: every card of the case shows it, and leaders are told by grade.
+
+    grade set/changed --> each unit's cards: the new grade, duties and deadlines (in place, or a follow-up)
+    敏感 and above (set or raised) --> a bulletin (信息通报) 1:1 to the main leader, the publicity leader
+        and the leaders in charge of the case's units
+    特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
+    main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收"
+"""
+
+from __future__ import annotations
+
+from bot.core.card import Button, Card, Reply, Target
+from bot.core.event import Event
+from bot.domain import case_commands
+from bot.domain.context import Outcome
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.records import Actor, DutyState
+from handlers.acknowledge import case_number_in
+from handlers.card_copies import copies, refresh
+from handlers.case_cards import COLORS, LIVE, case_body, case_facts, duty_lines, hhmm, load, load_id, notice, \
+    person_name, unit_card, unit_name
+from handlers.registry import Context, router
+
+
+def grade_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
+    """Updated unit cards and the leaders' bulletins after ``case.grade`` or ``case.open``."""
+    view = load_id(ctx, outcome.case.id)
+    case = view.case
+    payload = outcome.entry.payload
+    replies: list[Reply] = []
+    follow = f"{case.number} 等级调整为{case.grade.label}" + (f"：{payload['reason']}" if payload.get("reason") else "")
+    for a in view.assignments:
+        if a.state in LIVE:
+            replies += refresh(ctx, ctx.org, copies(ctx, case.id, assignment_id=a.id),
+                               unit_card(ctx.org, view, a, ctx.now), follow, case.id)
+    raised = outcome.entry.action == "case.open" or int(payload.get("to", 0)) > int(payload.get("from", 0))
+    if raised and case.grade >= Grade.SENSITIVE:
+        replies += bulletins(ctx, view, outcome)
+    return replies
+
+
+def leaders(ctx: Context, view) -> list[str]:
+    """Main leader(s), publicity leader(s), and the leaders in charge of the case's units, once each."""
+    people = ctx.org.people.values()
+    found = [p.id for p in people if p.active and "main_leader" in p.roles]
+    found += [p.id for p in people if p.active and "publicity_leader" in p.roles]
+    for a in view.assignments:
+        unit = ctx.org.units.get(a.unit_id)
+        if unit and unit.leader_in_charge and a.state in LIVE:
+            found.append(unit.leader_in_charge)
+    return list(dict.fromkeys(found))
+
+
+def bulletins(ctx: Context, view, outcome: Outcome) -> list[Reply]:
+    """The bulletin to each leader; the main leader's carries 签收 when the grade asks for it."""
+    case = view.case
+    units = "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
+    duty = next((d for d in outcome.started if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE), None)
+    lines = [case_body(case, hidden=False), "", f"承办单位：{units}", *duty_lines(view.duties, ctx.now)]
+    replies = []
+    for pid in leaders(ctx, view):
+        person = ctx.org.person(pid)
+        buttons = ()
+        if duty is not None and person and "main_leader" in person.roles:
+            buttons = (Button("签收", "leader.ack", {"case": case.number, "d": str(duty.id)}, "primary"),)
+        data = {"title": f"舆情通报 {case.number}", "color": COLORS[case.grade], "facts": case_facts(case),
+                "body": "\n".join(lines), "status": "", "case_id": case.id,
+                "hint": f"签收：发送“领导签收 {case.number}”。" if buttons else ""}
+        replies.append(Reply(Card("bulletin", data, buttons), to=Target("person", pid), case_id=case.id))
+    return replies
+
+
+@router.action("leader.ack")
+def acknowledge_as_main_leader(event: Event, ctx: Context) -> list[Reply]:
+    """The main leader's 签收 on a 特别重大 bulletin (refused for anyone else by the domain)."""
+    view = load(ctx, str(event.params.get("case", "")))
+    duty = next((d for d in view.duties if str(d.id) == str(event.params.get("d"))), None)
+    return _leader_ack(event, ctx, view, duty)
+
+
+@router.command("领导签收")
+def acknowledge_as_main_leader_typed(event: Event, ctx: Context) -> list[Reply]:
+    """``领导签收 YQ-…`` typed (for readers without cards)."""
+    view = load(ctx, case_number_in(event, "领导签收"))
+    kinds = [d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE]
+    return _leader_ack(event, ctx, view, next((d for d in kinds if d.open), kinds[-1] if kinds else None))
+
+
+def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
+    if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
+        return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]
+    if duty.state == DutyState.DONE:
+        return [Reply(notice(f"{view.case.number} 已由 {person_name(ctx.org, duty.ended_by)} 于 {hhmm(duty.ended_at)} 签收。"))]
+    if not duty.open:
+        return [Reply(notice(f"{view.case.number} 的主要领导签收事项已结束（{duty.reason or '已关闭'}），此卡片已失效。"))]
+    case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, Actor(ctx.person.id, event.platform),
+                                   ctx.now, done=True, note="主要领导签收")
+    status = f"已由 {ctx.person.name} 于 {hhmm(ctx.now)} 签收"
+    data = {"title": f"舆情通报 {view.case.number}", "color": COLORS[view.case.grade], "facts": case_facts(view.case),
+            "body": case_body(view.case), "status": status, "case_id": view.case.id}
+    if event.kind != "click":
+        return [Reply(notice(f"已签收 {view.case.number}。"))]
+    return [Reply(Card("bulletin", data), update=True, case_id=view.case.id)]

@@ -1,0 +1,101 @@
+"""非本单位职责: a unit returns its part of a case with a reason; the desk gets a card to reassign.
+
+    (none) --click 非本单位职责 / "退回 YQ-…"--> REASON: "请说明理由" (continued 1:1; the prompt says where)
+    REASON --text--> END: assignment returned, every copy of the unit's card shows it,
+        the desk gets a card with buttons of other units (改派) — other units are not affected
+    any --取消--> END, nothing changes
+    refused at the start (not the unit's liaison/head; already acknowledged; returned; case closed)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.core.card import Button, Card, Reply, Target
+from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.event import Event
+from bot.core.router import command_text
+from bot.domain import unit_commands
+from bot.domain.errors import DomainError
+from bot.domain.lifecycle import AssignmentState, check_case_allows
+from bot.domain.records import Actor
+from handlers.acknowledge import case_number_in, my_assignment, why_not
+from handlers.card_copies import copies, refresh
+from handlers.case_cards import COLORS, case_facts, load, notice, unit_card, unit_name
+from handlers.registry import dialog
+
+MAX_CHOICES = 5
+
+
+class S(StrEnum):
+    """States of the return dialog."""
+
+    REASON = "reason"
+
+
+def _is_start(event: Event) -> bool:
+    if event.kind == "click":
+        return event.action == "case.reject"
+    return command_text(event).split()[:1] == ["退回"]
+
+
+def start(event: Event, ctx, data: dict) -> Step:
+    """Check the person may return this part now, then ask for the reason."""
+    number = str(event.params.get("case", "")) if event.kind == "click" else case_number_in(event, "退回")
+    view = load(ctx, number)
+    a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "退回")
+    if a.state != AssignmentState.WARNED:
+        return Step(END, (Reply(notice(why_not(ctx, view, a))),))
+    check_case_allows(view.case.state, "case.reject")
+    where = ctx.extra.get("answer_where") or "请直接回复"
+    text = f"请说明 {view.case.number} 不属于{unit_name(ctx.org, a.unit_id)}职责的理由（{where}；发送“取消”放弃退回）。"
+    return Step(S.REASON, (Reply(notice(text)),), {"case": view.case.number, "a": a.id})
+
+
+def got_reason(event: Event, ctx, data: dict) -> Step:
+    """Return the assignment with the reason; update its cards and ask the desk to reassign."""
+    view = load(ctx, data["case"])
+    a = view.assignment(data["a"])
+    reason = command_text(event)
+    try:
+        unit_commands.reject(ctx.store, ctx.rules, view.case.id, a.id, Actor(ctx.person.id, event.platform), ctx.now,
+                             reason)
+    except DomainError as exc:
+        return Step(END, (Reply(notice(exc.message)),))
+    after = load(ctx, data["case"])
+    card = unit_card(ctx.org, after, after.assignment(a.id), ctx.now)
+    follow = f"{view.case.number} 已由 {ctx.person.name} 退回：{reason}"
+    replies = [Reply(notice(f"已退回 {view.case.number}，已通知舆情工作台改派。"))]
+    replies += refresh(ctx, ctx.org, copies(ctx, view.case.id, assignment_id=a.id), card, follow, view.case.id)
+    replies += desk_replies(ctx, after, a.id, reason)
+    return Step(END, tuple(replies))
+
+
+def choices(org, view, returned_unit: str) -> list[str]:
+    """Units the desk may give the case to instead: active sections and affiliates not already on it."""
+    taken = {a.unit_id for a in view.assignments if a.state != AssignmentState.REASSIGNED}
+    return [u.id for u in org.units.values() if u.active and not u.desk and u.kind != "county"
+            and u.id not in taken and u.id != returned_unit][:MAX_CHOICES]
+
+
+def desk_replies(ctx, view, assignment_id: int, reason: str) -> list[Reply]:
+    """The desk's card: who returned what and why, with a button per likely unit (and how to type it)."""
+    a = view.assignment(assignment_id)
+    case = view.case
+    desk = ctx.org.units.get(case.owner_unit)
+    buttons = tuple(Button(unit_name(ctx.org, u), "case.reassign", {"case": case.number, "a": str(a.id), "u": u})
+                    for u in choices(ctx.org, view, a.unit_id))
+    data = {"title": f"退回待改派 {case.number}", "color": COLORS[case.grade], "facts": case_facts(case),
+            "body": f"{unit_name(ctx.org, a.unit_id)} 退回：{reason}\n{case.title}", "status": "", "case_id": case.id,
+            "assignment": a.id, "hint": f"改派：发送“改派 {case.number} 单位名称”。"}
+    card = Card("desk_card", data, buttons)
+    if desk is None:
+        return []
+    return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
+
+
+RETURN = dialog(Conversation(
+    name="return_case",
+    entry_points=[(_is_start, start)],
+    states={S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},
+))

@@ -1,0 +1,158 @@
+"""报告 (Art. 14, 26): the unit submits 初报, 核报, 续报 or 专项报告 through a dialog with a confirm step.
+
+    (none) --"报告 YQ-…" / click 报告--> KIND: a card with the four kinds
+    (none) --"报告 YQ-… 初报"--> TEXT
+    KIND --click a kind / type its name--> TEXT: "请发送初报内容" (continued 1:1; the prompt says where)
+    TEXT --text or link--> CONFIRM: the report shown back with 确认提交 / 取消
+    CONFIRM --确认--> END: report recorded (domain: version, time against its deadline, late marked),
+        forwarded to the desk as a card
+    CONFIRM --取消 / 重写: text--> END / TEXT
+    refused at the start: not the unit's liaison/head, not acknowledged yet, returned, case closed
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.core.card import Button, Card, Reply, Target
+from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.event import Event
+from bot.core.router import command_text
+from bot.domain import unit_commands
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.kinds import REPORT_LABELS, ReportKind
+from bot.domain.lifecycle import AssignmentState, check_case_allows
+from bot.domain.records import Actor
+from handlers.acknowledge import my_assignment, why_not
+from handlers.case_cards import COLORS, case_facts, hhmm, load, notice, unit_name
+from handlers.registry import dialog
+
+KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
+
+
+class S(StrEnum):
+    """States of the report dialog."""
+
+    KIND = "kind"
+    TEXT = "text"
+    CONFIRM = "confirm"
+
+
+def _is_start(event: Event) -> bool:
+    if event.kind == "click":
+        return event.action == "report.start"
+    return command_text(event).split()[:1] == ["报告"]
+
+
+def _where(ctx) -> str:
+    return ctx.extra.get("answer_where") or "请直接回复"
+
+
+def start(event: Event, ctx, data: dict) -> Step:
+    """Check the person may report on this part now, then ask which report."""
+    parts = command_text(event).split()
+    number = str(event.params.get("case", "")) if event.kind == "click" else (parts[1] if len(parts) > 1 else "")
+    if not number:
+        raise InvalidInput("case.number_missing", "请在“报告”后写上案件编号，例如：报告 YQ-2026-0001")
+    view = load(ctx, number)
+    a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "报告")
+    if a.state == AssignmentState.WARNED:
+        return Step(END, (Reply(notice(f"请先签收 {view.case.number}，再报送情况（发送“签收 {view.case.number}”）。")),))
+    if a.state not in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
+        return Step(END, (Reply(notice(why_not(ctx, view, a))),))
+    check_case_allows(view.case.state, "report.submit")
+    data = {"case": view.case.number, "a": a.id}
+    if len(parts) > 2 and parts[2] in KINDS:
+        return _ask_text(ctx, data, KINDS[parts[2]])
+    buttons = tuple(Button(label, "report.kind", {"case": view.case.number, "k": str(kind)})
+                    for kind, label in REPORT_LABELS.items())
+    card = Card("prompt_card", {"title": f"报告 {view.case.number}", "color": COLORS[view.case.grade],
+                                "facts": case_facts(view.case, unit_name(ctx.org, a.unit_id)),
+                                "body": "请选择报告类型。", "status": "", "hint": "回复：初报、核报、续报 或 专项报告。"},
+                buttons)
+    return Step(S.KIND, (Reply(card),), data)
+
+
+def _ask_text(ctx, data: dict, kind: ReportKind) -> Step:
+    text = f"请发送{REPORT_LABELS[kind]}内容（{_where(ctx)}；可附链接；发送“取消”放弃）。"
+    return Step(S.TEXT, (Reply(notice(text)),), {**data, "kind": str(kind)})
+
+
+def picked(event: Event, ctx, data: dict) -> Step:
+    """A kind button or a kind's name."""
+    key = str(event.params.get("k", "")) if event.kind == "click" else KINDS.get(command_text(event), "")
+    if key not in {str(k) for k in ReportKind}:
+        return Step(S.KIND, (Reply(notice("请选择：初报、核报、续报 或 专项报告。")),), data)
+    return _ask_text(ctx, data, ReportKind(key))
+
+
+def got_text(event: Event, ctx, data: dict) -> Step:
+    """The report's text (and a link, if sent): show it back for confirmation."""
+    text = command_text(event) or event.title
+    files = [u for u in (event.url,) if u]
+    label = REPORT_LABELS[ReportKind(data["kind"])]
+    body = text + "".join(f"\n附件：{u}" for u in files)
+    buttons = (Button("确认提交", "report.confirm", {"case": data["case"]}, "primary"),
+               Button("重新填写", "report.redo", {"case": data["case"]}))
+    card = Card("prompt_card", {"title": f"确认提交{label} {data['case']}", "color": "blue", "facts": [],
+                                "body": body, "status": "", "hint": "回复“确认”提交，或直接发送新的内容重新填写，发送“取消”放弃。"},
+                buttons)
+    return Step(S.CONFIRM, (Reply(card),), {**data, "text": text, "files": files})
+
+
+def redo(event: Event, ctx, data: dict) -> Step:
+    """重新填写: ask for the text again."""
+    return _ask_text(ctx, data, ReportKind(data["kind"]))
+
+
+def confirmed(event: Event, ctx, data: dict) -> Step:
+    """Submit the report; tell the person how it stands against its deadline and forward it to the desk."""
+    view = load(ctx, data["case"])
+    kind = ReportKind(data["kind"])
+    text = data["text"] + "".join(f"\n附件：{u}" for u in data.get("files", []))
+    try:
+        outcome = unit_commands.report(ctx.store, ctx.rules, view.case.id, int(data["a"]),
+                                       Actor(ctx.person.id, event.platform), ctx.now, kind, text)
+    except DomainError as exc:
+        return Step(END, (Reply(notice(exc.message)),))
+    version = sum(1 for e in ctx.store.run(lambda repo: repo.timeline(view.case.id))
+                  if e.action == "report.submit" and e.payload.get("assignment") == int(data["a"])
+                  and e.payload.get("kind") == str(kind))
+    due = next((d.due_at for d in outcome.ended), None)
+    timing = ("（迟报：已超过截止时间 " + hhmm(due) + "）" if outcome.entry.payload.get("late")
+              else f"（按时，截止 {hhmm(due)}）" if due else "")
+    label = f"{REPORT_LABELS[kind]}（第{version}版）"
+    said = f"已提交 {view.case.number} {label}，提交时间 {hhmm(ctx.now)}{timing}。"
+    return Step(END, (Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing)))
+
+
+def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str) -> list[Reply]:
+    """The report as a card to the desk that runs the case (its liaisons and head, 1:1)."""
+    case = view.case
+    a = view.assignment(assignment_id)
+    desk = ctx.org.units.get(case.owner_unit)
+    if desk is None:
+        return []
+    data = {"title": f"{label} {case.number}", "color": "red" if "迟报" in timing else COLORS[case.grade],
+            "facts": case_facts(case, unit_name(ctx.org, a.unit_id)),
+            "body": f"{ctx.person.name} 于 {hhmm(ctx.now)} 提交{timing}：\n{text}", "status": "", "case_id": case.id}
+    card = Card("desk_card", data, (Button("调整定级", "case.grade", {"case": case.number}),))
+    return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
+
+
+def _typed(word: str):
+    return lambda e: e.kind != "click" and command_text(e) == word
+
+
+def _clicked(action: str):
+    return lambda e: e.kind == "click" and e.action == action
+
+
+REPORT = dialog(Conversation(
+    name="report",
+    entry_points=[(_is_start, start)],
+    states={S.KIND: [(_clicked("report.kind"), picked), (lambda e: is_text(e) and command_text(e) in KINDS, picked)],
+            S.TEXT: [(lambda e: is_text(e) and not _is_start(e), got_text)],
+            S.CONFIRM: [(_clicked("report.confirm"), confirmed), (_typed("确认"), confirmed),
+                        (_clicked("report.redo"), redo), (lambda e: is_text(e) and not _is_start(e), got_text)]},
+))
