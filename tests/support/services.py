@@ -2,13 +2,17 @@
 
 Redis: the machine's server on a database number this run claims (never one it did not pick),
 else a private ``redis-server`` on a free port, else fakeredis's TCP server with a loud warning.
-PostgreSQL: a template database migrated once per run, copied per test, dropped afterwards.
-In strict mode (``CI=true`` or ``YUQING_TEST_STRICT=1``) every fallback and skip is a failure.
+A claim is a key with a short lease that a thread renews while the run lives; a database whose
+lease ran out and that holds nothing but this project's keys (``yq:``, ``rq:``) was left by a killed
+run of ours and is claimed again. PostgreSQL: a template database migrated once per run, copied per
+test, dropped afterwards. In strict mode (``CI=true`` or ``YUQING_TEST_STRICT=1``) a missing Redis
+server (fakeredis) and a skipped PostgreSQL are failures; a private ``redis-server`` is still real Redis.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -20,6 +24,8 @@ import redis
 from bot.localredis import free_port, start_fake, start_private  # noqa: F401 - free_port re-exported for tests
 
 CLAIM_KEY = "yq:test-claim"
+LEASE = 120
+OURS = (b"yq:", b"rq:")
 
 
 def strict() -> bool:
@@ -42,9 +48,23 @@ def _claim_db(base_url: str, run_id: str) -> str | None:
         return None
     for db in range(15, 0, -1):
         conn = redis.Redis.from_url(base_url, db=db)
-        if conn.dbsize() == 0 and conn.set(CLAIM_KEY, run_id, nx=True, ex=6 * 3600):
+        if conn.dbsize() == 0 and conn.set(CLAIM_KEY, run_id, nx=True, ex=LEASE):
+            return _with_db(base_url, db)
+    for db in range(15, 0, -1):
+        conn = redis.Redis.from_url(base_url, db=db)
+        if _left_by_a_dead_run(conn) and conn.set(CLAIM_KEY, run_id, nx=True, ex=LEASE):
+            for key in conn.scan_iter(count=1000):
+                if key != CLAIM_KEY.encode():
+                    conn.delete(key)
             return _with_db(base_url, db)
     return None
+
+
+def _left_by_a_dead_run(conn: redis.Redis, limit: int = 20000) -> bool:
+    """No live claim, and every key is one of this project's (checked up to ``limit`` keys)."""
+    if conn.exists(CLAIM_KEY) or conn.dbsize() > limit:
+        return False
+    return all(key.startswith(OURS) for key in conn.scan_iter(count=1000))
 
 
 @dataclass
@@ -55,6 +75,18 @@ class RedisService:
     kind: str
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     _stop: Callable[[], None] | None = None
+    _stopped: threading.Event = field(default_factory=threading.Event)
+
+    def keep_claim(self) -> None:
+        """Renew the claim's lease from a daemon thread while this process lives."""
+        def renew() -> None:
+            while not self._stopped.wait(LEASE / 4):
+                try:
+                    self.client().set(CLAIM_KEY, self.run_id, ex=LEASE)
+                except redis.RedisError:
+                    continue
+
+        threading.Thread(target=renew, name="redis-claim", daemon=True).start()
 
     def client(self) -> redis.Redis:
         """A client of the claimed database."""
@@ -65,10 +97,11 @@ class RedisService:
         conn = self.client()
         conn.flushdb()
         if self.kind == "shared":
-            conn.set(CLAIM_KEY, self.run_id, ex=6 * 3600)
+            conn.set(CLAIM_KEY, self.run_id, ex=LEASE)
 
     def close(self) -> None:
         """Release the claim, or stop the private server."""
+        self._stopped.set()
         if self.kind == "shared":
             self.client().flushdb()
         elif self._stop is not None:
@@ -81,12 +114,14 @@ def find_redis() -> RedisService:
     run_id = uuid.uuid4().hex
     url = _claim_db(base, run_id)
     if url:
-        return RedisService(url=url, kind="shared", run_id=run_id)
-    if strict():
-        raise RuntimeError(f"strict mode: the machine's Redis at {base} is not reachable (or has no free database)")
+        service = RedisService(url=url, kind="shared", run_id=run_id)
+        service.keep_claim()
+        return service
     try:
         local = start_private()
     except FileNotFoundError:
+        if strict():
+            raise RuntimeError(f"strict mode: no Redis at {base} (or no free database) and no redis-server binary") from None
         warnings.warn("NO REDIS FOUND: tests run against fakeredis's TCP server; install redis-server", stacklevel=1)
         local = start_fake()
     return RedisService(url=local.url, kind=local.kind, _stop=local.stop)
