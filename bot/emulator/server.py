@@ -48,6 +48,7 @@ class EmulatorServer:
         self._server = make_server(host, port, self.app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self.wecom.base_url = self.url
+        self.wecom.serve_longconn(host)
         self.dingtalk.base_url = self.url
         self._thread: threading.Thread | None = None
         if bot_url:
@@ -73,5 +74,7 @@ class EmulatorServer:
         """Stop serving and join the thread."""
         self._server.shutdown()
         self._server.server_close()
+        if self.wecom.longconn is not None:
+            self.wecom.longconn.stop()
         if self._thread:
             self._thread.join(timeout=5)

@@ -1,5 +1,5 @@
 """The WeCom emulator is written apart from the bot: it imports only the stdlib, flask/werkzeug,
-cryptography and its own package (not bot.platforms, domain, store, handlers, worker, wechatpy)."""
+cryptography, websockets (the smart bot's long connection) and its own package (not bot.platforms, domain, store, handlers, worker, wechatpy)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import bot.emulator.wecom
 
-ALLOWED = ("flask", "werkzeug", "cryptography", "bot.emulator.wecom", "bot.emulator.directory")
+ALLOWED = ("flask", "werkzeug", "cryptography", "websockets", "bot.emulator.wecom", "bot.emulator.directory")
 
 
 def imports_of(path: Path) -> set[str]:

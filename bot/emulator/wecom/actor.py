@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.emulator.wecom.emulator import WeComEmulator
 
 APP_PATH = "/wecom/callback"
+WS = "aibot_ws"  # the channel of what goes over the smart bot's long connection
 AIBOT_PATH = "/wecom/aibot"
 
 
@@ -105,6 +106,8 @@ class Actor:
         if chatid and not content.startswith("@"):
             content = f"@{self.emu.aibot_name} {content}"
         kind, chat = ("group", chatid) if chatid else ("user", userid)
+        if self.emu.aibot_longconn:
+            return self._ws_text(userid, content, chatid, kind, chat)
         url = self._response_url(userid, chatid)
         payload = callbacks.aibot_text(aibot_id=self.emu.aibot_id, userid=userid, content=content,
                                        response_url=url, chatid=chatid)
@@ -120,7 +123,7 @@ class Actor:
     def click(self, userid: str, task_id: str, key: str,
               selected: dict[str, list[str]] | None = None) -> delivery.Delivery:
         """Deliver a ``template_card_event`` for a button the person can click now."""
-        state = next((s for ch in ("app", "aibot") if (s := self.emu.records.card(ch, task_id))
+        state = next((s for ch in ("app", "aibot", WS) if (s := self.emu.records.card(ch, task_id))
                       and userid in s.shown), None)
         if state is None:
             raise ActError(f"{userid} holds no card with task_id {task_id!r}")
@@ -134,6 +137,8 @@ class Actor:
             raise ActError(str(err)) from err
         if state.channel == "aibot":
             return self._aibot_click(userid, task_id, key, card["card_type"], selected)
+        if state.channel == WS:
+            return self._ws_click(userid, task_id, key, card["card_type"], selected)
         code = self.emu.response_codes.issue(channel="app", task_id=task_id, userid=userid)
         fields = [("MsgType", "event"), ("Event", "template_card_event"), ("EventKey", key), ("TaskId", task_id),
                   ("CardType", card["card_type"]), ("ResponseCode", code)]
@@ -152,6 +157,36 @@ class Actor:
         origin = Origin(userid, "user", userid, task_id)
         info = {"msgid": payload["msgid"], "response_url": url, "task_id": task_id, "key": key}
         return self._to_aibot(payload, origin, info, attempts=1)  # card events are never retried
+
+    def _ws_text(self, userid: str, content: str, chatid: str | None, kind: str, chat: str) -> delivery.Delivery:
+        """A smart-bot message pushed over the long connection (no response_url: replies go on its req_id)."""
+        payload = callbacks.aibot_text(aibot_id=self.emu.aibot_id, userid=userid, content=content,
+                                       response_url="", chatid=chatid)
+        del payload["response_url"]
+        self._record_person(userid, WS, kind, chat, "text", {"content": content}, payload["msgid"])
+        origin = {"userid": userid, "chat_kind": kind, "chat": chat, "channel": WS}
+        return self._longconn().push("aibot_msg_callback", payload, origin)
+
+    def _ws_click(self, userid: str, task_id: str, key: str, card_type: str,
+                  selected: dict[str, list[str]] | None) -> delivery.Delivery:
+        """A click on a long-connection card, pushed with the clicker's ``from.userid`` (and the
+        group's chatid for a group card); never repeated."""
+        server = self._longconn()
+        kind, chat = server.messaging.card_chats.get(task_id, ("user", userid))
+        payload = callbacks.aibot_card_event(aibot_id=self.emu.aibot_id, userid=userid, create_time=self.now(),
+                                             response_url="", card_type=card_type, key=key, task_id=task_id,
+                                             chatid=chat if kind == "group" else None,
+                                             selected_items=selections.as_json(selected) if selected else None)
+        del payload["response_url"]
+        origin = {"userid": userid, "chat_kind": kind, "chat": chat, "channel": WS, "task_id": task_id}
+        result = server.push("aibot_event_callback", payload, origin)
+        result.info.update(task_id=task_id, key=key)
+        return result
+
+    def _longconn(self):
+        if self.emu.longconn is None:
+            raise ActError("the long-connection server is not running (EmulatorServer starts it)")
+        return self.emu.longconn
 
     def verify_url(self, target: str = "app", echo: str | None = None) -> delivery.Delivery:
         """The URL-verification GET to the app ("app") or the smart bot ("aibot")."""

@@ -53,7 +53,10 @@ def validate_card(card: object, require_task_id: bool = True) -> dict:
 
 
 def callback_keys(card: dict) -> list[str]:
-    """The keys a person can click on ``card`` (callback buttons, or the submit button)."""
+    """The keys a person can click on ``card`` (callback buttons, or the submit button); none once
+    ``replace_text`` greys the buttons out ("填写本字段后会展现灰色不可点击按钮")."""
+    if card.get("replace_text"):
+        return []
     if card.get("card_type") == "button_interaction":
         return [b["key"] for b in card.get("button_list") or [] if int(b.get("type", 0) or 0) == 0]
     submit = card.get("submit_button") or {}

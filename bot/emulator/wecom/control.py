@@ -31,7 +31,8 @@ def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
         d = emu.directory
         return jsonify(users=d.wecom_users, webhooks=d.wecom_hooks, aibot_chats=d.wecom_aibot_chats,
                        appchats=emu.appchats, members=d.group_members, aibot_name=emu.aibot_name,
-                       app=bool(emu.corp_id), aibot=bool(emu.aibot_token))
+                       app=bool(emu.corp_id), aibot=bool(emu.aibot_token), aibot_ws=emu.aibot_longconn,
+                       ws_url=emu.ws_url)
 
     @bp.get("/records")
     def records():

@@ -17,6 +17,7 @@ from bot.emulator.wecom.codes import RESPONSE_CODE_TTL, RESPONSE_URL_TTL, OneTim
 from bot.emulator.wecom.control import control_blueprint
 from bot.emulator.wecom.delivery import Delivery
 from bot.emulator.wecom.faults import Fault, FaultBoard
+from bot.emulator.wecom.longconn import LongConnServer
 from bot.emulator.wecom.messaging import AppMessaging
 from bot.emulator.wecom.records import Records
 from bot.emulator.wecom.robots import RobotMessaging
@@ -48,6 +49,9 @@ class WeComEmulator:
         self.aibot_token = self.env.get("WECOM_AIBOT_TOKEN", "")
         self.aibot_aes_key = self.env.get("WECOM_AIBOT_AES_KEY", "")
         self.aibot_id = self.env.get("WECOM_AIBOT_ID") or "aibot-emulator"
+        self.aibot_secret = self.env.get("WECOM_AIBOT_SECRET", "")
+        self.longconn: LongConnServer | None = None
+        self.ws_url = ""
         self.aibot_name = DEFAULT_AIBOT_NAME
         self.callback_timeout = callback_timeout
         self.callback_attempts = callback_attempts
@@ -70,6 +74,19 @@ class WeComEmulator:
         bp.register_blueprint(api_blueprint(self))
         bp.register_blueprint(control_blueprint(self))
         return bp
+
+    @property
+    def aibot_longconn(self) -> bool:
+        """Whether the smart bot runs in long-connection mode (WECOM_AIBOT_SECRET is set): then
+        people's messages and clicks to it are pushed over the WebSocket, not POSTed."""
+        return bool(self.aibot_secret)
+
+    def serve_longconn(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Start the long-connection WebSocket server; returns its ``ws://`` URL (``ws_url``)."""
+        if self.longconn is None:
+            self.longconn = LongConnServer(self, host, port).start()
+            self.ws_url = self.longconn.url
+        return self.ws_url
 
     # --- acting as people ---------------------------------------------------------------
     def act_as(self, userid: str) -> Person:
@@ -152,3 +169,5 @@ class WeComEmulator:
         self.api_calls.clear()
         self.deliveries.clear()
         self.clock.offset = 0.0
+        if self.longconn is not None:
+            self.longconn.reset()

@@ -51,6 +51,9 @@ CHAT_MEMBER_COUNT = 86006
 INVALID_CHAT_MEMBER = 86007
 NOT_OWN_CHAT = 86008
 INVALID_WEBHOOK = 93000
+INVALID_AIBOT_CHATID = 93006
+NOT_IN_CHAT = 93008
+INVALID_REQ_ID = 846605
 
 MESSAGES = {
     SYSTEM_BUSY: "system busy",
@@ -95,6 +98,9 @@ MESSAGES = {
     INVALID_CHAT_MEMBER: "invalid chat member",
     NOT_OWN_CHAT: "chat not created by this app",
     INVALID_WEBHOOK: "invalid webhook url",
+    INVALID_AIBOT_CHATID: "invalid chatid",
+    NOT_IN_CHAT: "not in chat",
+    INVALID_REQ_ID: "invalid req_id",
 }
 
 _hints = itertools.count(1)

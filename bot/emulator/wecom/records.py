@@ -20,12 +20,14 @@ BOT_SENDERS = ("app", "webhook", "aibot")
 @dataclass
 class CardState:
     """A template card and what each holder sees now: ``shown[userid]`` is the card as shown,
-    ``greyed[userid]`` the replace_name when its buttons were greyed out."""
+    ``greyed[userid]`` the replace_name when its buttons were greyed out; ``everyone`` the card as
+    last sent or updated for every holder (what a group chat shows)."""
 
     channel: str
     task_id: str
     shown: dict[str, dict] = field(default_factory=dict)
     greyed: dict[str, str] = field(default_factory=dict)
+    everyone: dict | None = None
 
     def view(self, userid: str) -> dict:
         """JSON form of the card as ``userid`` sees it, with the keys still clickable."""
@@ -57,6 +59,8 @@ class Message:
         if card is not None and self.chat_kind == "user" and self.chat in card.shown:
             data["content"] = card.view(self.chat)["card"]
             data["greyed"] = card.greyed.get(self.chat)
+        elif card is not None and self.chat_kind == "group" and card.everyone is not None:
+            data["content"] = copy.deepcopy(card.everyone)
         return data
 
 
@@ -84,6 +88,7 @@ class Records:
         """``userids`` now hold ``card`` (sent on ``channel``: "app" or "aibot")."""
         with self._lock:
             state = self.cards.setdefault((channel, task_id), CardState(channel, task_id))
+            state.everyone = copy.deepcopy(card)
             for userid in userids:
                 state.shown[userid] = copy.deepcopy(card)
                 state.greyed.pop(userid, None)
@@ -97,10 +102,13 @@ class Records:
         return (channel, task_id) in self.cards
 
     def update_card(self, channel: str, task_id: str, userids: list[str], *,
-                    card: dict | None = None, replace_name: str | None = None) -> None:
-        """Replace the card shown to ``userids``, or grey out its buttons with ``replace_name``."""
+                    card: dict | None = None, replace_name: str | None = None, everyone: bool = False) -> None:
+        """Replace the card shown to ``userids``, or grey out its buttons with ``replace_name``;
+        ``everyone``: the update was for every holder (a group chat shows it too)."""
         with self._lock:
             state = self.cards[(channel, task_id)]
+            if everyone and card is not None:
+                state.everyone = copy.deepcopy({**card, "task_id": task_id})
             for userid in userids:
                 if card is not None:
                     state.shown[userid] = copy.deepcopy({**card, "task_id": task_id})
