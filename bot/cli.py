@@ -111,9 +111,17 @@ def emulator(host: str, port: int, org_file: str | None, bot_url: str) -> None:
 
 
 @cli.command("wecom-connect")
-def wecom_connect() -> None:
-    """Hold the WeCom smart bot's long connection (push cards into groups)."""
-    _not_yet("yuqing wecom-connect", 12)
+@click.option("--lease", default=15.0, show_default=True, type=float,
+              help="seconds a dead connector keeps the connection from a waiting one")
+@click.option("--heartbeat", default=30.0, show_default=True, type=float, help="seconds between pings")
+def wecom_connect(lease: float, heartbeat: float) -> None:
+    """Hold the WeCom smart bot's long connection (push cards into groups); one at a time, others wait."""
+    settings = _settings()
+    from bot.logconfig import configure_logging
+    from worker.wecom_connect import run_connector
+
+    configure_logging(settings.get("LOG_LEVEL", "INFO"))
+    run_connector(settings, lease=lease, heartbeat=heartbeat)
 
 
 @cli.group()

@@ -58,3 +58,18 @@ def rate_bucket(platform: str, api: str, recipient: str) -> str:
 def failure_notice(batch: str) -> str:
     """The claim of the desk's card about one batch of finally failed messages."""
     return f"{PREFIX}:outbox:failed-notice:{batch}"
+
+
+def aibot_ws_lock(bot_id: str) -> str:
+    """The lease of the one connector holding the WeCom smart bot's long connection."""
+    return f"{PREFIX}:lock:aibotws:{bot_id}"
+
+
+def aibot_ws_requests(bot_id: str) -> str:
+    """The list of frames the worker asks the smart bot's connector to send."""
+    return f"{PREFIX}:aibotws:{bot_id}:requests"
+
+
+def aibot_ws_answer(bot_id: str, request_id: str) -> str:
+    """The list where the connector puts WeCom's answer to one request."""
+    return f"{PREFIX}:aibotws:{bot_id}:answer:{request_id}"

@@ -54,6 +54,8 @@ class Stack:
         self.emulator = EmulatorServer(self.env, Directory.from_org_file(SAMPLE_ORG, self.env)).start()
         for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
             self.env[name] = self.emulator.url
+        if self.env.get("WECOM_AIBOT_SECRET"):  # the smart bot's long connection (extra_env)
+            self.env["WECOM_AIBOT_WS_URL"] = self.emulator.wecom.ws_url
         self._web = make_server("127.0.0.1", 0, None, threaded=True)
         self.url = f"http://127.0.0.1:{self._web.server_port}"
         self.env["PUBLIC_BASE_URL"] = self.url

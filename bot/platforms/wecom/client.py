@@ -38,6 +38,8 @@ HINTS = {
     81013: "no recipient is a WeCom member visible to the app",
     86008: "the chat was not created by this app (appchat/send works only in the app's own chats)",
     93000: "the webhook key is invalid or the group robot was removed",
+    93006: "the smart bot knows no such chat: check the unit's groups.wecom.aibot_chatid (case-sensitive)",
+    93008: "the smart bot is not a member of that group chat",
     60140: "the card's response_code is used or expired",
     40014: "a freshly fetched access token was refused too (not retried again)",
     42001: "a freshly fetched access token was refused too (not retried again)",

@@ -8,7 +8,8 @@
   when it is used or expired (60140), a fresh card.
 * Groups — the unit's webhook robot (markdown, ``<@userid>`` mentions), or ``appchat/send`` for a
   chat the app created; the smart bot cannot post unprompted in callback mode.
-* Smart bot — replies through the event's single-use ``response_url`` (cards only 1:1).
+* Smart bot — replies through the event's single-use ``response_url`` (cards only 1:1); in
+  long-connection mode (``wsout``) button cards into groups, answers, and card updates after a click.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from bot.platforms.base import SentMessage
 from bot.platforms.wecom.bodies import PLATFORM, Bodies
 from bot.platforms.wecom.buttons import task_id as new_task_id
 from bot.platforms.wecom.client import WeComClient
+from bot.platforms.wecom.relay import Relay
+from bot.platforms.wecom.wsout import WsSender
 
 log = logging.getLogger(__name__)
 
 AIBOT = "wecom_aibot"
+WS = "wecom_aibot_ws"
 DUPLICATE_CHECK_INTERVAL = 4 * 3600  # WeCom's maximum
 USED_OR_EXPIRED = 60140
 
@@ -55,10 +59,15 @@ class WeComMessenger:
         self.client = WeComClient(config.get("WECOM_CORP_ID", ""), config.get("WECOM_SECRET", ""), self.agent_id,
                                   config.get("WECOM_API_BASE", ""), redis, timeout=timeout)
         self.bodies = Bodies(templates_dir)
+        ws = config.get("WECOM_AIBOT_ID") and config.get("WECOM_AIBOT_SECRET")
+        self.ws = WsSender(Relay(redis, config["WECOM_AIBOT_ID"]), self.bodies) if ws else None
 
     # --- 1:1 ------------------------------------------------------------------------------
     def send_to_person(self, user_id: str, card: Card, *, dedup_id: str = "", wechat_plugin: bool = False) -> SentMessage:
-        """Send ``card`` 1:1 from the app (text only for a WeChat-plugin reader)."""
+        """Send ``card`` 1:1 from the app (text only for a WeChat-plugin reader); from the smart
+        bot's long connection when there is no app."""
+        if not self.app and self.ws is not None:
+            return self.ws.send(user_id, card, dedup_id)
         self._need_app("send 1:1")
         task_id = new_task_id(dedup_id)
         bodies = self.bodies.pieces(card, task_id, cards=True, plain=wechat_plugin)
@@ -78,6 +87,12 @@ class WeComMessenger:
             log.warning("wecom message/send: invalid recipient(s) %s", answer["invaliduser"])
         return answer
 
+    def _need_ws(self) -> WsSender:
+        if self.ws is None:
+            raise PlatformError("WeCom: the smart bot's long connection (WECOM_AIBOT_ID, WECOM_AIBOT_SECRET) "
+                                "is not configured", retryable=False)
+        return self.ws
+
     def _need_app(self, what: str) -> None:
         if not self.app:
             raise PlatformError(f"WeCom: cannot {what}: the self-built app (WECOM_CORP_ID, WECOM_AGENT_ID, "
@@ -85,7 +100,10 @@ class WeComMessenger:
 
     # --- groups ---------------------------------------------------------------------------
     def send_to_group(self, group: Mapping[str, str], card: Card, *, dedup_id: str = "") -> SentMessage:
-        """Post ``card`` in a unit's group: webhook robot first, else the app's own chat."""
+        """Post ``card`` in a unit's group: the smart bot's long connection (button cards) when it is
+        configured and the unit has an ``aibot_chatid``; else the webhook robot, else the app's own chat."""
+        if self.ws is not None and group.get("wecom_aibot_chatid"):
+            return self.ws.send(group["wecom_aibot_chatid"], card, dedup_id)
         key, appchat = group.get("wecom_webhook_key"), group.get("wecom_appchat_id")
         if key:
             for body in self.bodies.pieces(card, new_task_id(dedup_id), cards=False, plain=False):
@@ -106,6 +124,8 @@ class WeComMessenger:
     def reply(self, event: Event, card: Card, *, wechat_plugin: bool = False) -> SentMessage:
         """Answer ``event`` where it came from: the smart bot's response_url, or the app 1:1."""
         dedup_id = reply_dedup_id(event, card)
+        if event.channel == WS:
+            return self._need_ws().send(event.chat_id, card, dedup_id)
         if event.channel == AIBOT:
             return self._aibot_reply(event, card, dedup_id)
         return self.send_to_person(event.user_id, card, dedup_id=dedup_id, wechat_plugin=wechat_plugin)
@@ -130,6 +150,8 @@ class WeComMessenger:
     def update_card(self, card_ref: Mapping[str, Any], card: Card, *, event: Event | None = None,
                     wechat_plugin: bool = False) -> SentMessage:
         """Show ``card`` in place of the card ``card_ref`` (after a click), else as a fresh card."""
+        if card_ref.get("channel") == WS or (event and event.channel == WS):
+            return self._need_ws().update(card_ref, card, event)
         user_id = event.user_id if event else str(card_ref.get("user_id", ""))
         if not user_id:
             raise ConfigError("update_card needs the event or a card_ref with user_id")
