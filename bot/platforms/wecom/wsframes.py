@@ -74,6 +74,9 @@ def to_event(data: dict[str, Any], received_at: str, received: float) -> Event |
     body = data.get("body")
     if data.get("cmd") not in (MSG_CALLBACK, EVENT_CALLBACK) or not isinstance(body, dict):
         return None
+    event_body = body.get("event") if isinstance(body.get("event"), dict) else {}
+    if body.get("msgtype") == "event" and event_body.get("eventtype") != "template_card_event":
+        return None  # enter_chat, feedback_event, disconnected_event: nothing for a handler
     event = callback_event(body, received_at)
     if event is None:
         return None
