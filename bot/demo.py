@@ -44,8 +44,28 @@ DEMO_ENV = {
 }
 
 
-def _prepare_env(redis_url: str, emulator_url: str, web_url: str) -> dict[str, str]:
-    env = {**DEMO_ENV, **os.environ}
+# The smart bot in long-connection mode (issue 12): on when WECOM_AIBOT_ID or WECOM_AIBOT_SECRET is set
+# before `yuqing demo`; then the callback mode's variables are left out and a connector is started.
+DEMO_WS_ENV = {"WECOM_AIBOT_ID": "aibot-yuqing-demo", "WECOM_AIBOT_SECRET": "demo-aibot-secret"}
+CALLBACK_MODE = ("WECOM_AIBOT_TOKEN", "WECOM_AIBOT_AES_KEY")
+
+
+def aibot_longconn() -> bool:
+    """Whether the demo runs the smart bot over its long connection (see DEMO_WS_ENV)."""
+    return bool(os.environ.get("WECOM_AIBOT_ID") or os.environ.get("WECOM_AIBOT_SECRET"))
+
+
+def demo_env() -> dict[str, str]:
+    """The demo's defaults: DEMO_ENV, or with the long connection instead of the callback mode."""
+    if not aibot_longconn():
+        return dict(DEMO_ENV)
+    return {**{k: v for k, v in DEMO_ENV.items() if k not in CALLBACK_MODE}, **DEMO_WS_ENV}
+
+
+def _prepare_env(redis_url: str, emulator_url: str, web_url: str, ws_url: str = "") -> dict[str, str]:
+    env = {**demo_env(), **os.environ}
+    if aibot_longconn():
+        env["WECOM_AIBOT_WS_URL"] = ws_url
     env.update(
         REDIS_URL=redis_url,
         DATABASE_URL=f"sqlite:///{config_module.ROOT / 'var' / 'demo.db'}",
@@ -72,8 +92,8 @@ def _load_org(settings) -> None:
     database.dispose()
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(config_module.ROOT))
+def _start_worker(env: dict[str, str], command: str = "worker") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", command], env=env, cwd=str(config_module.ROOT))
 
 
 def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
@@ -87,16 +107,16 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
     Path(config_module.ROOT / "var").mkdir(exist_ok=True)
     local: LocalRedis = find_or_start(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     stoppers = [local.stop]
-    worker = None
+    worker = connector = None
     try:
-        for name, value in DEMO_ENV.items():
+        for name, value in demo_env().items():
             os.environ.setdefault(name, value)
         emulator = EmulatorServer(os.environ, Directory.from_org_file(config_module.ROOT / "examples" / "org.yaml"), host)
         emulator.start()
         stoppers.insert(0, emulator.stop)
         web_server = make_server(host, port, None, threaded=True)
         web_url = f"http://{host}:{web_server.server_port}"
-        env = _prepare_env(local.url, emulator.url, web_url)
+        env = _prepare_env(local.url, emulator.url, web_url, emulator.wecom.ws_url)
         emulator.set_bot_url(web_url)
         settings = config_module.load(env)
         _load_org(settings)
@@ -108,11 +128,14 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
         threading.Thread(target=web_server.serve_forever, name="web", daemon=True).start()
         stoppers.insert(0, web_server.shutdown)
         worker = _start_worker(env)
+        if aibot_longconn():
+            connector = _start_worker(env, "wecom-connect")
         print(f"\n舆情助手演示已启动 / yuqing demo is running\n  控制台 console: {web_url}/\n"
               f"  模拟器 emulator: {emulator.url}\n  Redis: {local.kind}\n按 Ctrl-C 停止 / Ctrl-C stops everything\n",
               flush=True)
         _wait_for_signal(worker)
     finally:
+        _stop_worker(connector)
         _stop_worker(worker)
         for stop in stoppers:
             try:
