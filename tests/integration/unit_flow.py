@@ -1,0 +1,88 @@
+"""Test-only stand-in for the desk's intake: open a case in the stack's database, assign units and let the
+hooks speak — their replies become outbox rows through the same code the worker uses
+(``worker.events.reply_messages`` → ``bot.store.outbox.add`` → ``worker.delivery.schedule``)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+
+import redis
+
+from bot.core.clock import utcnow
+from bot.core.event import Event
+from bot.domain import unit_commands
+from bot.domain.case_commands import open_case
+from bot.domain.context import load_rules
+from bot.domain.grade import Grade
+from bot.domain.records import Actor
+from bot.store import outbox
+from bot.store.case_repo import SessionCaseStore
+from bot.store.org_repo import read_organisation
+from handlers import hooks
+from handlers.registry import Context
+from worker.delivery import schedule
+from worker.events import reply_messages
+
+DESK = "p-li"
+_serial = itertools.count(1)
+
+
+@dataclass
+class Opened:
+    """A case the test opened: its number and id."""
+
+    number: str
+    case_id: int
+
+
+def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title: str = "某超市销售过期食品",
+                    confidential: bool = False) -> Opened:
+    """Open a case as the desk (李干事), tell leaders of its grade, assign ``units`` and send their warnings."""
+    now = utcnow()
+    ids = []
+    # group webhook keys (${WECOM_HOOK_…}) are resolved from the environment, as in the worker
+    os.environ.update({k: v for k, v in stack.env.items() if k.startswith("WECOM_HOOK_")})
+    with stack.database.session() as session:
+        org = read_organisation(session)
+        store, rules = SessionCaseStore(session), load_rules(org, None, None)
+        ctx = Context(org=org, person=org.person(DESK), now=now, store=store, rules=rules, extra={"answer_where": ""})
+        actor = Actor(DESK, "dingtalk")
+        opened = open_case(store, rules, actor, now, title=title, grade=grade, source="微博",
+                           link="https://weibo.com/1/abc", confidential=confidential)
+        replies = list(hooks.after_grade(opened, ctx))
+        for unit in units:
+            replies += hooks.after_assign(unit_commands.assign_unit(store, rules, opened.case.id, actor, now, unit), ctx)
+        event = Event(platform="dingtalk", kind="system", user_id="0524", chat_id="0524", chat_type="single",
+                      dedup_key=f"test-intake-{opened.case.number}-{next(_serial)}", received_at=now.isoformat())
+        for i, reply in enumerate(replies):
+            for message in reply_messages(org, event, reply, i):
+                ids.append(outbox.add(session, message, now))
+    connection = redis.Redis.from_url(stack.env["REDIS_URL"])
+    for row_id in filter(None, ids):
+        schedule(_Rt(connection), row_id)
+    return Opened(opened.case.number, opened.case.id)
+
+
+@dataclass
+class _Rt:
+    redis: redis.Redis
+
+
+def assignment_states(stack, case_id: int) -> list[tuple[str, str]]:
+    """(unit, state) of the case's assignments, oldest first."""
+    with stack.database.session() as session:
+        return [(a.unit_id, str(a.state)) for a in SessionCaseStore(session).run(lambda repo: repo.assignments(case_id))]
+
+
+def case_grade(stack, case_id: int) -> int:
+    """The case's grade now."""
+    with stack.database.session() as session:
+        return int(SessionCaseStore(session).run(lambda repo: repo.get_case(case_id)).grade)
+
+
+def timeline_actions(stack, case_id: int) -> list[str]:
+    """The actions on the case's timeline, in order."""
+    with stack.database.session() as session:
+        return [e.action for e in SessionCaseStore(session).run(lambda repo: repo.timeline(case_id))]

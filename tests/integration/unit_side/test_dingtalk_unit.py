@@ -1,0 +1,72 @@
+"""A 重大 case on DingTalk (u-foodsale: head 褚科长 0601, liaison 卫干事 0602, group cidFoodSale01==):
+warning card in the group and 1:1, 签收 in the group updates every copy and tells the head, a second click
+is answered, leaders get the bulletin, 报告 from the card walks kind → text → confirm to a 专项报告 that
+reaches the desk — all through real callbacks, a real worker and the emulator's records."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.domain.grade import Grade
+from tests.integration import stack as stack_module
+from tests.integration.unit_flow import assignment_states, open_and_assign, timeline_actions
+
+wait_for = partial(stack_module.wait_for, timeout=40)
+GROUP, HEAD, LIAISON = "cidFoodSale01==", "0601", "0602"
+
+
+def cards(dt, *, group=None, user=None):
+    messages = dt.messages_for_group(group) if group else dt.messages_for_user(user)
+    return [m for m in messages if m.channel == "card"]
+
+
+def markdowns(dt, user):
+    return [m.content.get("text", "") for m in dt.messages_for_user(user) if m.channel != "card"]
+
+
+def said(dt, user, text):
+    return wait_for(lambda: any(text in t for t in markdowns(dt, user)), what=f"{user} to be told {text!r}")
+
+
+def test_a_major_case_on_dingtalk_from_warning_to_special_report(stack):
+    dt = stack.emulator.dingtalk
+    case = open_and_assign(stack, ["u-foodsale"], Grade.MAJOR)
+    group_card = wait_for(lambda: cards(dt, group=GROUP), what="the warning card in the group\n" + stack.worker_log())[0]
+    own_card = wait_for(lambda: cards(dt, user=LIAISON), what="the liaison's 1:1 card")[0]
+    view = dt.card_view(group_card.out_track_id, LIAISON)
+    assert view["title"] == f"舆情预警 {case.number}" and not view["problems"]
+    assert [b["text"] for b in view["buttons"]] == ["签收", "非本单位职责"]
+    assert "签收预警：截止" in view["body"] and "剩余 30分" in view["body"] and "初报：截止" in view["body"]
+    assert {"label": "等级", "value": "重大舆情"} in view["facts"]
+
+    dt.click(LIAISON, group_card.out_track_id, "case.ack")
+    for out_track_id, viewer in ((group_card.out_track_id, HEAD), (own_card.out_track_id, LIAISON)):
+        wait_for(lambda: dt.card_view(out_track_id, viewer)["status"].startswith("已由 卫干事 于"),
+                 what="every copy to show who acknowledged\n" + stack.worker_log())
+        assert [b["text"] for b in dt.card_view(out_track_id, viewer)["buttons"]] == ["报告"]
+    said(dt, HEAD, "卫干事 已于")
+    assert assignment_states(stack, case.case_id) == [("u-foodsale", "acknowledged")]
+    wecom = stack.emulator.wecom
+    for leader in ("zhaojz", "qianfjz"):  # 重大: the bulletin to the main and the publicity leader (both on WeCom)
+        bulletin = wait_for(lambda: wecom.messages_for_user(leader), what=f"the bulletin to {leader}")[0]
+        assert f"舆情通报 {case.number}" in str(bulletin["content"]) and "重大舆情" in str(bulletin["content"])
+
+    dt.say_to_bot(LIAISON, f"签收 {case.number}")
+    said(dt, LIAISON, "已由 卫干事 于")
+
+    dt.click(LIAISON, own_card.out_track_id, "report.start")
+    kinds = wait_for(lambda: [c for c in cards(dt, user=LIAISON) if c.out_track_id != own_card.out_track_id],
+                     what="the report kinds card")[0]
+    assert [b["text"] for b in dt.card_view(kinds.out_track_id, LIAISON)["buttons"]] == ["初报", "核报", "续报", "专项报告"]
+    dt.click(LIAISON, kinds.out_track_id, "report.kind#4")
+    said(dt, LIAISON, "请发送专项报告内容")
+    dt.say_to_bot(LIAISON, "涉事门店已停业整改，过期食品全部下架销毁，已立案调查。")
+    confirm = wait_for(lambda: [c for c in cards(dt, user=LIAISON)
+                                if dt.card_view(c.out_track_id, LIAISON)["title"].startswith("确认提交专项报告")],
+                       what="the confirm card")[0]
+    dt.click(LIAISON, confirm.out_track_id, "report.confirm")
+    said(dt, LIAISON, f"已提交 {case.number} 专项报告（第1版）")
+    desk = wait_for(lambda: cards(dt, user="0523"), what="the report at the desk (孙科长)")[0]
+    seen = dt.card_view(desk.out_track_id, "0523")
+    assert seen["title"] == f"专项报告（第1版） {case.number}" and "停业整改" in seen["body"]
+    assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.ack", "report.submit"]

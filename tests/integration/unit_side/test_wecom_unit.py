@@ -1,0 +1,60 @@
+"""A 一般 case on WeCom (u-food: head 周科长 zhouks, liaison 冯干事 fenggs who reads WeCom through the
+WeChat plugin, so he gets text; group wrFood0001 with a webhook robot): the warning as a robot notice
+@-mentioning the liaison, 签收 by @-mentioning the smart bot, the head told, a follow-up where a copy
+cannot change, a second 签收 answered, and a typed report dialog to the 专项报告 at the desk."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.domain.grade import Grade
+from tests.integration import stack as stack_module
+from tests.integration.unit_flow import assignment_states, open_and_assign, timeline_actions
+
+wait_for = partial(stack_module.wait_for, timeout=40)
+FOOD_CHAT = "wrFood0001"  # the smart bot's chat id
+FOOD_GROUP = "食品生产安全监督管理科"  # every chat of the group: robot webhook and smart bot
+
+
+def texts(messages):
+    return [str(m["content"].get("content", "")) if isinstance(m["content"], dict) else str(m["content"])
+            for m in messages]
+
+
+def told(wecom, userid, text, group=False):
+    read = (lambda: wecom.messages_for_group(userid)) if group else (lambda: wecom.messages_for_user(userid))
+    return wait_for(lambda: next((m for m in read() if text in str(m["content"])), None),
+                    what=f"{userid} to see {text!r}")
+
+
+def test_a_general_case_on_wecom_from_warning_to_special_report(stack):
+    wecom = stack.emulator.wecom
+    case = open_and_assign(stack, ["u-food"], Grade.GENERAL)
+    notice = told(wecom, FOOD_GROUP, f"舆情预警 {case.number}", group=True)
+    assert notice["sender"] == "webhook" and notice["msgtype"] == "markdown"
+    assert "<@fenggs>" in notice["content"]["content"] and f"签收 {case.number}" in notice["content"]["content"]
+    warning = told(wecom, "fenggs", f"舆情预警 {case.number}")
+    assert warning["msgtype"] == "text" and "签收预警：截止" in warning["content"]["content"]
+
+    wecom.act_as("fenggs").mention_bot(FOOD_CHAT, f"签收 {case.number}")
+    told(wecom, FOOD_GROUP, f"已签收 {case.number}", group=True)
+    head = told(wecom, "zhouks", "冯干事 已于")
+    assert "食品生产安全监督管理科联络员" in head["content"]["content"]
+    told(wecom, FOOD_GROUP, f"{case.number} 已由 冯干事 于", group=True)      # the robot's notice cannot change
+    told(wecom, "fenggs", f"{case.number} 已由 冯干事 于")                    # nor can a plugin reader's text
+    assert assignment_states(stack, case.case_id) == [("u-food", "acknowledged")]
+
+    wecom.act_as("zhouks").send_text(f"签收 {case.number}")
+    told(wecom, "zhouks", "无需重复操作")
+
+    wecom.act_as("fenggs").send_text(f"报告 {case.number} 专项报告")
+    told(wecom, "fenggs", "请发送专项报告内容")
+    wecom.act_as("fenggs").send_text("已约谈涉事企业，责令召回问题批次，抽检结果合格后恢复生产。")
+    confirm = told(wecom, "fenggs", "确认提交专项报告")
+    assert confirm["msgtype"] == "text" and "回复“确认”提交" in confirm["content"]["content"]
+    wecom.act_as("fenggs").send_text("确认")
+    told(wecom, "fenggs", f"已提交 {case.number} 专项报告（第1版）")
+    desk = wait_for(lambda: wecom.cards_for_user("chengs"), what="the report card at the desk (陈干事)")[0]
+    assert desk["card"]["main_title"]["title"] == f"专项报告（第1版） {case.number}"
+    assert "召回问题批次" in desk["card"]["sub_title_text"]
+    assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.ack", "report.submit"]
