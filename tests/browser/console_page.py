@@ -19,6 +19,7 @@ class ConsolePage:
     def __init__(self, page: Page, url: str, artifacts: Path) -> None:
         self.page, self.url, self.artifacts = page, url, artifacts
         page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions (their default is 5 s)
 
     def open(self) -> ConsolePage:
         """Load the console."""
