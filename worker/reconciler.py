@@ -1,9 +1,9 @@
 """The reconciler: the database is the source of truth, Redis a cache of the schedule.
 
 Every ``RECONCILE_INTERVAL`` seconds one reconcile runs cluster-wide: each worker's keeper thread
-enqueues the job ``clock-reconcile-<slot>`` for the current time slot (``slot = epoch // interval``)
-on the clock queue, and the job claims the slot with ``SET NX`` before doing anything, so several
-workers — and a job enqueued twice — reconcile a slot once. It re-schedules every open duty's next
+claims the current time slot (``slot = epoch // interval``) with ``SET NX`` and, when it got the
+claim, enqueues the job ``clock-reconcile-<slot>`` on the clock queue — so several workers enqueue a
+slot's reconcile once (a job that Redis lost with its claim is claimed and enqueued again). It re-schedules every open duty's next
 firing from the database (``worker.clock.arm``), drops firings no duty wants, sweeps due outbox rows
 (``worker.delivery.sweep``) and sends the digests that are due (``worker.digests``). A Redis that
 lost everything is refilled within one period, because the keepers live in the worker processes,
@@ -36,13 +36,10 @@ def slot_of(now: datetime, interval: float) -> int:
 
 
 def reconcile(rt: Runtime, slot: int | None = None, now: datetime | None = None) -> dict | None:
-    """Run one slot's reconcile unless another worker claimed it; returns what it did (None: not ours)."""
+    """Run one reconcile (``slot`` only names it in the log); returns what it did."""
     from worker import clock, delivery, digests
 
     now = now or utcnow()
-    interval = rt.settings.reconcile_interval
-    if slot is not None and not rt.redis.set(keys.reconcile_slot(slot), "1", nx=True, ex=max(int(interval * 3), 5)):
-        return None
     scheduled, cancelled = clock.arm(rt)
     swept = delivery.sweep(rt, now)
     sent = digests.send_due(rt, now)
@@ -54,13 +51,13 @@ def reconcile(rt: Runtime, slot: int | None = None, now: datetime | None = None)
 
 
 def ensure_slot(conn: redis.Redis, interval: float, now: datetime | None = None) -> bool:
-    """Enqueue the current slot's reconcile unless it was claimed already; returns whether it enqueued."""
+    """Claim the current slot and enqueue its reconcile; returns whether this call did."""
     slot = slot_of(now or utcnow(), interval)
-    if conn.exists(keys.reconcile_slot(slot)):
+    if not conn.set(keys.reconcile_slot(slot), "1", nx=True, ex=max(int(interval * 3), 5)):
         return False
     queue = Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)
-    queue.enqueue(RECONCILE, slot, job_id=f"clock-reconcile-{slot}", result_ttl=int(interval * 3) + 5,
-                  failure_ttl=86400, job_timeout=600, at_front=True)
+    queue.enqueue(RECONCILE, slot, job_id=f"clock-reconcile-{slot}", result_ttl=0, failure_ttl=86400,
+                  job_timeout=600)
     return True
 
 

@@ -34,10 +34,22 @@ def make_worker(settings: Settings, connection: redis.Redis | None = None, name:
     )
 
 
+def preload() -> None:
+    """Import the jobs' modules and build the runtime once, before the worker forks its work horses,
+    so each job starts warm (no connection is opened here: the horses open their own)."""
+    import worker.clock  # noqa: F401
+    import worker.events  # noqa: F401
+    import worker.reconciler  # noqa: F401
+    from worker.runtime import runtime
+
+    runtime()
+
+
 def run_worker(settings: Settings, burst: bool = False) -> bool:
     """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``)."""
     worker = make_worker(settings)
     log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
+    preload()
     keeper = None
     if not burst:  # the clock's reconciler: one run at start, then every RECONCILE_INTERVAL (worker/reconciler.py)
         keeper = Keeper(settings.redis_url, settings.reconcile_interval)

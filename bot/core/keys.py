@@ -36,7 +36,7 @@ def health_probe() -> str:
 
 
 def reconcile_slot(slot: int) -> str:
-    """The claim of one reconcile time slot: whoever sets it first (SET NX) runs that slot's reconcile."""
+    """The claim of one reconcile time slot: whoever sets it first (SET NX) enqueues that slot's reconcile."""
     return f"{PREFIX}:clock:reconcile:{slot}"
 
 
