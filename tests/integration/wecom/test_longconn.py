@@ -4,6 +4,7 @@ unit's group; what the group shows is read from the emulator's records."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -141,3 +142,30 @@ def _queue_group_notice(stack, text: str) -> int:
     Queue(queues.DELIVERY, connection=conn, serializer=JSONSerializer).enqueue(
         "worker.jobs.deliver", row_id, job_id=f"out-{row_id}-0")
     return row_id
+
+
+def test_the_warning_card_in_the_group_is_acknowledged_once_by_the_first_of_two_clicks(ws_stack):
+    from tests.integration.unit_flow import assignment_states, open_and_assign, timeline_actions
+
+    wecom = ws_stack.emulator.wecom
+    case = open_and_assign(ws_stack, ["u-food"])
+    (warning,) = wait_for(lambda: _group_cards(wecom), timeout=40,
+                          what="the warning card in u-food's group:\n" + ws_stack.worker_log())
+    card = warning["content"]
+    assert case.number in json.dumps(card, ensure_ascii=False) and card["card_type"] == "button_interaction"
+    ack = next(k for k in wecom.card_for_user("zhouks", card["task_id"])["clickable"] if k.startswith("case.ack"))
+    assert wecom.act_as("zhouks").click(card["task_id"], ack).answered  # both at once: the frames are
+    assert wecom.act_as("fenggs").click(card["task_id"], ack).answered  # pushed before either is handled
+
+    def shown():
+        now = _group_cards(wecom)[0]["content"]
+        return now if "周科长" in json.dumps(now, ensure_ascii=False) else None
+
+    now = wait_for(shown, timeout=40, what="the group card to name who acknowledged:\n" + ws_stack.worker_log())
+    assert not any(k.startswith("case.ack") for k in wecom.card_for_user("fenggs", card["task_id"])["clickable"])
+    assert "冯干事" not in json.dumps(now, ensure_ascii=False)
+    wait_for(lambda: any("无需重复操作" in str(m["content"]) for m in wecom.messages_for_group(FOOD_CHAT)), timeout=40,
+             what="the second click to be answered in the group")
+    assert assignment_states(ws_stack, case.case_id) == [("u-food", "acknowledged")]
+    assert timeline_actions(ws_stack, case.case_id).count("case.ack") == 1
+    assert len(_group_cards(wecom)) == 1
