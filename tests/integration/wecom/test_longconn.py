@@ -5,6 +5,7 @@ unit's group; what the group shows is read from the emulator's records."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -169,3 +170,11 @@ def test_the_warning_card_in_the_group_is_acknowledged_once_by_the_first_of_two_
     assert assignment_states(ws_stack, case.case_id) == [("u-food", "acknowledged")]
     assert timeline_actions(ws_stack, case.case_id).count("case.ack") == 1
     assert len(_group_cards(wecom)) == 1
+
+
+def test_wecom_connect_without_the_long_connection_configured_says_what_to_set(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WECOM_AIBOT")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "wecom-connect"], env=env, cwd=str(ROOT),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "WECOM_AIBOT_ID" in done.stderr and "WECOM_AIBOT_SECRET" in done.stderr
