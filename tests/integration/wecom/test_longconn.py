@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -113,11 +114,14 @@ def test_a_click_in_the_group_updates_the_card_for_everyone_and_names_the_clicke
 
 def test_a_killed_connector_is_replaced_and_nothing_is_lost(ws_stack):
     wecom, connectors = ws_stack.emulator.wecom, ws_stack.connectors
+    conn = redis.Redis.from_url(ws_stack.env["REDIS_URL"])
     second = connectors.start()
     time.sleep(1.0)  # the second one polls for the lease meanwhile; it must not connect yet
     assert wecom.longconn.sessions_opened == 1
+    assert wecom.act_as("zhouks").mention_bot(FOOD_CHAT, "测试卡片").answered
+    wait_for(lambda: conn.keys("yq:dedup:wecom:*"), what="the first connector to accept the mention")
     first = connectors.procs[0]
-    first.send_signal(signal.SIGKILL)
+    first.send_signal(signal.SIGKILL)  # mid-run: its event is being handled, the answer not yet sent
     first.wait()
     row_id = _queue_group_notice(ws_stack, "连接中断期间的通知")  # decided while nobody holds the connection
     wait_for(lambda: wecom.longconn.connected and wecom.longconn.sessions_opened == 2, timeout=30,
@@ -125,10 +129,12 @@ def test_a_killed_connector_is_replaced_and_nothing_is_lost(ws_stack):
     texts = lambda: [m["content"].get("content", "") for m in wecom.messages_for_group(FOOD_CHAT)]  # noqa: E731
     wait_for(lambda: any("连接中断期间的通知" in t for t in texts()), timeout=60,
              what=f"outbox row {row_id} delivered:\n{connectors.logs()}\n{ws_stack.worker_log()}")
+    wait_for(lambda: _group_cards(wecom), timeout=60, what="the answer to the mention:\n" + ws_stack.worker_log())
     assert second.poll() is None
-    message = _send_test_card(ws_stack)  # and the new connection carries events both ways
-    assert message["content"]["card_type"] == "button_interaction"
-    assert sum("连接中断期间的通知" in t for t in texts()) == 1
+    assert wecom.act_as("fenggs").mention_bot(FOOD_CHAT, "测试卡片").answered  # the new connection carries
+    wait_for(lambda: len(_group_cards(wecom)) == 2, timeout=40, what="the second card")  # events both ways
+    time.sleep(1.0)
+    assert sum("连接中断期间的通知" in t for t in texts()) == 1 and len(_group_cards(wecom)) == 2
 
 
 def _queue_group_notice(stack, text: str) -> int:
@@ -137,8 +143,6 @@ def _queue_group_notice(stack, text: str) -> int:
                              Card("notice", {"text": text}).to_dict())
     with stack.database.session() as session:
         row_id = outbox.add(session, message, utcnow())
-    import redis
-
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     Queue(queues.DELIVERY, connection=conn, serializer=JSONSerializer).enqueue(
         "worker.jobs.deliver", row_id, job_id=f"out-{row_id}-0")
