@@ -14,6 +14,7 @@ from bot.core.router import command_text
 from bot.domain import unit_commands
 from bot.domain.errors import InvalidInput
 from bot.domain.lifecycle import AssignmentState
+from bot.domain.permissions import Action, authorise
 from bot.domain.records import Actor
 from handlers import hooks
 from handlers.case_cards import load, notice, unit_name
@@ -43,6 +44,7 @@ def reassign_typed(event: Event, ctx: Context) -> list[Reply]:
     if len(parts) < 3:
         raise InvalidInput("reassign.usage", "请这样发送：改派 YQ-2026-0001 单位名称")
     view = load(ctx, parts[1])
+    authorise(ctx.org, ctx.person.id, Action.REASSIGN, view.case.county, [x.unit_id for x in view.assignments])
     returned = [a for a in view.assignments if a.state == AssignmentState.RETURNED]
     if not returned:
         raise InvalidInput("reassign.nothing", f"{view.case.number} 没有被退回待改派的任务。")
@@ -50,6 +52,7 @@ def reassign_typed(event: Event, ctx: Context) -> list[Reply]:
 
 
 def _reassign(event: Event, ctx: Context, view, a, unit_id: str) -> list[Reply]:
+    authorise(ctx.org, ctx.person.id, Action.REASSIGN, view.case.county, [x.unit_id for x in view.assignments])
     if a is None:
         raise InvalidInput("assignment.not_found", "找不到该单位的任务。")
     if a.state == AssignmentState.REASSIGNED:
