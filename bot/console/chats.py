@@ -78,7 +78,10 @@ def find_chat(chats: list[ChatRef], key: str | None) -> ChatRef | None:
 def bubbles(control: EmulatorControl, chat: ChatRef, person, names: dict[str, str]) -> list[dict]:
     """The chat's messages, oldest first, as bubbles for ``person``; ``names`` maps platform ids to names."""
     if chat.platform == "wecom":
-        return [_wecom_bubble(m, person.wecom, names) for m in _raw(control, chat)]
+        raw = _raw(control, chat)
+        held = {c["task_id"]: c for c in control.wecom_user_cards(person.wecom)} if any(
+            m.get("msgtype") == "template_card" for m in raw) else {}
+        return [_wecom_bubble(m, person.wecom, names, held) for m in raw]
     return [_dingtalk_bubble(control, m, person.dingtalk, names) for m in _raw(control, chat)]
 
 
@@ -97,7 +100,7 @@ def _clock(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, TZ).strftime("%H:%M:%S") if epoch else ""
 
 
-def _wecom_bubble(m: dict, me: str, names: dict[str, str]) -> dict:
+def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict]) -> dict:
     sender = m.get("sender", "")
     bot = sender in WECOM_BOTS
     bubble = {"id": f"w{m.get('seq')}", "mine": sender.lower() == (me or "").lower(), "bot": bot,
@@ -106,9 +109,11 @@ def _wecom_bubble(m: dict, me: str, names: dict[str, str]) -> dict:
     content = m.get("content") or {}
     msgtype = m.get("msgtype", "")
     if msgtype == "template_card":
-        greyed = m.get("greyed")
-        return {**bubble, "kind": "wecom_card", "card": content, "task_id": m.get("task_id") or content.get("task_id"),
-                "greyed": greyed, "clickable": greyed is None}
+        task_id = m.get("task_id") or content.get("task_id")
+        mine = held.get(task_id)  # the card as this person holds it now; absent: they cannot click it
+        return {**bubble, "kind": "wecom_card", "card": mine["card"] if mine else content, "task_id": task_id,
+                "greyed": mine["greyed"] if mine else m.get("greyed"),
+                "clickable": list(mine.get("clickable") or []) if mine else []}
     if msgtype in ("markdown", "markdown_v2"):
         return {**bubble, "kind": "markdown", "html": markdown_html(content.get("content", ""))}
     if msgtype == "link":

@@ -45,6 +45,10 @@ class EmulatorControl:
         """Both sides of a person's 1:1 chats with the app and the smart bot."""
         return self._get(f"/_emulator/wecom/users/{quote(userid, safe='')}/messages?all=1")
 
+    def wecom_user_cards(self, userid: str) -> list[dict]:
+        """The cards a person holds (1:1 and in groups), each as they see it now, with its live keys."""
+        return self._get(f"/_emulator/wecom/users/{quote(userid, safe='')}/cards")
+
     def wecom_group_chat(self, group: str) -> list[dict]:
         """A group's messages (robots', app's and people's @-mentions); ``group`` may be its name."""
         return self._get(f"/_emulator/wecom/groups/{quote(group, safe='')}/messages?all=1")

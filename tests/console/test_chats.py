@@ -101,3 +101,18 @@ def test_a_link_that_is_not_http_is_never_clickable(console_stack, client):
     console_stack.emulator.wecom.act_as("ligs").send_link("点我", "javascript:alert(1)")
     html = chat_html(client, LI, "wecom.direct")
     assert 'href="#"' in html and 'href="javascript' not in html
+
+
+def test_a_button_card_in_a_wecom_group_is_live_only_for_those_who_hold_it(console_stack, client):
+    """The smart bot's long connection can post button cards into groups (WeCom gives every member
+    one); the console draws each person's own copy and offers only the buttons they can click."""
+    wecom = console_stack.emulator.wecom
+    card = {"card_type": "button_interaction", "main_title": {"title": "群里的卡片"}, "task_id": "grp1",
+            "button_list": [{"text": "签收", "key": "case.ack", "style": 1}]}
+    wecom.records.add(channel="aibot_ws", kind="group", chats=["wrDesk0001"], sender="aibot",
+                      msgtype="template_card", content=card, time=wecom.clock.now(), msgid="m-grp1", task_id="grp1")
+    wecom.records.hold_card("aibot_ws", "grp1", ["ligs"], card)
+    html = chat_html(client, LI, DESK_WECOM)
+    assert "群里的卡片" in html and buttons(html) == [("grp1", "case.ack")]
+    html = chat_html(client, "p-chen", DESK_WECOM)  # 陈干事 is in the group but holds no copy
+    assert "群里的卡片" in html and buttons(html) == [] and 'class="wc-btn greyed"' in html
