@@ -1,0 +1,49 @@
+"""研判定级 through the real callbacks: the desk (李干事, DingTalk) raises a case to 特别重大 with the factors and a
+reason; the unit's cards show the new grade and its deadlines; leaders get the bulletin, and the main leader
+(赵局长, WeCom) acknowledges his on the card."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from tests.integration import stack as stack_module
+from tests.integration.unit_flow import case_grade, open_and_assign, timeline_actions
+
+wait_for = partial(stack_module.wait_for, timeout=40)
+GROUP, DESK = "cidFoodSale01==", "0524"
+
+
+def test_the_desk_raises_the_grade_and_the_leaders_are_told(stack):
+    dt, wecom = stack.emulator.dingtalk, stack.emulator.wecom
+    case = open_and_assign(stack, ["u-foodsale"])
+    group_card = wait_for(lambda: [m for m in dt.messages_for_group(GROUP) if m.channel == "card"],
+                          what="the warning\n" + stack.worker_log())[0]
+    assert "一般舆情" in dt.card_view(group_card.out_track_id, "0601")["facts"][1]["value"]
+
+    dt.say_to_bot(DESK, f"定级 {case.number}")
+    choose = wait_for(lambda: [m for m in dt.messages_for_user(DESK) if m.channel == "card"], what="the grade card")[0]
+    assert [b["text"] for b in dt.card_view(choose.out_track_id, DESK)["buttons"]] == [
+        "一般舆情", "敏感舆情", "重大舆情", "特别重大舆情"]
+    dt.click(DESK, choose.out_track_id, "grade.pick#4")
+    wait_for(lambda: any("请说明研判依据" in m.content.get("text", "") for m in dt.messages_for_user(DESK)),
+             what="the question for the factors")
+    dt.say_to_bot(DESK, "性质：食品安全；严重程度：多人就医；可控性：差；影响范围：全市；关注度、热度：高")
+    wait_for(lambda: case_grade(stack, case.case_id) == 4, what="the new grade\n" + stack.worker_log())
+
+    wait_for(lambda: dt.card_view(group_card.out_track_id, "0601")["facts"][1]["value"] == "特别重大舆情",
+             what="the unit's card to show the new grade")
+    body = dt.card_view(group_card.out_track_id, "0601")["body"]
+    assert "签收预警：截止" in body and "已报告主要领导" in body
+    bulletin = wait_for(lambda: [c for c in wecom.cards_for_user("zhaojz")
+                                 if c["card"]["main_title"]["title"] == f"舆情通报 {case.number}"],
+                        what="the main leader's bulletin")[0]
+    assert bulletin["clickable"][0].startswith("leader.ack?")
+    wait_for(lambda: any(f"舆情通报 {case.number}" in str(m["content"]) for m in wecom.messages_for_user("qianfjz")),
+             what="the publicity leader's bulletin")
+    wait_for(lambda: any(f"舆情通报 {case.number}" in m.content.get("text", "") for m in dt.messages_for_user("0412")),
+             what="the bulletin to the leader in charge (吴副局长, DingTalk)")
+
+    wecom.act_as("zhaojz").click(bulletin["task_id"], bulletin["clickable"][0])
+    wait_for(lambda: (wecom.card_for_user("zhaojz", bulletin["task_id"])["card"].get("replace_text") or "")
+             .startswith("已由 赵局长 于"), what="the bulletin acknowledged in place\n" + stack.worker_log())
+    assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.grade", "duty.fulfil"]
