@@ -18,6 +18,7 @@ __all__ = ["ChatRef", "chats_for", "find_chat", "bubbles", "message_counts"]
 
 TZ = ZoneInfo("Asia/Shanghai")
 BOT_NAME = "舆情助手"
+SMART_BOT = ("aibot", "aibot_ws")  # the channels of the smart bot's 1:1 chat (callback and long connection)
 WECOM_BOTS = {"app": "舆情助手（应用）", "aibot": "舆情助手（智能机器人）", "webhook": "群机器人",
               "appchat": "舆情助手（应用）"}
 
@@ -35,7 +36,8 @@ class ChatRef:
 
     @property
     def key(self) -> str:
-        """``wecom.direct``, ``wecom.group.<name>``, ``dingtalk.direct`` or ``dingtalk.group.<cid>``."""
+        """``wecom.direct`` (the app), ``wecom.aibot`` (the smart bot 1:1), ``wecom.group.<name>``,
+        ``dingtalk.direct`` or ``dingtalk.group.<cid>``."""
         return f"{self.platform}.{self.kind}" + (f".{self.target}" if self.kind == "group" else "")
 
     @property
@@ -48,7 +50,9 @@ def chats_for(person, wecom_dir: dict | None, ding_dir: dict | None) -> list[Cha
     """The person's chats: 1:1 with the bot and the groups the emulators count them in."""
     chats: list[ChatRef] = []
     if person.wecom and wecom_dir is not None:
-        chats.append(ChatRef("wecom", "direct", person.wecom, BOT_NAME))
+        chats.append(ChatRef("wecom", "direct", person.wecom, BOT_NAME + "（应用）"))
+        if wecom_dir.get("aibot"):
+            chats.append(ChatRef("wecom", "aibot", person.wecom, BOT_NAME + "（智能机器人）"))
         chats += _wecom_groups(person.wecom, wecom_dir)
     if person.dingtalk and ding_dir is not None:
         chats.append(ChatRef("dingtalk", "direct", person.dingtalk, BOT_NAME))
@@ -91,8 +95,11 @@ def message_counts(control: EmulatorControl, chats: list[ChatRef]) -> dict[str, 
 
 
 def _raw(control: EmulatorControl, chat: ChatRef) -> list[dict]:
-    if chat.platform == "wecom":
-        return control.wecom_user_chat(chat.target) if chat.kind == "direct" else control.wecom_group_chat(chat.target)
+    if chat.platform == "wecom" and chat.kind == "group":
+        return control.wecom_group_chat(chat.target)
+    if chat.platform == "wecom":  # one record per person; the phone shows the app and the smart bot apart
+        smart = chat.kind == "aibot"
+        return [m for m in control.wecom_user_chat(chat.target) if (m.get("channel") in SMART_BOT) == smart]
     return control.dingtalk_user_chat(chat.target) if chat.kind == "direct" else control.dingtalk_group_chat(chat.target)
 
 

@@ -111,6 +111,8 @@ def _send(page, text: str, as_link: bool):
             title = (text[:link.start()] + text[link.end():]).strip() or link.group(0)
             return emulators.wecom_act(person.wecom, "link", title=title, url=link.group(0))
         return emulators.wecom_act(person.wecom, "text", content=text)
+    if chat.platform == "wecom" and chat.kind == "aibot":
+        return emulators.wecom_act(person.wecom, "bot_text", content=text)
     if chat.platform == "wecom":
         return emulators.wecom_act(person.wecom, "mention", chatid=chat.mention, content=text)
     return emulators.dingtalk_say(person.dingtalk, text, group=chat.target if chat.kind == "group" else None)

@@ -116,3 +116,11 @@ def test_a_button_card_in_a_wecom_group_is_live_only_for_those_who_hold_it(conso
     assert "群里的卡片" in html and buttons(html) == [("grp1", "case.ack")]
     html = chat_html(client, "p-chen", DESK_WECOM)  # 陈干事 is in the group but holds no copy
     assert "群里的卡片" in html and buttons(html) == [] and 'class="wc-btn greyed"' in html
+
+
+def test_the_wecom_smart_bot_has_its_own_one_to_one_chat(console_stack, client):
+    assert 'data-chat="wecom.aibot"' in client.get("/?person=p-li").get_data(as_text=True)
+    assert send(client, LI, "wecom.aibot", "帮助").status_code == 200
+    html = wait_in_chat(client, LI, "wecom.aibot", "李干事，您好", console_stack)
+    assert "舆情助手（智能机器人）" in html
+    assert "msg mine" not in chat_html(client, LI, "wecom.direct")  # the app's chat is another chat
