@@ -37,12 +37,14 @@ class ChatRef:
     @property
     def key(self) -> str:
         """``wecom.direct`` (the app), ``wecom.aibot`` (the smart bot 1:1), ``wecom.group.<name>``,
-        ``dingtalk.direct`` or ``dingtalk.group.<cid>``."""
+        ``dingtalk.direct`` (the robot 1:1), ``dingtalk.notice`` (工作通知) or ``dingtalk.group.<cid>``."""
         return f"{self.platform}.{self.kind}" + (f".{self.target}" if self.kind == "group" else "")
 
     @property
     def writable(self) -> bool:
         """Whether the person can write to the bot here (a WeCom group needs the smart bot)."""
+        if self.kind == "notice":
+            return False
         return not (self.platform == "wecom" and self.kind == "group" and not self.mention)
 
 
@@ -56,6 +58,7 @@ def chats_for(person, wecom_dir: dict | None, ding_dir: dict | None) -> list[Cha
         chats += _wecom_groups(person.wecom, wecom_dir)
     if person.dingtalk and ding_dir is not None:
         chats.append(ChatRef("dingtalk", "direct", person.dingtalk, BOT_NAME))
+        chats.append(ChatRef("dingtalk", "notice", person.dingtalk, "工作通知"))
         members = ding_dir.get("members") or {}
         for cid, name in sorted((ding_dir.get("groups") or {}).items(), key=lambda kv: kv[1]):
             if person.dingtalk in (members.get(cid) or []):
@@ -100,7 +103,10 @@ def _raw(control: EmulatorControl, chat: ChatRef) -> list[dict]:
     if chat.platform == "wecom":  # one record per person; the phone shows the app and the smart bot apart
         smart = chat.kind == "aibot"
         return [m for m in control.wecom_user_chat(chat.target) if (m.get("channel") in SMART_BOT) == smart]
-    return control.dingtalk_user_chat(chat.target) if chat.kind == "direct" else control.dingtalk_group_chat(chat.target)
+    if chat.kind == "group":
+        return control.dingtalk_group_chat(chat.target)
+    notices = chat.kind == "notice"  # DingTalk shows work notices in their own conversation
+    return [m for m in control.dingtalk_user_chat(chat.target) if (m.get("channel") == "work_notice") == notices]
 
 
 def _clock(epoch: float | None) -> str:
@@ -166,4 +172,8 @@ def _dingtalk_bubble(control: EmulatorControl, m: dict, me: str, names: dict[str
     if msgtype in ("actionCard", "action_card") or msgtype.startswith("sampleActionCard"):
         return {**bubble, "kind": "markdown", "title": content.get("title", ""),
                 "html": markdown_html(content.get("text") or content.get("markdown", ""))}
+    if msgtype == "oa":
+        body = content.get("body") or {}
+        lines = [f"{f.get('key', '')}{f.get('value', '')}" for f in body.get("form") or [] if isinstance(f, dict)]
+        return {**bubble, "kind": "text", "text": "\n".join(filter(None, [body.get("title"), body.get("content"), *lines]))}
     return {**bubble, "kind": "other", "msgtype": msgtype, "raw": content}

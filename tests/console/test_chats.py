@@ -124,3 +124,14 @@ def test_the_wecom_smart_bot_has_its_own_one_to_one_chat(console_stack, client):
     html = wait_in_chat(client, LI, "wecom.aibot", "李干事，您好", console_stack)
     assert "舆情助手（智能机器人）" in html
     assert "msg mine" not in chat_html(client, LI, "wecom.direct")  # the app's chat is another chat
+
+
+def test_dingtalk_work_notices_have_their_own_read_only_conversation(console_stack, client):
+    dingtalk = console_stack.emulator.dingtalk
+    dingtalk.records.add(channel="work_notice", sender="bot", msgtype="markdown", at=dingtalk.now(), user="0524",
+                         content={"title": "签收提醒", "text": "**YQ-2026-0001** 请尽快签收"})
+    html = chat_html(client, LI, "dingtalk.notice")
+    assert "工作通知" in html and "<strong>YQ-2026-0001</strong> 请尽快签收" in html
+    assert "请尽快签收" not in chat_html(client, LI, "dingtalk.direct")
+    page = client.get("/?person=p-li&chat=dingtalk.notice").get_data(as_text=True)
+    assert 'id="composer-text"' not in page and "工作通知只能查看" in page
