@@ -298,8 +298,14 @@ def clock() -> None:
 @clock.command("status")
 @click.option("--json", "as_json", is_flag=True)
 def clock_status(as_json: bool) -> None:
-    """Pending firings, overdue duties, the reconciler's last run."""
-    _not_yet("yuqing clock status", 8)
+    """Pending firings (database and Redis side by side), overdue duties, the reconciler's last run."""
+    import redis
+
+    from bot.clock_report import status, status_lines
+
+    settings = _settings()
+    report = status(_database(settings), redis.Redis.from_url(settings.redis_url), utcnow())
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else "\n".join(status_lines(report)))
 
 
 @cli.command()

@@ -10,6 +10,7 @@ import logging
 
 import redis
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import __version__
@@ -73,9 +74,16 @@ def healthz():
 
 @web.get("/metrics")
 def metrics():
-    """Prometheus text format (grows with the worker's counters)."""
+    """Prometheus text format: Redis up, and the clock's and outbox's figures (bot/clock_report.py)."""
+    from bot.clock_report import metrics_text
+
     up = 1 if _check(_redis().ping)["ok"] else 0
     text = f"# HELP yuqing_redis_up Whether Redis answers.\n# TYPE yuqing_redis_up gauge\nyuqing_redis_up {up}\n"
+    if up:
+        try:
+            text += metrics_text(_database(), _redis(), utcnow())
+        except (redis.RedisError, SQLAlchemyError) as exc:  # the figures wait; liveness is /healthz's job
+            log.warning("metrics: clock figures unavailable: %s", exc)
     return text, 200, {"Content-Type": "text/plain; version=0.0.4"}
 
 

@@ -23,12 +23,14 @@ from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.clock_report import scheduled_firings
 from bot.core import queues
-from bot.core.clock import UTC, utcnow
+from bot.core.clock import utcnow
 from bot.domain.deadlines import ceil_second
-from bot.domain.duties import Alarm, next_alarm
+from bot.domain.duties import Alarm
 from bot.domain.records import Duty
 from bot.store import clock as store
+from bot.store.clock import JOB_PREFIX, exhausted, firing_id, job_id, next_step, step_time
 from bot.store import outbox
 from bot.store.case_repo import _to_duty, lost_race
 from bot.store.cases import DutyRow
@@ -39,38 +41,12 @@ from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 FIRE = "worker.jobs.fire_duty"
-JOB_PREFIX = "clock-fire-"
 LIVE = ("scheduled", "queued", "started", "deferred")
 ATTEMPTS = 10
 
 
-def firing_id(duty_id: int, at: datetime) -> str:
-    """The id of the firing of ``duty_id``'s step at ``at``."""
-    return f"{duty_id}-{int(ceil_second(at).timestamp())}"
-
-
-def exhausted(duty_id: int) -> str:
-    """The firing id of an open duty with no step left (so it is not taken for a new, unarmed one)."""
-    return f"{duty_id}-end"
-
-
-def step_time(fid: str) -> datetime:
-    """The step instant a firing id names."""
-    return datetime.fromtimestamp(int(fid.rsplit("-", 1)[1]), UTC)
-
-
-def job_id(fid: str) -> str:
-    """The RQ job id of a firing (deterministic: scheduling it twice overwrites, never doubles)."""
-    return JOB_PREFIX + fid
-
-
 def _queue(conn: Redis) -> Queue:
     return Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)
-
-
-def next_step(duty: Duty, last: datetime | None) -> Alarm | None:
-    """The duty's first step not yet fired (after ``last``, the latest recorded step)."""
-    return next_alarm(duty, last if last is not None else duty.started_at - timedelta(seconds=1))
 
 
 def enqueue(conn: Redis, duty_id: int, fid: str, suffix: str = "") -> None:
@@ -153,13 +129,6 @@ def plan(rt: Runtime) -> dict[int, str]:
             if alarm:
                 out[row.id] = fid
     return out
-
-
-def scheduled_firings(conn: Redis) -> dict[str, datetime]:
-    """Firing job ids in RQ's scheduled registry with their times."""
-    key = ScheduledJobRegistry(queue=_queue(conn)).key
-    return {k.decode(): datetime.fromtimestamp(s, UTC) for k, s in conn.zrange(key, 0, -1, withscores=True)
-            if k.decode().startswith(JOB_PREFIX)}
 
 
 def arm(rt: Runtime) -> tuple[int, int]:

@@ -9,11 +9,14 @@ overtaken by a later step that was already due, e.g. after an outage).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.core.clock import UTC
+from bot.domain.deadlines import ceil_second
+from bot.domain.duties import Alarm, next_alarm
 from bot.domain.records import Duty
 from bot.store.case_repo import _to_duty
 from bot.store.cases import CaseRow, DutyRow
@@ -21,6 +24,32 @@ from bot.store.models import Base
 from bot.store.types import UTCDateTime
 
 SENT, SKIPPED = "sent", "skipped"
+JOB_PREFIX = "clock-fire-"
+
+
+def firing_id(duty_id: int, at: datetime) -> str:
+    """The id of the firing of ``duty_id``'s step at ``at``: ``<duty>-<epoch second>``."""
+    return f"{duty_id}-{int(ceil_second(at).timestamp())}"
+
+
+def exhausted(duty_id: int) -> str:
+    """The firing id of an open duty with no step left (so it is not taken for a new, unarmed one)."""
+    return f"{duty_id}-end"
+
+
+def step_time(fid: str) -> datetime:
+    """The step instant a firing id names."""
+    return datetime.fromtimestamp(int(fid.rsplit("-", 1)[1]), UTC)
+
+
+def job_id(fid: str) -> str:
+    """The RQ job id of a firing (deterministic: scheduling it twice overwrites, never doubles)."""
+    return JOB_PREFIX + fid
+
+
+def next_step(duty: Duty, last: datetime | None) -> Alarm | None:
+    """The duty's first step not yet fired (after ``last``, the latest recorded step)."""
+    return next_alarm(duty, last if last is not None else duty.started_at - timedelta(seconds=1))
 
 
 class ClockFiringRow(Base):

@@ -68,9 +68,19 @@ def test_a_broken_org_file_is_refused_whole(runner, tmp_path):
 
 
 def test_commands_of_later_issues_say_so(runner):
-    result = runner.invoke(cli, ["clock", "status"])
+    result = runner.invoke(cli, ["drill", "start"])
     assert result.exit_code == 3
     assert "not available yet" in result.output
+
+
+def test_clock_status_reads_the_database_and_redis(runner, monkeypatch, redis_url):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    runner.invoke(cli, ["org", "load", str(SAMPLE)])
+    result = runner.invoke(cli, ["clock", "status"])
+    assert result.exit_code == 0, result.output
+    assert "next firings" in result.output and "last reconcile" in result.output
+    shown = json.loads(runner.invoke(cli, ["clock", "status", "--json"]).output)
+    assert shown["firings"] == [] and shown["failed_deliveries"] == 0
 
 
 def test_console_script_reports_configuration_errors_in_one_line(tmp_path):
