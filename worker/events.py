@@ -13,6 +13,7 @@ from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
 from bot.core.errors import HandlerError
 from bot.core.event import Event
+from bot.console.drill import drill_switch
 from bot.core.org import Organisation
 from bot.store import inbound, outbox
 from bot.store.case_repo import LostRace, SessionCaseStore
@@ -22,6 +23,7 @@ from handlers.registry import Context, dialogs, load
 from worker.addressing import Unreachable, target_messages
 from worker.delivery import schedule
 from worker.dialogs import DialogStore
+from worker.intake_jobs import enqueue_follow_ups
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ def _run_engine(event: Event, ctx: Context, stored) -> Outcome:
         return Outcome([Reply(Card("notice", {"text": exc.message}))], keep=True)
 
 
-def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore) -> tuple[Outcome, list[int]] | None:
+def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore) -> tuple[Outcome, list[int], list] | None:
     """One try of the event's transaction; None when it was already handled (or a stranger's)."""
     with rt.database.session() as session:
         if inbound.handled(session, event.platform, event.dedup_key):
@@ -81,14 +83,15 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
                         event.platform, event.user_id, event.dedup_key)
             return None
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
-                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat})
+                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
+                             "drill": drill_switch().to_dict(), "jobs": []})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]
         ids = [outbox.add(session, m, ctx.now) for m in messages]
     if not outcome.keep:
         store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
-    return outcome, [i for i in ids if i]
+    return outcome, [i for i in ids if i], ctx.extra["jobs"]
 
 
 def handle(rt: Runtime, event: Event) -> list[Reply]:
@@ -111,9 +114,10 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
             raise RuntimeError(f"event {event.dedup_key} lost {ATTEMPTS} races in a row")
     if done is None:
         return []
-    outcome, ids = done
+    outcome, ids, jobs = done
     for row_id in ids:
         schedule(rt, row_id)
+    enqueue_follow_ups(rt, jobs)
     arm_clock(rt)
     return outcome.replies
 

@@ -61,3 +61,19 @@ def reconcile(slot: int) -> dict | None:
     from worker.runtime import runtime
 
     return run(runtime(), slot)
+
+
+def preview_link(case_id: int) -> dict:
+    """Fetch a new case's link preview and fill the case (see worker/intake_jobs.py); never blocks the case."""
+    from worker.intake_jobs import preview_case_link
+    from worker.runtime import runtime
+
+    return preview_case_link(runtime(), case_id)
+
+
+def announce_case(case_id: int) -> list[int]:
+    """Put the desk's card of a case opened through the API in the outbox (see worker/intake_jobs.py)."""
+    from worker.intake_jobs import announce_case as announce
+    from worker.runtime import runtime
+
+    return announce(runtime(), case_id)

@@ -9,3 +9,5 @@ ALL = (EVENTS, DELIVERY, CLOCK, PREVIEW)
 
 HANDLE_EVENT = "worker.jobs.handle_event"
 NOOP = "worker.jobs.noop"
+PREVIEW_LINK = "worker.jobs.preview_link"
+ANNOUNCE_CASE = "worker.jobs.announce_case"

@@ -45,6 +45,7 @@ class Action(StrEnum):
     FULFIL_DUTY = "duty.fulfil"
     VIEW = "case.view"
     VERIFY = "case.verify"
+    SIGHTING = "case.sighting"
 
 
 R = Role
@@ -66,6 +67,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.FULFIL_DUTY: DESKS | UNIT | LEADERS,
     Action.VIEW: frozenset(Role),
     Action.VERIFY: DESKS | frozenset({R.ADMIN}),
+    Action.SIGHTING: DESKS,
 }
 # Actions done for one unit of the case: the unit roles must be roles for that unit.
 UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT})
@@ -85,7 +87,7 @@ ACTION_LABELS = {
     Action.OPEN: "立案", Action.ASSIGN: "分派单位", Action.REASSIGN: "改派单位", Action.TRANSFER_DOWN: "转县局办理",
     Action.ACKNOWLEDGE: "签收", Action.REJECT: "退回", Action.GRADE: "定级", Action.ADVANCE: "推进案件状态",
     Action.REPORT: "报送", Action.CLOSE_DUTY: "关闭待办", Action.FULFIL_DUTY: "办结待办", Action.VIEW: "查看",
-    Action.VERIFY: "校验档案",
+    Action.VERIFY: "校验档案", Action.SIGHTING: "记录再次发现",
 }
 
 

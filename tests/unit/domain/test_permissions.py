@@ -24,6 +24,7 @@ MATRIX = {
     Action.FULFIL_DUTY:   "Y    Y    Y    Y    Y    Y    Y    .",
     Action.VIEW:          "Y    Y    Y    Y    Y    Y    Y    Y",
     Action.VERIFY:        "Y    .    .    .    .    .    Y    Y",
+    Action.SIGHTING:      "Y    .    .    .    .    .    Y    .",
 }
 CELLS = [(action, role, row.split()[i] == "Y") for action, row in MATRIX.items() for i, role in enumerate(ROLES)]
 

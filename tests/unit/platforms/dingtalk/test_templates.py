@@ -19,6 +19,11 @@ SAMPLES = {
     "demo_card": Card("demo_card", {"title": HOSTILE, "body": HOSTILE, "status": ""},
                       (Button("确认", "demo.confirm", {"n": 1, "who": HOSTILE}, "primary"),
                        Button("再确认", "demo.confirm", {"n": 2}), Button("详情", "case.show", {}, "danger"))),
+    "intake_card": Card("intake_card", {"title": HOSTILE, "color": "blue", "status": "", "body": HOSTILE, "hints": [],
+                                        "facts": [{"label": "标题", "value": HOSTILE}]},
+                        (Button("敏感", "intake.grade", {"case": 1, "grade": 2}), Button("其他单位…", "intake.units"))),
+    "my_duties": Card("my_duties", {"name": HOSTILE, "more": 0, "duties": [
+                      {"case": "YQ-2026-0001", "title": HOSTILE, "line": HOSTILE, "drill": False}]}),
     "reminder": Card("reminder", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "特别重大舆情",
                                   "due": "11月29日 11:00", "unit": HOSTILE, "drill": False, "left": "还剩30分钟"}),
     "escalation": Card("escalation", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "重大舆情",

@@ -1,0 +1,97 @@
+"""Read-only views of cases for people and operators: the case list, one case's status, and the open
+duties of a set of units — plain dicts (JSON-able), built in the caller's session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.cases import AssignmentRow, CaseRow, DutyRow
+from bot.store.intake import intake_of, sightings_of
+from bot.store.timeline import TimelineRow
+
+CLOSED_STATES = ("archived",)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_summary(row: CaseRow) -> dict[str, Any]:
+    """The list line of a case."""
+    return {"id": row.id, "number": row.number, "title": row.title, "grade": row.grade, "state": row.state,
+            "owner_unit": row.owner_unit, "source": row.source, "link": row.link, "opened_at": _iso(row.opened_at),
+            "first_seen_at": _iso(row.first_seen_at), "transfer_ref": row.transfer_ref, "drill": row.drill,
+            "confidential": row.confidential}
+
+
+def list_cases(session: Session, open_only: bool = False) -> list[dict[str, Any]]:
+    """Every case (or those not archived), newest first."""
+    query = select(CaseRow).order_by(CaseRow.id.desc())
+    if open_only:
+        query = query.where(CaseRow.state.not_in(CLOSED_STATES))
+    return [case_summary(r) for r in session.scalars(query)]
+
+
+def case_detail(session: Session, number: str) -> dict[str, Any] | None:
+    """A case with its intake, assignments, duties, sightings and timeline length; None if unknown."""
+    row = session.scalars(select(CaseRow).where(CaseRow.number == number)).first()
+    if row is None:
+        return None
+    intake = intake_of(session, row.id)
+    assignments = session.scalars(select(AssignmentRow).where(AssignmentRow.case_id == row.id).order_by(AssignmentRow.id))
+    duties = session.scalars(select(DutyRow).where(DutyRow.case_id == row.id).order_by(DutyRow.id))
+    entries = session.scalars(select(TimelineRow).where(TimelineRow.case_id == row.id).order_by(TimelineRow.seq))
+    return {**case_summary(row),
+            "intake": None if intake is None else {
+                "title_from": intake.title_from, "transfer_source": intake.transfer_source,
+                "external_id": intake.external_id, "summary": intake.summary,
+                "preview": {"status": intake.preview_status, "title": intake.preview_title,
+                            "summary": intake.preview_summary, "error": intake.preview_error}},
+            "assignments": [{"id": a.id, "unit": a.unit_id, "state": a.state, "assigned_at": _iso(a.assigned_at),
+                             "acknowledged_by": a.acknowledged_by} for a in assignments],
+            "duties": [duty_view(d) for d in duties],
+            "sightings": [{"link": s.link, "source": s.source, "seen_at": _iso(s.seen_at), "by": s.by}
+                          for s in sightings_of(session, row.id)],
+            "timeline": [{"seq": e.seq, "action": e.action, "actor": e.actor, "at": _iso(e.at)} for e in entries]}
+
+
+def duty_view(row: DutyRow) -> dict[str, Any]:
+    """A duty as plain data."""
+    return {"id": row.id, "kind": row.kind, "unit": row.owner_unit, "state": row.state, "due_at": _iso(row.due_at),
+            "late": row.late, "assignment": row.assignment_id}
+
+
+def open_duties(session: Session, units: Iterable[str], main_leader: bool = False) -> list[dict[str, Any]]:
+    """Open duties owned by ``units`` (and the main leader's, when asked), soonest due first, with their case."""
+    units = list(units)
+    owner = DutyRow.owner_unit.in_(units)
+    if main_leader:
+        owner = owner | DutyRow.owner_unit.is_(None)
+    query = (select(DutyRow, CaseRow).join(CaseRow, CaseRow.id == DutyRow.case_id)
+             .where(DutyRow.state == "open", owner, CaseRow.state.not_in(CLOSED_STATES)).order_by(DutyRow.due_at))
+    return [{**duty_view(d), "case": c.number, "title": c.title, "drill": c.drill} for d, c in session.execute(query)]
+
+
+LIVE_ASSIGNMENTS = ("warned", "acknowledged", "reported")
+
+
+def case_row(session: Session, case_id: int) -> CaseRow | None:
+    """A case row read afresh (after this transaction's own commands), or None."""
+    return session.get(CaseRow, case_id, populate_existing=True)
+
+
+def case_row_by_number(session: Session, number: str) -> CaseRow | None:
+    """The case row with this number (any case), or None."""
+    return session.scalars(select(CaseRow).where(CaseRow.number == number.strip().upper())).first()
+
+
+def live_units(session: Session, case_id: int) -> list[str]:
+    """The units a case is assigned to now (warned, acknowledged or reported), in order."""
+    query = (select(AssignmentRow.unit_id)
+             .where(AssignmentRow.case_id == case_id, AssignmentRow.state.in_(LIVE_ASSIGNMENTS)).order_by(AssignmentRow.id))
+    return list(session.scalars(query))

@@ -1,0 +1,91 @@
+"""收集 (Art. 11): the desk forwards a link (a link message, or text holding links) or types ``立案 …``,
+1:1 or by @-mentioning the bot in a group → a case opens, and the desk gets its card (grade and units
+as buttons). The same story again (the link normalised) → "已立案 YQ-…" with a button to add the
+sighting. Anyone else gets a polite refusal and nothing changes.
+
+    (none) --link / 立案 text--> [desk?] --no--> refusal
+                                   └─yes─> [same story open?] --yes--> duplicate card (END)
+                                                  └─no──> open_case → desk card, preview job (END)
+
+A one-step dialog: it is an entry point (so it takes links before the command router) that ends at once.
+"""
+
+from __future__ import annotations
+
+from bot.core import queues
+from bot.core.card import Reply
+from bot.core.conversation import END, Conversation, Step
+from bot.core.event import Event
+from bot.core.router import command_text
+from bot.domain.case_commands import open_case
+from bot.domain.intake import TITLE_CHARS, first_line_title, link_key
+from bot.domain.intake_cards import duplicate_card
+from bot.domain.links import find_links, source_of
+from bot.store.case_views import case_summary
+from bot.store.intake import open_case_with_link, record_intake
+from handlers._acting import actor, after_commit, desk_card, drill_on, notice, require_desk, rules_for, session
+from handlers.registry import Context, dialog
+
+OPEN_WORDS = ("立案",)
+
+
+def links_of(event: Event) -> list[str]:
+    """The links an event carries: a link message's URL, else the links in its text."""
+    if event.kind == "link" and event.url:
+        return [event.url]
+    return find_links(event.text) if event.kind in ("text", "mention") else []
+
+
+def is_intake(event: Event) -> bool:
+    """Matcher: a link message, a text with links, or ``立案 <text>``."""
+    if event.kind == "click":
+        return False
+    words = command_text(event).split(maxsplit=1)
+    return bool(links_of(event)) or bool(words and words[0] in OPEN_WORDS)
+
+
+def title_of(event: Event, link: str | None) -> tuple[str, str]:
+    """The title and where it came from: the link message's title, the text's first line, else the link."""
+    if event.kind == "link" and event.title.strip():
+        return event.title.strip()[:TITLE_CHARS], "message"
+    text = command_text(event)
+    words = text.split(maxsplit=1)
+    if words and words[0] in OPEN_WORDS:
+        text = words[1] if len(words) > 1 else ""
+    line = first_line_title(text)
+    if line:
+        return line, "text"
+    return (link or "")[:TITLE_CHARS], "link"
+
+
+def receive(event: Event, ctx: Context, data: dict) -> Step:
+    """Open a case from the forwarded item, or point to the open case of the same story."""
+    require_desk(ctx)
+    links = links_of(event)
+    link = links[0] if links else None
+    normal = link_key(link) if link else None
+    source = str(source_of(link)) if link else "other"
+    if normal is not None:
+        existing = open_case_with_link(session(ctx), normal[1])
+        if existing is not None:
+            card = duplicate_card(case_summary(existing), ctx.now, link, source)
+            return Step(END, (Reply(card, case_id=existing.id),))
+    title, title_from = title_of(event, link)
+    if not title:
+        return Step(END, (_usage(),))
+    drill = drill_on(ctx)
+    outcome = open_case(ctx.store, rules_for(ctx, drill), actor(event, ctx), ctx.now, title=title, source=source,
+                        link=link, drill=drill)
+    summary = event.text.strip()[:2000] if event.kind == "link" else None
+    record_intake(session(ctx), outcome.case.id, normalised=normal, title_from=title_from, summary=summary or None)
+    if normal is not None:
+        after_commit(ctx, queues.PREVIEW_LINK, outcome.case.id)
+    status = f"消息中另有 {len(links) - 1} 个链接未立案，如属不同舆情请分别转发。" if len(links) > 1 else ""
+    return Step(END, (Reply(desk_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
+
+
+def _usage() -> Reply:
+    return notice("请在“立案”后写上舆情的标题或内容，或直接转发链接。")
+
+
+INTAKE = dialog(Conversation(name="intake", entry_points=[(is_intake, receive)], states={}))

@@ -1,0 +1,20 @@
+"""我的待办: the open duties of the person's units (and the main leader's own), soonest due first, with
+their deadline and the time left in Asia/Shanghai words.
+"""
+
+from __future__ import annotations
+
+from bot.core.card import Reply
+from bot.core.event import Event
+from bot.domain.intake_cards import my_duties_card
+from bot.store.case_views import open_duties
+from handlers._acting import session
+from handlers.registry import Context, router
+
+
+@router.command("我的待办", "待办")
+def show_my_duties(event: Event, ctx: Context) -> list[Reply]:
+    """List the open duties the person's units (or the person as main leader) answer for."""
+    units = [u.id for u in ctx.org.units_of(ctx.person.id)]
+    duties = open_duties(session(ctx), units, main_leader="main_leader" in ctx.person.roles)
+    return [Reply(my_duties_card(ctx.person.name, duties, ctx.org, ctx.now))]

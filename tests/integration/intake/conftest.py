@@ -1,0 +1,27 @@
+"""A stack with an API token for the desk (``API_TOKENS``), and helpers to read cases from its store."""
+
+from __future__ import annotations
+
+import pytest
+
+API_TOKEN = "monitor-token-1"
+
+
+@pytest.fixture
+def intake_stack(redis_url, tmp_path):
+    """The whole product, with ``API_TOKENS`` mapping a token to the desk unit ``u-desk`` and a drill
+    switch of its own (off), whatever the checkout's ``var/drill.json`` says."""
+    from tests.integration.stack import Stack
+
+    env = {"API_TOKENS": f"{API_TOKEN}=u-desk", "DRILL_SWITCH_FILE": str(tmp_path / "drill.json")}
+    running = Stack(redis_url, tmp_path, extra_env=env)
+    yield running
+    running.stop()
+
+
+def detail(stack, number: str = "YQ-2026-0001"):
+    """A case's detail from the stack's database, or None."""
+    from bot.store.case_views import case_detail
+
+    with stack.database.session() as session:
+        return case_detail(session, number)

@@ -1,0 +1,83 @@
+"""Intake's jobs: the link preview of a new case, the desk's card of a case a monitoring system opened
+through the API, and enqueueing the follow-up jobs a handler asked for once its event committed.
+
+A preview never blocks a case: it runs after the case exists, its failure is recorded on the timeline
+(``case.preview``) like its success, and the case's title becomes the page's only when nobody gave one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from bot.core.clock import utcnow
+from bot.domain.intake import likely_units
+from bot.domain.intake_cards import intake_card
+from bot.domain.intake_commands import record_preview
+from bot.store.case_repo import SessionCaseStore
+from bot.store.case_views import case_row, case_summary
+from bot.store.intake import intake_of, save_preview
+from bot.store import outbox
+from bot.store.org_repo import read_organisation
+from worker.address_policy import DEFAULT_POLICY, Policy, Resolver, system_resolver
+from worker.addressing import Unreachable, group_messages, person_message
+from worker.delivery import schedule
+from worker.preview import fetch_preview
+from worker.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def preview_case_link(rt: Runtime, case_id: int, *, policy: Policy = DEFAULT_POLICY,
+                      resolver: Resolver = system_resolver, **limits: Any) -> dict:
+    """Fetch the case's link preview and store it; returns the outcome (never raises for a bad page)."""
+    with rt.database.session() as session:
+        row, intake = case_row(session, case_id), intake_of(session, case_id)
+        link = row.link if row is not None else None
+        if not link or intake is None or intake.preview_status not in ("pending", "failed"):
+            return {"ok": False, "skipped": True}
+    result = fetch_preview(link, policy=policy, resolver=resolver, **limits).to_dict()
+    with rt.database.session() as session:
+        now = utcnow()
+        replaced = save_preview(session, case_id, now, ok=result["ok"], title=result.get("title"),
+                                summary=result.get("summary"), error=None if result["ok"] else result.get("code"))
+        org = read_organisation(session)
+        record_preview(SessionCaseStore(session), rt.rules(org), case_id, now, {**result, "title_replaced": replaced})
+    log.info("link preview case=%s ok=%s", case_id, result["ok"])
+    return result
+
+
+def announce_case(rt: Runtime, case_id: int) -> list[int]:
+    """Put the desk's card of an API-opened case in the outbox for the desk's group (or its people 1:1)."""
+    with rt.database.session() as session:
+        org = read_organisation(session)
+        row, intake = case_row(session, case_id), intake_of(session, case_id)
+        if row is None:
+            return []
+        suggested = likely_units(org, f"{row.title} {(intake.summary or '') if intake else ''}", limit=4)
+        card = intake_card(case_summary(row), utcnow(), (), suggested, "由监测系统接口推送")
+        dedup = f"api-case:{case_id}"
+        try:
+            messages = group_messages(org, row.owner_unit, card, dedup, case_id)
+        except Unreachable:
+            unit = org.units[row.owner_unit]
+            messages = []
+            for pid in unit.people:
+                try:
+                    messages.append(person_message(org, pid, card, f"{dedup}:{pid}", case_id))
+                except Unreachable as exc:
+                    log.warning("API case %s: desk person not reachable: %s", case_id, exc)
+        ids = [outbox.add(session, m, utcnow()) for m in messages]
+    for row_id in filter(None, ids):
+        schedule(rt, row_id)
+    return [i for i in ids if i]
+
+
+def enqueue_follow_ups(rt: Runtime, jobs: list[dict]) -> None:
+    """Enqueue the jobs a handler asked for (``ctx.extra["jobs"]``) after its event committed."""
+    for job in jobs:
+        queue = Queue(job["queue"], connection=rt.redis, serializer=JSONSerializer)
+        queue.enqueue(job["job"], *job["args"], result_ttl=3600, failure_ttl=7 * 86400)
