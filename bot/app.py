@@ -13,6 +13,7 @@ from flask import Flask
 
 from bot import config as config_module
 from bot.config import Settings
+from bot.intake_api import api
 from bot.logconfig import configure_logging
 from bot.store import Database
 from bot.platforms.registry import inbound_adapters
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
     )
     app.register_blueprint(web)
+    app.register_blueprint(api)
     register_callbacks(app, inbound_adapters(settings.channels, settings.values))
     log.info("web app ready; channels: %s", ", ".join(sorted(settings.channels)) or "none")
     return app

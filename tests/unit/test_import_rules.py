@@ -21,6 +21,7 @@ FORBIDDEN = {
     "bot/console": ("bot.platforms", "handlers", "worker"),
     "bot/web.py": ("handlers", "worker"),
     "bot/app.py": ("handlers", "worker"),
+    "bot/intake_api.py": ("handlers", "worker"),
     "worker": ("flask", "bot.web", "bot.app", "bot.emulator"),
 }
 

@@ -1,0 +1,54 @@
+"""POST /api/v1/cases over real HTTP: 201 with the number, 200 with the same number for a seen
+external_id, the desk's card in its DingTalk group (a worker job), and the 401/400/413/415 refusals."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from functools import partial
+
+from tests.integration import stack as stack_module
+from tests.integration.intake.conftest import API_TOKEN, detail
+
+wait_for = partial(stack_module.wait_for, timeout=40)
+DESK = "cidDesk0001=="
+ITEM = {"external_id": "sentinel-20261129-001", "title": "监测：某品牌电动车电池起火", "link": "https://www.toutiao.com/article/1/",
+        "first_seen_at": "2026-11-29T08:00:00+08:00", "grade": 2}
+
+
+def post(stack, body, token=API_TOKEN, content_type="application/json"):
+    data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"{stack.url}/api/v1/cases", data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def test_an_api_item_opens_once_and_the_desk_sees_its_card(intake_stack):
+    status, body = post(intake_stack, ITEM)
+    assert (status, body) == (201, {"number": "YQ-2026-0001", "created": True})
+    assert post(intake_stack, ITEM) == (200, {"number": "YQ-2026-0001", "created": False})
+    case = detail(intake_stack)
+    assert case["grade"] == 2 and case["source"] == "toutiao" and case["intake"]["external_id"] == ITEM["external_id"]
+    dt = intake_stack.emulator.dingtalk
+    msg = wait_for(lambda: [m for m in dt.messages_for_group(DESK) if m.channel == "card"],
+                   what="the desk's card in its group\n" + intake_stack.worker_log())[0]
+    view = dt.card_view(msg.out_track_id, "0523")
+    assert view["title"] == "已立案 YQ-2026-0001" and view["status"] == "由监测系统接口推送"
+    wait_for(lambda: detail(intake_stack)["intake"]["preview"]["status"] == "failed", what="the preview's outcome")
+
+
+def test_refusals_change_nothing(intake_stack):
+    assert post(intake_stack, ITEM, token="")[0] == 401
+    assert post(intake_stack, ITEM, token="wrong")[0] == 401
+    status, body = post(intake_stack, {"title": "no id"})
+    assert status == 400 and "external_id" in body["reason"]
+    assert post(intake_stack, {**ITEM, "summary": "x" * 70000})[0] == 413
+    assert post(intake_stack, b"external_id=1", content_type="text/plain")[0] == 415
+    assert detail(intake_stack) is None
