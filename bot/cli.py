@@ -242,7 +242,18 @@ def case() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def case_list(only_open: bool, as_json: bool) -> None:
     """List cases."""
-    _not_yet("yuqing case list", 6)
+    from bot.case_text import case_line
+    from bot.store.case_views import list_cases
+
+    with _database(_settings()).session() as session:
+        cases = list_cases(session, open_only=only_open)
+    if as_json:
+        click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
+        return
+    for item in cases:
+        click.echo(case_line(item))
+    if not cases:
+        click.echo("尚无案件 (no cases)")
 
 
 @case.command("show")
@@ -250,7 +261,15 @@ def case_list(only_open: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def case_show(number: str, as_json: bool) -> None:
     """Show one case with its timeline."""
-    _not_yet("yuqing case show", 6)
+    from bot.case_text import case_text
+    from bot.store.case_views import case_detail
+
+    with _database(_settings()).session() as session:
+        detail = case_detail(session, number.strip().upper())
+    if detail is None:
+        click.echo(f"yuqing: 找不到案件 {number} (no such case)", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(detail, ensure_ascii=False, indent=2) if as_json else case_text(detail))
 
 
 @case.command("verify")
