@@ -139,7 +139,8 @@ def _back(notice: str, status: int = 200):
     if request.headers.get("X-Console-Fetch"):
         return jsonify(ok=status == 200, error=notice if status != 200 else ""), status
     return redirect(url_for("console.index", person=request.form.get("person") or None,
-                            chat=request.form.get("chat") or None, notice=notice), 303)
+                            chat=request.form.get("chat") or None, case=request.form.get("case") or None,
+                            notice=notice), 303)
 
 
 def _drill():

@@ -79,9 +79,24 @@ def test_a_dingtalk_group_card_clicked_by_one_member_changes_for_another(console
     expect(card.locator("button.card-btn")).to_have_count(0)
 
 
-def test_the_drill_switch_and_the_board_are_on_the_page(console):
-    expect(console.page.locator("#side")).to_contain_text("案件看板")
+def test_the_drill_switch_and_the_board_are_on_the_page(console, stack):
+    pytest.importorskip("bot.store.cases")
+    from tests.console.test_board import _open_case
+
+    _open_case(stack.database, "YQ-2026-0001", 3)
+    side = console.page.locator("#side")
+    expect(side).to_contain_text("YQ-2026-0001")  # the board polls: the case shows up without a reload
+    countdown = side.locator(".countdown").first
+    expect(countdown).to_contain_text("剩余 00:")
+    first = countdown.inner_text()
+    expect(countdown).not_to_have_text(first)  # it counts down every second
+    side.locator(".case-link", has_text="YQ-2026-0001").click()
+    expect(side.locator(".timeline")).to_contain_text("case.ack")
+    assert "case=YQ-2026-0001" in console.page.url
+
     console.page.click("#drill-toggle")
     expect(console.page.locator("#drill-state")).to_contain_text("演练模式：开")
+    expect(side.locator(".timeline")).to_contain_text("case.ack")  # the chosen case stays chosen
+    console.screenshot("board-and-drill")
     console.page.click("#drill-toggle")
     expect(console.page.locator("#drill-state")).to_contain_text("演练模式：关")

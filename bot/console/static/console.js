@@ -107,6 +107,8 @@
     var page = new URL(location.href);
     page.searchParams.set("case", link.dataset.case);
     history.replaceState(null, "", page.pathname + page.search);
+    var drillCase = document.getElementById("drill-case");
+    if (drillCase) drillCase.value = link.dataset.case;
     refresh(side, false);
   });
 
