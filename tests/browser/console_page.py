@@ -48,12 +48,15 @@ class ConsolePage:
         """The unread mark of one of the person's chats (empty when nothing new)."""
         return self.page.locator(f".chat-link.plat-{platform}", has_text=title).first.locator(".unread")
 
-    def send(self, text: str, as_link: bool = False) -> ConsolePage:
-        """Type into the chat's box and send."""
+    def send(self, text: str, as_link: bool = False, enter: bool = False) -> ConsolePage:
+        """Type into the chat's box and send (with the button, or with Enter)."""
         self.page.fill("#composer-text", text)
         if as_link:
             self.page.check("input[name=as_link]")
-        self.page.click("#composer-send")
+        if enter:
+            self.page.press("#composer-text", "Enter")
+        else:
+            self.page.click("#composer-send")
         expect(self.page.locator("#composer-text")).to_have_value("")
         return self
 

@@ -44,7 +44,7 @@ def console(request, browser, console_url, artifacts, stack):
 
 def test_help_and_the_test_card_in_wecom(console):
     console.open_chat("wecom", "舆情助手")
-    console.send("帮助")
+    console.send("帮助", enter=True)
     expect(console.bot_says("李干事，您好")).to_contain_text("签收")
 
     console.send("测试卡片")

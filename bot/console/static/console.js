@@ -85,13 +85,18 @@
     var form = ev.target;
     if (!form.classList.contains("act-form")) return;
     ev.preventDefault();
-    var text = form.querySelector("input[name=text]");
+    var text = form.querySelector("[name=text]");
     if (text && !text.value.trim()) return;
     post(form).then(function (answer) {
       if (answer.ok && text) text.value = "";
       if (messages) { messages.dataset.stick = "1"; refresh(messages, true); }
       refresh(side, false);
     });
+  });
+
+  var box = document.getElementById("composer-text");
+  if (box) box.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); box.form.requestSubmit(); }
   });
 
   var select = document.getElementById("person-select");
