@@ -1,5 +1,7 @@
 """Deliver outbox rows: claim with a lease, send through the platform's messenger, record the result,
-retry with back-off what may succeed later, and end as ``failed`` (visible to the desk) what cannot."""
+retry with back-off what may succeed later, and end as ``failed`` (visible to the desk) what cannot.
+A row waits (``held``, no attempt used) behind an earlier unsent one to the same recipient and for its
+rate-limit token (``worker/pacing.py``)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from bot.core.errors import PlatformError
 from bot.core.event import Event
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
+from worker import pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -90,8 +93,16 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         if row is None:
             return "skipped"
         platform, attempts = row.platform, row.attempts
+        wait = pacing.hold(rt.redis, session, row, now)
+        if wait is not None:  # an earlier message to the same recipient first, or over its rate limit
+            row.state, row.lease_until, row.attempts = outbox.PENDING, None, attempts - 1
+            row.next_attempt_at = now + wait
+            session.flush()
         original = _original(session, row)
         session.expunge(row)
+    if wait is not None:
+        schedule(rt, row_id, now + wait, attempt=int(now.timestamp() * 1000))
+        return "held"
     messenger = rt.messengers.get(platform)
     try:
         if original is not None:

@@ -29,6 +29,7 @@ SAMPLES = {
     "escalation": Card("escalation", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "重大舆情",
                                       "due": "11月29日 11:00", "unit": "食品科", "drill": True, "left": "已超时1小时",
                                       "roles": "分管局领导"}),
+    "delivery_failed": Card("delivery_failed", {"count": 1, "items": [HOSTILE]}),
     "digest": Card("digest", {"kind": "weekly", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                               "by_unit": [HOSTILE], "overdue": [HOSTILE], "late": [], "open": 1}),
     **{kind: Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": HOSTILE, "hint": HOSTILE,

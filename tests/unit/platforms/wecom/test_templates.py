@@ -37,6 +37,7 @@ SAMPLES = {
     "escalation": [Card("escalation", {"case": "YQ-2026-0001", "title": HOSTILE, "duty": "初报", "grade": "重大舆情",
                                        "due": "11月29日 11:00", "unit": "食品科", "drill": True, "left": "已超时1小时",
                                        "roles": "分管局领导"})],
+    "delivery_failed": [Card("delivery_failed", {"count": 25, "items": [HOSTILE, "11-29 10:00 李干事（wecom）：reminder — 45009"]})],
     "digest": [Card("digest", {"kind": "daily", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                                "by_unit": [HOSTILE], "overdue": [], "late": ["YQ-2026-0001 初报"], "open": 1})],
     **{kind: [Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": "", "hint": HOSTILE,

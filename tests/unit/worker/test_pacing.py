@@ -1,0 +1,39 @@
+"""Pacing: a message never overtakes an earlier unsent one to the same person, and a person gets at
+most 30 WeCom messages a minute — the rest wait for their token without using up attempts."""
+
+from datetime import timedelta
+
+from bot.store import outbox
+from tests.unit.worker.test_delivery import NOW, RecordingMessenger, rt  # noqa: F401 - fixture
+from worker.delivery import deliver
+
+
+def add(rt, dedup, user="ligs"):  # noqa: F811
+    with rt.database.session() as session:
+        return outbox.add(session, outbox.Message(dedup, "wecom", "person", {"user_id": user},
+                                                  {"kind": "notice", "data": {"text": dedup}}), NOW)
+
+
+def row(rt, row_id):  # noqa: F811
+    with rt.database.session() as session:
+        return session.get(outbox.OutboxRow, row_id)
+
+
+def test_a_message_waits_behind_an_earlier_unsent_one_to_the_same_person(rt):  # noqa: F811
+    first, second, other = add(rt, "a"), add(rt, "b"), add(rt, "c", user="zhouks")
+    with rt.database.session() as session:  # the first is throttled: retry in 8 s
+        session.get(outbox.OutboxRow, first).next_attempt_at = NOW + timedelta(seconds=8)
+    assert deliver(rt, second, NOW) == "held"
+    held = row(rt, second)
+    assert held.state == "pending" and held.attempts == 0 and held.next_attempt_at == NOW + timedelta(seconds=9)
+    assert deliver(rt, other, NOW) == "sent"  # someone else is not held up
+    assert deliver(rt, first, NOW + timedelta(seconds=8)) == "sent"
+    assert deliver(rt, second, NOW + timedelta(seconds=9)) == "sent"
+    assert [d for _, _, d in rt.messengers["wecom"].sent] == ["c", "a", "b"]
+
+
+def test_thirty_messages_a_minute_per_person_then_they_wait(rt):  # noqa: F811
+    ids = [add(rt, f"m{i}") for i in range(31)]
+    assert [deliver(rt, i, NOW) for i in ids[:30]] == ["sent"] * 30
+    assert deliver(rt, ids[30], NOW) == "held"
+    assert row(rt, ids[30]).next_attempt_at >= NOW + timedelta(seconds=1)

@@ -1,0 +1,83 @@
+"""Pacing of outbox deliveries: per-recipient order and per-recipient/API rate limits.
+
+- **Order**: a message to a person or group waits while an earlier one to the same address is still
+  pending or being sent, so a throttled or retried message is never overtaken (in order per recipient).
+- **Rate limits**: a token bucket in Redis per recipient and API (an atomic Lua script on the server's
+  clock): WeCom app messages 30 a minute per member, WeCom group robots 20 a minute per robot, DingTalk
+  20 calls a second per API (its QPS limit for the app). A message over the limit waits for its token.
+
+A held message goes back to ``pending`` without using up an attempt (``worker/delivery.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from redis import Redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core import keys
+from bot.store import outbox
+
+ORDERED = ("person", "group")
+LOOKBACK = timedelta(days=2)
+# (capacity, refill per second) per (platform, method)
+LIMITS = {("wecom", "person"): (30, 0.5), ("wecom", "group"): (20, 1 / 3),
+          ("dingtalk", "person"): (20, 20.0), ("dingtalk", "group"): (20, 20.0)}
+BUCKET = """
+local cap, rate, req = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local d = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(d[1]) or cap; local ts = tonumber(d[2]) or now
+tokens = math.min(cap, tokens + math.max(0, now - ts) * rate / 1000)
+local ok, wait = 0, 0
+if tokens >= req then tokens = tokens - req; ok = 1 else wait = math.ceil((req - tokens) * 1000 / rate) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(cap * 1000 / rate) + 1000)
+return {ok, wait}
+"""
+
+
+def recipient(row: outbox.OutboxRow) -> str:
+    """Who a person or group message goes to, as one string (empty for replies and updates)."""
+    if row.method == "person":
+        return str(row.address.get("user_id", ""))
+    if row.method == "group":
+        group = row.address.get("group") or {}
+        return "|".join(f"{k}={v}" for k, v in sorted(group.items()))
+    return ""
+
+
+def earlier_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
+    """The oldest message to the same recipient before ``row`` that is not sent yet, if any."""
+    query = (select(outbox.OutboxRow)
+             .where(outbox.OutboxRow.id < row.id, outbox.OutboxRow.platform == row.platform,
+                    outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
+                    outbox.OutboxRow.state.in_((outbox.PENDING, outbox.SENDING)))
+             .order_by(outbox.OutboxRow.id))
+    who = recipient(row)
+    return next((r for r in session.scalars(query) if recipient(r) == who), None)
+
+
+def take_token(conn: Redis, platform: str, method: str, who: str) -> float:
+    """Take a send token for ``who``; returns 0 when granted, else the seconds to wait."""
+    capacity, rate = LIMITS.get((platform, method), (0, 0))
+    if not capacity:
+        return 0.0
+    who = who if platform == "wecom" else "app"  # DingTalk's QPS limit is per app and API
+    ok, wait_ms = conn.register_script(BUCKET)(keys=[keys.rate_bucket(platform, method, who)],
+                                               args=[capacity, rate, 1])
+    return 0.0 if ok else wait_ms / 1000
+
+
+def hold(conn: Redis, session: Session, row: outbox.OutboxRow, now: datetime) -> timedelta | None:
+    """How long ``row`` must wait before it may be sent (None: send it now)."""
+    if row.method not in ORDERED:
+        return None
+    before = earlier_unsent(session, row, now)
+    if before is not None:
+        ahead = before.next_attempt_at - now if before.state == outbox.PENDING else timedelta(0)
+        return max(ahead, timedelta(0)) + timedelta(seconds=1)
+    wait = take_token(conn, row.platform, row.method, recipient(row))
+    return timedelta(seconds=wait) if wait else None
