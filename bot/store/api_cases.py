@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.core.errors import HandlerError
 from bot.domain.case_commands import open_case
@@ -21,16 +21,29 @@ from bot.domain.grade import Grade
 from bot.domain.intake import link_key
 from bot.domain.links import source_of
 from bot.domain.records import Actor
-from bot.store.case_repo import LostRace, SessionCaseStore
+from bot.store.case_repo import LostRace, SqlCaseRepository, lost_race
 from bot.store.db import Database
 from bot.store.intake import case_by_external_id, record_intake
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 5
+ATTEMPTS = 10
 
 
 class NoDeskActor(HandlerError):
     """The token's unit cannot open cases (not a desk, inactive, or nobody in it)."""
+
+
+class WholeTransactionStore:
+    """CaseStore for the API: the command's work runs directly in the caller's transaction, without a
+    savepoint (on SQLite a released savepoint outside an explicit BEGIN commits at once, so a later
+    failure would leave the case behind); a lost race fails the whole transaction, which is retried."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def run(self, work):
+        """Run ``work`` on this transaction's repository; raises what ``work`` raises."""
+        return work(SqlCaseRepository(self.session))
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,8 @@ def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str
         try:
             with database.session() as session:
                 return _once(session, rules, actor, unit_id, item, now, drill)
-        except (LostRace, IntegrityError) as exc:
-            if attempt == ATTEMPTS:
+        except (LostRace, IntegrityError, OperationalError) as exc:
+            if attempt == ATTEMPTS or isinstance(exc, OperationalError) and not lost_race(exc):
                 raise
             log.info("API intake lost a race (attempt %s): %s", attempt, type(exc).__name__)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -82,7 +95,7 @@ def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any
     if seen is not None:
         return ApiIntake(seen.number, False, seen.id, seen.link)
     link = item.get("link")
-    outcome = open_case(SessionCaseStore(session), rules, actor, now, title=item["title"],
+    outcome = open_case(WholeTransactionStore(session), rules, actor, now, title=item["title"],
                         grade=Grade(item.get("grade", Grade.GENERAL)),
                         source=item.get("source") or (str(source_of(link)) if link else "other"), link=link,
                         first_seen_at=item.get("first_seen_at"), transfer_ref=item.get("transfer_ref"),

@@ -68,10 +68,11 @@ def text_of(reply: Reply) -> str:
 
 
 @pytest.fixture
-def desk(sqlite_database) -> Desk:
-    with sqlite_database.session() as session:
+def desk(database) -> Desk:
+    """The sample org in a fresh database (SQLite and PostgreSQL)."""
+    with database.session() as session:
         apply_organisation(session, parse_org_file(ROOT / "examples" / "org.yaml"), NOW)
-    return Desk(sqlite_database)
+    return Desk(database)
 
 
 def state_of(desk: Desk, person_id: str) -> DialogState | None:
