@@ -46,3 +46,14 @@ def test_a_transfer_from_above_walks_its_dialog_and_opens_with_the_slip(intake_s
     case = wait_for(lambda: detail(intake_stack), what="the case")
     assert case["transfer_ref"] == "2026第7号" and case["intake"]["transfer_source"] == "省局"
     assert any(d["kind"] == "transfer_feedback" and d["due_at"].startswith("2026-12-20T09:30") for d in case["duties"])
+
+
+def test_with_the_drill_switch_on_a_case_opens_as_a_drill(intake_stack, tmp_path):
+    from bot.console.drill import set_drill_switch
+
+    set_drill_switch(True, 3600, intake_stack.env["DRILL_SWITCH_FILE"])
+    dt = intake_stack.emulator.dingtalk
+    dt.say_in_group(SUN, DESK, "立案 演练：某商场电梯困人")
+    msg = wait_for(lambda: _cards(dt) and _cards(dt)[0], what="the drill's card\n" + intake_stack.worker_log())
+    assert dt.card_view(msg.out_track_id, SUN)["title"] == "【演练】已立案 YQ-2026-0001"
+    assert detail(intake_stack)["drill"] is True

@@ -81,3 +81,14 @@ def test_a_unit_person_cannot_grade_or_assign(desk):
     [refused] = desk.send("p-zhou", kind="click", platform="wecom", action="intake.grade",
                           params=card.buttons[0].params)
     assert "只有舆情工作台" in refused.card.data["text"] and detail(desk)["grade"] == 1
+
+
+def test_a_drill_case_runs_its_units_clocks_on_the_scaled_policy(desk, monkeypatch):
+    from datetime import datetime, timedelta
+
+    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    desk.drill = {"on": True, "scale": 3600}
+    card = opened(desk)
+    click(desk, next(b for b in card.buttons if b.action == "intake.assign"))
+    [ack] = [d for d in detail(desk)["duties"] if d["kind"] == "acknowledge"]
+    assert datetime.fromisoformat(ack["due_at"]) - desk.now <= timedelta(seconds=5)
