@@ -127,3 +127,36 @@ def test_arm_twice_schedules_each_duty_once_and_reminders_are_skipped_after_an_o
     # the worker was down until 14:30: the 12:00 reminder is overtaken by later steps already due
     assert clock.fire(rt, release.id, release.firing_id, sh(24, 14, 30)) == "skipped"
     assert sent_since(rt, 0) == []
+
+
+def steps_of(rt, duty_row) -> list[datetime]:
+    from bot.store.case_repo import _to_duty
+
+    out, last, d = [], None, _to_duty(duty_row)
+    while (alarm := clock.next_step(d, last)) is not None:
+        out.append(alarm.at)
+        last = alarm.at
+    return out
+
+
+def working(at: datetime) -> bool:
+    local = at.astimezone(SHANGHAI)
+    minutes = local.hour * 60 + local.minute
+    return WorkCalendar().is_workday(local.date()) and (510 <= minutes <= 720 or 840 <= minutes <= 1050)
+
+
+def test_general_reminders_wait_for_working_hours_especially_major_never_wait(rt):
+    from bot.domain import unit_commands
+
+    rules = Rules(make_org(), default_policy(), WorkCalendar())
+    store = SqlCaseStore(rt.database)
+    evening = datetime(2026, 11, 27, 17, 20, tzinfo=SHANGHAI)  # a Friday, ten minutes before closing
+    for grade in (Grade.GENERAL, Grade.ESPECIALLY_MAJOR):
+        case = case_commands.open_case(store, rules, DESK, evening, title=f"{grade.label}案件", grade=grade).case
+        unit_commands.assign_unit(store, rules, case.id, DESK, evening, "u-food")
+        times = steps_of(rt, duty(rt, case, DutyKind.ACKNOWLEDGE))
+        if grade == Grade.GENERAL:  # 4 wh: due Monday 11:50; every reminder and escalation inside working hours
+            assert times and all(working(t) for t in times)
+            assert times[0] > evening and times[-1].astimezone(SHANGHAI).date().isoformat() >= "2026-11-30"
+        else:  # 15 min: reminders and the ladder run through the evening
+            assert times[-1] - times[0] < timedelta(hours=1) and not all(working(t) for t in times)
