@@ -79,8 +79,14 @@ class ConsolePage:
         return found
 
     def click_button(self, card: Locator, label: str) -> None:
-        """Click a card's button as the person."""
-        card.locator("button.card-btn", has_text=label).click()
+        """Click a card's button (its exact label) as the person."""
+        card.get_by_role("button", name=label, exact=True).click()
+
+    def board_row(self, number: str) -> Locator:
+        """The case's row on the board (waits for it)."""
+        row = self.page.locator("#side .board tr", has_text=number).first
+        expect(row).to_be_visible()
+        return row
 
     def notice(self) -> str:
         """The error line at the top ("" when none)."""

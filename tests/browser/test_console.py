@@ -1,12 +1,14 @@
 """The console in a real browser: people write to the bot, see its answers and cards, click the
 cards' buttons and watch them change — every act through the emulators' real callbacks.
 
-The issue's full scenario (the desk forwards a link, the liaison clicks 签收) needs intake; when it
-lands, add it here with the same ConsolePage steps (open_chat, send(..., as_link=True), card, click_button).
+The issue's scenario runs as docs/demo.md tells it: the desk forwards a link, grades and assigns the
+case, the unit's liaison clicks 签收. Later steps (report, escalation) extend it with the same
+ConsolePage steps.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -100,3 +102,37 @@ def test_the_drill_switch_and_the_board_are_on_the_page(console, stack):
     console.screenshot("board-and-drill")
     console.page.click("#drill-toggle")
     expect(console.page.locator("#drill-state")).to_contain_text("演练模式：关")
+
+
+def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
+    """The issue's scenario: 李干事 (desk, WeCom) forwards a link, grades it 重大 and assigns a
+    DingTalk unit; its liaison 卫干事 clicks 签收 in the unit's group; the head sees it, the board moves."""
+    console.open_chat("wecom", "舆情助手")
+    console.send("某店销售过期食品 https://news.example.com/a/1", as_link=True)
+    card = console.card("已立案")
+    number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
+    expect(console.board_row(number)).to_contain_text("一般")
+
+    console.click_button(card, "重大")
+    expect(card).to_contain_text("重大舆情")
+    expect(console.board_row(number)).to_contain_text("重大")
+    console.click_button(card, "食品经营安全监督管理科")
+    expect(card).to_contain_text("已分派")
+    console.screenshot("desk-case-card")
+
+    console.act_as("卫干事")
+    expect(console.unread("dingtalk", "食品经营安全监督管理科")).not_to_have_text("")
+    console.open_chat("dingtalk", "食品经营安全监督管理科")
+    warning = console.card(number)
+    expect(warning).to_contain_text("重大舆情")
+    console.click_button(warning, "签收")
+    expect(warning.locator(".dt-status")).to_contain_text("卫干事")
+    expect(console.board_row(number)).to_contain_text("处置中")
+    console.screenshot("liaison-acknowledged")
+
+    console.act_as("褚科长").open_chat("dingtalk", "食品经营安全监督管理科")
+    expect(console.card(number).locator(".dt-status")).to_contain_text("卫干事")
+    console.board_row(number).locator(".case-link").click()
+    expect(console.page.locator("#side .timeline")).to_contain_text("case.ack")
+    expect(console.page.locator("#side .timeline")).to_contain_text("卫干事")
+    console.screenshot("head-sees-the-acknowledgement")
