@@ -62,6 +62,7 @@ GENERAL: dict[str, str] = {
     "RECONCILE_INTERVAL": "60",
     "WORKER_TTL": "60",
     "MAINTENANCE_INTERVAL": "60",
+    "DELIVERY_LEASE": "120",
     "LOG_LEVEL": "INFO",
 }
 

@@ -22,9 +22,15 @@ from worker import pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=2)  # DELIVERY_LEASE (seconds) overrides it: how long a crashed send holds its row
 MAX_ATTEMPTS = 10
 DELIVER = "worker.jobs.deliver"
+
+
+def lease(rt: Runtime) -> timedelta:
+    """How long a claimed row is ours before a crashed send's row may be claimed again."""
+    value = rt.settings.get("DELIVERY_LEASE")
+    return timedelta(seconds=float(value)) if value else LEASE
 
 
 def backoff(attempts: int) -> timedelta:
@@ -89,7 +95,7 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
     """Try to send one row; returns its state afterwards (or ``skipped`` when it was not ours to send)."""
     now = now or utcnow()
     with rt.database.session() as session:
-        row = outbox.claim(session, row_id, now, LEASE)
+        row = outbox.claim(session, row_id, now, lease(rt))
         if row is None:
             return "skipped"
         platform, attempts = row.platform, row.attempts
