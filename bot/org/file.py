@@ -10,9 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.core.errors import ConfigError
+from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked
 from bot.core.org import PERSON_ROLES, PLATFORMS, UNIT_KINDS, Organisation, Person, Unit, UnitGroups
 
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -21,43 +20,8 @@ UNIT_KEYS = {"id", "name", "kind", "desk", "head", "liaisons", "members", "leade
 GROUP_KEYS = {"wecom": {"webhook_key", "aibot_chatid", "appchat_id"}, "dingtalk": {"open_conversation_id"}}
 
 
-class OrgFileError(ConfigError):
-    """The file is refused; ``errors`` lists ``(line, message)`` pairs, ``str()`` shows them all."""
-
-    def __init__(self, errors: list[tuple[int, str]], source: str = "") -> None:
-        self.errors = sorted(errors)
-        self.source = source
-        where = f"{source}:" if source else "line "
-        super().__init__("\n".join(f"{where}{line}: {msg}" for line, msg in self.errors))
-
-
-class _Map(dict):
-    """A mapping that remembers its own line and each key's line."""
-
-    line = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
-        mapping = _Map(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if key_node.value in seen:
-                raise yaml.MarkedYAMLError(problem=f"duplicate key {key_node.value!r}", problem_mark=key_node.start_mark)
-            seen.add(key_node.value)
-        return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: loader.construct_mapping(node))
-
-
-def _line(obj: Any, key: str | None = None) -> int:
-    if isinstance(obj, _Map):
-        return obj.key_lines.get(key, obj.line) if key else obj.line
-    return 0
+class OrgFileError(FileErrors):
+    """The org file is refused; ``errors`` lists ``(line, message)`` pairs, ``str()`` shows them all."""
 
 
 class _Checker:
@@ -67,32 +31,32 @@ class _Checker:
     def err(self, line: int, message: str) -> None:
         self.errors.append((line, message))
 
-    def text(self, obj: _Map, key: str, what: str, required: bool = True) -> str | None:
+    def text(self, obj: LineMap, key: str, what: str, required: bool = True) -> str | None:
         value = obj.get(key)
         if value is None or value == "":
             if required:
-                self.err(_line(obj), f"{what} has no {key}")
+                self.err(line_of(obj), f"{what} has no {key}")
             return None
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            self.err(_line(obj, key), f"{what}: {key} must be text")
+            self.err(line_of(obj, key), f"{what}: {key} must be text")
             return None
         return str(value)
 
-    def id_list(self, obj: _Map, key: str, what: str) -> tuple[str, ...]:
+    def id_list(self, obj: LineMap, key: str, what: str) -> tuple[str, ...]:
         value = obj.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-            self.err(_line(obj, key), f"{what}: {key} must be a list of person ids")
+            self.err(line_of(obj, key), f"{what}: {key} must be a list of person ids")
             return ()
         return tuple(str(v) for v in value)
 
-    def unknown_keys(self, obj: _Map, allowed: set[str], what: str) -> None:
+    def unknown_keys(self, obj: LineMap, allowed: set[str], what: str) -> None:
         for key in obj:
             if key not in allowed:
-                self.err(_line(obj, key), f"{what}: unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
+                self.err(line_of(obj, key), f"{what}: unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
 
 
 def _person(c: _Checker, raw: Any) -> Person | None:
-    if not isinstance(raw, _Map):
+    if not isinstance(raw, LineMap):
         c.err(0, "every entry of people must be a mapping")
         return None
     pid = c.text(raw, "id", "a person")
@@ -102,19 +66,19 @@ def _person(c: _Checker, raw: Any) -> Person | None:
     wecom = c.text(raw, "wecom", what, required=False)
     dingtalk = c.text(raw, "dingtalk", what, required=False)
     if not wecom and not dingtalk:
-        c.err(_line(raw), f"{what} has neither a wecom nor a dingtalk id")
+        c.err(line_of(raw), f"{what} has neither a wecom nor a dingtalk id")
     prefer = c.text(raw, "prefer", what, required=False)
     if prefer and prefer not in PLATFORMS:
-        c.err(_line(raw, "prefer"), f"{what}: prefer must be wecom or dingtalk, not {prefer!r}")
+        c.err(line_of(raw, "prefer"), f"{what}: prefer must be wecom or dingtalk, not {prefer!r}")
     elif prefer and not {"wecom": wecom, "dingtalk": dingtalk}[prefer]:
-        c.err(_line(raw, "prefer"), f"{what} prefers {prefer} but has no {prefer} id")
+        c.err(line_of(raw, "prefer"), f"{what} prefers {prefer} but has no {prefer} id")
     roles = c.id_list(raw, "roles", what)
     for role in roles:
         if role not in PERSON_ROLES:
-            c.err(_line(raw, "roles"), f"{what}: unknown role {role!r} (known: {', '.join(PERSON_ROLES)})")
+            c.err(line_of(raw, "roles"), f"{what}: unknown role {role!r} (known: {', '.join(PERSON_ROLES)})")
     plugin = raw.get("wechat_plugin", False)
     if not isinstance(plugin, bool):
-        c.err(_line(raw, "wechat_plugin"), f"{what}: wechat_plugin must be true or false")
+        c.err(line_of(raw, "wechat_plugin"), f"{what}: wechat_plugin must be true or false")
         plugin = False
     if not pid or not name:
         return None
@@ -124,13 +88,13 @@ def _person(c: _Checker, raw: Any) -> Person | None:
 def _groups(c: _Checker, raw: Any, what: str) -> UnitGroups:
     if raw is None:
         return UnitGroups()
-    if not isinstance(raw, _Map):
+    if not isinstance(raw, LineMap):
         c.err(0, f"{what}: groups must be a mapping")
         return UnitGroups()
     values: dict[str, str | None] = {}
     for platform, sub in raw.items():
-        if platform not in GROUP_KEYS or not isinstance(sub, _Map):
-            c.err(_line(raw, platform), f"{what}: groups.{platform} is not a known platform mapping (wecom, dingtalk)")
+        if platform not in GROUP_KEYS or not isinstance(sub, LineMap):
+            c.err(line_of(raw, platform), f"{what}: groups.{platform} is not a known platform mapping (wecom, dingtalk)")
             continue
         c.unknown_keys(sub, GROUP_KEYS[platform], f"{what} groups.{platform}")
         for key in GROUP_KEYS[platform]:
@@ -144,7 +108,7 @@ def _groups(c: _Checker, raw: Any, what: str) -> UnitGroups:
 
 
 def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
-    if not isinstance(raw, _Map):
+    if not isinstance(raw, LineMap):
         c.err(0, "every entry of units must be a mapping")
         return None, {}
     uid = c.text(raw, "id", "a unit")
@@ -153,17 +117,17 @@ def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
     name = c.text(raw, "name", what)
     kind = c.text(raw, "kind", what)
     if kind and kind not in UNIT_KINDS:
-        c.err(_line(raw, "kind"), f"{what}: kind must be one of {', '.join(UNIT_KINDS)}, not {kind!r}")
+        c.err(line_of(raw, "kind"), f"{what}: kind must be one of {', '.join(UNIT_KINDS)}, not {kind!r}")
     head = c.text(raw, "head", what)
     liaisons = c.id_list(raw, "liaisons", what)
     if not liaisons:
-        c.err(_line(raw), f"{what} has no liaison")
+        c.err(line_of(raw), f"{what} has no liaison")
     desk = raw.get("desk", False)
     if not isinstance(desk, bool):
-        c.err(_line(raw, "desk"), f"{what}: desk must be true or false")
+        c.err(line_of(raw, "desk"), f"{what}: desk must be true or false")
         desk = False
     if desk and kind == "county":
-        c.err(_line(raw, "desk"), f"{what}: a county bureau is its own desk; desk: true is for the city desk")
+        c.err(line_of(raw, "desk"), f"{what}: a county bureau is its own desk; desk: true is for the city desk")
     unit = None
     if uid and name and kind and head:
         unit = Unit(
@@ -172,7 +136,7 @@ def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
             leader_in_charge=c.text(raw, "leader_in_charge", what, required=False),
             desk=desk, groups=_groups(c, raw.get("groups"), what),
         )
-    refs = {k: _line(raw, k) for k in ("head", "liaisons", "members", "leader_in_charge")}
+    refs = {k: line_of(raw, k) for k in ("head", "liaisons", "members", "leader_in_charge")}
     return unit, refs
 
 
@@ -189,37 +153,31 @@ def _check_unique(c: _Checker, items: list[tuple[int, str | None]], what: str) -
 
 def parse_org_text(text: str, source: str = "") -> Organisation:
     """Parse and validate an org file's text; raises OrgFileError listing every problem with its line."""
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise OrgFileError([((mark.line + 1) if mark else 0, f"not valid YAML: {exc.problem}")], source) from None
-    except yaml.YAMLError as exc:
-        raise OrgFileError([(0, f"not valid YAML: {exc}")], source) from None
+    data = load_marked(text, source, OrgFileError)
     c = _Checker()
-    if not isinstance(data, _Map):
+    if not isinstance(data, LineMap):
         raise OrgFileError([(1, "the file must be a mapping with bureau, people and units")], source)
     c.unknown_keys(data, {"bureau", "people", "units"}, "the file")
     bureau = data.get("bureau")
-    if not isinstance(bureau, _Map):
-        c.err(_line(data, "bureau") or 1, "bureau: {name, short} is missing")
-        bureau = _Map()
+    if not isinstance(bureau, LineMap):
+        c.err(line_of(data, "bureau") or 1, "bureau: {name, short} is missing")
+        bureau = LineMap()
     bname = c.text(bureau, "name", "bureau") if bureau else None
     bshort = c.text(bureau, "short", "bureau", required=False) if bureau else None
     raw_people = data.get("people") or []
     raw_units = data.get("units") or []
     if not isinstance(raw_people, list) or not raw_people:
-        c.err(_line(data, "people") or 1, "people: the list of people is missing or empty")
+        c.err(line_of(data, "people") or 1, "people: the list of people is missing or empty")
         raw_people = []
     if not isinstance(raw_units, list) or not raw_units:
-        c.err(_line(data, "units") or 1, "units: the list of units is missing or empty")
+        c.err(line_of(data, "units") or 1, "units: the list of units is missing or empty")
         raw_units = []
-    people = [(_line(r), _person(c, r)) for r in raw_people]
+    people = [(line_of(r), _person(c, r)) for r in raw_people]
     _check_unique(c, [(line, p.id if p else None) for line, p in people], "person id")
     _check_unique(c, [(line, p.wecom if p else None) for line, p in people], "wecom id")
     _check_unique(c, [(line, p.dingtalk if p else None) for line, p in people], "dingtalk id")
     known = {p.id for _, p in people if p}
-    units = [(_line(r), *_unit(c, r)) for r in raw_units]
+    units = [(line_of(r), *_unit(c, r)) for r in raw_units]
     _check_unique(c, [(line, u.id if u else None) for line, u, _ in units], "unit id")
     _check_unique(c, [(line, u.name if u else None) for line, u, _ in units], "unit name")
     for _, unit, refs in units:
@@ -233,9 +191,9 @@ def parse_org_text(text: str, source: str = "") -> Organisation:
                 c.err(refs[key], f"unit {unit.id}: {key} names unknown person {pid!r}")
     desks = [u for _, u, _ in units if u and u.desk]
     if not desks:
-        c.err(_line(data, "units") or 1, "no desk unit: mark the city desk with desk: true")
+        c.err(line_of(data, "units") or 1, "no desk unit: mark the city desk with desk: true")
     elif len(desks) > 1:
-        c.err(_line(data, "units"), f"more than one desk unit: {', '.join(u.id for u in desks)}")
+        c.err(line_of(data, "units"), f"more than one desk unit: {', '.join(u.id for u in desks)}")
     if c.errors:
         raise OrgFileError(c.errors, source)
     return Organisation(
