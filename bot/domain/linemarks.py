@@ -5,6 +5,7 @@ Used by the policy file and the holiday file; each mapping remembers its own lin
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -58,6 +59,14 @@ def load_marked(text: str, source: str = "", error: type[FileErrors] = FileError
         raise error([((mark.line + 1) if mark else 0, f"not valid YAML: {exc.problem}")], source) from None
     except yaml.YAMLError as exc:
         raise error([(0, f"not valid YAML: {exc}")], source) from None
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of a configuration file; raises ConfigError naming ``what`` when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the {what} {path}: {exc}") from None
 
 
 def line_of(obj: Any, key: str | None = None) -> int:

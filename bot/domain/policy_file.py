@@ -12,11 +12,10 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import ConfigError
 from bot.domain.duration import Duration
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked
+from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
 from bot.domain.policy import DEFAULT, STATUTORY_HOURS, EscalationStep, Policy
 
 DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
@@ -216,9 +215,4 @@ def load_policy(path: str | Path | None) -> Policy:
     """
     if not path:
         return default_policy()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the policy file {path}: {exc}") from None
-    return parse_policy_text(text, source=str(path))
+    return parse_policy_text(read_text(path, "policy file"), source=str(path))

@@ -24,8 +24,7 @@ from typing import Any
 
 import chinese_calendar
 
-from bot.core.errors import ConfigError
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked
+from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +123,4 @@ def load_calendar(path: str | Path | None) -> WorkCalendar:
     """
     if not path:
         return WorkCalendar()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the holiday file {path}: {exc}") from None
-    return parse_holiday_text(text, source=str(path))
+    return parse_holiday_text(read_text(path, "holiday file"), source=str(path))

@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import ConfigError
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked
+from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
 from bot.core.org import PERSON_ROLES, PLATFORMS, UNIT_KINDS, Organisation, Person, Unit, UnitGroups
 
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -206,12 +205,7 @@ def parse_org_text(text: str, source: str = "") -> Organisation:
 
 def parse_org_file(path: str | Path) -> Organisation:
     """Read and validate an org file; raises OrgFileError (with the file name) or ConfigError."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the org file {path}: {exc}") from None
-    return parse_org_text(text, source=str(path))
+    return parse_org_text(read_text(path, "org file"), source=str(path))
 
 
 def env_references(org: Organisation) -> list[str]:

@@ -3,7 +3,6 @@
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
