@@ -24,7 +24,7 @@ from bot.domain.links import find_links, source_of
 from bot.store.case_views import case_summary
 from bot.store.intake import open_case_with_link, record_intake
 from handlers._acting import actor, after_commit, desk_card, drill_on, notice, require_desk, rules_for, session
-from handlers.registry import Context, dialog
+from handlers.registry import Context, dialog, dialogs, router
 
 OPEN_WORDS = ("立案",)
 
@@ -37,11 +37,16 @@ def links_of(event: Event) -> list[str]:
 
 
 def is_intake(event: Event) -> bool:
-    """Matcher: a link message, a text with links, or ``立案 <text>``."""
+    """Matcher: a link message, a text with links, or ``立案 <text>`` — but not a command or another
+    dialog's start that happens to hold a link (``报告 YQ-… https://…`` is a report, not a new case)."""
     if event.kind == "click":
         return False
     words = command_text(event).split(maxsplit=1)
-    return bool(links_of(event)) or bool(words and words[0] in OPEN_WORDS)
+    if words and words[0] in OPEN_WORDS:
+        return True
+    if not links_of(event) or (words and words[0].lower() in router.commands):
+        return False
+    return not any(c.entry(event) for name, c in dialogs.items() if name != "intake")
 
 
 def title_of(event: Event, link: str | None) -> tuple[str, str]:

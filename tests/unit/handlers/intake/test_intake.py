@@ -92,3 +92,22 @@ def test_with_the_drill_switch_on_a_case_opens_as_a_drill(desk):
     [reply] = desk.send("p-sun", "立案 演练：某商场电梯故障")
     [case] = cases(desk)
     assert case["drill"] and reply.card.data["title"].startswith("【演练】")
+
+
+def test_another_link_of_the_story_is_added_by_hand_and_then_recognised(desk):
+    desk.send("p-sun", WEIBO)
+    video = "https://www.douyin.com/video/7300000000000000001?previous_page=app_code_link"
+    [said] = desk.send("p-sun", f"补充 YQ-2026-0001 {video}")
+    assert "已将 1 个链接记为 YQ-2026-0001 的再次发现" in said.card.data["text"]
+    [dup] = desk.send("p-li", "https://www.douyin.com/video/7300000000000000001")
+    assert dup.card.buttons[0].action == "intake.sighting" and len(cases(desk)) == 1
+    [usage] = desk.send("p-sun", "补充 YQ-2026-0001")
+    assert "请这样补充" in usage.card.data["text"]
+
+
+def test_a_command_or_another_dialogs_start_holding_a_link_is_not_a_new_case(desk):
+    desk.send("p-sun", WEIBO)
+    replies = desk.send("p-sun", "案件 YQ-2026-0001 https://weibo.com/2/XyZ")
+    assert replies[0].card.kind == "intake_card" and "状态：已立案" in text_of(replies[0])
+    desk.send("p-sun", "报告 YQ-2026-0001 初报 https://weibo.com/3/Q")
+    assert len(cases(desk)) == 1
