@@ -23,7 +23,7 @@ from bot.domain.links import find_links
 from bot.store.case_views import case_row
 from handlers import hooks
 from handlers._acting import actor, case_by_number, case_id_param, desk_card, notice, require_desk, rules_for, session
-from handlers.registry import Context, dialog, router
+from handlers.registry import Context, dialog, dialogs, router
 
 DONE_WORDS = ("完成", "好了", "结束", "没有了", "无")
 USAGE = "请这样分派：分派 YQ-2026-0001 食品生产安全监督管理科（可写多个单位，用空格或顿号隔开）。"
@@ -118,7 +118,8 @@ def _is_command(word: str):
 def _is_names(event: Event) -> bool:
     words = command_text(event).split(maxsplit=1)
     return (event.kind in ("text", "mention") and bool(words) and words[0].lower() not in router.commands
-            and not find_links(event.text))
+            and not find_links(event.text)
+            and not any(c.entry(event) for name, c in dialogs.items() if name != "assign_units"))
 
 
 ASSIGN = dialog(Conversation(

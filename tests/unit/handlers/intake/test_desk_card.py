@@ -92,3 +92,12 @@ def test_a_drill_case_runs_its_units_clocks_on_the_scaled_policy(desk, monkeypat
     click(desk, next(b for b in card.buttons if b.action == "intake.assign"))
     [ack] = [d for d in detail(desk)["duties"] if d["kind"] == "acknowledge"]
     assert datetime.fromisoformat(ack["due_at"]) - desk.now <= timedelta(seconds=5)
+
+
+def test_another_command_during_the_unit_dialog_is_that_command(desk):
+    card = opened(desk)
+    click(desk, card.buttons[-1])
+    [duties] = desk.send("p-sun", "我的待办")
+    assert duties.card.kind == "my_duties" and state_of(desk, "p-sun").state == "names"
+    [transfer] = desk.send("p-sun", "转办")
+    assert "转办来源" in transfer.card.data["text"] and state_of(desk, "p-sun").dialog == "transfer"
