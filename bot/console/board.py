@@ -114,16 +114,17 @@ def read_timeline(database, number: str, names: dict[str, str]) -> list[dict] | 
             rows = session.query(TimelineRow).filter(TimelineRow.case_id == case.id).order_by(TimelineRow.seq).all()
             return [{"seq": r.seq, "at": r.at.astimezone(TZ).strftime("%m-%d %H:%M:%S"),
                      "actor": names.get(r.actor, r.actor), "role": r.role, "platform": r.platform,
-                     "action": r.action, "payload": _summary(r.payload)} for r in rows]
+                     "action": r.action, "payload": _summary(r.payload, names)} for r in rows]
     except UNAVAILABLE as err:
         log.info("console: the timeline is not readable yet: %s", type(err).__name__)
         return None
 
 
-def _summary(payload) -> str:
-    """A short line of the payload's values (the console shows, it does not interpret)."""
+def _summary(payload, names: dict[str, str]) -> str:
+    """A short line of the payload's plain values, ids by name (the console shows, it does not interpret)."""
     if not isinstance(payload, dict):
         return str(payload or "")
-    parts = [f"{k}: {v}" for k, v in payload.items() if v not in (None, "", [], {})]
+    parts = [f"{k}: {names.get(v, v) if isinstance(v, str) else v}" for k, v in payload.items()
+             if v not in (None, "", [], {}) and not isinstance(v, (list, dict))]
     text = "；".join(parts)
     return text if len(text) <= 160 else text[:157] + "…"

@@ -66,9 +66,21 @@ def browser(chromium):
 
 
 @pytest.fixture
-def console_url(stack, tmp_path):
-    """The console's address on a running stack (the demo's layout: console and callbacks on one app)."""
-    install(stack._web.app, stack.emulator.url, str(tmp_path / "drill.json"))
+def stack(redis_url, tmp_path):
+    """The product as ``yuqing demo`` runs it: emulators, web, a real worker, and the console, whose
+    drill switch the worker reads (``DRILL_SWITCH_FILE``)."""
+    from tests.integration.stack import Stack
+
+    drill_file = str(tmp_path / "drill.json")
+    running = Stack(redis_url, tmp_path, {"DRILL_SWITCH_FILE": drill_file})
+    install(running._web.app, running.emulator.url, drill_file)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def console_url(stack):
+    """The console's address (the demo's layout: console and callbacks on one app)."""
     return stack.url + "/"
 
 

@@ -136,3 +136,28 @@ def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
     expect(console.page.locator("#side .timeline")).to_contain_text("case.ack")
     expect(console.page.locator("#side .timeline")).to_contain_text("卫干事")
     console.screenshot("head-sees-the-acknowledgement")
+
+
+def test_a_drill_lets_a_deadline_pass_and_the_escalation_reach_the_leader(console):
+    """With 演练 on (×360: 30 minutes become 5 seconds), nobody acknowledges; the reminders reach
+    the unit and the escalation reaches 吴副局长, the leader in charge of the unit."""
+    console.page.select_option("select[name=scale]", "360")
+    with console.page.expect_navigation():
+        console.page.click("#drill-toggle")
+    expect(console.page.locator("#drill-state")).to_contain_text("演练模式：开")
+
+    console.open_chat("wecom", "舆情助手")
+    console.send("某店销售过期食品 https://news.example.com/a/2", as_link=True)
+    card = console.card("已立案")
+    expect(card).to_contain_text("演练")
+    number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
+    expect(console.board_row(number)).to_contain_text("演练")
+    console.click_button(card, "重大")
+    expect(card).to_contain_text("重大舆情")
+    console.click_button(card, "食品经营安全监督管理科")
+    expect(card).to_contain_text("已分派")
+
+    console.act_as("吴副局长").open_chat("dingtalk", "舆情助手")
+    escalation = console.bot_says("提请分管局领导督办")
+    expect(escalation).to_contain_text(number)
+    console.screenshot("leader-receives-the-escalation")
