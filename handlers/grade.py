@@ -1,7 +1,7 @@
 """研判定级 (Art. 16–17): the desk sets or changes a case's grade, with the factors and a reason.
 
     (none) --"定级 YQ-…" / click 调整定级 (case.grade)--> GRADE: a card with the four grades
-    ("定级 YQ-… 重大 理由" typed in one go is intake's command, handlers/grade_case.py)
+    (none) --"定级 YQ-… 重大"--> REASON          (none) --"定级 YQ-… 重大 理由…"--> END (set at once)
     GRADE --click a grade / type its name--> REASON: "请说明研判依据"（性质、严重程度、可控性、影响范围、关注度、热度）
     REASON --text--> END: grade set (domain), every card of the case shows it, leaders told (hooks.after_grade)
     any --取消--> END, nothing changes
@@ -40,7 +40,7 @@ def _is_start(event: Event) -> bool:
     if event.kind == "click":
         return event.action == "case.grade"
     words = command_text(event).split()
-    return len(words) == 2 and words[0] in ("定级", "调整定级")  # with a grade typed: handlers/grade_case.py
+    return len(words) >= 2 and words[0] in ("定级", "调整定级")
 
 
 def _grade_of(text: str) -> Grade | None:
@@ -52,13 +52,17 @@ def _grade_of(text: str) -> Grade | None:
 
 def start(event: Event, ctx, data: dict) -> Step:
     """Check the person is the desk of this case, then ask for the grade (or the reason, if typed)."""
-    parts = command_text(event).split()
+    parts = command_text(event).split(maxsplit=3)
     number = str(event.params.get("case", "")) if event.kind == "click" else (parts[1] if len(parts) > 1 else "")
     if not number:
         raise InvalidInput("case.number_missing", "请在“定级”后写上案件编号，例如：定级 YQ-2026-0001 重大")
     view = load(ctx, number)
     check_case_allows(view.case.state, str(Action.GRADE))
     authorise(ctx.org, ctx.person.id, Action.GRADE, view.case.county, [a.unit_id for a in view.assignments])
+    typed = _grade_of(parts[2]) if len(parts) > 2 and event.kind != "click" else None
+    if typed is not None:
+        data = {"case": view.case.number, "grade": int(typed)}
+        return got_reason(event, ctx, data, parts[3]) if len(parts) > 3 else _ask_reason(ctx, data, typed)
     buttons = tuple(Button(g.label, "grade.pick", {"case": view.case.number, "g": str(int(g))},
                            "primary" if g == view.case.grade else "default") for g in Grade)
     card = Card("prompt_card", {"title": f"定级 {view.case.number}", "color": COLORS[view.case.grade],
@@ -68,6 +72,7 @@ def start(event: Event, ctx, data: dict) -> Step:
 
 
 def _ask_reason(ctx, data: dict, grade: Grade) -> Step:
+    """Ask for the factors and the reason of ``grade``."""
     where = ctx.extra.get("answer_where") or "请直接回复"
     text = f"定为{grade.label}。请说明研判依据（{FACTORS}）和理由（{where}；发送“取消”放弃）。"
     return Step(S.REASON, (Reply(notice(text)),), {**data, "grade": int(grade)})
@@ -81,12 +86,12 @@ def picked(event: Event, ctx, data: dict) -> Step:
     return _ask_reason(ctx, data, grade)
 
 
-def got_reason(event: Event, ctx, data: dict) -> Step:
+def got_reason(event: Event, ctx, data: dict, reason: str | None = None) -> Step:
     """Set the grade; every card of the case and the leaders hear of it."""
     view = load(ctx, data["case"])
     try:
         outcome = case_commands.set_grade(ctx.store, ctx.rules, view.case.id, Actor(ctx.person.id, event.platform),
-                                          ctx.now, Grade(data["grade"]), command_text(event))
+                                          ctx.now, Grade(data["grade"]), reason or command_text(event))
     except DomainError as exc:
         return Step(END, (Reply(notice(exc.message)),))
     text = f"{view.case.number} 已由{view.case.grade.label}调整为{Grade(data['grade']).label}。"

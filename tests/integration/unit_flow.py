@@ -86,3 +86,15 @@ def timeline_actions(stack, case_id: int) -> list[str]:
     """The actions on the case's timeline, in order."""
     with stack.database.session() as session:
         return [e.action for e in SessionCaseStore(session).run(lambda repo: repo.timeline(case_id))]
+
+
+def opened(stack, number: str = "YQ-2026-0001") -> Opened | None:
+    """A case opened through intake, by number (None until it exists)."""
+    with stack.database.session() as session:
+        case = SessionCaseStore(session).run(lambda repo: repo.case_by_number(number))
+    return Opened(case.number, case.id) if case else None
+
+
+def without_previews(actions: list[str]) -> list[str]:
+    """Timeline actions without the link preview's entry (it lands whenever the preview job ends)."""
+    return [a for a in actions if a != "case.preview"]

@@ -1,5 +1,5 @@
-"""A 重大 case on DingTalk (u-foodsale: head 褚科长 0601, liaison 卫干事 0602, group cidFoodSale01==):
-warning card in the group and 1:1, 签收 in the group updates every copy and tells the head, a second click
+"""A 重大 case on DingTalk (u-foodsale: head 褚科长 0601, liaison 卫干事 0602, group cidFoodSale01==), from a
+link the desk forwards in its group (intake's card: grade 重大 by button, 分派 typed): the warning card in the group and 1:1, 签收 in the group updates every copy and tells the head, a second click
 is answered, leaders get the bulletin, 报告 from the card walks kind → text → confirm to a 专项报告 that
 reaches the desk — all through real callbacks, a real worker and the emulator's records."""
 
@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from bot.domain.grade import Grade
 from tests.integration import stack as stack_module
-from tests.integration.unit_flow import assignment_states, open_and_assign, timeline_actions
+from tests.integration.unit_flow import assignment_states, opened, timeline_actions, without_previews
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 GROUP, HEAD, LIAISON = "cidFoodSale01==", "0601", "0602"
+DESK_GROUP, SUN, LI = "cidDesk0001==", "0523", "0524"
+LINK = "https://www.douyin.com/video/7300000000000000077"
 
 
 def cards(dt, *, group=None, user=None):
@@ -30,7 +31,13 @@ def said(dt, user, text):
 
 def test_a_major_case_on_dingtalk_from_warning_to_special_report(stack):
     dt = stack.emulator.dingtalk
-    case = open_and_assign(stack, ["u-foodsale"], Grade.MAJOR)
+    dt.say_in_group(SUN, DESK_GROUP, f"网传某超市销售过期食品致多人不适 {LINK}")
+    intake = wait_for(lambda: cards(dt, group=DESK_GROUP), what="intake's card\n" + stack.worker_log())[0]
+    case = wait_for(lambda: opened(stack), what="the case")
+    major = next(b for b in dt.card_view(intake.out_track_id, LI)["buttons"] if b["text"].startswith("重大"))
+    dt.click(LI, intake.out_track_id, major["action_id"])
+    wait_for(lambda: "case.grade" in timeline_actions(stack, case.case_id), what="the grade\n" + stack.worker_log())
+    dt.say_in_group(LI, DESK_GROUP, f"分派 {case.number} 食品经营安全监督管理科")
     group_card = wait_for(lambda: cards(dt, group=GROUP), what="the warning card in the group\n" + stack.worker_log())[0]
     own_card = wait_for(lambda: cards(dt, user=LIAISON), what="the liaison's 1:1 card")[0]
     view = dt.card_view(group_card.out_track_id, LIAISON)
@@ -69,4 +76,5 @@ def test_a_major_case_on_dingtalk_from_warning_to_special_report(stack):
     desk = wait_for(lambda: cards(dt, user="0523"), what="the report at the desk (孙科长)")[0]
     seen = dt.card_view(desk.out_track_id, "0523")
     assert seen["title"] == f"专项报告（第1版） {case.number}" and "停业整改" in seen["body"]
-    assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.ack", "report.submit"]
+    assert without_previews(timeline_actions(stack, case.case_id)) == [
+        "case.open", "case.grade", "case.assign", "case.ack", "report.submit"]

@@ -148,3 +148,14 @@ def test_a_report_walks_kind_text_confirm_and_is_forwarded_versioned(world):
     assert "已失效" in stale.card.data["text"]
     (other,) = world.act("p-feng", text=f"报告 {case.number}")
     assert "不是" in other.card.data["text"]
+
+
+def test_grading_typed_with_the_grade_asks_the_reason_or_sets_it_at_once(world):
+    case = world.open().case
+    (ask,) = world.act("p-li", text=f"定级 {case.number} 敏感")
+    assert "定为敏感舆情" in ask.card.data["text"]
+    world.act("p-li", text="取消")
+    replies = world.act("p-li", text=f"定级 {case.number} 重大 多家媒体转载，关注度高")
+    assert texts(replies)[0] == f"{case.number} 已由一般舆情调整为重大舆情。" and world.dialog.get("p-li") is None
+    (same,) = world.act("p-li", text=f"定级 {case.number} 重大 再次确认")
+    assert same.card.data["text"] == "案件已是重大舆情。"
