@@ -13,6 +13,7 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
 from bot.domain.errors import InvalidInput
+from bot.domain.intake import match_units
 from bot.domain.lifecycle import AssignmentState
 from bot.domain.permissions import Action, authorise
 from bot.domain.records import Actor
@@ -22,12 +23,13 @@ from handlers.registry import Context, router
 
 
 def _unit_by_name(ctx: Context, name: str) -> str:
-    found = [u.id for u in ctx.org.units.values() if u.active and (u.name == name or u.id == name)]
-    if not found:
-        found = [u.id for u in ctx.org.units.values() if u.active and name and name in u.name]
-    if len(found) != 1:
-        raise InvalidInput("unit.ambiguous", f"找不到唯一的单位“{name}”，请写单位全称。")
-    return found[0]
+    """The one unit ``name`` stands for (matched loosely); raises InvalidInput naming the candidates."""
+    matches = match_units(ctx.org, name.replace(" ", ""))
+    match = matches[0] if len(matches) == 1 else None
+    if match is not None and match.unit is not None:
+        return match.unit.id
+    hint = f"，您是指：{'、'.join(u.name for u in match.candidates)}？" if match and match.candidates else ""
+    raise InvalidInput("unit.ambiguous", f"找不到唯一的单位“{name}”{hint}请写单位全称。")
 
 
 @router.action("case.reassign")
@@ -40,7 +42,7 @@ def reassign_clicked(event: Event, ctx: Context) -> list[Reply]:
 @router.command("改派")
 def reassign_typed(event: Event, ctx: Context) -> list[Reply]:
     """``改派 YQ-… 单位名称``."""
-    parts = command_text(event).split()
+    parts = command_text(event).split(maxsplit=2)
     if len(parts) < 3:
         raise InvalidInput("reassign.usage", "请这样发送：改派 YQ-2026-0001 单位名称")
     view = load(ctx, parts[1])

@@ -17,6 +17,7 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
 from bot.domain.errors import DomainError
+from bot.domain.intake import likely_units
 from bot.domain.lifecycle import AssignmentState, check_case_allows
 from bot.domain.records import Actor
 from handlers.acknowledge import case_number_in, my_assignment, why_not
@@ -71,11 +72,13 @@ def got_reason(event: Event, ctx, data: dict) -> Step:
     return Step(END, tuple(replies))
 
 
-def choices(org, view, returned_unit: str) -> list[str]:
-    """Units the desk may give the case to instead: active sections and affiliates not already on it."""
-    taken = {a.unit_id for a in view.assignments if a.state != AssignmentState.REASSIGNED}
-    return [u.id for u in org.units.values() if u.active and not u.desk and u.kind != "county"
-            and u.id not in taken and u.id != returned_unit][:MAX_CHOICES]
+def choices(org, view, returned_unit: str, reason: str = "") -> list[str]:
+    """Units the desk may give the case to instead, likely ones first (their names share words with the
+    case's title and the reason): active sections and affiliates not already on it."""
+    taken = {a.unit_id for a in view.assignments if a.state != AssignmentState.REASSIGNED} | {returned_unit}
+    likely = [u.id for u in likely_units(org, f"{view.case.title} {reason}", limit=len(org.units))]
+    others = [u.id for u in org.units.values() if u.active and not u.desk and u.kind != "county"]
+    return [u for u in dict.fromkeys(likely + others) if u not in taken][:MAX_CHOICES]
 
 
 def desk_replies(ctx, view, assignment_id: int, reason: str) -> list[Reply]:
@@ -84,7 +87,7 @@ def desk_replies(ctx, view, assignment_id: int, reason: str) -> list[Reply]:
     case = view.case
     desk = ctx.org.units.get(case.owner_unit)
     buttons = tuple(Button(unit_name(ctx.org, u), "case.reassign", {"case": case.number, "a": str(a.id), "u": u})
-                    for u in choices(ctx.org, view, a.unit_id))
+                    for u in choices(ctx.org, view, a.unit_id, reason))
     data = {"title": f"退回待改派 {case.number}", "color": COLORS[case.grade], "facts": case_facts(case),
             "body": f"{unit_name(ctx.org, a.unit_id)} 退回：{reason}\n{case.title}", "status": "", "case_id": case.id,
             "assignment": a.id, "hint": f"改派：发送“改派 {case.number} 单位名称”。"}

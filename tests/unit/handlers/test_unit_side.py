@@ -159,3 +159,16 @@ def test_grading_typed_with_the_grade_asks_the_reason_or_sets_it_at_once(world):
     assert texts(replies)[0] == f"{case.number} 已由一般舆情调整为重大舆情。" and world.dialog.get("p-li") is None
     (same,) = world.act("p-li", text=f"定级 {case.number} 重大 再次确认")
     assert same.card.data["text"] == "案件已是重大舆情。"
+
+
+def test_the_desk_is_offered_likely_units_first_and_can_type_a_loose_name(world):
+    case = world.open(title="某食品生产企业使用过期原料").case
+    outcome, _ = world.assign(case.id, "u-foodsale")
+    world.act("p-wei", action="case.reject", params={"case": case.number, "a": str(outcome.assignment.id)})
+    replies = world.act("p-wei", text="属于生产环节")
+    desk = next(r for r in replies if r.card.kind == "desk_card")
+    assert desk.card.buttons[0].params["u"] == "u-food" and len(desk.card.buttons) == 5
+    (unclear,) = world.act("p-li", text=f"改派 {case.number} 监督管理科")
+    assert "找不到唯一的单位" in unclear.card.data["text"]
+    replies = world.act("p-li", text=f"改派 {case.number} 食品生产")
+    assert texts(replies)[0] == f"{case.number} 已由 李干事 改派给食品生产安全监督管理科。"
