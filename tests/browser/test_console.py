@@ -106,7 +106,8 @@ def test_the_drill_switch_and_the_board_are_on_the_page(console, stack):
 
 def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
     """The issue's scenario: 李干事 (desk, WeCom) forwards a link, grades it 重大 and assigns a
-    DingTalk unit; its liaison 卫干事 clicks 签收 in the unit's group; the head sees it, the board moves."""
+    DingTalk unit; its liaison 卫干事 clicks 签收 in the unit's group and submits the initial report;
+    the head sees it, the board moves."""
     console.open_chat("wecom", "舆情助手")
     console.send("某店销售过期食品 https://news.example.com/a/1", as_link=True)
     card = console.card("已立案")
@@ -129,6 +130,16 @@ def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
     expect(warning.locator(".dt-status")).to_contain_text("卫干事")
     expect(console.board_row(number)).to_contain_text("处置中")
     console.screenshot("liaison-acknowledged")
+
+    console.click_button(warning, "报告")  # the report dialog continues 1:1 with the robot
+    console.open_chat("dingtalk", "舆情助手")
+    console.click_button(console.card("请选择报告类型"), "初报")
+    console.bot_says("请发送初报内容")
+    console.send("经核实，该店已下架过期食品，正在调查。")
+    console.click_button(console.card("确认提交初报"), "确认提交")
+    expect(console.bot_says("已提交")).to_contain_text("初报")
+    expect(console.board_row(number)).not_to_contain_text("初报 ·")  # the initial report's deadline is met
+    console.screenshot("liaison-reported")
 
     console.act_as("褚科长").open_chat("dingtalk", "食品经营安全监督管理科")
     expect(console.card(number).locator(".dt-status")).to_contain_text("卫干事")
