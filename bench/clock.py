@@ -1,0 +1,155 @@
+"""The clock at size: pending deadlines, some of them due within the next minute, fired by a real
+``yuqing worker`` (RQ scheduler + work horses) against a private redis-server and a migrated SQLite
+database. Each due duty reminds a unit whose only liaison has left, so the figures are the clock's,
+not delivery's. The other duties are due in hours and only scheduled.
+
+Prints firing lateness (clock_firings.fired_at − step_at) p50/p99/max, duplicates (from the
+worker's log and from the table: must be 0), the worker's CPU time (main process, scheduler and
+work horses) and its peak RSS; last one line of ratios against the targets.
+
+    .venv/bin/python bench/clock.py            # 1,000 pending, 100 due within 30 s
+    .venv/bin/python bench/clock.py --full     # the issue's 10,000 pending, 1,000 due within 60 s
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
+from harness import percentile  # noqa: E402
+
+FROZEN = {"kind": "initial_report", "grade": 3, "duration": "2h", "amount": 2, "unit": "h", "scale": 1,
+          "reminders": [0.5], "escalation": [], "wait": False, "working_hours": ["08:30-12:00", "14:00-17:30"]}
+
+
+def quiet_org():
+    """The sample org plus a unit whose only liaison has left (its reminders reach nobody)."""
+    from bot.core.org import Person, Unit
+    from bot.org.file import parse_org_file
+
+    org = parse_org_file(harness.ROOT / "examples" / "org.yaml")
+    gone = Person("p-gone", "离职干事", wecom="gone", active=False)
+    quiet = Unit("u-quiet", "测试科", "section", "p-gone", ("p-gone",))
+    return replace(org, people={**org.people, gone.id: gone}, units={**org.units, quiet.id: quiet})
+
+
+def add_duties(database, pending: int, due: int, lead: float, window: float) -> float:
+    """``pending`` open duties, ``due`` of them reminding between ``lead`` and ``lead + window``
+    seconds from now (spread evenly), the rest in 1–5 hours; returns the first due time (epoch)."""
+    from bot.core.clock import utcnow
+    from bot.domain.grade import Grade
+    from bot.domain.kinds import DutyKind
+    from bot.domain.lifecycle import CaseState
+    from bot.domain.records import Case, Duty
+    from bot.store.case_repo import SqlCaseStore
+
+    now = utcnow().replace(microsecond=0)
+
+    def remind(i: int):
+        if i < due:
+            return now + timedelta(seconds=lead + window * i / max(due, 1))
+        return now + timedelta(hours=1, seconds=i)
+
+    def work(repo):
+        case = repo.add_case(Case(number="YQ-2026-9001", title="时钟压力", grade=Grade.MAJOR, state=CaseState.OPENED,
+                                  owner_unit="u-desk", opened_by="p-sun", opened_at=now, first_seen_at=now))
+        for i in range(pending):
+            at = remind(i).replace(microsecond=0)
+            repo.add_duty(Duty(case.id, DutyKind.INITIAL_REPORT, Grade.MAJOR, now, now + timedelta(hours=6),
+                               FROZEN, reminders=[at], owner_unit="u-quiet"))
+
+    SqlCaseStore(database).run(work)
+    return (now + timedelta(seconds=lead)).timestamp()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` and its reaped children (the work horses), plus live children."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for p in [pid, *harness.children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:13 if p != pid else 15]) / tick
+    return total
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="the issue's sizes: 10,000 pending, 1,000 due in 60 s")
+    parser.add_argument("--pending", type=int, default=1000)
+    parser.add_argument("--due", type=int, default=100)
+    parser.add_argument("--window", type=float, default=30.0, help="seconds over which the due ones fall")
+    parser.add_argument("--lead", type=float, default=20.0, help="seconds before the first is due")
+    args = parser.parse_args(argv)
+    if args.full:
+        args.pending, args.due, args.window, args.lead = 10_000, 1_000, 60.0, 45.0
+    from sqlalchemy import func, select
+
+    from bot.core.clock import utcnow
+    from bot.store import Database, upgrade
+    from bot.store.clock import ClockFiringRow
+    from bot.store.org_repo import apply_organisation
+
+    harness.VAR.mkdir(parents=True, exist_ok=True)
+    db = harness.VAR / "clock.db"
+    db.unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    upgrade(url)
+    database = Database(url)
+    with database.session() as session:
+        apply_organisation(session, quiet_org(), utcnow())
+    redis = harness.private_redis()
+    env = {k: v for k, v in harness.base_env(redis.url, url).items() if not k.startswith(("WECOM_", "DINGTALK_"))}
+    env.update(RECONCILE_INTERVAL="10", WORKER_TTL="30", MAINTENANCE_INTERVAL="30")
+    log = harness.VAR / "clock-worker.log"
+    first_due = add_duties(database, args.pending, args.due, args.lead, args.window)
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(harness.ROOT),
+                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    rss = harness.RssWatch(worker.pid)
+
+    def fired() -> int:
+        with database.session() as session:
+            return session.scalar(select(func.count()).select_from(ClockFiringRow))
+
+    try:
+        deadline = first_due + args.window + 600
+        while fired() < args.due and time.time() < deadline:
+            time.sleep(1)
+        time.sleep(2)
+        cpu = cpu_seconds(worker.pid)
+        peak = rss.stop()
+    finally:
+        harness.stop_process(worker)
+        redis.stop()
+    with database.session() as session:
+        rows = session.execute(select(ClockFiringRow.step_at, ClockFiringRow.fired_at, ClockFiringRow.outcome)).all()
+        doubled = session.scalar(select(func.count()).select_from(
+            select(ClockFiringRow.duty_id).group_by(ClockFiringRow.duty_id, ClockFiringRow.step_at)
+            .having(func.count() > 1).subquery()))
+    database.dispose()
+    text = log.read_text(errors="replace")
+    dup_log = len(re.findall(r"step=\S+ duplicate ", text))
+    late = [max(0.0, (f - s).total_seconds()) for s, f, _ in rows]
+    early = sum(1 for s, f, _ in rows if f < s)
+    print(f"clock — {args.pending:,} pending deadlines, {args.due:,} due within {args.window:g} s; one worker; s")
+    print(f"{'fired':>6} {'p50':>8} {'p99':>8} {'max':>8} {'dup(log)':>9} {'dup(db)':>8} {'early':>6} "
+          f"{'cpu s':>7} {'rss MB':>7}")
+    print(f"{len(rows):>6} {percentile(late, 50):>8.2f} {percentile(late, 99):>8.2f} {max(late or [0]):>8.2f} "
+          f"{dup_log:>9} {doubled:>8} {early:>6} {cpu:>7.1f} {peak:>7.0f}")
+    print(f"ratios: fired/due {len(rows) / max(args.due, 1):.2f}, lateness p99 / 1 s target "
+          f"{percentile(late, 99):.2f}, duplicates {dup_log + doubled}")
+
+
+if __name__ == "__main__":
+    main()
