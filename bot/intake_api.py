@@ -146,7 +146,7 @@ def create_case():
 def _json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         raise SchemaError("the body is not valid UTF-8 JSON") from None
 
 

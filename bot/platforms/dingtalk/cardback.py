@@ -36,7 +36,7 @@ def _private_data(body: Mapping[str, Any]) -> dict[str, Any]:
     raw = body.get("content") or body.get("value") or "{}"
     try:
         content = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise PayloadError("card callback content is not JSON") from None
     data = content.get("cardPrivateData") if isinstance(content, dict) else None
     if not isinstance(data, dict):

@@ -76,7 +76,7 @@ class EventCallback:
             raise PayloadError(f"event does not decrypt ({type(exc).__name__})") from None
         try:
             data = json.loads(plain)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise PayloadError("decrypted event is not JSON") from None
         if not isinstance(data, dict):
             raise PayloadError("decrypted event is not a JSON object")

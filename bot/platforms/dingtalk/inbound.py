@@ -33,7 +33,7 @@ def json_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object; raises PayloadError (400) when it is not one."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         raise PayloadError("body is not JSON") from None
     if not isinstance(data, dict):
         raise PayloadError("body is not a JSON object")

@@ -30,7 +30,7 @@ def _json_object(data: bytes | str, what: str) -> dict[str, Any]:
     """``data`` as a JSON object; raises PayloadError."""
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         raise PayloadError(f"{what} is not JSON") from None
     if not isinstance(value, dict):
         raise PayloadError(f"{what} is not a JSON object")
