@@ -119,7 +119,7 @@ def test_a_killed_connector_is_replaced_and_nothing_is_lost(ws_stack):
     time.sleep(1.0)  # the second one polls for the lease meanwhile; it must not connect yet
     assert wecom.longconn.sessions_opened == 1
     assert wecom.act_as("zhouks").mention_bot(FOOD_CHAT, "测试卡片").answered
-    wait_for(lambda: conn.keys("yq:dedup:wecom:*"), what="the first connector to accept the mention")
+    wait_for(lambda: conn.keys("rq:job:ev-wecom-*"), what="the first connector to enqueue the mention")
     first = connectors.procs[0]
     first.send_signal(signal.SIGKILL)  # mid-run: its event is being handled, the answer not yet sent
     first.wait()
@@ -129,7 +129,7 @@ def test_a_killed_connector_is_replaced_and_nothing_is_lost(ws_stack):
     texts = lambda: [m["content"].get("content", "") for m in wecom.messages_for_group(FOOD_CHAT)]  # noqa: E731
     wait_for(lambda: any("连接中断期间的通知" in t for t in texts()), timeout=60,
              what=f"outbox row {row_id} delivered:\n{connectors.logs()}\n{ws_stack.worker_log()}")
-    wait_for(lambda: _group_cards(wecom), timeout=60, what="the answer to the mention:\n" + ws_stack.worker_log())
+    wait_for(lambda: _group_cards(wecom), timeout=60, what="the answer to the mention (see the logs)")
     assert second.poll() is None
     assert wecom.act_as("fenggs").mention_bot(FOOD_CHAT, "测试卡片").answered  # the new connection carries
     wait_for(lambda: len(_group_cards(wecom)) == 2, timeout=40, what="the second card")  # events both ways
