@@ -1,0 +1,83 @@
+"""Helpers for fault tests through the stack (tests/integration/stack.py): signed DingTalk card clicks
+posted straight to the web app (as DingTalk would, for people the emulator does not know), extra
+worker processes, an organisation with more liaisons, and handled-event counts.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import yaml
+from sqlalchemy import func, select
+
+from bot.core.clock import utcnow
+from bot.org.file import parse_org_file
+from bot.store.inbound import InboundEventRow
+from bot.store.org_repo import apply_organisation
+from tests.faults.seeds import card_headers
+from tests.integration.stack import ROOT, SAMPLE_ORG
+
+
+def click_body(out_track_id: str, userid: str, action: str, params: dict, space: str) -> bytes:
+    """A card click as DingTalk posts it (the emulator's clicker writes the same shape)."""
+    content = json.dumps({"cardPrivateData": {"actionIds": [action], "params": params}}, ensure_ascii=False)
+    return json.dumps({"type": "actionCallback", "outTrackId": out_track_id, "corpId": "dingdemo", "userId": userid,
+                       "userIdType": 1, "spaceType": "im", "spaceId": space, "extension": "{}",
+                       "content": content, "value": content}, ensure_ascii=False).encode()
+
+
+def post_click(stack, body: bytes, ts_ms: int | None = None) -> int:
+    """POST one signed card callback to the stack's web app; returns the status."""
+    headers = {**card_headers(ts_ms), "Content-Type": "application/json"}
+    return requests.post(f"{stack.url}/dingtalk/card", data=body, headers=headers, timeout=20).status_code
+
+
+def with_liaisons(stack, unit: str, count: int, folder: Path) -> list[str]:
+    """Give ``unit`` ``count`` more DingTalk liaisons (ids 09000…); returns their DingTalk user ids."""
+    data = yaml.safe_load(SAMPLE_ORG.read_text(encoding="utf-8"))
+    ids = [f"09{i:03d}" for i in range(count)]
+    data["people"] += [{"id": f"p-x{i:03d}", "name": f"测试员{i:03d}", "dingtalk": uid} for i, uid in enumerate(ids)]
+    for entry in data["units"]:
+        if entry["id"] == unit:
+            entry["liaisons"] = list(entry.get("liaisons", [])) + [f"p-x{i:03d}" for i in range(count)]
+    path = folder / "org-more.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with stack.database.session() as session:
+        apply_organisation(session, parse_org_file(path), utcnow())
+    return ids
+
+
+def more_workers(stack, count: int) -> list[subprocess.Popen]:
+    """``count`` more ``yuqing worker`` processes on the stack's Redis and database."""
+    return [subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
+                             stdout=open(stack.folder / f"worker-extra-{i}.log", "wb"), stderr=subprocess.STDOUT)
+            for i in range(count)]
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Terminate processes this test started and reap them."""
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def handled_events(stack, platform: str = "dingtalk") -> int:
+    """How many inbound events of ``platform`` the workers recorded as handled."""
+    with stack.database.session() as session:
+        return session.scalar(select(func.count()).select_from(InboundEventRow)
+                              .where(InboundEventRow.platform == platform))
+
+
+def now_ms() -> int:
+    """Milliseconds since the epoch."""
+    return int(time.time() * 1000)
