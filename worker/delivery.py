@@ -1,7 +1,8 @@
 """Deliver outbox rows: claim with a lease, send through the platform's messenger, record the result,
 retry with back-off what may succeed later, and end as ``failed`` (visible to the desk) what cannot.
 A row waits (``held``, no attempt used) behind an earlier unsent one to the same recipient and for its
-rate-limit token (``worker/pacing.py``)."""
+rate-limit token (``worker/pacing.py``); a DingTalk 1:1 row takes along due rows with the same card
+to other people in one call (``worker/batching.py``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.core.errors import PlatformError
 from bot.core.event import Event
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
-from worker import pacing
+from worker import batching, pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -105,10 +106,15 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
             row.next_attempt_at = now + wait
             session.flush()
         original = _original(session, row)
-        session.expunge(row)
+        mates = [] if wait is not None or original is not None else \
+            batching.companions(session, row, now, lease(rt), rt.messengers.get(platform))
+        for each in (row, *mates):
+            session.expunge(each)
     if wait is not None:
         schedule(rt, row_id, now + wait, attempt=int(now.timestamp() * 1000))
         return "held"
+    if mates:
+        return _send_batch(rt, [row, *mates], now)
     messenger = rt.messengers.get(platform)
     try:
         if original is not None:
@@ -118,12 +124,38 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         sent = _send(messenger, row)
     except PlatformError as exc:
         return _record_failure(rt, row_id, attempts, exc, now)
-    with rt.database.session() as session:
-        stored = session.get(outbox.OutboxRow, row_id)
-        stored.state, stored.sent_at, stored.lease_until = outbox.SENT, utcnow(), None
-        stored.message_id, stored.card_ref = sent.message_id or None, dict(sent.card_ref) or None
+    _mark_sent(rt, [row_id], sent)
     log.info("delivered outbox=%s platform=%s attempts=%s", row_id, platform, attempts)
     return outbox.SENT
+
+
+def _mark_sent(rt: Runtime, row_ids: list[int], sent: SentMessage) -> None:
+    with rt.database.session() as session:
+        for row_id in row_ids:
+            stored = session.get(outbox.OutboxRow, row_id)
+            stored.state, stored.sent_at, stored.lease_until = outbox.SENT, utcnow(), None
+            stored.message_id, stored.card_ref = sent.message_id or None, dict(sent.card_ref) or None
+
+
+def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str:
+    """One DingTalk call for several people with the same card (``worker/batching.py``)."""
+    messenger = rt.messengers[rows[0].platform]
+    try:
+        sent = messenger.send_to_people([r.address["user_id"] for r in rows], Card.from_dict(rows[0].card))
+    except PlatformError as exc:
+        states = [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows]
+        return states[0]
+    invalid = {u for s in sent for u in s.card_ref.get("invalid", ())}
+    throttled = {u for s in sent for u in s.card_ref.get("throttled", ())}
+    for r in rows:  # people DingTalk refused inside a larger batch: retried (flow control) or failed
+        who = r.address["user_id"]
+        if who in invalid or who in throttled:
+            _record_failure(rt, r.id, r.attempts, PlatformError(f"DingTalk refused {who} in a batch",
+                                                                retryable=who in throttled), now)
+    done = [r.id for r in rows if r.address["user_id"] not in invalid | throttled]
+    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id))
+    log.info("delivered outbox=%s in one batch platform=%s", ",".join(map(str, done)), rows[0].platform)
+    return outbox.SENT if rows[0].id in done else outbox.PENDING
 
 
 def _record_failure(rt: Runtime, row_id: int, attempts: int, exc: PlatformError, now: datetime) -> str:

@@ -130,7 +130,8 @@ class DingTalkMessenger:
         """Markdown 1:1 from the robot to each person, ``BATCH`` people per call.
 
         When everyone of a call is refused (unknown to DingTalk, or flow-controlled) it raises
-        PlatformError — retryable for flow control; people refused in a larger batch are logged.
+        PlatformError — retryable for flow control; people refused in a larger batch are logged and
+        named in that call's ``card_ref`` (``invalid``, ``throttled``) for the caller to retry.
         """
         param = json.dumps(self._markdown(card, MSG_PARAM_LIMIT - 200), ensure_ascii=False)
         sent = []
@@ -142,9 +143,10 @@ class DingTalkMessenger:
             if set(batch) <= set(invalid) | set(throttled):
                 raise PlatformError(f"DingTalk delivered to nobody of {batch}: unknown {invalid}, flow-controlled "
                                     f"{throttled} (check the org file's dingtalk ids)", retryable=bool(throttled))
-            if invalid or throttled:
+            refused = {"invalid": invalid, "throttled": throttled} if invalid or throttled else {}
+            if refused:
                 log.warning("dingtalk batchSend: unknown userIds %s, flow-controlled %s", invalid, throttled)
-            sent.append(SentMessage(PLATFORM, str(data.get("processQueryKey", ""))))
+            sent.append(SentMessage(PLATFORM, str(data.get("processQueryKey", "")), refused))
         return sent
 
     def notify(self, user_ids: list[str], card: Card) -> list[SentMessage]:

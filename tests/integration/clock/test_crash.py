@@ -15,6 +15,7 @@ import pytest
 from bot.config import ROOT
 from tests.integration.clock.test_throttling import queue_messages, texts
 from tests.integration.stack import Stack, wait_for
+from worker.batching import BATCH
 
 PEOPLE = {"wecom": ["zhouks", "jiangks"], "dingtalk": ["0523", "0601"]}
 PER_PERSON = 8
@@ -72,4 +73,6 @@ def test_a_worker_killed_mid_batch_loses_nothing(stack):
           f"{len(got) * PER_PERSON} delivered; after the restart all arrived, duplicates: {duplicates or 'none'} "
           f"({total - len(got) * PER_PERSON} extra)")
     assert not any(p == "wecom" for p, _ in duplicates)  # WeCom de-duplicates (enable_duplicate_check)
-    assert sum(duplicates.values()) <= 1  # at most the one send the kill fell into
+    # one kill falls into at most one send: on DingTalk that is one batch call (one card to ≤ 20 people),
+    # so each of its people may see that one card twice, nobody more
+    assert set(duplicates.values()) <= {1} and sum(duplicates.values()) <= BATCH

@@ -1,0 +1,75 @@
+"""DingTalk 1:1 messages with the same card go out 20 people per call; a person's earlier unsent
+message is not overtaken, and a different card is not mixed in."""
+
+from dataclasses import dataclass, field
+
+import pytest
+import redis
+
+from bot.config import load
+from bot.platforms.base import SentMessage
+from bot.store import outbox
+from tests.unit.worker.test_delivery import NOW
+from worker.delivery import deliver
+from worker.runtime import Runtime
+
+CARD = {"kind": "escalation", "data": {"case": "YQ-2026-0001"}, "buttons": []}
+
+
+@dataclass
+class BatchingMessenger:
+    platform: str = "dingtalk"
+    calls: list = field(default_factory=list)
+
+    def send_to_person(self, user_id, card, *, dedup_id=""):
+        self.calls.append([user_id])
+        return SentMessage("dingtalk", message_id=f"one-{len(self.calls)}")
+
+    def send_to_people(self, user_ids, card):
+        self.calls.append(list(user_ids))
+        return [SentMessage("dingtalk", message_id=f"batch-{len(self.calls)}")]
+
+
+@pytest.fixture
+def rt(sqlite_database, redis_url):
+    redis.Redis.from_url(redis_url).flushdb()
+    return Runtime(load({"REDIS_URL": redis_url}), sqlite_database, redis.Redis.from_url(redis_url),
+                   {"dingtalk": BatchingMessenger()})
+
+
+def add(rt, dedup, user, card=CARD):
+    with rt.database.session() as session:
+        return outbox.add(session, outbox.Message(dedup, "dingtalk", "person", {"user_id": user}, card), NOW)
+
+
+def test_one_call_carries_twenty_people_then_the_rest(rt):
+    ids = [add(rt, f"e{i}", f"u{i:02}") for i in range(25)]
+    other = add(rt, "x", "u99", {**CARD, "data": {"case": "YQ-2026-0002"}})
+    assert deliver(rt, ids[0], NOW) == "sent"
+    calls = rt.messengers["dingtalk"].calls
+    assert calls == [[f"u{i:02}" for i in range(20)]]
+    assert [deliver(rt, i, NOW) for i in ids[1:20]] == ["skipped"] * 19  # already sent with the first
+    assert deliver(rt, ids[20], NOW) == "sent" and calls[-1] == [f"u{i:02}" for i in range(20, 25)]
+    assert deliver(rt, other, NOW) == "sent" and calls[-1] == ["u99"]
+
+
+def test_a_person_with_an_earlier_unsent_message_is_not_taken_along(rt):
+    from datetime import timedelta
+
+    earlier = add(rt, "old", "u01", {**CARD, "data": {"case": "YQ-2026-0009"}})
+    with rt.database.session() as session:
+        session.get(outbox.OutboxRow, earlier).next_attempt_at = NOW + timedelta(seconds=30)
+    first, second = add(rt, "e0", "u00"), add(rt, "e1", "u01")
+    assert deliver(rt, first, NOW) == "sent"
+    assert rt.messengers["dingtalk"].calls == [["u00"]]
+    assert deliver(rt, second, NOW) == "held"
+
+
+def test_people_refused_inside_a_batch_are_retried_not_marked_sent(rt):
+    messenger = rt.messengers["dingtalk"]
+    messenger.send_to_people = lambda ids, card: [SentMessage("dingtalk", "k", {"invalid": [], "throttled": ["u01"]})]
+    first, second = add(rt, "e0", "u00"), add(rt, "e1", "u01")
+    assert deliver(rt, first, NOW) == "sent"
+    with rt.database.session() as session:
+        row = session.get(outbox.OutboxRow, second)
+        assert row.state == "pending" and row.next_attempt_at > NOW
