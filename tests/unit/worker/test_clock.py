@@ -36,12 +36,12 @@ def sh(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def rt(sqlite_database, redis_url):
-    with sqlite_database.session() as session:
+def rt(database, redis_url):
+    with database.session() as session:
         apply_organisation(session, make_org(), TEN)
     conn = redis.Redis.from_url(redis_url)
     conn.flushdb()
-    return Runtime(load({"REDIS_URL": redis_url}), sqlite_database, conn, {})
+    return Runtime(load({"REDIS_URL": redis_url}), database, conn, {})
 
 
 @pytest.fixture
