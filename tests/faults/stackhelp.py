@@ -52,6 +52,16 @@ def with_liaisons(stack, unit: str, count: int, folder: Path) -> list[str]:
     return ids
 
 
+def reload_org(stack, folder: Path, edit) -> None:
+    """Load the sample organisation file changed by ``edit(data)`` into the stack, as ``yuqing org load`` does."""
+    data = yaml.safe_load(SAMPLE_ORG.read_text(encoding="utf-8"))
+    edit(data)
+    path = folder / "org-edited.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with stack.database.session() as session:
+        apply_organisation(session, parse_org_file(path), utcnow())
+
+
 def more_workers(stack, count: int) -> list[subprocess.Popen]:
     """``count`` more ``yuqing worker`` processes on the stack's Redis and database."""
     return [subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
