@@ -73,6 +73,8 @@ def test_a_major_case_on_dingtalk_from_warning_to_special_report(stack):
                        what="the confirm card")[0]
     dt.click(LIAISON, confirm.out_track_id, "report.confirm")
     said(dt, LIAISON, f"已提交 {case.number} 专项报告（第1版）")
+    dt.click(LIAISON, confirm.out_track_id, "report.confirm")       # a stale click: the dialog is over
+    said(dt, LIAISON, f"这一步已结束（已提交、已取消或等待超时），此按钮已失效。如需继续，请发送“报告 {case.number}”。")
     desk = wait_for(lambda: cards(dt, user="0523"), what="the report at the desk (孙科长)")[0]
     seen = dt.card_view(desk.out_track_id, "0523")
     assert seen["title"] == f"专项报告（第1版） {case.number}" and "停业整改" in seen["body"]
