@@ -1,7 +1,7 @@
 """The clock at size: pending deadlines, some of them due within the next minute, fired by a real
 ``yuqing worker`` (RQ scheduler + work horses) against a private redis-server and a migrated SQLite
-database. Each due duty reminds a unit whose only liaison has left, so the figures are the clock's,
-not delivery's. The other duties are due in hours and only scheduled.
+database, with both emulators (in this process) receiving what the reminders send. The other
+duties are due in hours and only scheduled.
 
 Prints firing lateness (clock_firings.fired_at − step_at) p50/p99/max, duplicates (from the
 worker's log and from the table: must be 0), the worker's CPU time (main process, scheduler and
@@ -14,6 +14,7 @@ work horses) and its peak RSS; last one line of ratios against the targets.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import subprocess
@@ -43,7 +44,7 @@ def quiet_org():
 
 
 def add_duties(database, pending: int, due: int, lead: float, window: float) -> float:
-    """``pending`` open duties, ``due`` of them reminding between ``lead`` and ``lead + window``
+    """``pending`` open duties of the sample org's units in turn, ``due`` of them reminding between ``lead`` and ``lead + window``
     seconds from now (spread evenly), the rest in 1–5 hours; returns the first due time (epoch)."""
     from bot.core.clock import utcnow
     from bot.domain.grade import Grade
@@ -59,13 +60,15 @@ def add_duties(database, pending: int, due: int, lead: float, window: float) -> 
             return now + timedelta(seconds=lead + window * i / max(due, 1))
         return now + timedelta(hours=1, seconds=i)
 
+    units = sorted(u for u in quiet_org().units if u != "u-quiet")
+
     def work(repo):
         case = repo.add_case(Case(number="YQ-2026-9001", title="时钟压力", grade=Grade.MAJOR, state=CaseState.OPENED,
                                   owner_unit="u-desk", opened_by="p-sun", opened_at=now, first_seen_at=now))
         for i in range(pending):
             at = remind(i).replace(microsecond=0)
             repo.add_duty(Duty(case.id, DutyKind.INITIAL_REPORT, Grade.MAJOR, now, now + timedelta(hours=6),
-                               FROZEN, reminders=[at], owner_unit="u-quiet"))
+                               FROZEN, reminders=[at], owner_unit=units[i % len(units)]))
 
     SqlCaseStore(database).run(work)
     return (now + timedelta(seconds=lead)).timestamp()
@@ -97,11 +100,13 @@ def main(argv: list[str] | None = None) -> None:
     from sqlalchemy import func, select
 
     from bot.core.clock import utcnow
+    from bot.emulator import Directory, EmulatorServer
     from bot.store import Database, upgrade
     from bot.store.clock import ClockFiringRow
     from bot.store.org_repo import apply_organisation
 
     harness.VAR.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the emulators' access log
     db = harness.VAR / "clock.db"
     db.unlink(missing_ok=True)
     url = f"sqlite:///{db}"
@@ -110,8 +115,10 @@ def main(argv: list[str] | None = None) -> None:
     with database.session() as session:
         apply_organisation(session, quiet_org(), utcnow())
     redis = harness.private_redis()
-    env = {k: v for k, v in harness.base_env(redis.url, url).items() if not k.startswith(("WECOM_", "DINGTALK_"))}
-    env.update(RECONCILE_INTERVAL="10", WORKER_TTL="30", MAINTENANCE_INTERVAL="30")
+    env = harness.base_env(redis.url, url)
+    emulator = EmulatorServer(env, Directory.from_org_file(Path(env["ORG_FILE"]), env)).start()
+    env.update(RECONCILE_INTERVAL="10", WORKER_TTL="30", MAINTENANCE_INTERVAL="30", WECOM_API_BASE=emulator.url,
+               DINGTALK_OAPI_BASE=emulator.url, DINGTALK_API_BASE=emulator.url)
     log = harness.VAR / "clock-worker.log"
     first_due = add_duties(database, args.pending, args.due, args.lead, args.window)
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(harness.ROOT),
@@ -132,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         harness.stop_process(worker)
         redis.stop()
+        emulator.stop()
     with database.session() as session:
         rows = session.execute(select(ClockFiringRow.step_at, ClockFiringRow.fired_at, ClockFiringRow.outcome)).all()
         doubled = session.scalar(select(func.count()).select_from(
