@@ -92,7 +92,9 @@ def run(stack, server, kills: int, per_round: int, capsys) -> None:
     with capsys.disabled():
         print(f"\n[crashes] {kills} SIGKILLs of worker + work horse, Redis restarted empty once; "
               f"{sum(sent.values())} messages, {sum(sent.values())} answered, lost 0, duplicates {duplicates}")
-    assert duplicates <= kills + 1
+    # design.md: a duplicate only for a kill inside a send; a DingTalk batch call carries the same card to
+    # several people (docs/clock.md), so one such kill can repeat it once to each of them
+    assert duplicates <= (kills + 1) * len(DINGTALK), duplicates
     return server
 
 
