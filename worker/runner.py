@@ -38,11 +38,20 @@ def preload() -> None:
     """Import the jobs' modules and build the runtime once, before the worker forks its work horses,
     so each job starts warm (no connection is opened here: the horses open their own)."""
     import worker.clock  # noqa: F401
+    import worker.delivery  # noqa: F401
     import worker.events  # noqa: F401
     import worker.reconciler  # noqa: F401
+    from sqlalchemy.orm import configure_mappers
+
+    from bot.platforms.render import environment
+    from handlers.registry import load
     from worker.runtime import runtime
 
-    runtime()
+    load()  # the handler modules (bench/flow.py: importing them took a third of each event's job)
+    configure_mappers()
+    templates = environment(str(runtime().settings.templates_dir))
+    for name in templates.list_templates(extensions=["j2"]):  # compiled once, not in every horse
+        templates.get_template(name)
 
 
 def run_worker(settings: Settings, burst: bool = False) -> bool:
