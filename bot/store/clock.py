@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import UTC
 from bot.domain.deadlines import ceil_second
@@ -103,7 +104,14 @@ def set_firing(session: Session, duty_id: int, firing_id: str | None, expected: 
     query = update(DutyRow).where(DutyRow.id == duty_id, DutyRow.state == "open")
     if check:
         query = query.where(DutyRow.firing_id.is_(None) if expected is None else DutyRow.firing_id == expected)
-    return session.execute(query.values(firing_id=firing_id)).rowcount == 1
+    # no "evaluate" sync: it scans the whole identity map per call (O(n²) in a reconcile, bench/clock.py)
+    query = query.values(firing_id=firing_id).execution_options(synchronize_session=False)
+    if session.execute(query).rowcount != 1:
+        return False
+    row = session.identity_map.get(session.identity_key(DutyRow, duty_id))
+    if row is not None:
+        set_committed_value(row, "firing_id", firing_id)
+    return True
 
 
 def case_row(session: Session, case_id: int) -> CaseRow | None:
