@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from bot.core import keys
 from bot.core.card import Card
@@ -60,17 +60,24 @@ def recipients(org: Organisation) -> list[str]:
 
 def contents(session, org: Organisation, now: datetime, days: int) -> dict:
     """The digest's figures for the ``days`` before ``now`` (drills left out)."""
-    since = now - timedelta(days=days)
-    cases = list(session.scalars(select(CaseRow).where(CaseRow.drill.is_(False))))
+    since = now - timedelta(days=days)  # only live, new and recently late rows are read (bench/store.py)
+    cases = list(session.scalars(select(CaseRow).where(
+        CaseRow.drill.is_(False), or_(CaseRow.state.not_in(CLOSED), CaseRow.opened_at >= since))))
     live = {c.id: c for c in cases if c.state not in CLOSED}
     new = [c for c in cases if c.opened_at >= since]
     units = Counter(org.units[a.unit_id].name if a.unit_id in org.units else a.unit_id
                     for a in session.scalars(select(AssignmentRow).where(AssignmentRow.case_id.in_(live or [0])))
                     if a.state in ("warned", "acknowledged", "reported"))
-    duties = list(session.scalars(select(DutyRow).where(DutyRow.case_id.in_([c.id for c in cases] or [0]))))
+    rows = session.execute(select(DutyRow, CaseRow.number).join(CaseRow, CaseRow.id == DutyRow.case_id).where(
+        CaseRow.drill.is_(False), or_(and_(DutyRow.state == "open", DutyRow.due_at < now),
+                                      and_(DutyRow.late.is_(True), DutyRow.ended_at >= since))).order_by(DutyRow.id))
+    number = {}
+    duties = []
+    for duty, case_number in rows:
+        duties.append(duty)
+        number[duty.case_id] = case_number
     overdue = [d for d in duties if d.state == "open" and d.due_at < now]
     late = [d for d in duties if d.late and d.ended_at and d.ended_at >= since]
-    number = {c.id: c.number for c in cases}
     return {
         "new": [f"{c.number} {c.title}" for c in new],
         "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(Counter(c.grade for c in live.values()).items(), reverse=True)],
