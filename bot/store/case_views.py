@@ -10,11 +10,14 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.lifecycle import CaseState
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 from bot.store.intake import intake_of, sightings_of
 from bot.store.timeline import TimelineRow
 
 CLOSED_STATES = ("archived",)
+# the open states by name, so ``state IN (…)`` uses ix_cases_state (NOT IN scans every case: bench/store.py)
+OPEN_STATES = tuple(state.value for state in CaseState if state.value not in CLOSED_STATES)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -33,7 +36,7 @@ def list_cases(session: Session, open_only: bool = False) -> list[dict[str, Any]
     """Every case (or those not archived), newest first."""
     query = select(CaseRow).order_by(CaseRow.id.desc())
     if open_only:
-        query = query.where(CaseRow.state.not_in(CLOSED_STATES))
+        query = query.where(CaseRow.state.in_(OPEN_STATES))
     return [case_summary(r) for r in session.scalars(query)]
 
 
