@@ -75,12 +75,12 @@ def private(tmp_path):
 
 
 def quiet_org():
-    """The sample org plus a unit whose only liaison has left: its reminders fire and reach nobody, so
-    these tests measure the clock, not the delivery."""
+    """The sample org plus a unit whose only liaison cannot be reached (wants DingTalk, is only on WeCom):
+    its reminders fire and reach nobody, so these tests measure the clock, not the delivery."""
     from dataclasses import replace
 
     org = make_org()
-    gone = Person("p-gone", "离职干事", wecom="gone", active=False)
+    gone = Person("p-gone", "离职干事", wecom="gone", prefer="dingtalk")
     quiet = Unit("u-quiet", "测试科", "section", "p-gone", ("p-gone",))
     return replace(org, people={**org.people, gone.id: gone}, units={**org.units, quiet.id: quiet})
 
@@ -130,9 +130,15 @@ def test_two_workers_side_by_side_fire_each_of_500_reminders_once(private):
         per_duty = {d: n for d, n in session.execute(select(ClockFiringRow.duty_id, func.count())
                                                       .group_by(ClockFiringRow.duty_id))}
     assert set(per_duty) == set(ids) and set(per_duty.values()) == {1}
-    logs = "".join((private.folder / f"{n}.log").read_text(errors="replace") for n in ("w1", "w2"))
-    outcomes = {o: len(re.findall(rf"step=\S+ {o} ", logs)) for o in ("sent", "skipped", "duplicate")}
-    outcomes["stale"] = logs.count("clock: stale firing")
+
+    def logs() -> str:  # a worker commits a step before it logs it
+        return "\n".join((private.folder / f"{n}.log").read_text(errors="replace") for n in ("w1", "w2"))
+
+    wait_for(lambda: len(re.findall(r"step=\S+ (?:sent|skipped|duplicate) ", logs())) >= 500, timeout=15,
+             what="the workers to log their firings")
+    text = logs()
+    outcomes = {o: len(re.findall(rf"step=\S+ {o} ", text)) for o in ("sent", "skipped", "duplicate")}
+    outcomes["stale"] = text.count("clock: stale firing")
     per_worker = [len(re.findall(r"step=\S+ sent ", (private.folder / f"{n}.log").read_text(errors="replace")))
                   for n in ("w1", "w2")]
     print(f"500 reminders on two workers: {outcomes}, sent per worker {per_worker}")
