@@ -22,6 +22,7 @@ FORBIDDEN = {
     "bot/web.py": ("handlers", "worker"),
     "bot/app.py": ("handlers", "worker"),
     "bot/intake_api.py": ("handlers", "worker"),
+    "bot/clock_report.py": ("flask", "handlers", "worker"),
     "worker": ("flask", "bot.web", "bot.app", "bot.emulator"),
 }
 
