@@ -89,18 +89,23 @@ def to_event(message: dict, received_at: str) -> Event | None:
                   received_at=received_at, reply={"channel": CHANNEL, "response_url": message.get("response_url", ""),
                                                   "chat_type": "group" if group else "single"})
     if msgtype == "text":
-        text = (message.get("text") or {}).get("content", "")
+        text = _obj(message.get("text")).get("content", "")
         return Event(kind="mention" if group else "text", text=str(text), raw=_raw(message), **common)
-    event = message.get("event") or {}
+    event = _obj(message.get("event"))
     if event.get("eventtype") != "template_card_event":
         return None
-    card = event.get("template_card_event") or {}
+    card = _obj(event.get("template_card_event"))
     action, params = decode_key(str(card.get("event_key", "")))
-    selected = (card.get("selected_items") or {}).get("selected_item")
+    selected = _obj(card.get("selected_items")).get("selected_item")
     if selected:
         params = {**params, "selected": selected if isinstance(selected, list) else [selected]}
     return Event(kind="click", action=action, params=params, card_id=str(card.get("task_id", "")),
                  raw=_raw(message), **common)
+
+
+def _obj(value: Any) -> dict:
+    """``value`` when it is a JSON object, else an empty one (a field of the wrong type is absent)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _raw(message: dict) -> dict:
