@@ -16,10 +16,10 @@ from rq.serializers import JSONSerializer
 from bot.app import create_app
 from bot.config import ROOT, load
 from bot.core import queues
+from bot.core.clock import utcnow
 from bot.core.event import Event
 from bot.org.file import parse_org_file
 from bot.store.org_repo import apply_organisation
-from bot.core.clock import utcnow
 from tests.faults.seeds import API_TOKEN, ENV, Req
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import redis
 import requests
 from rq import Queue
 from rq.registry import StartedJobRegistry
@@ -57,8 +58,8 @@ class Redeliverer:
 
 def install(stack) -> Redeliverer:
     """Put a Redeliverer in front of the stack's web app."""
-    recorder = Redeliverer(stack._web.app)  # noqa: SLF001 - test-only: the werkzeug server reads .app per request
-    stack._web.app = recorder  # noqa: SLF001
+    recorder = Redeliverer(stack._web.app)
+    stack._web.app = recorder
     return recorder
 
 
@@ -71,8 +72,6 @@ def replay(stack, req: Recorded) -> int:
 
 def idle(stack) -> bool:
     """No job waiting or running on any queue, and no outbox row pending."""
-    import redis
-
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     for name in queues.ALL:
         queue = Queue(name, connection=conn, serializer=JSONSerializer)

@@ -38,7 +38,7 @@ class Req:
     authentic: bool = True
     label: str = ""
 
-    def but(self, **changes) -> "Req":
+    def but(self, **changes) -> Req:
         """A copy with ``changes``."""
         return replace(self, **changes)
 

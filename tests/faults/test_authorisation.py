@@ -15,7 +15,11 @@ from tests.faults import seeds
 from tests.faults.redeliver import settled
 from tests.faults.stackhelp import handled_events, reload_org
 from tests.integration import stack as stack_module
-from tests.integration.unit_flow import assignment_states, open_and_assign, timeline_actions
+from tests.integration.unit_flow import (
+    assignment_states,
+    open_and_assign,
+    timeline_actions,
+)
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 GROUP, HEAD, LIAISON = "cidFoodSale01==", "0601", "0602"

@@ -14,7 +14,15 @@ import pytest
 
 from bot.store.case_repo import SessionCaseStore
 from bot.store.timeline import verify_case
-from tests.faults.stackhelp import click_body, handled_events, more_workers, now_ms, post_click, stop, with_liaisons
+from tests.faults.stackhelp import (
+    click_body,
+    handled_events,
+    more_workers,
+    now_ms,
+    post_click,
+    stop,
+    with_liaisons,
+)
 from tests.integration import stack as stack_module
 from tests.integration.unit_flow import assignment_states, open_and_assign
 

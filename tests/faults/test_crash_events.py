@@ -56,7 +56,7 @@ def kill_worker(stack) -> None:
 
 
 def restart_worker(stack) -> None:
-    log = open(stack.folder / "worker.log", "ab")
+    log = open(stack.folder / "worker.log", "ab")  # noqa: SIM115 - the worker's stdout for its lifetime
     stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
                                     stdout=log, stderr=subprocess.STDOUT)
 

@@ -16,8 +16,8 @@ from tests.faults.hostile import hostile_request
 from tests.faults.seeds import authentic_seeds
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
-FUZZ_SETTINGS = dict(deadline=None, database=None, derandomize=False,
-                     suppress_health_check=list(HealthCheck))
+FUZZ_SETTINGS = {"deadline": None, "database": None, "derandomize": False,
+                 "suppress_health_check": list(HealthCheck)}
 
 
 def fuzz(target: Target, examples: int) -> None:

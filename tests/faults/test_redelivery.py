@@ -8,6 +8,7 @@ judge). The same signed request replayed outside the timestamp window is refused
 
 from __future__ import annotations
 
+import json
 import time
 from functools import partial
 
@@ -101,7 +102,7 @@ def test_every_event_redelivered_at_once_and_later_has_one_effect(stack, capsys)
 def test_a_signed_request_replayed_outside_the_window_is_refused(stack):
     before = effects(stack, PEOPLE, GROUPS)
     stale = [seeds.seal_app(seeds.app_text_xml("帮助", "ligs"), seeds.now() - 301),
-             seeds.seal_aibot(__import__("json").dumps(seeds.aibot_text()), seeds.now() - 301),
+             seeds.seal_aibot(json.dumps(seeds.aibot_text()), seeds.now() - 301),
              seeds.seal_robot(seeds.dumps(seeds.robot_body()), (seeds.now() - 3601) * 1000),
              seeds.seal_card(seeds.dumps(seeds.card_body()), (seeds.now() - 3601) * 1000)]
     for req in stale:
