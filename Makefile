@@ -28,7 +28,7 @@ worker: $(STAMP)
 	$(VENV)/bin/yuqing worker
 
 bench: $(STAMP)
-	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(PY) $$f $(if $(FULL),--full,); done || echo "no benchmarks yet"
+	@ls bench/[!_]*.py >/dev/null 2>&1 && for f in bench/[!_]*.py; do $(PY) $$f $(if $(FULL),--full,); done || echo "no benchmarks yet"
 
 soak: $(STAMP)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)

@@ -2,7 +2,7 @@
 
 It uses the product's own inbound adapters (bot.platforms.registry) on the same routes, so the
 signature checks, decryption and parsing are the real ones; it does no dedup and no enqueue and
-touches neither Redis nor the database. Serve with gunicorn: ``baseline_app:create_app()``
+touches neither Redis nor the database. Serve with gunicorn: ``_baseline_app:create_app()``
 (``--pythonpath bench``).
 """
 

@@ -2,7 +2,7 @@
 
 Requests (half encrypted WeCom app texts, half signed DingTalk robot messages) are sealed ahead of
 time with the emulators' own helpers, then sent from loopback at a sustained rate and as a burst,
-first to the baseline (bench/baseline_app.py), then to ``bot.app:create_app()`` — both under the
+first to the baseline (bench/_baseline_app.py), then to ``bot.app:create_app()`` — both under the
 same gunicorn settings as ``yuqing serve``, against a private redis-server. Prints p50/p99/max of
 each phase for both apps, and last one line of ratios.
 
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
-from harness import Prepared, ms, percentile  # noqa: E402
+import _harness as harness  # noqa: E402
+from _harness import Prepared, ms, percentile  # noqa: E402
 
 
 def wecom_request(env: dict, userid: str, text: str, now: int) -> Prepared:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         env = harness.base_env(redis.url, f"sqlite:///{harness.VAR / 'callback.db'}")
         log = harness.VAR / "callback-gunicorn.log"
-        base = measure("baseline_app:create_app()", env, args, log, pythonpath=str(harness.ROOT / "bench"))
+        base = measure("_baseline_app:create_app()", env, args, log, pythonpath=str(harness.ROOT / "bench"))
         prod = measure("bot.app:create_app()", env, args, log)
     finally:
         redis.stop()

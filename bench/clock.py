@@ -25,8 +25,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
-from harness import percentile  # noqa: E402
+import _harness as harness  # noqa: E402
+from _harness import percentile  # noqa: E402
 
 FROZEN = {"kind": "initial_report", "grade": 3, "duration": "2h", "amount": 2, "unit": "h", "scale": 1,
           "reminders": [0.5], "escalation": [], "wait": False, "working_hours": ["08:30-12:00", "14:00-17:30"]}
@@ -87,6 +87,78 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def migrated(path: Path):
+    """A fresh migrated SQLite database at ``path`` with the sample org (and the quiet unit)."""
+    from bot.core.clock import utcnow
+    from bot.store import Database, upgrade
+    from bot.store.org_repo import apply_organisation
+
+    path.unlink(missing_ok=True)
+    upgrade(f"sqlite:///{path}")
+    database = Database(f"sqlite:///{path}")
+    with database.session() as session:
+        apply_organisation(session, quiet_org(), utcnow())
+    return database
+
+
+def fired(database) -> int:
+    """How many steps were recorded so far."""
+    from sqlalchemy import func, select
+
+    from bot.store.clock import ClockFiringRow
+
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(ClockFiringRow))
+
+
+def run(database, args, log: Path) -> tuple[float, float]:
+    """Add the duties, run one worker until the due ones fired; (worker CPU seconds, peak RSS MB)."""
+    from bot.emulator import Directory, EmulatorServer
+
+    redis = harness.private_redis()
+    env = harness.base_env(redis.url, database.url)
+    emulator = EmulatorServer(env, Directory.from_org_file(Path(env["ORG_FILE"]), env)).start()
+    env.update(RECONCILE_INTERVAL="10", WORKER_TTL="30", MAINTENANCE_INTERVAL="30", WECOM_API_BASE=emulator.url,
+               DINGTALK_OAPI_BASE=emulator.url, DINGTALK_API_BASE=emulator.url)
+    first_due = add_duties(database, args.pending, args.due, args.lead, args.window)
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(harness.ROOT),
+                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    rss = harness.RssWatch(worker.pid)
+    try:
+        deadline = first_due + args.window + 600
+        while fired(database) < args.due and time.time() < deadline:
+            time.sleep(1)
+        time.sleep(2)
+        return cpu_seconds(worker.pid), rss.stop()
+    finally:
+        harness.stop_process(worker)
+        redis.stop()
+        emulator.stop()
+
+
+def report(database, args, log: Path, cpu: float, peak: float) -> None:
+    """Print the table and the ratios."""
+    from sqlalchemy import func, select
+
+    from bot.store.clock import ClockFiringRow
+
+    with database.session() as session:
+        rows = session.execute(select(ClockFiringRow.step_at, ClockFiringRow.fired_at)).all()
+        doubled = session.scalar(select(func.count()).select_from(
+            select(ClockFiringRow.duty_id).group_by(ClockFiringRow.duty_id, ClockFiringRow.step_at)
+            .having(func.count() > 1).subquery()))
+    dup_log = len(re.findall(r"step=\S+ duplicate ", log.read_text(errors="replace")))
+    late = [max(0.0, (f - s).total_seconds()) for s, f in rows]
+    early = sum(1 for s, f in rows if f < s)
+    print(f"clock — {args.pending:,} pending deadlines, {args.due:,} due within {args.window:g} s; one worker; s")
+    print(f"{'fired':>6} {'p50':>8} {'p99':>8} {'max':>8} {'dup(log)':>9} {'dup(db)':>8} {'early':>6} "
+          f"{'cpu s':>7} {'rss MB':>7}")
+    print(f"{len(rows):>6} {percentile(late, 50):>8.2f} {percentile(late, 99):>8.2f} {max(late or [0]):>8.2f} "
+          f"{dup_log:>9} {doubled:>8} {early:>6} {cpu:>7.1f} {peak:>7.0f}")
+    print(f"ratios: fired/due {len(rows) / max(args.due, 1):.2f}, lateness p99 / 1 s target "
+          f"{percentile(late, 99):.2f}, duplicates {dup_log + doubled}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="the issue's sizes: 10,000 pending, 1,000 due in 60 s")
@@ -97,66 +169,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.full:
         args.pending, args.due, args.window, args.lead = 10_000, 1_000, 60.0, 45.0
-    from sqlalchemy import func, select
-
-    from bot.core.clock import utcnow
-    from bot.emulator import Directory, EmulatorServer
-    from bot.store import Database, upgrade
-    from bot.store.clock import ClockFiringRow
-    from bot.store.org_repo import apply_organisation
-
     harness.VAR.mkdir(parents=True, exist_ok=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the emulators' access log
-    db = harness.VAR / "clock.db"
-    db.unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as session:
-        apply_organisation(session, quiet_org(), utcnow())
-    redis = harness.private_redis()
-    env = harness.base_env(redis.url, url)
-    emulator = EmulatorServer(env, Directory.from_org_file(Path(env["ORG_FILE"]), env)).start()
-    env.update(RECONCILE_INTERVAL="10", WORKER_TTL="30", MAINTENANCE_INTERVAL="30", WECOM_API_BASE=emulator.url,
-               DINGTALK_OAPI_BASE=emulator.url, DINGTALK_API_BASE=emulator.url)
-    log = harness.VAR / "clock-worker.log"
-    first_due = add_duties(database, args.pending, args.due, args.lead, args.window)
-    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(harness.ROOT),
-                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    rss = harness.RssWatch(worker.pid)
-
-    def fired() -> int:
-        with database.session() as session:
-            return session.scalar(select(func.count()).select_from(ClockFiringRow))
-
+    database, log = migrated(harness.VAR / "clock.db"), harness.VAR / "clock-worker.log"
     try:
-        deadline = first_due + args.window + 600
-        while fired() < args.due and time.time() < deadline:
-            time.sleep(1)
-        time.sleep(2)
-        cpu = cpu_seconds(worker.pid)
-        peak = rss.stop()
+        cpu, peak = run(database, args, log)
+        report(database, args, log, cpu, peak)
     finally:
-        harness.stop_process(worker)
-        redis.stop()
-        emulator.stop()
-    with database.session() as session:
-        rows = session.execute(select(ClockFiringRow.step_at, ClockFiringRow.fired_at, ClockFiringRow.outcome)).all()
-        doubled = session.scalar(select(func.count()).select_from(
-            select(ClockFiringRow.duty_id).group_by(ClockFiringRow.duty_id, ClockFiringRow.step_at)
-            .having(func.count() > 1).subquery()))
-    database.dispose()
-    text = log.read_text(errors="replace")
-    dup_log = len(re.findall(r"step=\S+ duplicate ", text))
-    late = [max(0.0, (f - s).total_seconds()) for s, f, _ in rows]
-    early = sum(1 for s, f, _ in rows if f < s)
-    print(f"clock — {args.pending:,} pending deadlines, {args.due:,} due within {args.window:g} s; one worker; s")
-    print(f"{'fired':>6} {'p50':>8} {'p99':>8} {'max':>8} {'dup(log)':>9} {'dup(db)':>8} {'early':>6} "
-          f"{'cpu s':>7} {'rss MB':>7}")
-    print(f"{len(rows):>6} {percentile(late, 50):>8.2f} {percentile(late, 99):>8.2f} {max(late or [0]):>8.2f} "
-          f"{dup_log:>9} {doubled:>8} {early:>6} {cpu:>7.1f} {peak:>7.0f}")
-    print(f"ratios: fired/due {len(rows) / max(args.due, 1):.2f}, lateness p99 / 1 s target "
-          f"{percentile(late, 99):.2f}, duplicates {dup_log + doubled}")
+        database.dispose()
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
-from harness import ms, percentile  # noqa: E402
+import _harness as harness  # noqa: E402
+from _harness import ms, percentile  # noqa: E402
 
 WECOM_USER, DINGTALK_USER = "zhouks", "0524"
 
