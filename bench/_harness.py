@@ -162,19 +162,14 @@ def run_load(port: int, requests: list[Prepared], rate: float, threads: int = 64
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            req = requests[i]
-            try:
-                conn.request(req.method, req.path, body=req.body, headers=req.headers)
-                resp = conn.getresponse()
-                resp.read()
-                took = time.perf_counter() - due
-                with lock:
+            status = _send(conn, requests[i])
+            took = time.perf_counter() - due
+            with lock:
+                if isinstance(status, int):
                     result.latencies.append(took)
-                    if resp.status != 200:
-                        result.failures.append(f"{resp.status}")
-            except (OSError, http.client.HTTPException) as exc:
-                with lock:
-                    result.failures.append(type(exc).__name__)
+                if status != 200:
+                    result.failures.append(str(status))
+            if not isinstance(status, int):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.close()
@@ -186,6 +181,17 @@ def run_load(port: int, requests: list[Prepared], rate: float, threads: int = 64
         t.join()
     result.wall = time.perf_counter() - start
     return result
+
+
+def _send(conn: http.client.HTTPConnection, req: Prepared) -> int | str:
+    """The answer's status, or the name of the error that stopped the request."""
+    try:
+        conn.request(req.method, req.path, body=req.body, headers=req.headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    except (OSError, http.client.HTTPException) as exc:
+        return type(exc).__name__
 
 
 def private_redis():

@@ -163,38 +163,16 @@ def with_postgres(args, source: str, work):
     """Create a database, fill it from the SQLite cache, run ``work(url)``, drop it."""
     import sqlalchemy as sa
 
-    from bot.store.cases import AssignmentRow, CaseRow, DutyRow
-    from bot.store import upgrade
     from bot.store.db import make_engine
-    from bot.store.org_repo import apply_organisation  # noqa: F401 - filled by copy below
-    from bot.store.timeline import TimelineRow
 
     name = f"yq_bench_store_{args.cases}x{args.entries}"
     admin = make_engine(PG_ADMIN).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     try:
-        upgrade(url)
-        src, dst = make_engine(source), make_engine(url)
-        from bot.store.models import Base
-
-        copied = [t for t in Base.metadata.sorted_tables if t.name in ("units", "people") or t in (
-            CaseRow.__table__, AssignmentRow.__table__, DutyRow.__table__, TimelineRow.__table__)]
-        t0 = time.perf_counter()
-        with src.connect() as s, dst.begin() as d:
-            for table in Base.metadata.sorted_tables:
-                if table in copied or _org_table(table):
-                    insert(d, table, (dict(r._mapping) for r in s.execution_options(yield_per=BATCH)
-                                      .execute(table.select())))
-            for table in (CaseRow.__table__, AssignmentRow.__table__, DutyRow.__table__, TimelineRow.__table__):
-                d.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                  f"(SELECT max(id) FROM {table.name}))"))
-            d.execute(sa.text("ANALYZE"))
-        print(f"postgres filled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        src.dispose()
-        dst.dispose()
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        copy_into(source, url)
         return work(url)
     finally:
         with admin.connect() as conn:
@@ -202,10 +180,26 @@ def with_postgres(args, source: str, work):
         admin.dispose()
 
 
-def _org_table(table) -> bool:
-    """Tables the organisation fills (copied as they are)."""
-    return table.name in ("units", "people", "unit_groups", "unit_people", "unit_members", "person_roles",
-                          "group_chats", "org_versions")
+def copy_into(source: str, url: str) -> None:
+    """Migrate ``url`` and copy every table of the SQLite ``source`` into it; sequences follow."""
+    import sqlalchemy as sa
+
+    from bot.store import upgrade
+    from bot.store.db import make_engine
+    from bot.store.models import Base
+
+    upgrade(url)
+    src, dst, t0 = make_engine(source), make_engine(url), time.perf_counter()
+    with src.connect() as s, dst.begin() as d:
+        for table in Base.metadata.sorted_tables:
+            insert(d, table, (dict(r._mapping) for r in s.execution_options(yield_per=BATCH).execute(table.select())))
+            if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and table.c.id.autoincrement:
+                d.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                  f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
+        d.execute(sa.text("ANALYZE"))
+    print(f"postgres filled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    src.dispose()
+    dst.dispose()
 
 
 def main(argv: list[str] | None = None) -> None:
