@@ -29,7 +29,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
 
 
@@ -107,7 +107,7 @@ def start_gunicorn(app: str, env: dict, port: int, log: Path, workers: int = 2,
             "--timeout", "30", "--graceful-timeout", "10", "--access-logfile", "-"]
     if pythonpath:
         args += ["--pythonpath", pythonpath]
-    proc = subprocess.Popen([*args, app], env=env, cwd=str(ROOT), stdout=open(log, "ab"),
+    proc = subprocess.Popen([*args, app], env=env, cwd=str(ROOT), stdout=open(log, "ab"),  # noqa: SIM115
                             stderr=subprocess.STDOUT)
     wait_port(port)
     return proc

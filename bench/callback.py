@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _harness as harness  # noqa: E402
-from _harness import Prepared, ms, percentile  # noqa: E402
+import _harness as harness
+from _harness import Prepared, ms, percentile
 
 
 def wecom_request(env: dict, userid: str, text: str, now: int) -> Prepared:

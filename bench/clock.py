@@ -25,8 +25,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _harness as harness  # noqa: E402
-from _harness import percentile  # noqa: E402
+import _harness as harness
+from _harness import percentile
 
 FROZEN = {"kind": "initial_report", "grade": 3, "duration": "2h", "amount": 2, "unit": "h", "scale": 1,
           "reminders": [0.5], "escalation": [], "wait": False, "working_hours": ["08:30-12:00", "14:00-17:30"]}
@@ -122,7 +122,7 @@ def run(database, args, log: Path) -> tuple[float, float]:
                DINGTALK_OAPI_BASE=emulator.url, DINGTALK_API_BASE=emulator.url)
     first_due = add_duties(database, args.pending, args.due, args.lead, args.window)
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=str(harness.ROOT),
-                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
     rss = harness.RssWatch(worker.pid)
     try:
         deadline = first_due + args.window + 600

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _harness as harness  # noqa: E402
-from _harness import ms, percentile  # noqa: E402
+import _harness as harness
+from _harness import ms, percentile
 
 WECOM_USER, DINGTALK_USER = "zhouks", "0524"
 
@@ -57,7 +57,7 @@ class Product:
         database.dispose()
         self.web = harness.start_gunicorn("bot.app:create_app()", self.env, port, folder / "flow-web.log")
         self.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env,
-                                       cwd=str(harness.ROOT), stdout=open(folder / "flow-worker.log", "wb"),
+                                       cwd=str(harness.ROOT), stdout=open(folder / "flow-worker.log", "wb"),  # noqa: SIM115
                                        stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
@@ -80,11 +80,11 @@ def one_event(product: Product, i: int, poll: float) -> tuple[float, float] | No
     """Send 帮助 as a WeCom (even ``i``) or DingTalk person; (ack seconds, accepted→answer seconds)."""
     wecom, dingtalk = product.emulator.wecom, product.emulator.dingtalk
     if i % 2 == 0:
-        seen = lambda: len(wecom.messages_for_user(WECOM_USER))  # noqa: E731
-        send = lambda: wecom.act_as(WECOM_USER).send_text("帮助")  # noqa: E731
+        seen = lambda: len(wecom.messages_for_user(WECOM_USER))
+        send = lambda: wecom.act_as(WECOM_USER).send_text("帮助")
     else:
-        seen = lambda: len(dingtalk.messages_for_user(DINGTALK_USER))  # noqa: E731
-        send = lambda: dingtalk.say_to_bot(DINGTALK_USER, "帮助")  # noqa: E731
+        seen = lambda: len(dingtalk.messages_for_user(DINGTALK_USER))
+        send = lambda: dingtalk.say_to_bot(DINGTALK_USER, "帮助")
     before, t0 = seen(), time.perf_counter()
     send()
     accepted = time.perf_counter()

@@ -23,15 +23,15 @@ import os
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _harness as harness  # noqa: E402
-from _harness import ms, percentile  # noqa: E402
+import _harness as harness
+from _harness import ms, percentile
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-NOW = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
 BATCH = 20_000
 
 
