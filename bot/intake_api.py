@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import redis
@@ -68,7 +68,21 @@ def _time(name: str, value: Any) -> datetime:
         raise SchemaError(f"{name} must be an ISO 8601 time") from None
     if when.tzinfo is None:
         raise SchemaError(f"{name} needs a time zone (e.g. +08:00)")
+    try:
+        when = when.astimezone(timezone.utc)
+    except OverflowError:
+        when = None
+    if when is None or not 2000 <= when.year <= 2100:
+        raise SchemaError(f"{name} must lie between the years 2000 and 2100")
     return when
+
+
+def _plain(name: str, value: str) -> str:
+    """``value`` if it is plain text: no NUL or other control characters (but tab and new line), no lone
+    surrogates; raises SchemaError."""
+    if any(ord(c) < 32 and c not in "\t\n\r" or 0xD800 <= ord(c) <= 0xDFFF or c == "\x7f" for c in value):
+        raise SchemaError(f"{name} holds control characters or invalid text")
+    return value
 
 
 def _grade(value: Any) -> Grade:
@@ -94,7 +108,7 @@ def check_item(body: Any) -> dict[str, Any]:
             continue
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
             raise SchemaError(f"{name} must be a non-empty string of at most {limit} characters")
-        item[name] = value.strip()
+        item[name] = _plain(name, value.strip())
     if "link" in item:
         try:
             normalise(item["link"])

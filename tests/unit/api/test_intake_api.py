@@ -103,3 +103,22 @@ def test_schema_and_token_helpers():
     assert item["external_id"] == "e" and int(item["grade"]) == 4
     with pytest.raises(SchemaError):
         check_item({"external_id": "e", "title": "   "})
+
+
+@pytest.mark.parametrize("body,reason", [
+    ({"external_id": "x", "title": "a\u0000b"}, "control characters"),
+    (b'{"external_id": "x", "title": "\\ud800"}', "control characters"),
+    ({"external_id": "x\u001b", "title": "t"}, "control characters"),
+    ({"external_id": "x", "title": "t", "first_seen_at": "0001-01-01T00:00:00+14:00"}, "2000 and 2100"),
+    ({"external_id": "x", "title": "t", "first_seen_at": "9999-12-31T23:59:59-14:00"}, "2000 and 2100"),
+    ({"external_id": "x", "title": "t", "grade": True}, "grade"),
+    ({"external_id": "x", "title": "t", "grade": 2.5}, "grade"),
+])
+def test_hostile_values_are_400_never_500(client, body, reason):
+    response = post(client, body)
+    assert response.status_code == 400 and reason in response.get_json()["reason"]
+    assert cases(client) == []
+
+
+def test_tabs_and_new_lines_are_plain_text(client):
+    assert post(client, {"external_id": "x", "title": "第一行\n第二行\t完"}).status_code == 201
