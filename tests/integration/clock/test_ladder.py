@@ -72,7 +72,8 @@ def test_the_ladder_runs_to_the_main_leader_and_stops_when_the_duty_is_done(scal
     mine, other = duty_of(scaled, stop.id, DutyKind.PUBLIC_RESPONSE), duty_of(scaled, run.id, DutyKind.PUBLIC_RESPONSE)
     wait_for(lambda: steps(scaled, mine.id), timeout=40, what="the public response's first reminder")
     case_commands.end_duty_by_hand(store, scaled.rules, stop.id, mine.id, DESK, utcnow(), done=True)
+    fired_before_done = len(steps(scaled, mine.id))  # 1, or 2 when a loaded machine ran the next step first
     wait_for(lambda: any(roles for _, roles, _ in steps(scaled, other.id)), timeout=40,
              what="the other case's public response to escalate")
-    assert len(steps(scaled, mine.id)) == 1
+    assert fired_before_done <= 2 and len(steps(scaled, mine.id)) == fired_before_done
     assert duty_of(scaled, stop.id, DutyKind.PUBLIC_RESPONSE).firing_id is None

@@ -1,23 +1,16 @@
 """The clock: one row per fired step of a duty, unique per (duty, step instant).
 
 Revision ID: 0006
-Revises: 0005 (see below)
+Revises: 0004 (no 0005 was needed: the unit's side keeps report versions on the timeline)
 Create Date: 2026-11-29
-
-``down_revision`` is the newest of 0005/0004/0003 present next to this file: 0004 and 0005 were
-being written in parallel when this migration was, and a chain that names a missing revision would
-break every test run. Once 0005 is committed, replace the lookup with ``down_revision = "0005"``.
 """
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 from bot.store.types import UTCDateTime
 
-_HERE = Path(__file__).resolve().parent
 revision = "0006"
-down_revision = next(r for r in ("0005", "0004", "0003") if list(_HERE.glob(f"{r}_*.py")))
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
