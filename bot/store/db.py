@@ -29,7 +29,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets its folder created, a busy timeout, foreign keys on, and real
     transactions: pysqlite's own BEGIN handling is turned off and SQLAlchemy emits BEGIN itself, so a
-    SAVEPOINT inside the worker's per-event transaction rolls back with it (SQLAlchemy's documented recipe)."""
+    SAVEPOINT inside the worker's per-event transaction rolls back with it (SQLAlchemy's documented recipe).
+    BEGIN IMMEDIATE takes the write lock up front: concurrent writers wait (busy timeout) instead of
+    failing on a stale read snapshot; SQLite is the embedded default, PostgreSQL carries real concurrency."""
     url = normalise_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # pragma: no cover - trivial
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
