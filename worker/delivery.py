@@ -23,6 +23,7 @@ from worker import batching, pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
+QUEUE_FALLBACK = timedelta(seconds=30)  # a message held behind another is found by the sweep at the latest then
 LEASE = timedelta(minutes=2)  # DELIVERY_LEASE (seconds) overrides it: how long a crashed send holds its row
 MAX_ATTEMPTS = 10
 DELIVER = "worker.jobs.deliver"
@@ -101,9 +102,11 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
             return "skipped"
         platform, attempts = row.platform, row.attempts
         wait = pacing.hold(rt.redis, session, row, now)
+        behind = wait is not None and pacing.earlier_unsent(session, row, now) is not None
         if wait is not None:  # an earlier message to the same recipient first, or over its rate limit
             row.state, row.lease_until, row.attempts = outbox.PENDING, None, attempts - 1
-            row.next_attempt_at = now + wait
+            # behind an earlier one: no job of its own — that one wakes it when done (the sweep is the net)
+            row.next_attempt_at = now + (QUEUE_FALLBACK if behind else wait)
             session.flush()
         original = _original(session, row)
         mates = [] if wait is not None or original is not None else \
@@ -111,7 +114,8 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         for each in (row, *mates):
             session.expunge(each)
     if wait is not None:
-        schedule(rt, row_id, now + wait, attempt=int(now.timestamp() * 1000))
+        if not behind:
+            schedule(rt, row_id, now + wait, attempt=int(now.timestamp() * 1000))
         return "held"
     if mates:
         return _send_batch(rt, [row, *mates], now)
@@ -124,17 +128,32 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         sent = _send(messenger, row)
     except PlatformError as exc:
         return _record_failure(rt, row_id, attempts, exc, now)
-    _mark_sent(rt, [row_id], sent)
+    _mark_sent(rt, [row_id], sent, now)
     log.info("delivered outbox=%s platform=%s attempts=%s", row_id, platform, attempts)
     return outbox.SENT
 
 
-def _mark_sent(rt: Runtime, row_ids: list[int], sent: SentMessage) -> None:
+def _mark_sent(rt: Runtime, row_ids: list[int], sent: SentMessage, now: datetime) -> None:
     with rt.database.session() as session:
         for row_id in row_ids:
             stored = session.get(outbox.OutboxRow, row_id)
             stored.state, stored.sent_at, stored.lease_until = outbox.SENT, utcnow(), None
             stored.message_id, stored.card_ref = sent.message_id or None, dict(sent.card_ref) or None
+    wake_next(rt, row_ids, now)
+
+
+def wake_next(rt: Runtime, row_ids: list[int], now: datetime) -> None:
+    """After rows are done (sent or failed for good), schedule the next waiting message of each recipient."""
+    woken: list[int] = []
+    with rt.database.session() as session:
+        for row_id in row_ids:
+            row = session.get(outbox.OutboxRow, row_id)
+            following = pacing.next_unsent(session, row, now) if row is not None else None
+            if following is not None and following.next_attempt_at > now:
+                following.next_attempt_at = now
+                woken.append(following.id)
+    for row_id in woken:
+        schedule(rt, row_id, attempt=int(now.timestamp() * 1000))
 
 
 def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str:
@@ -153,7 +172,7 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
             _record_failure(rt, r.id, r.attempts, PlatformError(f"DingTalk refused {who} in a batch",
                                                                 retryable=who in throttled), now)
     done = [r.id for r in rows if r.address["user_id"] not in invalid | throttled]
-    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id))
+    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id), now)
     log.info("delivered outbox=%s in one batch platform=%s", ",".join(map(str, done)), rows[0].platform)
     return outbox.SENT if rows[0].id in done else outbox.PENDING
 
@@ -172,6 +191,7 @@ def _record_failure(rt: Runtime, row_id: int, attempts: int, exc: PlatformError,
             retry_at = stored.next_attempt_at
     if final:
         log.error("outbox=%s failed for good after %s attempts: %s", row_id, attempts, exc)
+        wake_next(rt, [row_id], now)
         return outbox.FAILED
     log.warning("outbox=%s attempt %s failed (%s); retry at %s", row_id, attempts, exc, retry_at.isoformat())
     schedule(rt, row_id, retry_at, attempt=attempts)

@@ -60,6 +60,19 @@ def earlier_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> ou
     return next((r for r in session.scalars(query) if recipient(r) == who), None)
 
 
+def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
+    """The oldest pending message to the same recipient after ``row``: the one to wake when ``row`` is done."""
+    if row.method not in ORDERED:
+        return None
+    query = (select(outbox.OutboxRow)
+             .where(outbox.OutboxRow.id > row.id, outbox.OutboxRow.platform == row.platform,
+                    outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
+                    outbox.OutboxRow.state == outbox.PENDING)
+             .order_by(outbox.OutboxRow.id))
+    who = recipient(row)
+    return next((r for r in session.scalars(query) if recipient(r) == who), None)
+
+
 def take_token(conn: Redis, platform: str, method: str, who: str) -> float:
     """Take a send token for ``who``; returns 0 when granted, else the seconds to wait."""
     capacity, rate = LIMITS.get((platform, method), (0, 0))

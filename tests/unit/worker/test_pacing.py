@@ -24,10 +24,12 @@ def test_a_message_waits_behind_an_earlier_unsent_one_to_the_same_person(rt):  #
     with rt.database.session() as session:  # the first is throttled: retry in 8 s
         session.get(outbox.OutboxRow, first).next_attempt_at = NOW + timedelta(seconds=8)
     assert deliver(rt, second, NOW) == "held"
-    held = row(rt, second)
-    assert held.state == "pending" and held.attempts == 0 and held.next_attempt_at == NOW + timedelta(seconds=9)
+    held = row(rt, second)  # no job of its own while it waits: the first wakes it (the sweep is the net)
+    assert held.state == "pending" and held.attempts == 0 and held.next_attempt_at == NOW + timedelta(seconds=30)
     assert deliver(rt, other, NOW) == "sent"  # someone else is not held up
+    assert deliver(rt, second, NOW + timedelta(seconds=9)) == "skipped"
     assert deliver(rt, first, NOW + timedelta(seconds=8)) == "sent"
+    assert row(rt, second).next_attempt_at == NOW + timedelta(seconds=8)  # woken by the first
     assert deliver(rt, second, NOW + timedelta(seconds=9)) == "sent"
     assert [d for _, _, d in rt.messengers["wecom"].sent] == ["c", "a", "b"]
 
