@@ -8,11 +8,15 @@ worker only.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
 from bot.core.card import Card
+from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,24 @@ class Answer:
     body: str | bytes = "success"
     content_type: str = "text/plain; charset=utf-8"
     events: list[Event] = field(default_factory=list)
+
+
+class LoggedRefusals:
+    """Mixin of a callback adapter: ``handle`` runs ``_handle`` and logs every refusal with the request's ids."""
+
+    label = "callback"
+
+    def handle(self, request: RawRequest) -> Answer:
+        """Verify, parse and answer; raises SignatureError (403) or PayloadError (400), logged."""
+        try:
+            return self._handle(request)
+        except (SignatureError, PayloadError) as exc:
+            log.warning("%s refused %s timestamp=%s nonce=%s: %s", self.label, request.method,
+                        request.args.get("timestamp"), request.args.get("nonce"), exc)
+            raise
+
+    def _handle(self, request: RawRequest) -> Answer:
+        raise NotImplementedError
 
 
 class InboundAdapter(Protocol):

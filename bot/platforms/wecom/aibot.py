@@ -14,9 +14,9 @@ import logging
 import time
 from typing import Any, Callable, Mapping
 
-from bot.core.errors import PayloadError, SignatureError
+from bot.core.errors import PayloadError
 from bot.core.event import Event
-from bot.platforms.base import Answer, RawRequest
+from bot.platforms.base import Answer, LoggedRefusals, RawRequest
 from bot.platforms.wecom.buttons import decode_key
 from bot.platforms.wecom.crypto import CallbackCrypto
 from bot.platforms.wecom.inbound import DEDUP_TTL, PLATFORM
@@ -37,23 +37,15 @@ def _json_object(data: bytes | str, what: str) -> dict[str, Any]:
     return value
 
 
-class AibotCallback:
+class AibotCallback(LoggedRefusals):
     """The smart bot's callback route (``config``: WECOM_AIBOT_TOKEN, WECOM_AIBOT_AES_KEY)."""
 
+    label = "wecom aibot"
     platform = PLATFORM
     dedup_ttl = DEDUP_TTL
 
     def __init__(self, config: Mapping[str, str], now: Callable[[], float] = time.time) -> None:
         self.crypto = CallbackCrypto(config["WECOM_AIBOT_TOKEN"], config["WECOM_AIBOT_AES_KEY"], "", now)
-
-    def handle(self, request: RawRequest) -> Answer:
-        """Verify, parse and answer; raises SignatureError (403) or PayloadError (400)."""
-        try:
-            return self._handle(request)
-        except (SignatureError, PayloadError) as exc:
-            log.warning("wecom aibot refused %s timestamp=%s nonce=%s: %s", request.method,
-                        request.args.get("timestamp"), request.args.get("nonce"), exc)
-            raise
 
     def _handle(self, request: RawRequest) -> Answer:
         if request.method == "GET":

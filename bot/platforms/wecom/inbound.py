@@ -16,9 +16,9 @@ import logging
 import time
 from typing import Callable, Mapping
 
-from bot.core.errors import PayloadError, SignatureError
+from bot.core.errors import SignatureError
 from bot.core.event import Event
-from bot.platforms.base import Answer, RawRequest
+from bot.platforms.base import Answer, LoggedRefusals, RawRequest
 from bot.platforms.wecom.buttons import decode_key
 from bot.platforms.wecom.crypto import WINDOW_SECONDS, CallbackCrypto
 from bot.platforms.wecom.xmlmsg import CARD_EVENTS, envelope, parse_message
@@ -30,24 +30,16 @@ CHANNEL = "wecom_app"
 DEDUP_TTL = 2 * WINDOW_SECONDS + 3000  # a retry or replay inside the window is always still remembered
 
 
-class AppCallback:
+class AppCallback(LoggedRefusals):
     """The self-built app's callback route (``config``: WECOM_CORP_ID, WECOM_TOKEN, WECOM_AES_KEY)."""
 
+    label = "wecom app"
     platform = PLATFORM
     dedup_ttl = DEDUP_TTL
 
     def __init__(self, config: Mapping[str, str], now: Callable[[], float] = time.time) -> None:
         self.corp_id = config["WECOM_CORP_ID"]
         self.crypto = CallbackCrypto(config["WECOM_TOKEN"], config["WECOM_AES_KEY"], self.corp_id, now)
-
-    def handle(self, request: RawRequest) -> Answer:
-        """Verify, parse and answer; raises SignatureError (403) or PayloadError (400)."""
-        try:
-            return self._handle(request)
-        except (SignatureError, PayloadError) as exc:
-            log.warning("wecom app refused %s timestamp=%s nonce=%s: %s", request.method,
-                        request.args.get("timestamp"), request.args.get("nonce"), exc)
-            raise
 
     def _handle(self, request: RawRequest) -> Answer:
         if request.method == "GET":
