@@ -155,7 +155,11 @@ class WeComMessenger:
         user_id = event.user_id if event else str(card_ref.get("user_id", ""))
         if not user_id:
             raise ConfigError("update_card needs the event or a card_ref with user_id")
-        fresh_id = f"fresh|{card_ref.get('card_id')}|{card_ref.get('response_code') or card_ref.get('response_url')}"
+        # A copy may need several fresh cards (its code works once): each new content gets its own task_id,
+        # while a re-run of the same update derives the same one (WeCom drops it as a duplicate).
+        digest = hashlib.sha256(json.dumps(card.to_dict(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        fresh_id = (f"fresh|{card_ref.get('card_id')}|{card_ref.get('response_code') or card_ref.get('response_url')}"
+                    f"|{digest[:16]}")
         if card_ref.get("channel") == AIBOT or (event and event.channel == AIBOT):
             # A smart-bot card changes in place only through the 5-second passive reply, which the
             # web process does not make; the click's response_url carries a fresh card (1:1) instead.

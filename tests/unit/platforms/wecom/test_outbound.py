@@ -175,3 +175,30 @@ def test_an_update_without_response_code_sends_a_fresh_card(messenger, wecom):
     messenger.update_card({"card_id": ref["card_id"], "user_id": "zhouks"}, DONE)
     assert len(wecom.cards_for_user("zhouks")) == 2
     assert [c for c in wecom.api_calls if c["path"].endswith("update_template_card")] == []
+
+
+def test_two_successive_fresh_copies_of_one_card_both_arrive(messenger, wecom):
+    """A copy's code works once: each later change is a fresh card, and each new content gets its own
+    task_id (WeCom answers 0 but drops a reused one); the same change again is still dropped."""
+    ref = messenger.send_to_person("zhouks", CARD).card_ref
+    messenger.update_card(ref, DONE)  # in place, the code is now used
+    later = Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已报送初报（第1版）"})
+    first = messenger.update_card(ref, later)
+    again = Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已报送续报（第1版）"})
+    second = messenger.update_card(ref, again)
+    assert first.card_ref["card_id"] != second.card_ref["card_id"]
+    shown = [c["card"].get("replace_text") for c in wecom.cards_for_user("zhouks")]
+    assert shown == ["已由 周科长 确认", "已报送初报（第1版）", "已报送续报（第1版）"]
+    assert wecom.dropped == []
+    messenger.update_card(ref, again)  # a re-run of the same update: WeCom's duplicate check drops it
+    assert len(wecom.cards_for_user("zhouks")) == 3 and len(wecom.dropped) == 1
+
+
+def test_wecom_answers_ok_to_a_reused_task_id_and_delivers_nothing(messenger, wecom):
+    """The emulator as the field report has WeCom: errcode 0, errmsg ok, nothing delivered."""
+    messenger.send_to_person("zhouks", CARD, dedup_id="outbox-7")
+    answer = messenger.client.post("message/send", {
+        "touser": "zhouks", "agentid": int(messenger.agent_id), "msgtype": "template_card",
+        "template_card": {**wecom.cards_for_user("zhouks")[0]["card"]}})
+    assert answer["errcode"] == 0 and answer["errmsg"] == "ok"
+    assert len(wecom.cards_for_user("zhouks")) == 1 and wecom.dropped[-1]["reason"] == "task_id reused"
