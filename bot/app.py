@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.intake_api import api
 from bot.logconfig import configure_logging
 from bot.store import Database
+from bot.platforms.files_route import files
 from bot.platforms.registry import inbound_adapters
 from bot.web import register_callbacks, web
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.register_blueprint(web)
     app.register_blueprint(api)
+    app.register_blueprint(files)
     register_callbacks(app, inbound_adapters(settings.channels, settings.values))
     log.info("web app ready; channels: %s", ", ".join(sorted(settings.channels)) or "none")
     return app

@@ -2,13 +2,14 @@
 
 Owns: finding a case and its parts for a handler (``load``), the people a unit's card goes to, and
 the card data — facts (number, grade, state, unit), the case's text and link, what is asked, and
-each open duty with its deadline and time left in Asia/Shanghai — for the kinds ``case_card``
+each open duty with its deadline and time left in Asia/Shanghai, and the unit's latest report — for
+the kinds ``case_card``
 (the unit's warning and its later states), ``desk_card``, ``bulletin`` and ``prompt_card``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.card import Button, Card
@@ -16,7 +17,7 @@ from bot.core.clock import SHANGHAI, ensure_utc
 from bot.core.org import Organisation
 from bot.domain.errors import NotFound
 from bot.domain.grade import Grade
-from bot.domain.kinds import DUTY_LABELS
+from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState
 from bot.domain.records import Assignment, Case, Duty
 
@@ -37,6 +38,7 @@ class CaseView:
     case: Case
     assignments: list[Assignment]
     duties: list[Duty]
+    reports: list = field(default_factory=list)  # the case's report.submit entries, oldest first
 
     def assignment(self, assignment_id: int | str | None) -> Assignment | None:
         """The assignment with this id, or None."""
@@ -49,8 +51,13 @@ def load(ctx, number: str) -> CaseView:
         case = repo.case_by_number(number.strip().upper())
         if case is None:
             raise NotFound("case.not_found", f"找不到案件 {number}，请核对案件编号。")
-        return CaseView(case, repo.assignments(case.id), repo.duties(case.id))
+        return _view(repo, case)
     return ctx.store.run(read)
+
+
+def _view(repo, case: Case) -> CaseView:
+    reports = [e for e in repo.timeline(case.id) if e.action == "report.submit"]
+    return CaseView(case, repo.assignments(case.id), repo.duties(case.id), reports)
 
 
 def load_id(ctx, case_id: int) -> CaseView:
@@ -59,7 +66,7 @@ def load_id(ctx, case_id: int) -> CaseView:
         case = repo.get_case(case_id)
         if case is None:
             raise NotFound("case.not_found", "找不到该案件。")
-        return CaseView(case, repo.assignments(case.id), repo.duties(case.id))
+        return _view(repo, case)
     return ctx.store.run(read)
 
 
@@ -132,6 +139,19 @@ def unit_status(org: Organisation, a: Assignment) -> str:
     return f"{ASSIGNMENT_LABELS[a.state]}" + (f"：{a.reason}" if a.reason else "")
 
 
+def latest_report(view: CaseView, a: Assignment) -> str:
+    """``最新报告：专项报告（第2版），11-30 10:30 提交，按时`` for the unit's part ('' before its first report)."""
+    mine = [e for e in view.reports if e.payload.get("assignment") == a.id]
+    if not mine:
+        return ""
+    last = mine[-1]
+    kind = str(last.payload.get("kind", ""))
+    version = sum(1 for e in mine if str(e.payload.get("kind")) == kind)
+    label = REPORT_LABELS.get(ReportKind(kind), kind) if kind in {str(k) for k in ReportKind} else kind
+    timing = "迟报" if last.payload.get("late") else "按时"
+    return f"最新报告：{label}（第{version}版），{hhmm(last.at)} 提交，{timing}"
+
+
 def unit_card(org: Organisation, view: CaseView, a: Assignment, now: datetime, *, hidden: bool = False,
               mentions: tuple[str, ...] = ()) -> Card:
     """The unit's card of ``a`` as it stands now: warning with buttons, or its outcome with the next step."""
@@ -139,7 +159,7 @@ def unit_card(org: Organisation, view: CaseView, a: Assignment, now: datetime, *
     lines = [case_body(case, hidden)]
     if not hidden:
         lines += ["", f"工作要求：{ASKED[case.grade]}", *duty_lines(view.duties, now, a.id)]
-    status = unit_status(org, a)
+    status = "；".join(p for p in (unit_status(org, a), latest_report(view, a)) if p)
     if a.state == AssignmentState.WARNED:
         buttons = ack_buttons(case, a)
     elif a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED) and not hidden:

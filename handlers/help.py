@@ -30,9 +30,19 @@ def show_help(event: Event, ctx: Context) -> list[Reply]:
     return [Reply(Card("help", {"name": name, "commands": [{"text": t, "meaning": m} for t, m in COMMANDS]}))]
 
 
+def media_answer(event: Event) -> str:
+    """A picture or file sent outside a report: what the bot can do with it (never an error)."""
+    if event.unsupported or not event.attachments:
+        return "暂不支持处理这种消息。可以发送文字指令，或在报送情况时附上图片、文件；发送“帮助”查看可用的指令。"
+    return ("已收到，但这条图片/文件没有对应的操作，未作保存。图片和文件可以作为报告的附件：先发送“报告 YQ-…”，"
+            "在填写报告内容时一并发送。发送“帮助”查看可用的指令。")
+
+
 @router.otherwise
 def not_understood(event: Event, ctx: Context) -> list[Reply]:
     """Anything else: say so kindly and point to 帮助 (clicks on unknown buttons included)."""
     if event.kind == "click":
         return [Reply(Card("notice", {"text": "这个按钮已失效或暂不支持，请发送“帮助”查看可用操作。"}))]
+    if event.kind == "media":
+        return [Reply(Card("notice", {"text": media_answer(event)}))]
     return [Reply(Card("notice", {"text": "抱歉，没有看懂您的意思。发送“帮助”查看可用的指令。"}))]

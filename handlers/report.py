@@ -4,6 +4,8 @@
     (none) --"报告 YQ-… 初报"--> TEXT
     KIND --click a kind / type its name--> TEXT: "请发送初报内容" (continued 1:1; the prompt says where)
     TEXT --text or link--> CONFIRM: the report shown back with 确认提交 / 取消
+    TEXT, CONFIRM --picture / file--> the same state, the attachment kept (at most 9; the confirm card
+        shown again with it); a message type the bot cannot use is refused with a clear word
     CONFIRM --确认--> END: report recorded (domain: version, time against its deadline, late marked),
         forwarded to the desk as a card
     CONFIRM --取消 / 重写: text--> END / TEXT
@@ -23,8 +25,20 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import AssignmentState, check_case_allows
 from bot.domain.records import Actor
+from bot.platforms.attachments import MAX_PER_REPORT, lines, summary
 from handlers.acknowledge import my_assignment, why_not
-from handlers.case_cards import COLORS, case_facts, hhmm, load, notice, unit_name
+from handlers.card_copies import copies, refresh
+from handlers.case_cards import (
+    COLORS,
+    case_facts,
+    hhmm,
+    latest_report,
+    load,
+    load_id,
+    notice,
+    unit_card,
+    unit_name,
+)
 from handlers.registry import dialog
 
 KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
@@ -74,7 +88,7 @@ def start(event: Event, ctx, data: dict) -> Step:
 
 
 def _ask_text(ctx, data: dict, kind: ReportKind) -> Step:
-    text = f"请发送{REPORT_LABELS[kind]}内容（{_where(ctx)}；可附链接；发送“取消”放弃）。"
+    text = f"请发送{REPORT_LABELS[kind]}内容（{_where(ctx)}；可附链接、图片或文件；发送“取消”放弃）。"
     return Step(S.TEXT, (Reply(notice(text)),), {**data, "kind": str(kind)})
 
 
@@ -87,21 +101,58 @@ def picked(event: Event, ctx, data: dict) -> Step:
 
 
 def got_text(event: Event, ctx, data: dict) -> Step:
-    """The report's text (and a link, if sent): show it back for confirmation."""
-    text = command_text(event) or event.title
-    files = [u for u in (event.url,) if u]
+    """The report's text (and a link or pictures, if sent): show it back for confirmation."""
+    data = {**data, "text": command_text(event) or event.title, "files": [u for u in (event.url,) if u]}
+    data, refused = _keep(data, event.attachments)
+    return _confirm(data, refused)
+
+
+def got_media(event: Event, ctx, data: dict) -> Step:
+    """A picture or file while the report waits for its text or its confirmation: kept as an attachment."""
+    here = S.CONFIRM if data.get("text") else S.TEXT
+    if event.unsupported or not event.attachments:
+        what = "位置" if event.unsupported == "位置" else "这种消息"
+        said = f"暂不支持把{what}作为报告附件，请发送文字、链接、图片或文件。"
+        return Step(here, (Reply(notice(said)),), data)
+    data, refused = _keep(data, event.attachments)
+    if data.get("text"):
+        return _confirm(data, refused)
+    held = summary(data["attachments"])
+    said = refused or f"已收到附件（{held}）。请继续发送{REPORT_LABELS[ReportKind(data['kind'])]}的文字内容。"
+    return Step(S.TEXT, (Reply(notice(said)),), data)
+
+
+def _keep(data: dict, items: list[dict]) -> tuple[dict, str]:
+    """``data`` with ``items`` added to its attachments (up to the limit), and what was refused, in words."""
+    held = list(data.get("attachments") or [])
+    room = MAX_PER_REPORT - len(held)
+    refused = (f"每份报告最多 {MAX_PER_REPORT} 个附件，超出的 {len(items) - max(room, 0)} 个未加入。"
+               if len(items) > room else "")
+    return {**data, "attachments": held + list(items[:max(room, 0)])}, refused
+
+
+def _body(data: dict) -> str:
+    """The report's text with its links and attachments, as the confirm card and the desk show it."""
+    body = data["text"] + "".join(f"\n附件：{u}" for u in data.get("files", []))
+    items = data.get("attachments") or []
+    if items:
+        body += f"\n附件：{summary(items)}"
+    return body
+
+
+def _confirm(data: dict, refused: str = "") -> Step:
     label = REPORT_LABELS[ReportKind(data["kind"])]
-    body = text + "".join(f"\n附件：{u}" for u in files)
     buttons = (Button("确认提交", "report.confirm", {"case": data["case"]}, "primary"),
                Button("重新填写", "report.redo", {"case": data["case"]}))
+    hint = "回复“确认”提交，或直接发送新的内容重新填写；可继续发送图片或文件作为附件；发送“取消”放弃。"
     card = Card("prompt_card", {"title": f"确认提交{label} {data['case']}", "color": "blue", "facts": [],
-                                "body": body, "status": "", "hint": "回复“确认”提交，或直接发送新的内容重新填写，发送“取消”放弃。"},
-                buttons)
-    return Step(S.CONFIRM, (Reply(card),), {**data, "text": text, "files": files})
+                                "body": _body(data), "status": refused, "hint": hint}, buttons)
+    return Step(S.CONFIRM, (Reply(card),), data)
 
 
 def redo(event: Event, ctx, data: dict) -> Step:
     """重新填写: ask for the text again."""
+    data = {k: v for k, v in data.items() if k not in ("text", "files", "attachments")}
     return _ask_text(ctx, data, ReportKind(data["kind"]))
 
 
@@ -110,9 +161,10 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     view = load(ctx, data["case"])
     kind = ReportKind(data["kind"])
     text = data["text"] + "".join(f"\n附件：{u}" for u in data.get("files", []))
+    items = list(data.get("attachments") or [])
     try:
         outcome = unit_commands.report(ctx.store, ctx.rules, view.case.id, int(data["a"]),
-                                       Actor(ctx.person.id, event.platform), ctx.now, kind, text)
+                                       Actor(ctx.person.id, event.platform), ctx.now, kind, text, items)
     except DomainError as exc:
         return Step(END, (Reply(notice(exc.message)),))
     version = sum(1 for e in ctx.store.run(lambda repo: repo.timeline(view.case.id))
@@ -122,11 +174,14 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     timing = ("（迟报：已超过截止时间 " + hhmm(due) + "）" if outcome.entry.payload.get("late")
               else f"（按时，截止 {hhmm(due)}）" if due else "")
     label = f"{REPORT_LABELS[kind]}（第{version}版）"
-    said = f"已提交 {view.case.number} {label}，提交时间 {hhmm(ctx.now)}{timing}。"
-    return Step(END, (Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing)))
+    held = f"（附件：{summary(items)}）" if items else ""
+    said = f"已提交 {view.case.number} {label}{held}，提交时间 {hhmm(ctx.now)}{timing}。"
+    return Step(END, (Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing, items),
+                      *refresh_unit_cards(ctx, view.case.id, int(data["a"]))))
 
 
-def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str) -> list[Reply]:
+def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str,
+            items: list[dict] | None = None) -> list[Reply]:
     """The report as a card to the desk that runs the case (its liaisons and head, 1:1)."""
     case = view.case
     a = view.assignment(assignment_id)
@@ -135,9 +190,33 @@ def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str) -
         return []
     data = {"title": f"{label} {case.number}", "color": "red" if "迟报" in timing else COLORS[case.grade],
             "facts": case_facts(case, unit_name(ctx.org, a.unit_id)),
-            "body": f"{ctx.person.name} 于 {hhmm(ctx.now)} 提交{timing}：\n{text}", "status": "", "case_id": case.id}
+            "body": f"{ctx.person.name} 于 {hhmm(ctx.now)} 提交{timing}：\n{text}" + _opened(items or []),
+            "status": "", "case_id": case.id}
     card = Card("desk_card", data, (Button("调整定级", "case.grade", {"case": case.number}),))
     return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
+
+
+def refresh_unit_cards(ctx, case_id: int, assignment_id: int) -> list[Reply]:
+    """Every copy of the unit's card shows the latest report (kind, version, time, 按时/迟报); where a copy
+    cannot change (a WeCom group notice, a WeChat-plugin reader), a follow-up notice says the same."""
+    view = load_id(ctx, case_id)
+    a = view.assignment(assignment_id)
+    follow = f"{view.case.number} {unit_name(ctx.org, a.unit_id)} {ctx.person.name} " + latest_report(view, a)
+    return refresh(ctx, ctx.org, copies(ctx, case_id, assignment_id=a.id), unit_card(ctx.org, view, a, ctx.now),
+                   follow, case_id)
+
+
+def _opened(items: list[dict]) -> str:
+    """The attachments on the desk's card: the summary, then one link each (opened through our server)."""
+    if not items:
+        return ""
+    kept = "；企业微信的附件保存 3 天" if any(a.get("platform") == "wecom" for a in items) else ""
+    return (f"\n附件：{summary(items)}\n" + "\n".join(lines(items))
+            + f"\n（点击链接查看{kept}）")
+
+
+def _is_media(event: Event) -> bool:
+    return event.kind == "media"
 
 
 def _typed(word: str):
@@ -152,7 +231,7 @@ REPORT = dialog(Conversation(
     name="report",
     entry_points=[(_is_start, start)],
     states={S.KIND: [(_clicked("report.kind"), picked), (lambda e: is_text(e) and command_text(e) in KINDS, picked)],
-            S.TEXT: [(lambda e: is_text(e) and not _is_start(e), got_text)],
-            S.CONFIRM: [(_clicked("report.confirm"), confirmed), (_typed("确认"), confirmed),
+            S.TEXT: [(lambda e: is_text(e) and not _is_start(e), got_text), (_is_media, got_media)],
+            S.CONFIRM: [(_is_media, got_media), (_clicked("report.confirm"), confirmed), (_typed("确认"), confirmed),
                         (_clicked("report.redo"), redo), (lambda e: is_text(e) and not _is_start(e), got_text)]},
 ))

@@ -10,11 +10,14 @@ from typing import Any
 class Event:
     """One thing a person did on a platform, stripped of the platform's wire format.
 
-    ``kind``: ``text`` | ``link`` | ``click`` | ``mention`` | ``system``.
+    ``kind``: ``text`` | ``link`` | ``click`` | ``mention`` | ``system`` | ``media`` (pictures and files
+    only; a text with pictures keeps its kind and carries them too).
     ``chat_type``: ``single`` (1:1) or ``group``.
     ``reply``: an opaque reply handle (WeCom ``response_url``/``ResponseCode``,
     DingTalk ``sessionWebhook``) that only the platform adapter interprets.
     ``dedup_key``: the platform's event identity; a retry carries the same key.
+    ``attachments``: pictures and files sent with the message (``bot.platforms.attachments``);
+    ``unsupported``: the platform's name of a message type the bot cannot use (a location, ...).
     ``raw`` is for logs only, never for handlers.
     """
 
@@ -33,6 +36,8 @@ class Event:
     card_id: str = ""
     reply: dict[str, Any] = field(default_factory=dict)
     channel: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    unsupported: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -126,8 +126,9 @@ def reject(store: CaseStore, rules: Rules, case_id: int, assignment_id: int, act
 
 
 def report(store: CaseStore, rules: Rules, case_id: int, assignment_id: int, actor: Actor, now: datetime,
-           kind: ReportKind, text: str) -> Outcome:
+           kind: ReportKind, text: str, attachments: list[dict] | None = None) -> Outcome:
     """The unit reports (初报, 核报, 续报, 专项报告): fulfils the matching duty, keeps follow-ups coming.
+    ``attachments`` (pictures and files, ``bot.platforms.attachments``) are kept on the entry.
 
     Raises NotFound, NotPermitted, IllegalTransition (not acknowledged) or InvalidInput (empty report).
     """
@@ -152,6 +153,8 @@ def report(store: CaseStore, rules: Rules, case_id: int, assignment_id: int, act
             started = [follow] if follow else []
         payload = {"assignment": assignment.id, "unit": assignment.unit_id, "kind": str(kind), "text": text.strip(),
                    "late": any(d.late for d in ended)}
+        if attachments:
+            payload["attachments"] = [dict(a) for a in attachments]
         return record(repo, rules, case, actor, role, str(Action.REPORT), now, payload, started, ended, assignment)
 
     return store.run(work)

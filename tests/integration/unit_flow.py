@@ -88,6 +88,13 @@ def timeline_actions(stack, case_id: int) -> list[str]:
         return [e.action for e in SessionCaseStore(session).run(lambda repo: repo.timeline(case_id))]
 
 
+def report_entries(stack, case_id: int) -> list[dict]:
+    """The payloads of the case's report.submit entries, in order."""
+    with stack.database.session() as session:
+        return [e.payload for e in SessionCaseStore(session).run(lambda repo: repo.timeline(case_id))
+                if e.action == "report.submit"]
+
+
 def opened(stack, number: str = "YQ-2026-0001") -> Opened | None:
     """A case opened through intake, by number (None until it exists)."""
     with stack.database.session() as session:

@@ -17,6 +17,7 @@ from flask import Blueprint
 from bot.emulator.directory import Directory
 from bot.emulator.dingtalk import api, control, oapi
 from bot.emulator.dingtalk.actor import RobotActor
+from bot.emulator.dingtalk.files import FileBook
 from bot.emulator.dingtalk.cards import CardBook, CardInstance
 from bot.emulator.dingtalk.clicks import CardClicker
 from bot.emulator.dingtalk.courier import Courier
@@ -62,6 +63,7 @@ class DingTalkEmulator:
         self.records = Records()
         self.cards = CardBook(self.group_members)
         self.notices = NoticeBook()
+        self.files = FileBook(lambda: self.now())
         self.courier = Courier()
         self._card_routes: dict[str, dict] = {}
         self._robot, self._clicker, self._events = RobotActor(self), CardClicker(self), EventPusher(self)
@@ -132,9 +134,18 @@ class DingTalkEmulator:
         """A group message; the robot is told only when it is @-mentioned."""
         return self._robot.say(userid, text, cid, at_bot)
 
-    def say_to_bot(self, userid: str, text: str, msgtype: str = "text") -> Delivery:
-        """A message in the person's 1:1 chat with the robot."""
-        return self._robot.say(userid, text, None, True, msgtype)
+    def say_to_bot(self, userid: str, text: str = "", msgtype: str = "text", data: bytes = b"",
+                   name: str = "") -> Delivery:
+        """A message in the person's 1:1 chat with the robot: ``text`` / ``richText`` (with ``data``: the
+        text and a picture), or ``picture``, ``file`` (``name``), ``video``, ``audio`` (``text`` = the
+        recognition) carrying ``data`` under a fresh downloadCode."""
+        return self._robot.say(userid, text, None, True, msgtype, data, name)
+
+    def send_picture(self, userid: str, data: bytes = b"\xff\xd8\xffemulated-jpeg", group: str | None = None
+                     ) -> Delivery | None:
+        """A picture 1:1, or into ``group`` @-mentioning the robot (pictures are the only media a robot
+        receives in a group)."""
+        return self._robot.say(userid, "", group, True, "picture", data)
 
     def click(self, userid: str, out_track_id: str, action_id: str) -> Delivery:
         """A person clicks a callback button; raises EmulatorUsageError for an impossible click."""
@@ -181,7 +192,8 @@ class DingTalkEmulator:
     def reset(self) -> None:
         """Forget every record, card, token, session, fault and pending redelivery."""
         self.courier.cancel_all()
-        for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices):
+        for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices,
+                     self.files):
             part.clear()
         with self._lock:
             self._card_routes.clear()

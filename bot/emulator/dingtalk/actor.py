@@ -18,6 +18,26 @@ from bot.emulator.dingtalk.signing import robot_sign
 
 __all__ = ["RobotActor", "oto_conversation_id"]
 
+MEDIA = ("picture", "file", "video", "audio")
+ONE_TO_ONE_ONLY = ("file", "video", "audio")
+
+
+def _attach(body: dict, msgtype: str, text: str, sent) -> None:
+    """Put the downloadCode where DingTalk puts it (``content`` instead of ``text``)."""
+    body.pop("text", None)
+    if msgtype == "richText":
+        parts = [{"text": text}] if text else []
+        body.update(msgtype="richText", content={"richText": [*parts, {"type": "picture", "downloadCode": sent.code,
+                                                                     "pictureDownloadCode": sent.code}]})
+    elif msgtype == "picture":
+        body.update(msgtype="picture", content={"downloadCode": sent.code, "pictureDownloadCode": sent.code})
+    elif msgtype == "file":
+        body.update(msgtype="file", content={"downloadCode": sent.code, "fileName": sent.name or "file"})
+    elif msgtype == "video":
+        body.update(msgtype="video", content={"downloadCode": sent.code, "duration": 4000, "videoType": "mp4"})
+    else:
+        body.update(msgtype="audio", content={"downloadCode": sent.code, "duration": 4000, "recognition": text})
+
 
 def oto_conversation_id(app_key: str, userid: str) -> str:
     """The stable conversation id of a person's 1:1 chat with the robot."""
@@ -31,21 +51,30 @@ class RobotActor:
         self.emu = emu
 
     def say(self, userid: str, text: str, group: str | None = None, at_bot: bool = True,
-            msgtype: str = "text") -> Delivery | None:
-        """Post a message from ``userid`` (into ``group`` or 1:1); None when the robot is not told.
+            msgtype: str = "text", data: bytes = b"", name: str = "") -> Delivery | None:
+        """Post a message from ``userid`` (into ``group`` or 1:1); None when the robot is not told (a
+        group message without @, or a file, voice or video in a group: robots receive those 1:1 only).
 
-        Raises EmulatorUsageError for an unknown person, an unknown group or a non-member.
+        Raises EmulatorUsageError for an unknown person, an unknown group or a non-member, or a media
+        type without its bytes.
         """
         emu = self.emu
         if userid not in emu.directory.dingtalk_users:
             raise EmulatorUsageError(f"{userid!r} is not a DingTalk user of the org file")
         if group is not None and userid not in emu.group_members(group):
             raise EmulatorUsageError(f"{userid!r} is not a member of group {group!r}")
-        emu.records.add(channel="inbound", sender=userid, msgtype=msgtype, content={"text": text},
+        if msgtype in MEDIA and not data:
+            raise EmulatorUsageError(f"a {msgtype} message needs its bytes (data=...)")
+        sent = emu.files.add(msgtype if msgtype in MEDIA else "picture", data, name) if data else None
+        content = {"text": text, **({"downloadCode": sent.code, "name": name} if sent else {})}
+        emu.records.add(channel="inbound", sender=userid, msgtype=msgtype, content=content,
                         at=emu.now(), group=group, user=None if group else userid)
-        if group is not None and not at_bot:
-            return None  # the robot receives group messages only when @-mentioned
-        delivery = Delivery("robot", "", f"{emu.bot_url}/dingtalk/robot", self.body(userid, text, group, msgtype))
+        if group is not None and (not at_bot or msgtype in ONE_TO_ONE_ONLY):
+            return None  # the robot receives group messages only when @-mentioned, and no files there
+        body = self.body(userid, text, group, msgtype)
+        if sent is not None:
+            _attach(body, msgtype, text, sent)
+        delivery = Delivery("robot", "", f"{emu.bot_url}/dingtalk/robot", body)
         delivery.key = delivery.payload["msgId"]
         emu.records.add_delivery(delivery)
         self._attempt(delivery, 1)

@@ -11,7 +11,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify
 
-from bot.emulator.dingtalk import card_api, gate, payloads
+from bot.emulator.dingtalk import card_api, files, gate, payloads
 from bot.emulator.dingtalk.errors import ApiError
 
 __all__ = ["build"]
@@ -81,6 +81,7 @@ ROUTES = [
     ("/oauth2/accessToken", "POST", access_token),
     ("/robot/groupMessages/send", "POST", group_send),
     ("/robot/oToMessages/batchSend", "POST", batch_send),
+    ("/robot/messageFiles/download", "POST", files.download),
 ]
 
 

@@ -11,6 +11,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify, request
 
+from bot.emulator.dingtalk import files
 from bot.emulator.dingtalk.errors import EmulatorUsageError
 
 __all__ = ["build"]
@@ -114,6 +115,7 @@ ROUTES = [
     ("/act/say", "POST", say), ("/act/click", "POST", click), ("/act/check_url", "POST", check_url),
     ("/faults", "GET", faults), ("/faults", "POST", add_fault), ("/faults", "DELETE", clear_faults),
     ("/tokens/expire", "POST", expire_tokens), ("/reset", "POST", reset),
+    ("/download/<token>", "GET", files.serve),
 ]
 
 

@@ -41,6 +41,28 @@ class Person:
         """A 1:1 link message to the self-built app."""
         return self.actor.app_link(self.userid, title, url, description, pic_url)
 
+    def send_image(self, data: bytes = b"\xff\xd8\xff\xe0emulated-jpeg", name: str = "") -> delivery.Delivery:
+        """A 1:1 picture to the app: ``MsgType image`` with ``PicUrl`` and a ``MediaId`` (3 days)."""
+        return self.actor.app_media(self.userid, "image", data, name)
+
+    def send_voice(self, data: bytes = b"#!AMR\nemulated", name: str = "") -> delivery.Delivery:
+        """A 1:1 voice message to the app: ``MsgType voice`` with ``MediaId`` and ``Format amr``."""
+        return self.actor.app_media(self.userid, "voice", data, name)
+
+    def send_video(self, data: bytes = b"\x00\x00\x00\x18ftypmp42", name: str = "") -> delivery.Delivery:
+        """A 1:1 video to the app: ``MsgType video`` with ``MediaId`` and ``ThumbMediaId``."""
+        return self.actor.app_media(self.userid, "video", data, name)
+
+    def send_file(self, data: bytes = b"%PDF-1.4 emulated", name: str = "file.pdf") -> delivery.Delivery:
+        """A file to the app: WeCom's app callback carries no file messages (the official message
+        formats are text, image, voice, video, location and link), so this raises ActError."""
+        raise ActError("WeCom's self-built app receives no file messages (document 90375: text, image, "
+                       "voice, video, location, link); send a picture, or a link")
+
+    def send_location(self, label: str, x: float = 31.23, y: float = 121.47) -> delivery.Delivery:
+        """A 1:1 location to the app (``MsgType location``)."""
+        return self.actor.app_location(self.userid, label, x, y)
+
     def mention_bot(self, chatid: str, content: str) -> delivery.Delivery:
         """An @-mention of the smart bot in group ``chatid``."""
         return self.actor.aibot_text(self.userid, content, chatid)
@@ -97,6 +119,31 @@ class Actor:
         fields = [("MsgType", "link"), ("Title", title), ("Description", description), ("Url", url),
                   ("PicUrl", pic_url), ("MsgId", int(msgid))]
         self._record_person(userid, "app", "user", userid, "link", link, msgid)
+        return self._to_app(userid, fields, Origin(userid, "user", userid), {"msgid": msgid})
+
+    def app_media(self, userid: str, kind: str, data: bytes, name: str) -> delivery.Delivery:
+        """Deliver a 1:1 picture, voice or video to the app; its bytes become a temporary media."""
+        media = self.emu.media.add(kind, data, name)
+        msgid = callbacks.app_message_id()
+        fields: list = [("MsgType", kind)]
+        if kind == "image":
+            fields.append(("PicUrl", f"{self.emu.base_url}/_emulator/wecom/pic/{media.media_id}"))
+        fields.append(("MediaId", media.media_id))
+        if kind == "voice":
+            fields.append(("Format", "amr"))
+        if kind == "video":
+            fields.append(("ThumbMediaId", self.emu.media.add("image", b"thumb").media_id))
+        fields.append(("MsgId", int(msgid)))
+        content = {"media_id": media.media_id, "name": media.name, "size": len(data)}
+        self._record_person(userid, "app", "user", userid, kind, content, msgid)
+        return self._to_app(userid, fields, Origin(userid, "user", userid), {"msgid": msgid, "media_id": media.media_id})
+
+    def app_location(self, userid: str, label: str, x: float, y: float) -> delivery.Delivery:
+        """Deliver a 1:1 location to the app."""
+        msgid = callbacks.app_message_id()
+        fields = [("MsgType", "location"), ("Location_X", x), ("Location_Y", y), ("Scale", 15), ("Label", label),
+                  ("MsgId", int(msgid))]
+        self._record_person(userid, "app", "user", userid, "location", {"label": label}, msgid)
         return self._to_app(userid, fields, Origin(userid, "user", userid), {"msgid": msgid})
 
     def aibot_text(self, userid: str, content: str, chatid: str | None) -> delivery.Delivery:

@@ -44,6 +44,17 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
     bp.add_url_rule("/appchat/create", "appchat_create", with_token(emu.messaging.create_chat), methods=["POST"])
     bp.add_url_rule("/appchat/send", "appchat_send", with_token(emu.messaging.send_to_chat), methods=["POST"])
 
+    @bp.get("/media/get")
+    def media_get():
+        try:
+            emu.tokens.check(request.args.get("access_token"))
+            media = emu.media.get(request.args.get("media_id"))
+        except WeComError as err:
+            _log(emu, err.code)
+            return jsonify(error_body(err.code, err.detail, from_ip=request.remote_addr or ""))
+        _log(emu, 0)
+        return _media_response(media)
+
     @bp.post("/webhook/send")
     def webhook_send():
         return _answer(emu, lambda: emu.robots.webhook_send(request.args.get("key"), _json_body()))
@@ -53,6 +64,14 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
         return _answer(emu, lambda: emu.robots.aibot_reply(request.args.get("response_code"), _json_body()))
 
     return bp
+
+
+def _media_response(media) -> Response:
+    """The bytes of a media as WeCom serves them: its type and ``Content-disposition`` with the name."""
+    from urllib.parse import quote
+
+    headers = {"Content-disposition": f"attachment; filename=\"{quote(media.name)}\""}
+    return Response(media.data, status=200, mimetype=media.content_type, headers=headers)
 
 
 def _injected_fault(emu: WeComEmulator) -> Response | None:

@@ -24,7 +24,18 @@ def control_blueprint(emu: WeComEmulator) -> Blueprint:
 
 
 def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
-    """Reading: the directory, the records, one person's or group's messages, logs."""
+    """Reading: the directory, the records, one person's or group's messages, logs; a picture's PicUrl."""
+
+    @bp.get("/pic/<media_id>")
+    def picture(media_id: str):
+        from bot.emulator.wecom.api import _media_response
+        from bot.emulator.wecom.errcodes import WeComError
+
+        try:
+            media = emu.media.get(media_id)
+        except WeComError:
+            return "not found", 404
+        return _media_response(media) if media.kind == "image" else ("not found", 404)
 
     @bp.get("/directory")
     def directory():

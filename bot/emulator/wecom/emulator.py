@@ -18,6 +18,7 @@ from bot.emulator.wecom.control import control_blueprint
 from bot.emulator.wecom.delivery import Delivery
 from bot.emulator.wecom.faults import Fault, FaultBoard
 from bot.emulator.wecom.longconn import LongConnServer
+from bot.emulator.wecom.media import MediaStore
 from bot.emulator.wecom.messaging import AppMessaging
 from bot.emulator.wecom.records import Records
 from bot.emulator.wecom.robots import RobotMessaging
@@ -65,6 +66,7 @@ class WeComEmulator:
         self.api_calls: deque[dict] = deque(maxlen=LOG_LIMIT)
         self.deliveries: deque[Delivery] = deque(maxlen=LOG_LIMIT)
         self.messaging = AppMessaging(self)
+        self.media = MediaStore(self.clock)
         self.robots = RobotMessaging(self)
         self.actor = Actor(self)
 
@@ -166,6 +168,7 @@ class WeComEmulator:
         self.messaging.reset()
         self.robots.reset()
         self.appchats.clear()
+        self.media.reset()
         self.api_calls.clear()
         self.deliveries.clear()
         self.clock.offset = 0.0

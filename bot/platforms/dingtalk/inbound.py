@@ -1,7 +1,8 @@
 """``POST /dingtalk/robot``: the app robot's HTTP-mode callback (group @-messages and 1:1 messages).
 
 Owns: verifying ``timestamp``/``sign`` (1 h window), parsing the message body (text, rich text,
-voice recognition; links found in the text) into one :class:`Event`, and the immediate answer
+voice recognition; links found in the text; pictures, files, videos and voices as attachments with their
+``downloadCode`` and a signed link to open them) into one :class:`Event`, and the immediate answer
 ``{"msgtype":"empty"}`` (no synchronous reply: the worker answers through the sessionWebhook).
 The event's ``reply`` handle keeps the sessionWebhook and its expiry; ``dedup_key`` is ``msgId``.
 """
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 
 from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
+from bot.platforms.attachments import attachment, with_link
 from bot.platforms.base import Answer, RawRequest
 from bot.platforms.dingtalk import signing
 
@@ -59,6 +61,30 @@ def message_text(body: Mapping[str, Any]) -> str:
     return ""
 
 
+MEDIA = {"picture": "image", "file": "file", "video": "video", "audio": "voice"}
+KNOWN = ("text", "richText", *MEDIA)
+
+
+def message_attachments(body: Mapping[str, Any], received_at: str) -> list[dict[str, Any]]:
+    """The pictures and files of a robot message (``downloadCode`` each; rich text may hold several)."""
+    msgtype, content = body.get("msgtype"), body.get("content")
+    if not isinstance(content, dict):
+        return []
+    if msgtype == "richText":
+        parts = [p for p in content.get("richText") or [] if isinstance(p, dict) and p.get("type") == "picture"]
+    elif msgtype in MEDIA:
+        parts = [{**content, "type": msgtype}]
+    else:
+        return []
+    found = []
+    for part in parts:
+        code = str(part.get("downloadCode") or part.get("pictureDownloadCode") or "")
+        if code:
+            found.append(attachment(PLATFORM, MEDIA[str(part["type"])], received_at, code=code,
+                                    name=str(part.get("fileName") or "")))
+    return found
+
+
 def _reply_handle(body: Mapping[str, Any]) -> dict[str, Any]:
     handle: dict[str, Any] = {"conversation_type": str(body.get("conversationType", ""))}
     webhook = body.get("sessionWebhook")
@@ -71,7 +97,7 @@ def _reply_handle(body: Mapping[str, Any]) -> dict[str, Any]:
     return handle
 
 
-def parse_message(body: Mapping[str, Any], received_at: str) -> Event:
+def parse_message(body: Mapping[str, Any], received_at: str, config: Mapping[str, str] | None = None) -> Event:
     """One Event from a robot callback body; raises PayloadError when a required field is missing."""
     for name in ("msgId", "conversationId", "conversationType"):
         if not isinstance(body.get(name), str) or not body.get(name):
@@ -80,8 +106,13 @@ def parse_message(body: Mapping[str, Any], received_at: str) -> Event:
     text = message_text(body)
     link = _URL.search(text)
     kind = "mention" if group else ("link" if link else "text")
+    files = [with_link(config or {}, a) for a in message_attachments(body, received_at)]
+    msgtype = str(body.get("msgtype") or "")
+    if not text and (files or msgtype not in KNOWN):
+        kind = "media"
     raw = {k: v for k, v in body.items() if k != "sessionWebhook"}
-    return Event(platform=PLATFORM, kind=kind, user_id=str(body.get("senderStaffId") or ""),
+    return Event(platform=PLATFORM, kind=kind, attachments=files,
+                 unsupported="" if msgtype in KNOWN else msgtype, user_id=str(body.get("senderStaffId") or ""),
                  chat_id=body["conversationId"], chat_type="group" if group else "single",
                  dedup_key=body["msgId"], received_at=received_at, text=text,
                  url=link.group(0) if link else "", title=str(body.get("conversationTitle") or ""),
@@ -95,6 +126,7 @@ class RobotCallback:
     dedup_ttl = DEDUP_TTL
 
     def __init__(self, config: Mapping[str, str]) -> None:
+        self.config = config
         self.app_secret = config["DINGTALK_APP_SECRET"]
         self.robot_code = config.get("DINGTALK_ROBOT_CODE") or config.get("DINGTALK_APP_KEY", "")
 
@@ -119,4 +151,4 @@ class RobotCallback:
         code = body.get("robotCode")
         if code and code != self.robot_code:
             raise SignatureError(f"robotCode {code!r} is not this app's robot (msgId {body.get('msgId')!r})")
-        return parse_message(body, request.received_at)
+        return parse_message(body, request.received_at, self.config)

@@ -127,6 +127,34 @@ class WeComClient:
             self.invalidate(token)
         return self._http("POST", path, params={"access_token": self.token()}, json_body=body)
 
+    def get_media(self, media_id: str) -> requests.Response:
+        """``media/get``: the open (streamed) response holding a temporary media's bytes; raises
+        PlatformError with WeCom's errcode (40007: unknown or older than 3 days)."""
+        for attempt in (1, 2):
+            token = self.token()
+            try:
+                response = self.session.get(self.root + "media/get", params={"access_token": token,
+                                                                            "media_id": media_id},
+                                            timeout=self.timeout, stream=True)
+            except requests.RequestException as exc:
+                raise PlatformError(f"WeCom media/get: {type(exc).__name__}", retryable=True) from None
+            if response.status_code != 200:
+                raise PlatformError(f"WeCom media/get: HTTP {response.status_code}",
+                                    retryable=response.status_code >= 500)
+            if not response.headers.get("Content-Type", "").startswith(("application/json", "text/plain")):
+                return response
+            try:
+                check("media/get", response.json())
+            except PlatformError as exc:
+                if exc.code not in TOKEN_ERRORS or attempt == 2:
+                    raise
+                self.invalidate(token)
+                continue
+            except ValueError:
+                raise PlatformError("WeCom media/get: answer is neither media nor JSON", retryable=True) from None
+            raise PlatformError("WeCom media/get: ok without media", retryable=True)
+        raise AssertionError("unreachable")
+
     def post_url(self, url: str, body: Mapping[str, Any], what: str) -> dict:
         """POST ``body`` to a full URL without a token (webhook robot, smart-bot response_url)."""
         return self._http("POST", url, json_body=body, what=what)

@@ -3,8 +3,11 @@
 GET is URL verification (answer the plaintext ``echostr``). POST: parse the envelope safely,
 check the 5-minute timestamp window and ``msg_signature``, decrypt (ReceiveId = CorpID), check the
 inner ``ToUserName`` is our CorpID, parse the message, and answer ``200 success`` at once with the
-normalised events. Text, link and ``template_card_event`` become events; every other authentic
-message or event (enter_agent, images, menu clicks, ...) is answered 200 and ignored.
+normalised events. Text, link and ``template_card_event`` become events; image, voice, video and
+shortvideo (and file, which the app's documentation does not list but we accept) become ``media`` events
+with one attachment (MediaId, the picture's PicUrl, a signed link to open it); a location becomes a
+``media`` event marked unsupported. Every other authentic event (enter_agent, menu clicks, ...) is
+answered 200 and ignored.
 
 Dedup keys (design.md): ``MsgId`` for messages; ``FromUserName``+``CreateTime``+``EventKey``+
 ``TaskId``+``ResponseCode`` for card clicks.
@@ -18,6 +21,7 @@ from typing import Callable, Mapping
 
 from bot.core.errors import SignatureError
 from bot.core.event import Event
+from bot.platforms.attachments import attachment, with_link
 from bot.platforms.base import Answer, LoggedRefusals, RawRequest
 from bot.platforms.wecom.buttons import decode_key
 from bot.platforms.wecom.crypto import WINDOW_SECONDS, CallbackCrypto
@@ -39,6 +43,7 @@ class AppCallback(LoggedRefusals):
 
     def __init__(self, config: Mapping[str, str], now: Callable[[], float] = time.time) -> None:
         self.corp_id = config["WECOM_CORP_ID"]
+        self.config = config
         self.crypto = CallbackCrypto(config["WECOM_TOKEN"], config["WECOM_AES_KEY"], self.corp_id, now)
 
     def _handle(self, request: RawRequest) -> Answer:
@@ -50,7 +55,7 @@ class AppCallback(LoggedRefusals):
         message = parse_message(self.crypto.open(request.args, outer["Encrypt"]))
         if message.get("ToUserName") != self.corp_id:
             raise SignatureError("message ToUserName is not our CorpID")
-        event = to_event(message, request.received_at)
+        event = to_event(message, request.received_at, self.config)
         if event is None:
             log.info("wecom app: authentic %s/%s ignored from=%s", message.get("MsgType"),
                      message.get("Event", "-"), message.get("FromUserName"))
@@ -58,7 +63,11 @@ class AppCallback(LoggedRefusals):
         return Answer(events=[event])
 
 
-def to_event(message: dict, received_at: str) -> Event | None:
+MEDIA = {"image": "image", "voice": "voice", "video": "video", "shortvideo": "video", "file": "file"}
+UNSUPPORTED = {"location": "位置"}
+
+
+def to_event(message: dict, received_at: str, config: Mapping[str, str] | None = None) -> Event | None:
     """The normalised Event of a decrypted app message, or None for what we do not handle."""
     msgtype, user = message["MsgType"], message["FromUserName"]
     common = dict(platform=PLATFORM, channel=CHANNEL, user_id=user, chat_id=user, chat_type="single",
@@ -69,6 +78,15 @@ def to_event(message: dict, received_at: str) -> Event | None:
     if msgtype == "link":
         return Event(kind="link", url=message.get("Url", ""), title=message.get("Title", ""),
                      text=message.get("Description", ""), dedup_key=_msg_key(message), raw=_raw(message), **common)
+    if msgtype in MEDIA:
+        name = message.get("FileName") or message.get("Title") or ""
+        item = attachment(PLATFORM, MEDIA[msgtype], received_at, name=name, media_id=message.get("MediaId", ""),
+                          url=message.get("PicUrl", ""))
+        return Event(kind="media", attachments=[with_link(config or {}, item)], dedup_key=_msg_key(message),
+                     raw=_raw(message), **common)
+    if msgtype in UNSUPPORTED:
+        return Event(kind="media", unsupported=UNSUPPORTED[msgtype], dedup_key=_msg_key(message), raw=_raw(message),
+                     **common)
     if msgtype == "event" and message.get("Event") in CARD_EVENTS:
         return _click(message, common)
     return None

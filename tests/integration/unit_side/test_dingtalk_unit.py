@@ -1,17 +1,29 @@
 """A 重大 case on DingTalk (u-foodsale: head 褚科长 0601, liaison 卫干事 0602, group cidFoodSale01==), from a
 link the desk forwards in its group (intake's card: grade 重大 by button, 分派 typed): the warning card in the group and 1:1, 签收 in the group updates every copy and tells the head, a second click
-is answered, leaders get the bulletin, 报告 from the card walks kind → text → confirm to a 专项报告 that
-reaches the desk — all through real callbacks, a real worker and the emulator's records."""
+is answered, leaders get the bulletin, 报告 from the card walks kind → picture and file → text → confirm to a
+专项报告 that reaches the desk with its attachments (opened through the bot's links: the downloadCode resolved
+then, an expired one a clear page), and every copy of the unit's card shows the latest report — all through
+real callbacks, a real worker and the emulator's records."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
+import requests
+
 from tests.integration import stack as stack_module
-from tests.integration.unit_flow import assignment_states, opened, timeline_actions, without_previews
+from tests.integration.unit_flow import (
+    assignment_states,
+    opened,
+    report_entries,
+    timeline_actions,
+    without_previews,
+)
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 GROUP, HEAD, LIAISON = "cidFoodSale01==", "0601", "0602"
+PHOTO, NOTICE = b"\xff\xd8\xff\xe0 photo of the shelves", b"%PDF-1.4 rectification notice"
 DESK_GROUP, SUN, LI = "cidDesk0001==", "0523", "0524"
 LINK = "https://www.douyin.com/video/7300000000000000077"
 
@@ -67,16 +79,46 @@ def test_a_major_case_on_dingtalk_from_warning_to_special_report(stack):
     assert [b["text"] for b in dt.card_view(kinds.out_track_id, LIAISON)["buttons"]] == ["初报", "核报", "续报", "专项报告"]
     dt.click(LIAISON, kinds.out_track_id, "report.kind#4")
     said(dt, LIAISON, "请发送专项报告内容")
+    dt.send_picture(LIAISON, PHOTO)
+    said(dt, LIAISON, "已收到附件（图片 1 张）。请继续发送专项报告的文字内容。")
+    dt.say_to_bot(LIAISON, msgtype="file", data=NOTICE, name="整改通知书.pdf")
+    said(dt, LIAISON, "已收到附件（图片 1 张、文件 整改通知书.pdf）")
     dt.say_to_bot(LIAISON, "涉事门店已停业整改，过期食品全部下架销毁，已立案调查。")
     confirm = wait_for(lambda: [c for c in cards(dt, user=LIAISON)
                                 if dt.card_view(c.out_track_id, LIAISON)["title"].startswith("确认提交专项报告")],
                        what="the confirm card")[0]
+    assert "附件：图片 1 张、文件 整改通知书.pdf" in dt.card_view(confirm.out_track_id, LIAISON)["body"]
     dt.click(LIAISON, confirm.out_track_id, "report.confirm")
-    said(dt, LIAISON, f"已提交 {case.number} 专项报告（第1版）")
+    said(dt, LIAISON, f"已提交 {case.number} 专项报告（第1版）（附件：图片 1 张、文件 整改通知书.pdf）")
     dt.click(LIAISON, confirm.out_track_id, "report.confirm")       # a stale click: the dialog is over
     said(dt, LIAISON, f"这一步已结束（已提交、已取消或等待超时），此按钮已失效。如需继续，请发送“报告 {case.number}”。")
     desk = wait_for(lambda: cards(dt, user="0523"), what="the report at the desk (孙科长)")[0]
     seen = dt.card_view(desk.out_track_id, "0523")
     assert seen["title"] == f"专项报告（第1版） {case.number}" and "停业整改" in seen["body"]
+    assert "附件：图片 1 张、文件 整改通知书.pdf" in seen["body"]
+    photo_link, file_link = re.findall(re.escape(stack.url) + r"/files/[\w.-]+", seen["body"])
+    assert requests.get(photo_link, timeout=10).content == PHOTO          # resolved now: a fresh downloadUrl
+    opened_file = requests.get(file_link, timeout=10, allow_redirects=False)
+    assert opened_file.status_code == 302 and "/_emulator/dingtalk/download/" in opened_file.headers["Location"]
+    assert requests.get(opened_file.headers["Location"], timeout=10).content == NOTICE
+    for out_track_id, viewer in ((group_card.out_track_id, HEAD), (own_card.out_track_id, LIAISON)):
+        wait_for(lambda: "最新报告：专项报告（第1版）" in dt.card_view(out_track_id, viewer)["status"],
+                 what="every copy of the unit's card to show the latest report\n" + stack.worker_log())
+        assert dt.card_view(out_track_id, viewer)["status"].endswith("提交，按时")
+    (entry,) = report_entries(stack, case.case_id)
+    assert [(a["kind"], a["name"], bool(a["code"])) for a in entry["attachments"]] == [
+        ("image", "", True), ("file", "整改通知书.pdf", True)]
+
+    clock = dt.now
+    dt.now = lambda: clock() + 2 * 86400                                    # the downloadCode has expired
+    try:
+        gone = requests.get(file_link, timeout=10)
+    finally:
+        dt.now = clock
+    assert gone.status_code == 410 and "文件“整改通知书.pdf”已无法打开" in gone.text
+    assert requests.get(file_link[:-3] + "xyz", timeout=10).status_code == 404   # not one of our links
+
+    dt.send_picture(LIAISON, PHOTO)                                         # outside any dialog: a kind answer
+    said(dt, LIAISON, "图片和文件可以作为报告的附件")
     assert without_previews(timeline_actions(stack, case.case_id)) == [
         "case.open", "case.grade", "case.assign", "case.ack", "report.submit"]

@@ -79,11 +79,34 @@ def test_selected_items_are_read_alike_for_one_or_many(app, items, expected):
 
 @pytest.mark.parametrize("msgtype,body", [
     ("event", "<Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey>"),
-    ("image", "<PicUrl><![CDATA[https://x/p.png]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>3</MsgId>"),
+    ("event", "<Event><![CDATA[click]]></Event><EventKey><![CDATA[menu-1]]></EventKey>"),
 ])
 def test_other_authentic_messages_are_answered_and_ignored(app, msgtype, body):
     answer = app.handle(app_request(app_xml("zhouks", msgtype, body)))
     assert (answer.status, answer.body, answer.events) == (200, "success", [])
+
+
+@pytest.mark.parametrize("msgtype,body,kind,url", [
+    ("image", "<PicUrl><![CDATA[https://x/p.png]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>3</MsgId>",
+     "image", "https://x/p.png"),
+    ("voice", "<MediaId><![CDATA[m]]></MediaId><Format><![CDATA[amr]]></Format><MsgId>3</MsgId>", "voice", ""),
+    ("video", "<MediaId><![CDATA[m]]></MediaId><ThumbMediaId><![CDATA[t]]></ThumbMediaId><MsgId>3</MsgId>",
+     "video", ""),
+    ("shortvideo", "<MediaId><![CDATA[m]]></MediaId><ThumbMediaId><![CDATA[t]]></ThumbMediaId><MsgId>3</MsgId>",
+     "video", ""),
+])
+def test_pictures_voices_and_videos_are_media_events_with_their_media_id_and_a_link(app, msgtype, body, kind, url):
+    event = only_event(app.handle(app_request(app_xml("zhouks", msgtype, body))))
+    (item,) = event.attachments
+    assert (event.kind, event.dedup_key, item["kind"], item["media_id"], item["url"]) == (
+        "media", "app-msg:3", kind, "m", url)
+    assert item["open"].startswith("http://127.0.0.1:8000/files/")
+
+
+def test_a_location_is_a_media_event_the_bot_says_it_cannot_use(app):
+    body = "<Location_X>31.2</Location_X><Location_Y>121.4</Location_Y><Label><![CDATA[某地]]></Label><MsgId>4</MsgId>"
+    event = only_event(app.handle(app_request(app_xml("zhouks", "location", body))))
+    assert (event.kind, event.unsupported, event.attachments) == ("media", "位置", [])
 
 
 def test_wrong_corp_in_the_envelope_or_the_message_is_not_authentic(app):

@@ -1,0 +1,111 @@
+"""Pictures and files people send: the normalised attachment, its one-line summary, and the signed link
+that opens it later (served by ``bot.platforms.files_route``).
+
+An attachment is plain JSON kept on the event and, once a report is submitted, on its timeline entry:
+
+    {"kind": "image"|"file"|"voice"|"video", "name": "现场.jpg", "platform": "wecom"|"dingtalk",
+     "media_id": "<WeCom MediaId>", "code": "<DingTalk downloadCode>", "url": "<WeCom PicUrl>",
+     "received_at": "<ISO time>", "open": "<PUBLIC_BASE_URL>/files/<token>"}
+
+Neither platform hands us the bytes: WeCom gives a MediaId (``media/get``, valid 3 days) and, for a
+picture, a PicUrl; DingTalk gives a downloadCode that its robot API turns into a short-lived
+downloadUrl. The ``open`` link is ours and lasts: it is resolved only when someone opens it, so a
+short-lived URL is always fresh. Its token is an HMAC of the attachment's reference with a key derived
+from the platform's own secret (no new setting), and it carries the time after which the platform no
+longer keeps the media.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+KINDS = ("image", "file", "voice", "video")
+LABELS = {"image": "图片", "file": "文件", "voice": "语音", "video": "视频"}
+COUNTERS = {"image": "张", "voice": "段", "video": "个"}
+MAX_PER_REPORT = 9
+# How long each platform keeps what a person sent: WeCom's MediaId is valid 3 days (official); DingTalk
+# documents no lifetime for a downloadCode (we take 7 days, a guess; the platform's answer decides).
+KEPT = {"wecom": timedelta(days=3), "dingtalk": timedelta(days=7)}
+SECRET_OF = {"wecom": "WECOM_SECRET", "dingtalk": "DINGTALK_APP_SECRET"}
+
+
+def attachment(platform: str, kind: str, received_at: str, *, name: str = "", media_id: str = "", code: str = "",
+               url: str = "") -> dict[str, Any]:
+    """A normalised attachment (``open`` is added by :func:`with_link`)."""
+    return {"kind": kind, "name": name, "platform": platform, "media_id": media_id, "code": code, "url": url,
+            "received_at": received_at}
+
+
+def summary(items: list[Mapping[str, Any]]) -> str:
+    """``图片 2 张、文件 通报.pdf`` — what a list of attachments holds, in one line ('' for none)."""
+    parts: list[str] = []
+    for kind in KINDS:
+        same = [a for a in items if a.get("kind") == kind]
+        if not same:
+            continue
+        if kind == "file":
+            parts += [f"文件 {a.get('name') or '（未命名）'}" for a in same]
+        else:
+            parts.append(f"{LABELS[kind]} {len(same)} {COUNTERS[kind]}")
+    return "、".join(parts)
+
+
+def lines(items: list[Mapping[str, Any]]) -> list[str]:
+    """One line per attachment with its link: ``图片 1：http://…/files/…`` (the desk opens it)."""
+    out, seen = [], {k: 0 for k in KINDS}
+    for a in items:
+        kind = str(a.get("kind", "file"))
+        seen[kind] = seen.get(kind, 0) + 1
+        label = f"{LABELS.get(kind, '附件')} {a.get('name') or seen[kind]}"
+        out.append(f"{label}：{a['open']}" if a.get("open") else label)
+    return out
+
+
+# --- signed links ---------------------------------------------------------------------------------------
+def _key(config: Mapping[str, str], platform: str) -> bytes:
+    secret = config.get(SECRET_OF.get(platform, ""), "")
+    return hashlib.sha256(f"yuqing-files|{platform}|{secret}".encode()).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def token(config: Mapping[str, str], item: Mapping[str, Any]) -> str:
+    """The signed token of ``item``'s reference (platform, kind, name, ids, and until when it is kept)."""
+    platform = str(item.get("platform", ""))
+    received = datetime.fromisoformat(str(item["received_at"]))
+    until = int((received + KEPT.get(platform, timedelta(days=3))).timestamp())
+    ref = {"p": platform, "k": item.get("kind", ""), "n": item.get("name", ""), "m": item.get("media_id", ""),
+           "c": item.get("code", ""), "u": item.get("url", ""), "t": until}
+    body = _b64(json.dumps(ref, ensure_ascii=False, separators=(",", ":")).encode())
+    sig = _b64(hmac.new(_key(config, platform), body.encode(), hashlib.sha256).digest()[:18])
+    return f"{body}.{sig}"
+
+
+def read_token(config: Mapping[str, str], value: str) -> dict[str, Any] | None:
+    """The reference a token names, or None when it is not one of ours (forged, altered, malformed)."""
+    body, _, sig = value.partition(".")
+    try:
+        ref = json.loads(_unb64(body))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(ref, dict) or ref.get("p") not in SECRET_OF:
+        return None
+    expected = _b64(hmac.new(_key(config, ref["p"]), body.encode(), hashlib.sha256).digest()[:18])
+    return ref if hmac.compare_digest(expected, sig) else None
+
+
+def with_link(config: Mapping[str, str], item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its ``open`` link under PUBLIC_BASE_URL."""
+    base = (config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    return {**item, "open": f"{base}/files/{token(config, item)}"}
