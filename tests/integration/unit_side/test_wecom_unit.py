@@ -2,18 +2,28 @@
 WeChat plugin, so he gets text; group wrFood0001 with a webhook robot), from a link the desk (陈干事 chengs)
 forwards 1:1 and assigns by typing 分派: the warning as a robot notice
 @-mentioning the liaison, 签收 by @-mentioning the smart bot, the head told, a follow-up where a copy
-cannot change, a second 签收 answered, and a typed report dialog to the 专项报告 at the desk."""
+cannot change, a second 签收 answered, and a typed report dialog with a picture to the 专项报告 at the desk
+(the picture opened through the bot's link: media/get streamed), the group told the latest report."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
+import requests
+
 from tests.integration import stack as stack_module
-from tests.integration.unit_flow import assignment_states, opened, timeline_actions, without_previews
+from tests.integration.unit_flow import (
+    assignment_states,
+    opened,
+    timeline_actions,
+    without_previews,
+)
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 FOOD_CHAT = "wrFood0001"  # the smart bot's chat id
 FOOD_GROUP = "食品生产安全监督管理科"  # every chat of the group: robot webhook and smart bot
+PHOTO = b"\xff\xd8\xff\xe0 photo of the recalled batch"
 
 
 def texts(messages):
@@ -52,6 +62,10 @@ def test_a_general_case_on_wecom_from_warning_to_special_report(stack):
 
     wecom.act_as("fenggs").send_text(f"报告 {case.number} 专项报告")
     told(wecom, "fenggs", "请发送专项报告内容")
+    wecom.act_as("fenggs").send_image(PHOTO)
+    told(wecom, "fenggs", "已收到附件（图片 1 张）")
+    wecom.act_as("fenggs").send_location("某食品厂")
+    told(wecom, "fenggs", "暂不支持把位置作为报告附件")
     wecom.act_as("fenggs").send_text("已约谈涉事企业，责令召回问题批次，抽检结果合格后恢复生产。")
     confirm = told(wecom, "fenggs", "确认提交专项报告")
     assert confirm["msgtype"] == "text" and "回复“确认”提交" in confirm["content"]["content"]
@@ -60,6 +74,9 @@ def test_a_general_case_on_wecom_from_warning_to_special_report(stack):
     desk = wait_for(lambda: [c for c in wecom.cards_for_user("chengs") if "专项报告" in c["card"]["main_title"]["title"]],
                     what="the report card at the desk (陈干事)")[0]
     assert desk["card"]["main_title"]["title"] == f"专项报告（第1版） {case.number}"
-    assert "召回问题批次" in desk["card"]["sub_title_text"]
+    assert "召回问题批次" in desk["card"]["sub_title_text"] and "附件：图片 1 张" in desk["card"]["sub_title_text"]
+    (link,) = re.findall(re.escape(stack.url) + r"/files/[\w.-]+", desk["card"]["sub_title_text"])
+    assert requests.get(link, timeout=10).content == PHOTO
+    told(wecom, FOOD_GROUP, "最新报告：专项报告（第1版）", group=True)    # the robot's notice cannot change
     assert without_previews(timeline_actions(stack, case.case_id)) == [
         "case.open", "case.assign", "case.ack", "report.submit"]
