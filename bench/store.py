@@ -119,6 +119,9 @@ def sqlite_cache(args) -> str:
         fill(f"sqlite:///{tmp}", args)
         tmp.rename(path)
         print(f"generated {path.name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    from bot.store import upgrade
+
+    upgrade(f"sqlite:///{path}")  # a cache made before a later migration gets it (e.g. 0007's indexes)
     return f"sqlite:///{path}"
 
 
@@ -218,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
 
     harness.VAR.mkdir(parents=True, exist_ok=True)
     source = sqlite_cache(args)
+    load_before = os.getloadavg()
     results = {}
     if "sqlite" in args.backends:
         results["SQLite"] = measure(source, args)
@@ -227,7 +231,8 @@ def main(argv: list[str] | None = None) -> None:
         except OperationalError as exc:  # no server at PG_ADMIN: the SQLite figures still stand
             print(f"PostgreSQL skipped: {str(exc).splitlines()[0]}", file=sys.stderr)
     total = args.cases * args.entries + args.long - args.entries
-    print(f"store — {args.cases:,} cases, {total:,} timeline entries; {args.repeat} calls each; ms")
+    print(f"store — {args.cases:,} cases, {total:,} timeline entries; {args.repeat} calls each; ms; "
+          f"load average (1 min) {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     names = list(next(iter(results.values())))
     print(f"{'query':<22} " + " ".join(f"{b + ' p50':>15} {b + ' p95':>15}" for b in results))
     for name in names:

@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, select
 
 from bot.core import keys
 from bot.core.card import Card
@@ -21,6 +21,7 @@ from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
 from bot.domain.grade import Grade
 from bot.store import outbox
+from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 from bot.store.org_repo import read_organisation
 from worker.addressing import Unreachable, person_message
@@ -28,7 +29,6 @@ from worker.delivery import schedule as schedule_delivery
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
-CLOSED = ("archived",)
 
 
 def due_digests(rules, now: datetime) -> list[tuple[str, date, int]]:
@@ -59,32 +59,31 @@ def recipients(org: Organisation) -> list[str]:
 
 
 def contents(session, org: Organisation, now: datetime, days: int) -> dict:
-    """The digest's figures for the ``days`` before ``now`` (drills left out)."""
-    since = now - timedelta(days=days)  # only live, new and recently late rows are read (bench/store.py)
-    cases = list(session.scalars(select(CaseRow).where(
-        CaseRow.drill.is_(False), or_(CaseRow.state.not_in(CLOSED), CaseRow.opened_at >= since))))
-    live = {c.id: c for c in cases if c.state not in CLOSED}
-    new = [c for c in cases if c.opened_at >= since]
-    units = Counter(org.units[a.unit_id].name if a.unit_id in org.units else a.unit_id
-                    for a in session.scalars(select(AssignmentRow).where(AssignmentRow.case_id.in_(live or [0])))
-                    if a.state in ("warned", "acknowledged", "reported"))
-    rows = session.execute(select(DutyRow, CaseRow.number).join(CaseRow, CaseRow.id == DutyRow.case_id).where(
-        CaseRow.drill.is_(False), or_(and_(DutyRow.state == "open", DutyRow.due_at < now),
-                                      and_(DutyRow.late.is_(True), DutyRow.ended_at >= since))).order_by(DutyRow.id))
-    number = {}
-    duties = []
-    for duty, case_number in rows:
-        duties.append(duty)
-        number[duty.case_id] = case_number
-    overdue = [d for d in duties if d.state == "open" and d.due_at < now]
-    late = [d for d in duties if d.late and d.ended_at and d.ended_at >= since]
+    """The digest's figures for the ``days`` before ``now`` (drills left out). Columns only, each part
+    through an index (0007: ``cases.opened_at``, ``duties.ended_at``): at 100,000 cases with 1,000 open
+    the digest reads what it prints, not the case table (bench/store.py)."""
+    since = now - timedelta(days=days)
+    real = CaseRow.drill.is_(False)
+    live = and_(real, CaseRow.state.in_(OPEN_STATES))
+    new = session.execute(select(CaseRow.number, CaseRow.title).where(real, CaseRow.opened_at >= since)
+                          .order_by(CaseRow.opened_at, CaseRow.id)).all()  # by id, SQLite scans the table
+    by_grade = session.execute(select(CaseRow.grade, func.count()).where(live).group_by(CaseRow.grade)).all()
+    units = Counter(org.units[u].name if u in org.units else u for u in session.scalars(
+        select(AssignmentRow.unit_id).join(CaseRow, CaseRow.id == AssignmentRow.case_id)
+        .where(live, AssignmentRow.state.in_(LIVE_ASSIGNMENTS)).order_by(AssignmentRow.id)))
+
+    def duties(*where) -> list[str]:
+        rows = session.execute(select(CaseRow.number, DutyRow.kind).join(CaseRow, CaseRow.id == DutyRow.case_id)
+                               .where(real, *where).order_by(DutyRow.id))
+        return [f"{number} {_label(kind)}" for number, kind in rows]
+
     return {
-        "new": [f"{c.number} {c.title}" for c in new],
-        "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(Counter(c.grade for c in live.values()).items(), reverse=True)],
+        "new": [f"{number} {title}" for number, title in new],
+        "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(by_grade, reverse=True)],
         "by_unit": [f"{u} {n}" for u, n in units.most_common()],
-        "overdue": [f"{number[d.case_id]} {_label(d.kind)}" for d in overdue],
-        "late": [f"{number[d.case_id]} {_label(d.kind)}" for d in late],
-        "open": len(live),
+        "overdue": duties(DutyRow.state == "open", DutyRow.due_at < now),
+        "late": duties(DutyRow.late.is_(True), DutyRow.ended_at >= since),
+        "open": sum(n for _, n in by_grade),
     }
 
 
