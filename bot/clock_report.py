@@ -10,28 +10,24 @@ from datetime import datetime, timedelta
 
 from redis import Redis
 from rq import Queue
-from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
 from bot.core import keys, queues
-from bot.core.clock import UTC
 from bot.domain.kinds import DUTY_LABELS, DutyKind
-from bot.store import outbox
 from bot.store import clock as store
+from bot.store import clock_schedule, outbox
 from bot.store.case_repo import _to_duty
 from bot.store.cases import CaseRow
-from bot.store.db import Database
 from bot.store.clock import JOB_PREFIX, firing_id, job_id, next_step
+from bot.store.db import Database
 
 GRACE = timedelta(seconds=5)
 
 
 def scheduled_firings(conn: Redis) -> dict[str, datetime]:
-    """Firing job ids in RQ's scheduled registry of the clock queue, with their times."""
-    key = ScheduledJobRegistry(queue=Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)).key
-    return {k.decode(): datetime.fromtimestamp(s, UTC) for k, s in conn.zrange(key, 0, -1, withscores=True)
-            if k.decode().startswith(JOB_PREFIX)}
+    """Firing job ids in the clock's schedule (bot/store/clock_schedule.py), with their times."""
+    return {k: at for k, at in clock_schedule.pending(conn).items() if k.startswith(JOB_PREFIX)}
 
 
 def status(database: Database, conn: Redis, now: datetime) -> dict:

@@ -1,6 +1,7 @@
 """The deadline clock: each open duty's next step (reminder and/or escalation, from its frozen
-schedule via ``bot.domain.duties.next_alarm``) is one RQ job scheduled with ``enqueue_at`` at the
-step's time rounded up to the whole second.
+schedule via ``bot.domain.duties.next_alarm``) is one entry of the clock's schedule in Redis
+(``bot.store.clock_schedule``) at the step's time rounded up to the whole second; each worker's clock
+loop (``worker/clock_loop.py``, a process of its own, no fork per firing) fires what is due.
 
 - The duty's ``firing_id`` (``<duty>-<step epoch>``) is its active firing (Grafana OnCall's guard):
   a firing whose id is no longer the duty's does nothing; one that arrives early re-schedules itself.
@@ -17,50 +18,54 @@ import logging
 from datetime import datetime, timedelta
 
 from redis import Redis
-from rq import Queue
-from rq.job import Job
-from rq.registry import ScheduledJobRegistry
-from rq.serializers import JSONSerializer
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.clock_report import scheduled_firings
-from bot.core import queues
 from bot.core.clock import utcnow
+from bot.core.org import Organisation
 from bot.domain.deadlines import ceil_second
 from bot.domain.duties import Alarm
 from bot.domain.records import Duty
 from bot.store import clock as store
-from bot.store.clock import JOB_PREFIX, exhausted, firing_id, job_id, next_step, step_time
-from bot.store import outbox
+from bot.store import clock_schedule, outbox
 from bot.store.case_repo import _to_duty, lost_race
 from bot.store.cases import DutyRow
+from bot.store.clock import (
+    JOB_PREFIX,
+    exhausted,
+    firing_id,
+    job_id,
+    next_step,
+    step_time,
+)
 from bot.store.org_repo import read_organisation
 from worker.delivery import schedule as schedule_delivery
 from worker.escalation import step_messages
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
-FIRE = "worker.jobs.fire_duty"
-LIVE = ("scheduled", "queued", "started", "deferred")
 ATTEMPTS = 10
 
 
-def _queue(conn: Redis) -> Queue:
-    return Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)
-
-
 def enqueue(conn: Redis, duty_id: int, fid: str, suffix: str = "") -> None:
-    """Schedule the firing ``fid`` at its step time (rounded up to the whole second)."""
-    _queue(conn).enqueue_at(step_time(fid), FIRE, duty_id, fid, job_id=job_id(fid) + suffix,
-                            result_ttl=0, failure_ttl=7 * 86400, job_timeout=120)
+    """Schedule the firing ``fid`` of ``duty_id`` at its step time (rounded up to the whole second);
+    the duty is part of ``fid``."""
+    clock_schedule.add(conn, job_id(fid) + suffix, step_time(fid))
 
 
-def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None) -> str:
+def parse_job(job: str) -> tuple[int, str]:
+    """(duty id, firing id) of a scheduled firing's job id (``clock-fire-<duty>-<epoch>[-e<epoch>]``)."""
+    duty, epoch = job[len(JOB_PREFIX):].split("-")[:2]
+    return int(duty), f"{duty}-{epoch}"
+
+
+def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None, org: Organisation | None = None) -> str:
     """Run one firing: ``stale`` | ``early`` | ``duplicate`` | ``sent`` | ``skipped``. Raises what the
-    database raises after repeated lost races."""
+    database raises after repeated lost races. ``org``: the organisation already read (a batch of
+    firings reads it once)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _fire_once(rt, duty_id, fid, now or utcnow())
+            return _fire_once(rt, duty_id, fid, now or utcnow(), org)
         except OperationalError as exc:
             if not lost_race(exc) or attempt == ATTEMPTS:
                 raise
@@ -68,7 +73,7 @@ def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None) -> st
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime) -> str:
+def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime, org: Organisation | None) -> str:
     step_at = step_time(fid)
     with rt.database.session() as session:
         duty = store.duty_for_update(session, duty_id)
@@ -79,7 +84,7 @@ def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime) -> str:
             early = True
         else:
             early = False
-            result = _record(session, duty, step_at, now, fid)
+            result = _record(session, duty, step_at, now, fid, org)
     if early:
         enqueue(rt.redis, duty_id, fid, suffix=f"-e{int(now.timestamp())}")
         return "early"
@@ -93,7 +98,7 @@ def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime) -> str:
     return outcome
 
 
-def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str):
+def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org: Organisation | None):
     alarm = next_step(duty, step_at - timedelta(microseconds=1))
     if alarm is None or ceil_second(alarm.at) != step_at:
         alarm = Alarm(step_at, False, ())
@@ -102,7 +107,7 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str):
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
     case = store.case_row(session, duty.case_id)
     info = {"number": case.number, "title": case.title, "drill": case.drill, "owner_unit": case.owner_unit}
-    messages, reached = ([], []) if skip else step_messages(read_organisation(session), info, duty, alarm)
+    messages, reached = ([], []) if skip else step_messages(org or read_organisation(session), info, duty, alarm)
     try:
         with session.begin_nested():
             store.record_step(session, duty, step_at, now, store.SKIPPED if skip else store.SENT,
@@ -132,17 +137,18 @@ def plan(rt: Runtime) -> dict[int, str]:
 
 
 def arm(rt: Runtime) -> tuple[int, int]:
-    """Schedule every open duty's next firing that Redis does not hold; drop scheduled firings no duty
-    wants any more. Returns (scheduled now, cancelled)."""
-    wanted = plan(rt)
+    """Schedule every open duty's next firing that Redis does not hold (scheduled, or being run by a
+    loop); drop scheduled firings no duty wants any more. Returns (scheduled now, cancelled).
+
+    Redis is read before the database: a firing that runs meanwhile schedules its successor itself,
+    and that successor, unknown to the first read, is never taken for one no duty wants."""
     held = scheduled_firings(rt.redis)
+    running = clock_schedule.claimed(rt.redis)
+    wanted = plan(rt)
     added = 0
     for duty_id, fid in wanted.items():
         jid = job_id(fid)
-        if jid in held:
-            continue
-        job = Job.fetch(jid, connection=rt.redis, serializer=JSONSerializer) if Job.exists(jid, rt.redis) else None
-        if job is not None and job.get_status(refresh=False) in LIVE:
+        if jid in held or jid in running:
             continue
         enqueue(rt.redis, duty_id, fid)
         added += 1
@@ -153,9 +159,7 @@ def arm(rt: Runtime) -> tuple[int, int]:
 
 
 def _delete(conn: Redis, job_ids: list[str]) -> None:
-    registry = ScheduledJobRegistry(queue=_queue(conn))
-    for jid in job_ids:
-        registry.remove(jid, delete_job=True)
+    clock_schedule.remove(conn, job_ids)
 
 
 def cancel_ended(rt: Runtime, since: datetime) -> int:

@@ -65,12 +65,14 @@ def ensure_slot(conn: redis.Redis, interval: float, now: datetime | None = None)
 
 class Keeper(threading.Thread):
     """A daemon thread in the worker's main process: every quarter period it makes sure the current
-    slot's reconcile is queued (a Redis outage is logged and waited out)."""
+    slot's reconcile is queued (a Redis outage is logged and waited out) and calls ``watch`` (the
+    worker's clock loop is restarted there when it died)."""
 
-    def __init__(self, redis_url: str, interval: float) -> None:
+    def __init__(self, redis_url: str, interval: float, watch=None) -> None:
         super().__init__(name="yuqing-reconcile-keeper", daemon=True)
         self.conn = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
         self.interval = interval
+        self.watch = watch
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -80,6 +82,11 @@ class Keeper(threading.Thread):
                 ensure_slot(self.conn, self.interval)
             except redis.RedisError as exc:
                 log.warning("reconcile keeper: Redis unavailable (%s); trying again", type(exc).__name__)
+            if self.watch is not None and not self.stopped.is_set():
+                try:
+                    self.watch()
+                except Exception:  # the keeper must keep keeping
+                    log.exception("reconcile keeper: watch failed")
             self.stopped.wait(max(self.interval / 4, 0.25))
 
     def stop(self) -> None:

@@ -1,5 +1,5 @@
-"""Start an RQ worker with its scheduler on the project's queues (``yuqing worker``), and the clock's
-reconcile keeper beside it."""
+"""Start an RQ worker with its scheduler on the project's queues (``yuqing worker``), and beside it the
+clock's reconcile keeper (a thread) and clock loop (a process, worker/clock_loop.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rq.serializers import JSONSerializer
 
 from bot.config import Settings
 from bot.core import queues
+from worker.clock_loop import Supervisor
 from worker.reconciler import Keeper
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,16 @@ def run_worker(settings: Settings, burst: bool = False) -> bool:
     worker = make_worker(settings)
     log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
     preload()
-    keeper = None
-    if not burst:  # the clock's reconciler: one run at start, then every RECONCILE_INTERVAL (worker/reconciler.py)
-        keeper = Keeper(settings.redis_url, settings.reconcile_interval)
+    keeper = loop = None
+    if not burst:  # the clock: its loop fires due steps; the keeper reconciles every RECONCILE_INTERVAL and
+        loop = Supervisor()  # restarts the loop if it died (worker/clock_loop.py, worker/reconciler.py)
+        loop.ensure()
+        keeper = Keeper(settings.redis_url, settings.reconcile_interval, watch=loop.ensure)
         keeper.start()
     try:
         return worker.work(burst=burst, with_scheduler=True, logging_level=settings.get("LOG_LEVEL", "INFO"))
     finally:
         if keeper is not None:
             keeper.stop()
+        if loop is not None:
+            loop.stop()

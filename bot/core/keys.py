@@ -45,6 +45,21 @@ def reconcile_last() -> str:
     return f"{PREFIX}:clock:last"
 
 
+def clock_schedule() -> str:
+    """The clock's pending firings (sorted set: firing job id → step epoch), fired by worker/clock_loop.py."""
+    return f"{PREFIX}:clock:schedule"
+
+
+def clock_claimed() -> str:
+    """Firings a clock loop took and is running (sorted set: firing job id → claim epoch)."""
+    return f"{PREFIX}:clock:claimed"
+
+
+def clock_wake() -> str:
+    """A list the clock loops block on: a firing due sooner than they planned to wake pushes to it."""
+    return f"{PREFIX}:clock:wake"
+
+
 def digest_sent(kind: str, day: str) -> str:
     """The claim of one digest (daily/weekly) of one day, so several workers send it once."""
     return f"{PREFIX}:clock:digest:{kind}:{day}"
