@@ -31,7 +31,8 @@ WECOM_USER, DINGTALK_USER = "zhouks", "0524"
 class Product:
     """Emulators (in process) + gunicorn web + one worker subprocess, as Stack does but with gunicorn."""
 
-    def __init__(self, redis_url: str, folder: Path) -> None:
+    def __init__(self, redis_url: str, folder: Path, name: str = "flow", org_file: Path | None = None,
+                 extra_env: dict | None = None, before_start=None) -> None:
         from bot import config as config_module
         from bot.core.clock import utcnow
         from bot.emulator import Directory, EmulatorServer
@@ -39,13 +40,19 @@ class Product:
         from bot.store import Database, upgrade
         from bot.store.org_repo import apply_organisation
 
-        db = folder / "flow.db"
+        db = folder / f"{name}.db"
         db.unlink(missing_ok=True)
         self.env = harness.base_env(redis_url, f"sqlite:///{db}")
+        self.env.update(extra_env or {})
+        if org_file is not None:
+            self.env["ORG_FILE"] = str(org_file)
         org = Path(self.env["ORG_FILE"])
-        self.emulator = EmulatorServer(self.env, Directory.from_org_file(org, self.env)).start()
-        for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
-            self.env[name] = self.emulator.url
+        self.emulator = EmulatorServer(self.env, Directory.from_org_file(org, self.env))
+        if before_start is not None:  # e.g. the emulators' limits, a call log (bench/fanout.py)
+            before_start(self.emulator)
+        self.emulator.start()
+        for var in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
+            self.env[var] = self.emulator.url
         port = harness.free_port()
         self.env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
         self.emulator.set_bot_url(self.env["PUBLIC_BASE_URL"])
@@ -55,9 +62,10 @@ class Product:
         with database.session() as session:
             apply_organisation(session, parse_org_file(org), utcnow())
         database.dispose()
-        self.web = harness.start_gunicorn("bot.app:create_app()", self.env, port, folder / "flow-web.log")
+        self.database_url = settings.database_url
+        self.web = harness.start_gunicorn("bot.app:create_app()", self.env, port, folder / f"{name}-web.log")
         self.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env,
-                                       cwd=str(harness.ROOT), stdout=open(folder / "flow-worker.log", "wb"),  # noqa: SIM115
+                                       cwd=str(harness.ROOT), stdout=open(folder / f"{name}-worker.log", "wb"),  # noqa: SIM115
                                        stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
