@@ -91,3 +91,29 @@ def handled_events(stack, platform: str = "dingtalk") -> int:
 def now_ms() -> int:
     """Milliseconds since the epoch."""
     return int(time.time() * 1000)
+
+
+def kill_worker_tree(stack) -> list[int]:
+    """SIGKILL the stack's worker and its children (scheduler, work horse); returns the pids killed."""
+    import os
+    import signal
+
+    from tests.integration.clock.test_crash import children
+
+    pid = stack.worker.pid
+    victims = [pid, *children(pid)]
+    for victim in victims:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:  # a work horse may have finished its job first
+            pass
+    stack.worker.wait()
+    return victims
+
+
+def start_worker(stack, log_name: str = "worker.log") -> subprocess.Popen:
+    """Start a fresh ``yuqing worker`` for the stack (as a supervisor would), appending to its log."""
+    log = open(stack.folder / log_name, "ab")  # noqa: SIM115 - the worker's stdout for its lifetime
+    stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
+                                    stdout=log, stderr=subprocess.STDOUT)
+    return stack.worker

@@ -46,10 +46,11 @@ def wait_for(condition: Callable[[], Any], timeout: float = 15.0, what: str = "c
 class Stack:
     """Emulators + web + worker, configured for both platforms with the demo credentials."""
 
-    def __init__(self, redis_url: str, folder: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, redis_url: str, folder: Path, extra_env: dict[str, str] | None = None,
+                 database_url: str | None = None) -> None:
         self.folder = folder
         self.env = {**os.environ, **DEMO_ENV, **(extra_env or {})}
-        self.env.update(REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{folder / 'stack.db'}",
+        self.env.update(REDIS_URL=redis_url, DATABASE_URL=database_url or f"sqlite:///{folder / 'stack.db'}",
                         ORG_FILE=str(SAMPLE_ORG), LOG_LEVEL="INFO")
         self.emulator = EmulatorServer(self.env, Directory.from_org_file(SAMPLE_ORG, self.env)).start()
         for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
