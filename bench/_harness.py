@@ -209,3 +209,59 @@ def base_env(redis_url: str, database_url: str) -> dict:
            "ORG_FILE": str(ROOT / "examples" / "org.yaml"), "LOG_LEVEL": "INFO"}
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set (VmRSS) of ``pid`` now, in MB; 0.0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSeries:
+    """Samples the resident set of named processes every ``period`` seconds: ``samples[name]`` is a
+    list of MB. ``pick`` gives each name's pids at sampling time (the largest counts), so a gunicorn
+    master can be followed through its workers; transient children (RQ work horses) are left out by
+    passing only the long-lived pids."""
+
+    def __init__(self, pick: dict, period: float = 0.5) -> None:
+        self.pick, self.period = pick, period
+        self.samples: dict[str, list[float]] = {name: [] for name in pick}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, pids in self.pick.items():
+                self.samples[name].append(max((rss_mb(p) for p in pids()), default=0.0))
+            self._stop.wait(self.period)
+
+    def stop(self) -> dict[str, list[float]]:
+        """Stop sampling; the samples."""
+        self._stop.set()
+        self._thread.join()
+        return self.samples
+
+
+@dataclass
+class Drift:
+    """How a series moved after its warm-up: the medians of ``windows`` equal slices, and the largest
+    relative departure of any of them from the first (0.05 = 5 %)."""
+
+    medians: list[float]
+    worst: float
+
+
+def drift(samples: list[float], warmup: float = 0.2, windows: int = 8) -> Drift:
+    """Leave out the first ``warmup`` share of ``samples``, cut the rest into ``windows`` slices, and
+    compare each slice's median with the first slice's."""
+    rest = samples[int(len(samples) * warmup):]
+    size = max(1, len(rest) // windows)
+    medians = [percentile(rest[i:i + size], 50) for i in range(0, size * windows, size) if rest[i:i + size]]
+    base = medians[0] if medians and medians[0] else 1.0
+    return Drift(medians, max((abs(m - base) / base for m in medians), default=0.0))
