@@ -32,7 +32,13 @@ from bot.core import queues
 from bot.localredis import start_private
 from bot.org.file import parse_org_file
 from tests.faults.redeliver import settled
-from tests.faults.test_crash_firing import MARK, add_duties, firings, received, step_rows
+from tests.faults.test_crash_firing import (
+    MARK,
+    add_duties,
+    firings,
+    received,
+    step_rows,
+)
 from tests.integration.stack import SAMPLE_ORG, Stack, wait_for
 from tests.support.databases import PG_ADMIN_URL
 
