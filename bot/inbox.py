@@ -4,22 +4,29 @@ round trip (one Lua script, atomic: the dedup key exists only together with the 
 A platform's retry of an event carries the same dedup key and is dropped here; the database's
 unique key on (platform, event key) is the second guard, in the worker, for events that change state.
 
-The job is RQ 3.0's own: built by ``Queue.create_job`` with the JSON serializer and the event's
-Retry, its hash written with the fields ``Job.to_dict`` gives, its id pushed on ``yq-events`` and the
-queue added to RQ's set of queues — what ``Queue.enqueue`` writes, so the workers run it unchanged
-(tests/integration/test_inbox_script.py compares the two field by field).
+The job is RQ 3.0's own: its hash holds the fields ``Queue.enqueue`` writes (``Job.to_dict`` of a job
+made by ``Queue.create_job`` with the JSON serializer and the event's Retry), its id is pushed on
+``yq-events`` and the queue added to RQ's set of queues, so the workers run it unchanged. The fields
+every event job shares are taken once from a job RQ builds; per event only the four that differ
+(data, description, created_at, enqueued_at) are computed here, as RQ computes them — building RQ's
+objects for each request cost more than the rest of the request (bench/README.md).
+tests/integration/test_inbox.py compares the hash with RQ's own enqueue, field by field.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
+import zlib
 
 import redis
 from redis.commands.core import Script
 from rq import Queue, Retry
+from rq.job import Job
 from rq.serializers import JSONSerializer
-from rq.utils import now
+from rq.utils import now, utcformat
 
 from bot.core import keys, queues
 from bot.core.event import Event
@@ -27,6 +34,9 @@ from bot.core.event import Event
 log = logging.getLogger(__name__)
 RETRY = Retry(max=3, interval=[5, 30, 120])
 RESULT_TTL, FAILURE_TTL = 3600, 7 * 86400
+QUEUE_KEY = Queue.redis_queue_namespace_prefix + queues.EVENTS
+PER_EVENT = ("data", "description", "created_at", "enqueued_at")  # the job hash's fields that differ by event
+_EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 
 # KEYS: the dedup key, the job's hash, the queue's list, RQ's set of queues
 # ARGV: the dedup key's TTL, the job id, then the job hash's field/value pairs
@@ -42,6 +52,7 @@ redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[1]))
 return 1
 """
 _script: Script | None = None
+_shared: list | None = None
 
 
 def job_id(event: Event) -> str:
@@ -55,35 +66,59 @@ def dedup_key(event: Event) -> str:
     return keys.dedup(event.platform, hashlib.sha256(event.dedup_key.encode()).hexdigest())
 
 
-def event_job(queue: Queue, event: Event):
-    """The RQ job of ``event`` as ``queue.enqueue`` would create it, not yet written anywhere."""
+def description(event: Event) -> str:
+    return f"{event.platform} {event.kind} from {event.user_id}"
+
+
+def rq_job(conn: redis.Redis, event: Event) -> Job:
+    """The job of ``event`` as RQ's ``Queue.enqueue`` makes it, not written anywhere (no Redis call)."""
+    queue = Queue(queues.EVENTS, connection=conn, serializer=JSONSerializer)
     job = queue.create_job(queues.HANDLE_EVENT, args=(event.to_dict(),), job_id=job_id(event),
-                           result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY,
-                           description=f"{event.platform} {event.kind} from {event.user_id}")
+                           result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY, description=description(event))
     job.enqueued_at = now()  # the rest of what enqueue sets (origin, timeout, status) create_job did
     return job
 
 
-def _fields(job) -> list:
-    """The job hash as HSET's field/value list (what ``Job.save`` writes)."""
+def _flat(fields: dict) -> list:
+    """A job hash as HSET's field/value list, values encoded as ``Job.save`` has them encoded."""
     flat: list = []
-    for name, value in job.to_dict().items():
+    for name, value in fields.items():
         flat += [name, value if isinstance(value, (bytes, str)) else str(value)]
     return flat
 
 
+def _shared_fields(conn: redis.Redis) -> list:
+    """The fields every event job has alike, from a job RQ builds (once per process)."""
+    global _shared
+    if _shared is None:
+        sample = Event(platform="-", kind="-", user_id="-", chat_id="-", chat_type="-", dedup_key="-", received_at="-")
+        _shared = _flat({k: v for k, v in rq_job(conn, sample).to_dict().items() if k not in PER_EVENT})
+    return _shared
+
+
+def job_fields(conn: redis.Redis, event: Event) -> list:
+    """The hash of ``event``'s job as HSET's field/value list: RQ's own fields, with the four that
+    differ by event computed as RQ computes them (``Job.data``: the JSON serializer's dump of
+    (function, instance, args, kwargs), zlib-compressed)."""
+    stamp = utcformat(now())
+    payload = {name: getattr(event, name) for name in _EVENT_FIELDS}  # the same JSON as event.to_dict()
+    data = zlib.compress(json.dumps([queues.HANDLE_EVENT, None, [payload], {}]).encode("utf-8"))
+    return ["created_at", stamp, "data", data, "description", description(event), "enqueued_at", stamp,
+            *_shared_fields(conn)]
+
+
 def accept(conn: redis.Redis, event: Event, ttl: int) -> bool:
     """Enqueue ``event`` unless it was seen within ``ttl`` seconds; returns whether it was enqueued.
-    Raises redis.RedisError when Redis fails (then nothing was written: the platform retries)."""
+    Raises redis.RedisError when Redis fails (then no dedup key was written: the platform's retry gets in)."""
     global _script
     if _script is None:
         _script = conn.register_script(ACCEPT_SCRIPT)
-    queue = Queue(queues.EVENTS, connection=conn, serializer=JSONSerializer)
-    job = event_job(queue, event)
-    done = _script(keys=[dedup_key(event), job.key, queue.key, queue.redis_queues_keys],
-                   args=[int(ttl), job.id, *_fields(job)], client=conn)
+    ident = job_id(event)
+    done = _script(keys=[dedup_key(event), Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys],
+                   args=[int(ttl), ident, *job_fields(conn, event)], client=conn)
     if not done:
         log.info("duplicate event dropped platform=%s key=%s", event.platform, event.dedup_key)
         return False
-    log.info("event enqueued platform=%s kind=%s key=%s", event.platform, event.kind, event.dedup_key)
+    # DEBUG: one more line per request costs the burst (bench/README.md); the worker logs each job it runs
+    log.debug("event enqueued platform=%s kind=%s key=%s", event.platform, event.kind, event.dedup_key)
     return True

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
@@ -28,8 +28,8 @@ def event(key: str = "msg-1", user: str = "nobody") -> Event:
 def rq_enqueue(conn: redis.Redis, ev: Event) -> Job:
     """The event's job as RQ's own Queue.enqueue writes it (what bot/inbox.py did before the script)."""
     queue = Queue(queues.EVENTS, connection=conn, serializer=JSONSerializer)
-    return queue.enqueue(queues.HANDLE_EVENT, ev.to_dict(), job_id=inbox.job_id(ev), result_ttl=inbox.RESULT_TTL,
-                         failure_ttl=inbox.FAILURE_TTL, retry=inbox.RETRY,
+    return queue.enqueue(queues.HANDLE_EVENT, ev.to_dict(), job_id=inbox.job_id(ev), result_ttl=3600,
+                         failure_ttl=7 * 86400, retry=Retry(max=3, interval=[5, 30, 120]),
                          description=f"{ev.platform} {ev.kind} from {ev.user_id}")
 
 
@@ -41,8 +41,12 @@ def written(conn: redis.Redis, job_id: str) -> dict:
             "queue": conn.lrange(f"rq:queue:{queues.EVENTS}", 0, -1), "queues": conn.smembers("rq:queues")}
 
 
-def test_the_job_written_by_the_script_equals_rqs_own_enqueue(redis_client):
-    ev = event()
+@pytest.mark.parametrize("ev", [event(), Event(
+    platform="dingtalk", kind="click", user_id="0524", chat_id="cid-群", chat_type="group", dedup_key="card-9",
+    received_at="2026-11-29T12:00:01+00:00", action="confirm", params={"case": 7, "list": [1, "二"]},
+    card_id="c1", reply={"sessionWebhook": "https://x/y?z=1"}, attachments=[{"name": "图.png", "size": 3}],
+    raw={"nested": {"k": None, "f": 1.5, "b": True}})], ids=["wecom-text", "dingtalk-click"])
+def test_the_job_written_by_the_script_equals_rqs_own_enqueue(redis_client, ev):
     rq_enqueue(redis_client, ev)
     by_rq = written(redis_client, inbox.job_id(ev))
     redis_client.delete(f"rq:job:{inbox.job_id(ev)}", f"rq:queue:{queues.EVENTS}", "rq:queues")
@@ -52,9 +56,9 @@ def test_the_job_written_by_the_script_equals_rqs_own_enqueue(redis_client):
     assert by_script == by_rq
     assert b"retries_left" in by_script["field_names"] and TIMESTAMPS <= by_script["field_names"]
     job = Job.fetch(inbox.job_id(ev), connection=redis_client, serializer=JSONSerializer)
-    assert (job.func_name, list(job.args), job.retries_left, job.retry_intervals) == \
-        (queues.HANDLE_EVENT, [ev.to_dict()], 3, [5, 30, 120])
-    assert job.get_status() == "queued" and job.enqueued_at is not None
+    assert (job.func_name, list(job.args), job.kwargs, job.retries_left, job.retry_intervals) == \
+        (queues.HANDLE_EVENT, [ev.to_dict()], {}, 3, [5, 30, 120])
+    assert job.get_status() == "queued" and job.enqueued_at is not None and job.created_at is not None
     assert 590 <= redis_client.ttl(inbox.dedup_key(ev)) <= 600
 
 
