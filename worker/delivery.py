@@ -157,22 +157,23 @@ def wake_next(rt: Runtime, row_ids: list[int], now: datetime) -> None:
 
 
 def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str:
-    """One DingTalk call for several people with the same card (``worker/batching.py``)."""
+    """One DingTalk call for several people (or chats) with the same card (``worker/batching.py``)."""
     messenger = rt.messengers[rows[0].platform]
     try:
-        sent = messenger.send_to_people([r.address["user_id"] for r in rows], Card.from_dict(rows[0].card))
+        sent = batching.send(messenger, rows)
     except PlatformError as exc:
         states = [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows]
         return states[0]
     invalid = {u for s in sent for u in s.card_ref.get("invalid", ())}
     throttled = {u for s in sent for u in s.card_ref.get("throttled", ())}
     for r in rows:  # people DingTalk refused inside a larger batch: retried (flow control) or failed
-        who = r.address["user_id"]
+        who = batching.who(r)
         if who in invalid or who in throttled:
             _record_failure(rt, r.id, r.attempts, PlatformError(f"DingTalk refused {who} in a batch",
                                                                 retryable=who in throttled), now)
-    done = [r.id for r in rows if r.address["user_id"] not in invalid | throttled]
-    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id), now)
+    done = [r.id for r in rows if batching.who(r) not in invalid | throttled]
+    ref = {k: v for k, v in sent[0].card_ref.items() if k not in ("invalid", "throttled")}  # a card's id
+    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)
     log.info("delivered outbox=%s in one batch platform=%s", ",".join(map(str, done)), rows[0].platform)
     return outbox.SENT if rows[0].id in done else outbox.PENDING
 

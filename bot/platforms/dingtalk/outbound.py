@@ -173,24 +173,33 @@ class DingTalkMessenger:
         data = self.client.api("POST", "/v1.0/robot/groupMessages/send", body)
         return SentMessage(PLATFORM, str(data.get("processQueryKey", "")))
 
+    def send_card_to_spaces(self, spaces: list[str], card: Card, *, dedup_id: str = "") -> SentMessage:
+        """One interactive card into several chats (``IM_GROUP.<cid>``, ``IM_ROBOT.<userid>``) in one
+        ``createAndDeliver`` (``openSpaceId`` joins them with ``;``): one card instance, so every holder
+        sees each later update. Spaces DingTalk refused are named in ``card_ref["invalid"]``."""
+        return self._deliver(";".join(spaces), card, track_id(dedup_id))
+
     def _deliver(self, space: str, card: Card, out_track_id: str) -> SentMessage:
-        stype, _, sid = space.partition(".")
+        kinds = {part.partition(".")[0] for part in space.split(";")}
         body: dict[str, Any] = {
             "cardTemplateId": self.template_id, "outTrackId": out_track_id,
             "cardData": {"cardParamMap": self.render(card)["card"]},
             "callbackType": "HTTP", "callbackRouteKey": self.route_key,
             "openSpaceId": f"dtv1.card//{space}", "userIdType": 1}
-        if stype == "IM_GROUP":
+        if "IM_GROUP" in kinds:
             body.update(imGroupOpenSpaceModel={"supportForward": True},
                         imGroupOpenDeliverModel={"robotCode": self.robot_code})
-        else:
+        if "IM_ROBOT" in kinds:
             body.update(imRobotOpenSpaceModel={"supportForward": True},
                         imRobotOpenDeliverModel={"spaceType": "IM_ROBOT", "robotCode": self.robot_code})
         data = self.client.api("POST", "/v1.0/card/instances/createAndDeliver", body)
         results = (data.get("result") or {}).get("deliverResults") or []
         failed = [r for r in results if isinstance(r, dict) and r.get("success") is False]
         if failed and len(failed) == len(results):
-            raise PlatformError(f"DingTalk did not deliver card {out_track_id} to {sid}: "
+            raise PlatformError(f"DingTalk did not deliver card {out_track_id} to {space}: "
                                 f"{failed[0].get('errorMsg', 'no reason given')}")
-        log.info("dingtalk card %s delivered to %s %s", out_track_id, stype, sid)
-        return SentMessage(PLATFORM, out_track_id, {"card_id": out_track_id})
+        log.info("dingtalk card %s delivered to %s", out_track_id, space)
+        ref: dict[str, Any] = {"card_id": out_track_id}
+        if failed:
+            ref["invalid"] = [str(r.get("spaceId", "")) for r in failed]
+        return SentMessage(PLATFORM, out_track_id, ref)

@@ -1,5 +1,6 @@
 """DingTalk 1:1 messages with the same card go out 20 people per call; a person's earlier unsent
-message is not overtaken, and a different card is not mixed in."""
+message is not overtaken, and a different card is not mixed in. An interactive card to a unit's
+group and its liaisons is one card instance delivered into all their chats in one call."""
 
 from dataclasses import dataclass, field
 
@@ -28,6 +29,14 @@ class BatchingMessenger:
     def send_to_people(self, user_ids, card):
         self.calls.append(list(user_ids))
         return [SentMessage("dingtalk", message_id=f"batch-{len(self.calls)}")]
+
+    def send_to_group(self, group, card, *, dedup_id=""):
+        self.calls.append([group["dingtalk_open_conversation_id"]])
+        return SentMessage("dingtalk", "one", {"card_id": f"card-{len(self.calls)}"})
+
+    def send_card_to_spaces(self, spaces, card, *, dedup_id=""):
+        self.calls.append(list(spaces))
+        return SentMessage("dingtalk", "many", {"card_id": f"card-{len(self.calls)}"})
 
 
 @pytest.fixture
@@ -73,3 +82,32 @@ def test_people_refused_inside_a_batch_are_retried_not_marked_sent(rt):
     with rt.database.session() as session:
         row = session.get(outbox.OutboxRow, second)
         assert row.state == "pending" and row.next_attempt_at > NOW
+
+
+WARNING = {"kind": "case_card", "data": {"case": "YQ-2026-0001", "unit": "u-foodsale"},
+           "buttons": [{"label": "签收", "action": "case.ack", "params": {"case": "YQ-2026-0001"}, "style": "primary"}]}
+GROUP = {"dingtalk_open_conversation_id": "cidFoodSale01=="}
+
+
+def add_to_group(rt, dedup, card):
+    with rt.database.session() as session:
+        return outbox.add(session, outbox.Message(dedup, "dingtalk", "group", {"group": GROUP}, card), NOW)
+
+
+def test_a_units_warning_to_its_group_and_liaisons_is_one_card_in_one_call(rt):
+    group = add_to_group(rt, "w-group", WARNING)
+    liaisons = [add(rt, "w-0601", "0601", WARNING), add(rt, "w-0602", "0602", WARNING)]
+    assert deliver(rt, group, NOW) == "sent"
+    assert rt.messengers["dingtalk"].calls == [["IM_GROUP.cidFoodSale01==", "IM_ROBOT.0601", "IM_ROBOT.0602"]]
+    assert [deliver(rt, i, NOW) for i in liaisons] == ["skipped", "skipped"]
+    with rt.database.session() as session:  # each copy knows the one card, to update it later
+        rows = [session.get(outbox.OutboxRow, i) for i in (group, *liaisons)]
+        assert [(r.state, r.card_ref) for r in rows] == [("sent", {"card_id": "card-1"})] * 3
+
+
+def test_a_different_card_is_not_put_into_the_same_instance(rt):
+    hidden = {**WARNING, "data": {**WARNING["data"], "hidden": True}}  # a confidential case's group notice
+    group = add_to_group(rt, "w-group", hidden)
+    liaison = add(rt, "w-0601", "0601", WARNING)
+    assert deliver(rt, group, NOW) == "sent" and deliver(rt, liaison, NOW) == "sent"
+    assert rt.messengers["dingtalk"].calls == [["cidFoodSale01=="], ["0601"]]

@@ -46,6 +46,14 @@ def test_a_card_to_a_person_goes_into_the_robot_chat_and_updates_in_place(messen
     assert view["status"] == "已由 孙科长 确认" and view["buttons"] == [] and view["color"] == "green"
 
 
+def test_one_card_into_a_group_and_robot_chats_is_one_instance_everyone_sees_updated(messenger, emulator):
+    sent = messenger.send_card_to_spaces([f"IM_GROUP.{DESK}", f"IM_ROBOT.{SUN}"], CARD, dedup_id="w-1")
+    assert emulator.dingtalk.card(sent.message_id).spaces == [("IM_GROUP", DESK), ("IM_ROBOT", SUN)]
+    assert sent.card_ref == {"card_id": sent.message_id}
+    messenger.update_card(sent.card_ref, Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已确认"}))
+    assert emulator.dingtalk.card_view(sent.message_id, SUN)["status"] == "已确认"
+
+
 def test_markdown_to_a_group_and_to_people_in_batches_of_twenty(messenger, emulator):
     messenger.send_to_group({"dingtalk_open_conversation_id": DESK}, NOTICE)
     [msg] = emulator.dingtalk.messages_for_group(DESK)
