@@ -13,7 +13,8 @@ import logging
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.core import keys
 from bot.core.card import Card
@@ -64,13 +65,12 @@ def contents(session, org: Organisation, now: datetime, days: int) -> dict:
     the digest reads what it prints, not the case table (bench/store.py)."""
     since = now - timedelta(days=days)
     real = CaseRow.drill.is_(False)
-    live = and_(real, CaseRow.state.in_(OPEN_STATES))
     new = session.execute(select(CaseRow.number, CaseRow.title).where(real, CaseRow.opened_at >= since)
                           .order_by(CaseRow.opened_at, CaseRow.id)).all()  # by id, SQLite scans the table
-    by_grade = session.execute(select(CaseRow.grade, func.count()).where(live).group_by(CaseRow.grade)).all()
+    live = session.execute(select(CaseRow.id, CaseRow.grade).where(real, CaseRow.state.in_(OPEN_STATES))).all()
     units = Counter(org.units[u].name if u in org.units else u for u in session.scalars(
-        select(AssignmentRow.unit_id).join(CaseRow, CaseRow.id == AssignmentRow.case_id)
-        .where(live, AssignmentRow.state.in_(LIVE_ASSIGNMENTS)).order_by(AssignmentRow.id)))
+        select(AssignmentRow.unit_id).where(_one_of(session, AssignmentRow.case_id, [i for i, _ in live]),
+                                            AssignmentRow.state.in_(LIVE_ASSIGNMENTS)).order_by(AssignmentRow.id)))
 
     def duties(*where) -> list[str]:
         rows = session.execute(select(CaseRow.number, DutyRow.kind).join(CaseRow, CaseRow.id == DutyRow.case_id)
@@ -79,12 +79,21 @@ def contents(session, org: Organisation, now: datetime, days: int) -> dict:
 
     return {
         "new": [f"{number} {title}" for number, title in new],
-        "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(by_grade, reverse=True)],
+        "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(Counter(g for _, g in live).items(), reverse=True)],
         "by_unit": [f"{u} {n}" for u, n in units.most_common()],
         "overdue": duties(DutyRow.state == "open", DutyRow.due_at < now),
         "late": duties(DutyRow.late.is_(True), DutyRow.ended_at >= since),
-        "open": sum(n for _, n in by_grade),
+        "open": len(live),
     }
+
+
+def _one_of(session, column, ids: list[int]):
+    """``column`` is one of ``ids`` (the live cases'), through its index. Not a join with the cases:
+    PostgreSQL hash-joins a scan of every assignment; and on PostgreSQL one array parameter, not an
+    IN list of a thousand (each a parameter of its own: 14 against 5 ms at 1,000 open cases)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _label(kind: str) -> str:
