@@ -1,11 +1,11 @@
 """The clock at size: pending deadlines, some of them due within the next minute, fired by a real
-``yuqing worker`` (RQ scheduler + work horses) against a private redis-server and a migrated SQLite
+``yuqing worker`` (its clock loop, RQ scheduler and work horses) against a private redis-server and a migrated SQLite
 database, with both emulators (in this process) receiving what the reminders send. The other
 duties are due in hours and only scheduled.
 
 Prints firing lateness (clock_firings.fired_at − step_at) p50/p99/max, duplicates (from the
-worker's log and from the table: must be 0), the worker's CPU time (main process, scheduler and
-work horses) and its peak RSS; last one line of ratios against the targets.
+worker's log and from the table: must be 0), the worker's CPU time (main process, clock loop,
+scheduler and work horses) and its peak RSS; last one line of ratios against the targets.
 
     .venv/bin/python bench/clock.py            # 1,000 pending, 100 due within 30 s
     .venv/bin/python bench/clock.py --full     # the issue's 10,000 pending, 1,000 due within 60 s
@@ -150,7 +150,8 @@ def report(database, args, log: Path, cpu: float, peak: float) -> None:
     dup_log = len(re.findall(r"step=\S+ duplicate ", log.read_text(errors="replace")))
     late = [max(0.0, (f - s).total_seconds()) for s, f in rows]
     early = sum(1 for s, f in rows if f < s)
-    print(f"clock — {args.pending:,} pending deadlines, {args.due:,} due within {args.window:g} s; one worker; s")
+    print(f"clock — {args.pending:,} pending deadlines, {args.due:,} due within {args.window:g} s; one worker; s; "
+          f"load average (1 min) {os.getloadavg()[0]:.1f} at the end")
     print(f"{'fired':>6} {'p50':>8} {'p99':>8} {'max':>8} {'dup(log)':>9} {'dup(db)':>8} {'early':>6} "
           f"{'cpu s':>7} {'rss MB':>7}")
     print(f"{len(rows):>6} {percentile(late, 50):>8.2f} {percentile(late, 99):>8.2f} {max(late or [0]):>8.2f} "

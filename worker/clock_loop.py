@@ -33,7 +33,7 @@ from bot.store.org_repo import read_organisation
 from worker.clock import fire, parse_job
 from worker.runtime import Runtime
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("worker.clock_loop")  # the same name when run as __main__
 BATCH = 50  # firings claimed at once; the rest of what is due is claimed right after
 IDLE = 1.0  # longest sleep: a loop re-reads the schedule at least this often
 

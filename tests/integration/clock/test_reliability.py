@@ -1,6 +1,7 @@
 """The clock survives what Redis and workers do to it, against a private ``redis-server`` this test
 starts itself and real ``yuqing worker`` processes: a flushed Redis is refilled from the database
-within a reconcile period (none lost, none doubled); two workers side by side fire each reminder once."""
+within a reconcile period (none lost, none doubled); two workers side by side fire each reminder once;
+a clock loop killed is started again by its worker and nothing it was to fire is lost or doubled."""
 
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def test_a_flushed_redis_gets_every_deadline_back_within_a_reconcile_period(priv
 def test_two_workers_side_by_side_fire_each_of_500_reminders_once(private):
     ids = add_duties(private, 500, timedelta(seconds=4))
     private.start_worker("w1"), private.start_worker("w2")
-    # on a loaded machine a worker fires ~4 reminders a second (RQ forks a work horse per job)
+    # the generous limit is from when each firing was a forked RQ job (~4 a second per worker)
     wait_for(lambda: _fired(private) >= 500, timeout=150, what="500 reminders to fire")
     with private.database.session() as session:
         per_duty = {d: n for d, n in session.execute(select(ClockFiringRow.duty_id, func.count())
@@ -148,3 +149,40 @@ def test_two_workers_side_by_side_fire_each_of_500_reminders_once(private):
 def _fired(rt: Runtime) -> int:
     with rt.database.session() as session:
         return session.scalar(select(func.count()).select_from(ClockFiringRow))
+
+
+def test_a_killed_clock_loop_is_started_again_and_its_reminders_fire_once(private):
+    worker = private.start_worker("w1")
+
+    def loop_pid() -> int | None:
+        for pid in _children(worker.pid):
+            try:
+                if b"worker.clock_loop" in open(f"/proc/{pid}/cmdline", "rb").read():
+                    return pid
+            except OSError:
+                continue
+        return None
+
+    first = wait_for(loop_pid, timeout=30, what="the worker's clock loop")
+    os.kill(first, signal.SIGKILL)
+    ids = add_duties(private, 20, timedelta(seconds=3))
+    wait_for(lambda: (pid := loop_pid()) and pid != first, timeout=30, what="the clock loop started again")
+    wait_for(lambda: _fired(private) >= 20, timeout=60, what="the 20 reminders to fire")
+    with private.database.session() as session:
+        per_duty = {d: n for d, n in session.execute(select(ClockFiringRow.duty_id, func.count())
+                                                      .group_by(ClockFiringRow.duty_id))}
+    assert per_duty == {i: 1 for i in ids}
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in os.scandir("/proc"):
+        if not stat.name.isdigit():
+            continue
+        try:
+            fields = open(f"/proc/{stat.name}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.name))
+    return out
