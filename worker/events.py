@@ -15,19 +15,20 @@ from bot.core.errors import HandlerError
 from bot.core.event import Event
 from bot.console.drill import drill_switch
 from bot.core.org import Organisation
-from bot.store import inbound, outbox
+from bot.store import accepted, inbound, outbox
 from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers.engine import Outcome, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load
 from worker.addressing import Unreachable, target_messages
-from worker.delivery import schedule
+from worker.delivery import deliver, lease, schedule
 from worker.dialogs import DialogStore
 from worker.intake_jobs import enqueue_follow_ups
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
+INLINE_ROWS = 5  # an event's first rows are sent by its own job; more (a fan-out) go to delivery jobs
 
 
 def one_to_one_available(rt: Runtime, platform: str) -> bool:
@@ -73,6 +74,7 @@ def _run_engine(event: Event, ctx: Context, stored) -> Outcome:
 def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore) -> tuple[Outcome, list[int], list] | None:
     """One try of the event's transaction; None when it was already handled (or a stranger's)."""
     with rt.database.session() as session:
+        accepted.forget(session, event.platform, event.dedup_key)  # handled or ignored: kept no longer
         if inbound.handled(session, event.platform, event.dedup_key):
             log.info("event already handled platform=%s key=%s", event.platform, event.dedup_key)
             return None
@@ -115,11 +117,27 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
     if done is None:
         return []
     outcome, ids, jobs = done
-    for row_id in ids:
-        schedule(rt, row_id)
+    deliver_now(rt, ids)
     enqueue_follow_ups(rt, jobs)
     arm_clock(rt)
     return outcome.replies
+
+
+def deliver_now(rt: Runtime, ids: list[int]) -> None:
+    """Send the event's first rows in this work horse right after its commit: no job and no fork per
+    answer (bench/flow.py). deliver() is the delivery job's own code: the outbox lease keeps a racing
+    job (the sweep's, a wake-up) from sending a row twice, per-recipient order and pacing hold a row
+    back with its own job or wake-up, a failed send is retried by a job. The rows are committed, so a
+    crash here loses nothing: the sweep sends them, as it does a lost delivery job's."""
+    for row_id in ids[INLINE_ROWS:]:
+        schedule(rt, row_id)
+    for row_id in ids[:INLINE_ROWS]:
+        try:
+            deliver(rt, row_id)
+        except Exception:  # the event is handled: its row goes to a job when its lease lapses
+            log.exception("inline delivery of outbox=%s failed; a delivery job takes it after the lease", row_id)
+            later = utcnow() + lease(rt)
+            schedule(rt, row_id, later, attempt=int(later.timestamp() * 1000))
 
 
 def arm_clock(rt: Runtime) -> None:
