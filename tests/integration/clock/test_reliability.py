@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -157,7 +158,7 @@ def test_a_killed_clock_loop_is_started_again_and_its_reminders_fire_once(privat
     def loop_pid() -> int | None:
         for pid in _children(worker.pid):
             try:
-                if b"worker.clock_loop" in open(f"/proc/{pid}/cmdline", "rb").read():
+                if b"worker.clock_loop" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     return pid
             except OSError:
                 continue
@@ -180,7 +181,7 @@ def _children(pid: int) -> list[int]:
         if not stat.name.isdigit():
             continue
         try:
-            fields = open(f"/proc/{stat.name}/stat").read().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{stat.name}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         if int(fields[1]) == pid:
