@@ -22,9 +22,9 @@ from bot.store import outbox
 
 ORDERED = ("person", "group")
 LOOKBACK = timedelta(days=2)
-# (capacity, refill per second) per (platform, method)
+# (capacity, refill per second) per (platform, api): see api()
 LIMITS = {("wecom", "person"): (30, 0.5), ("wecom", "group"): (20, 1 / 3),
-          ("dingtalk", "person"): (20, 20.0), ("dingtalk", "group"): (20, 20.0)}
+          ("dingtalk", "person"): (20, 20.0), ("dingtalk", "group"): (20, 20.0), ("dingtalk", "card"): (20, 20.0)}
 BUCKET = """
 local cap, rate, req = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -73,6 +73,14 @@ def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbo
     return next((r for r in session.scalars(query) if recipient(r) == who), None)
 
 
+def api(row: outbox.OutboxRow) -> str:
+    """The rate limit a row's send counts against: its method, except that DingTalk interactive cards to
+    a person and to a group are one API (``createAndDeliver``) with one 20-a-second limit."""
+    if row.platform == "dingtalk" and (row.card or {}).get("buttons"):
+        return "card"
+    return row.method
+
+
 def take_token(conn: Redis, platform: str, method: str, who: str) -> float:
     """Take a send token for ``who``; returns 0 when granted, else the seconds to wait."""
     capacity, rate = LIMITS.get((platform, method), (0, 0))
@@ -92,5 +100,5 @@ def hold(conn: Redis, session: Session, row: outbox.OutboxRow, now: datetime) ->
     if before is not None:
         ahead = before.next_attempt_at - now if before.state == outbox.PENDING else timedelta(0)
         return max(ahead, timedelta(0)) + timedelta(seconds=1)
-    wait = take_token(conn, row.platform, row.method, recipient(row))
+    wait = take_token(conn, row.platform, api(row), recipient(row))
     return timedelta(seconds=wait) if wait else None

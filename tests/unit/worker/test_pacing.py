@@ -39,3 +39,14 @@ def test_thirty_messages_a_minute_per_person_then_they_wait(rt):  # noqa: F811
     assert [deliver(rt, i, NOW) for i in ids[:30]] == ["sent"] * 30
     assert deliver(rt, ids[30], NOW) == "held"
     assert row(rt, ids[30]).next_attempt_at >= NOW + timedelta(seconds=1)
+
+
+def test_dingtalk_cards_to_groups_and_to_people_share_one_twenty_a_second_limit(redis_client):
+    from worker import pacing
+
+    card = {"kind": "case_card", "data": {}, "buttons": [{"label": "签收", "action": "case.ack"}]}
+    rows = [outbox.OutboxRow(platform="dingtalk", method=("group", "person")[i % 2], card=card) for i in range(21)]
+    waits = [pacing.take_token(redis_client, "dingtalk", pacing.api(r), "app") for r in rows]
+    assert waits[:20] == [0.0] * 20 and waits[20] > 0  # both go through createAndDeliver
+    markdown = outbox.OutboxRow(platform="dingtalk", method="person", card={"kind": "notice", "data": {}})
+    assert pacing.take_token(redis_client, "dingtalk", pacing.api(markdown), "app") == 0.0  # batchSend: its own
