@@ -94,6 +94,14 @@ def metrics_text(database: Database, conn: Redis, now: datetime) -> str:
         lines += [f"# HELP yuqing_{name} {text}", f"# TYPE yuqing_{name} gauge", f"yuqing_{name} {len(state[key])}"]
     lines += ["# HELP yuqing_delivery_failed Outbox messages that finally failed.",
               "# TYPE yuqing_delivery_failed gauge", f"yuqing_delivery_failed {state['failed_deliveries']}"]
+    from bot.store import accepted
+
+    with database.session() as session:
+        waiting, given_up = accepted.counts(session)
+    lines += ["# HELP yuqing_events_waiting Accepted events not handled yet (bot/store/accepted.py).",
+              "# TYPE yuqing_events_waiting gauge", f"yuqing_events_waiting {waiting}",
+              "# HELP yuqing_events_given_up Accepted events given up after repeated enqueues (see the worker log).",
+              "# TYPE yuqing_events_given_up gauge", f"yuqing_events_given_up {given_up}"]
     return "\n".join(lines) + "\n"
 
 

@@ -25,6 +25,7 @@ import redis
 from redis.commands.core import Script
 from rq import Queue, Retry
 from rq.job import Job
+from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
 
@@ -51,7 +52,19 @@ redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[1]))
 return 1
 """
+# The reconciler's enqueue of an event the database still holds (bot/store/accepted.py): the same job,
+# whatever the dedup key says; KEYS: the job's hash, the queue's list, RQ's set of queues, the failed registry
+REQUEUE_SCRIPT = """
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('SADD', KEYS[3], KEYS[2])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1
+"""
+IN_FLIGHT = {b"queued", b"started", b"scheduled", b"deferred"}
 _script: Script | None = None
+_requeue_script: Script | None = None
 _shared: list | None = None
 
 
@@ -122,3 +135,26 @@ def accept(conn: redis.Redis, event: Event, ttl: int) -> bool:
     # DEBUG: one more line per request costs the burst (bench/README.md); the worker logs each job it runs
     log.debug("event enqueued platform=%s kind=%s key=%s", event.platform, event.kind, event.dedup_key)
     return True
+
+
+def in_flight(conn: redis.Redis, event: Event) -> bool:
+    """Whether ``event``'s job is still waiting or running in RQ: queued, scheduled (a retry),
+    deferred, or started by a worker that is alive (a SIGKILLed worker's job stays "started" until
+    RQ's cleanup notices, minutes later)."""
+    status, worker = conn.hmget(Job.redis_job_namespace_prefix + job_id(event), "status", "worker_name")
+    if status not in IN_FLIGHT:
+        return False
+    if status == b"started" and worker:
+        return bool(conn.exists(f"rq:worker:{worker.decode()}"))
+    return True
+
+
+def requeue(conn: redis.Redis, event: Event) -> None:
+    """Enqueue ``event``'s job again (the reconciler, for an event the database holds and RQ lost)."""
+    global _requeue_script
+    if _requeue_script is None:
+        _requeue_script = conn.register_script(REQUEUE_SCRIPT)
+    ident = job_id(event)
+    failed = FailedJobRegistry(queues.EVENTS, connection=conn, serializer=JSONSerializer).key
+    _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, failed],
+                    args=[ident, *job_fields(conn, event)], client=conn)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+SHORT_WAIT = 1.0
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -26,17 +27,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, wait: float = 30) -> Engine:
     """An engine for ``url``; SQLite gets its folder created, a busy timeout, foreign keys on, and real
     transactions: pysqlite's own BEGIN handling is turned off and SQLAlchemy emits BEGIN itself, so a
     SAVEPOINT inside the worker's per-event transaction rolls back with it (SQLAlchemy's documented recipe).
     BEGIN IMMEDIATE takes the write lock up front: concurrent writers wait (busy timeout) instead of
-    failing on a stale read snapshot; SQLite is the embedded default, PostgreSQL carries real concurrency."""
+    failing on a stale read snapshot; SQLite is the embedded default, PostgreSQL carries real concurrency.
+    ``wait``: seconds to wait for SQLite's write lock, or for a PostgreSQL connection, lock and statement
+    (a request's short engine waits little; the worker's waits long)."""
     url = normalise_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": wait})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -51,6 +54,10 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if wait < 30:
+        ms = int(wait * 1000)
+        args = {"connect_timeout": max(int(wait), 1), "options": f"-c lock_timeout={ms} -c statement_timeout={ms}"}
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=args)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
@@ -61,6 +68,15 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._short: Engine | None = None
+
+    @property
+    def short(self) -> Engine:
+        """An engine that waits at most ``SHORT_WAIT`` seconds (made on first use): for writes in a
+        request, which must answer within the platform's timeout whatever holds the database."""
+        if self._short is None:
+            self._short = make_engine(self.url, wait=SHORT_WAIT)
+        return self._short
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -76,6 +92,8 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self._short is not None:
+            self._short.dispose()
 
 
 def alembic_config(url: str) -> Config:

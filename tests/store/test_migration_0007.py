@@ -25,7 +25,7 @@ def revision(database) -> str:
 
 
 def test_0007_upgrades_and_downgrades_with_the_rows_kept(database):
-    assert INDEXES <= indexes(database) and revision(database) == "0007"
+    assert INDEXES <= indexes(database) and revision(database) >= "0007"
     at = datetime(2026, 11, 29, 2, tzinfo=UTC)
     with database.session() as session:
         apply_organisation(session, make_org(), at)
@@ -38,6 +38,6 @@ def test_0007_upgrades_and_downgrades_with_the_rows_kept(database):
 
     upgrade(database.url)
     database.engine.dispose()
-    assert revision(database) == "0007" and INDEXES <= indexes(database)
+    assert revision(database) >= "0007" and INDEXES <= indexes(database)
     with database.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT number FROM cases")).scalars().all() == ["YQ-2026-0001"]

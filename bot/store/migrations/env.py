@@ -3,7 +3,7 @@
 from alembic import context
 
 from bot.store.db import make_engine
-from bot.store import cases, intake, timeline  # noqa: F401 - their tables join Base.metadata
+from bot.store import accepted, cases, intake, timeline  # noqa: F401 - their tables join Base.metadata
 from bot.store.models import Base
 
 config = context.config
