@@ -93,10 +93,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.full:
         args.rate, args.seconds, args.burst = 100.0, 30.0, 1000
+    from bot.store import upgrade
+
     harness.VAR.mkdir(parents=True, exist_ok=True)
     redis = harness.private_redis()
     try:
-        env = harness.base_env(redis.url, f"sqlite:///{harness.VAR / 'callback.db'}")
+        db = harness.VAR / "callback.db"
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        env = harness.base_env(redis.url, f"sqlite:///{db}")
+        upgrade(env["DATABASE_URL"])  # the product keeps each accepted event in it (bot/store/accepted.py)
         log = harness.VAR / "callback-gunicorn.log"
         base = measure("_baseline_app:create_app()", env, args, log, pythonpath=str(harness.ROOT / "bench"))
         prod = measure("bot.app:create_app()", env, args, log)
