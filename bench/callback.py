@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import sys
 import time
@@ -104,8 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         env = harness.base_env(redis.url, f"sqlite:///{db}")
         upgrade(env["DATABASE_URL"])  # the product keeps each accepted event in it (bot/store/accepted.py)
         log = harness.VAR / "callback-gunicorn.log"
+        load = [os.getloadavg()[0]]
         base = measure("_baseline_app:create_app()", env, args, log, pythonpath=str(harness.ROOT / "bench"))
         prod = measure("bot.app:create_app()", env, args, log)
+        load.append(os.getloadavg()[0])
     finally:
         redis.stop()
     print(f"callback ack latency — sustained {args.rate:g}/s × {args.seconds:g} s, burst {args.burst} in "
@@ -114,7 +117,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, res in (("baseline", base), ("product", prod)):
         print(row(name, "sustained", res["sustained"]))
         print(row(name, "burst", res["burst"]))
-    print(f"peak RSS of a gunicorn process: baseline {base['rss']:.0f} MB, product {prod['rss']:.0f} MB")
+    print(f"peak RSS of a gunicorn process: baseline {base['rss']:.0f} MB, product {prod['rss']:.0f} MB; "
+          f"load average (1 min, 2 cores shared) {load[0]:.1f} at the start, {load[1]:.1f} at the end")
     ratios = []
     for phase in ("sustained", "burst"):
         b, p = base[phase].latencies, prod[phase].latencies

@@ -152,9 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the emulators' access log
     redis = harness.private_redis()
     product = None
+    load = [os.getloadavg()[0]]
     try:
         product = Product(redis.url, harness.VAR)
         res = run(product, args)
+        load.append(os.getloadavg()[0])
     finally:
         if product is not None:
             product.stop()
@@ -167,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:<28} {len(lat):>5} {ms(percentile(lat, 50)):>8} {ms(percentile(lat, 95)):>8} "
               f"{ms(max(lat) if lat else 0):>8}")
     print(f"answers lost: {res['lost']}; peak RSS: web {res['rss_web']:.0f} MB, worker {res['rss_worker']:.0f} MB "
-          f"(target ≤ 150 MB each)")
+          f"(target ≤ 150 MB each); load average (1 min, 2 cores shared) {load[0]:.1f} at the start, "
+          f"{load[1]:.1f} at the end")
     ratio = percentile(res["flow"], 50) / max(percentile(res["noop"], 50), 1e-9)
     print(f"ratios: event→delivery median / no-op job median {ratio:.2f} (target ≤ 3)")
 
