@@ -59,13 +59,15 @@ def parse_job(job: str) -> tuple[int, str]:
     return int(duty), f"{duty}-{epoch}"
 
 
-def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None, org: Organisation | None = None) -> str:
+def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None, org: Organisation | None = None,
+         deliveries: list[int] | None = None) -> str:
     """Run one firing: ``stale`` | ``early`` | ``duplicate`` | ``sent`` | ``skipped``. Raises what the
-    database raises after repeated lost races. ``org``: the organisation already read (a batch of
-    firings reads it once)."""
+    database raises after repeated lost races. A batch of firings passes ``org`` (read once) and
+    ``deliveries``: the outbox rows are added to that list, for the batch to queue after its last
+    firing, instead of being queued here (a crash in between leaves them to the sweep)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _fire_once(rt, duty_id, fid, now or utcnow(), org)
+            return _fire_once(rt, duty_id, fid, now or utcnow(), org, deliveries)
         except OperationalError as exc:
             if not lost_race(exc) or attempt == ATTEMPTS:
                 raise
@@ -73,7 +75,8 @@ def fire(rt: Runtime, duty_id: int, fid: str, now: datetime | None = None, org: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime, org: Organisation | None) -> str:
+def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime, org: Organisation | None,
+               deliveries: list[int] | None) -> str:
     step_at = step_time(fid)
     with rt.database.session() as session:
         duty = store.duty_for_update(session, duty_id)
@@ -89,8 +92,11 @@ def _fire_once(rt: Runtime, duty_id: int, fid: str, now: datetime, org: Organisa
         enqueue(rt.redis, duty_id, fid, suffix=f"-e{int(now.timestamp())}")
         return "early"
     outcome, ids, next_fid = result
-    for row_id in ids:
-        schedule_delivery(rt, row_id)
+    if deliveries is not None:
+        deliveries.extend(ids)
+    else:
+        for row_id in ids:
+            schedule_delivery(rt, row_id)
     if next_fid:
         enqueue(rt.redis, duty_id, next_fid)
     log.info("clock: duty=%s step=%s %s (%s messages), late by %.1fs", duty_id, fid, outcome, len(ids),
