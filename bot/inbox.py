@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import time
 import zlib
 
 import redis
@@ -53,9 +54,11 @@ redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[1]))
 return 1
 """
 # The reconciler's enqueue of an event the database still holds (bot/store/accepted.py): the same job,
-# whatever the dedup key says; KEYS: the job's hash, the queue's list, RQ's set of queues, the failed registry
+# whatever the dedup key says; KEYS: the job's hash, the queue's list, RQ's set of queues, the failed and
+# the scheduled registries (a retry the scheduler did not move is enqueued now, not a second time later)
 REQUEUE_SCRIPT = """
 redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('SADD', KEYS[3], KEYS[2])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
@@ -137,15 +140,20 @@ def accept(conn: redis.Redis, event: Event, ttl: int) -> bool:
     return True
 
 
-def in_flight(conn: redis.Redis, event: Event) -> bool:
-    """Whether ``event``'s job is still waiting or running in RQ: queued, scheduled (a retry),
-    deferred, or started by a worker that is alive (a SIGKILLed worker's job stays "started" until
-    RQ's cleanup notices, minutes later)."""
-    status, worker = conn.hmget(Job.redis_job_namespace_prefix + job_id(event), "status", "worker_name")
+def in_flight(conn: redis.Redis, event: Event, stuck_after: float = 10.0) -> bool:
+    """Whether RQ is still on ``event``'s job: queued, deferred, scheduled for a retry that the
+    scheduler moves in time (not more than ``stuck_after`` seconds overdue: a SIGKILLed worker's
+    scheduler lock stops every scheduler for a minute), or started by a worker that lives (its keeper's
+    liveness key; a SIGKILLed worker's job stays "started" until RQ's cleanup notices, minutes later)."""
+    ident = job_id(event)
+    status, worker = conn.hmget(Job.redis_job_namespace_prefix + ident, "status", "worker_name")
     if status not in IN_FLIGHT:
         return False
-    if status == b"started" and worker:
-        return bool(conn.exists(f"rq:worker:{worker.decode()}"))
+    if status == b"scheduled":
+        due = conn.zscore(f"rq:scheduled:{queues.EVENTS}", ident)
+        return due is not None and due > time.time() - stuck_after
+    if status == b"started":
+        return bool(worker) and bool(conn.exists(keys.worker_alive(worker.decode())))
     return True
 
 
@@ -156,5 +164,6 @@ def requeue(conn: redis.Redis, event: Event) -> None:
         _requeue_script = conn.register_script(REQUEUE_SCRIPT)
     ident = job_id(event)
     failed = FailedJobRegistry(queues.EVENTS, connection=conn, serializer=JSONSerializer).key
-    _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, failed],
+    scheduled = f"rq:scheduled:{queues.EVENTS}"
+    _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, failed, scheduled],
                     args=[ident, *job_fields(conn, event)], client=conn)

@@ -17,8 +17,8 @@ from bot import __version__
 from bot.core import PayloadError, SignatureError
 from bot.core.clock import utcnow
 from bot.inbox import accept
-from bot.store.accepted import keep
 from bot.platforms.base import RawRequest
+from bot.store.accepted import keep
 
 log = logging.getLogger(__name__)
 web = Blueprint("web", __name__)

@@ -18,7 +18,11 @@ from bot.core import keys, queues
 from bot.core.conversation import DialogState
 
 log = logging.getLogger(__name__)
-LOCK_TIMEOUT = 60
+# A dialog's lock lives LOCK_TIMEOUT seconds (an event is handled in well under one; a work horse killed
+# while holding it blocks that person's dialog no longer than this); an event that cannot take it within
+# LOCK_WAIT fails and is retried by RQ (5 s, 30 s, 120 s) instead of holding the worker from everyone else.
+LOCK_TIMEOUT = 20
+LOCK_WAIT = 5
 EXPIRE_DIALOG = "worker.jobs.expire_dialog"
 
 
@@ -49,7 +53,7 @@ class DialogStore:
     @contextmanager
     def locked(self, platform: str, chat: str, user: str) -> Iterator[None]:
         """Hold the key's lock: events of one dialog are processed one at a time across workers."""
-        lock = self.conn.lock(keys.dialog_lock(platform, chat, user), timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT)
+        lock = self.conn.lock(keys.dialog_lock(platform, chat, user), timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_WAIT)
         if not lock.acquire():
             raise TimeoutError(f"dialog lock of {platform}/{chat}/{user} not acquired")
         try:

@@ -70,17 +70,29 @@ class Keeper(threading.Thread):
     slot's reconcile is queued (a Redis outage is logged and waited out) and calls ``watch`` (the
     worker's clock loop is restarted there when it died)."""
 
-    def __init__(self, redis_url: str, interval: float, watch=None) -> None:
+    def __init__(self, redis_url: str, interval: float, watch=None, worker_name: str = "") -> None:
         super().__init__(name="yuqing-reconcile-keeper", daemon=True)
         self.conn = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
         self.interval = interval
         self.watch = watch
+        self.worker_name = worker_name
         self.stopped = threading.Event()
+
+    @property
+    def period(self) -> float:
+        """Seconds between two rounds of the keeper."""
+        return max(self.interval / 4, 0.25)
+
+    def alive(self) -> None:
+        """Renew the worker's liveness key (bot.inbox.in_flight reads it): three rounds, at least 5 s."""
+        if self.worker_name:
+            self.conn.set(keys.worker_alive(self.worker_name), "1", px=int(max(self.period * 3, 5) * 1000))
 
     def run(self) -> None:
         """Loop until :meth:`stop`."""
         while not self.stopped.is_set():
             try:
+                self.alive()
                 ensure_slot(self.conn, self.interval)
             except redis.RedisError as exc:
                 log.warning("reconcile keeper: Redis unavailable (%s); trying again", type(exc).__name__)
@@ -89,8 +101,13 @@ class Keeper(threading.Thread):
                     self.watch()
                 except Exception:  # the keeper must keep keeping
                     log.exception("reconcile keeper: watch failed")
-            self.stopped.wait(max(self.interval / 4, 0.25))
+            self.stopped.wait(self.period)
 
     def stop(self) -> None:
-        """Ask the loop to end."""
+        """Ask the loop to end (the liveness key goes with it)."""
         self.stopped.set()
+        if self.worker_name:
+            try:
+                self.conn.delete(keys.worker_alive(self.worker_name))
+            except redis.RedisError:
+                pass

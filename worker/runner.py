@@ -64,7 +64,7 @@ def run_worker(settings: Settings, burst: bool = False) -> bool:
     if not burst:  # the clock: its loop fires due steps; the keeper reconciles every RECONCILE_INTERVAL and
         loop = Supervisor()  # restarts the loop if it died (worker/clock_loop.py, worker/reconciler.py)
         loop.ensure()
-        keeper = Keeper(settings.redis_url, settings.reconcile_interval, watch=loop.ensure)
+        keeper = Keeper(settings.redis_url, settings.reconcile_interval, watch=loop.ensure, worker_name=worker.name)
         keeper.start()
     try:
         return worker.work(burst=burst, with_scheduler=True, logging_level=settings.get("LOG_LEVEL", "INFO"))

@@ -40,6 +40,11 @@ def reconcile_slot(slot: int) -> str:
     return f"{PREFIX}:clock:reconcile:{slot}"
 
 
+def worker_alive(worker_name: str) -> str:
+    """Present while the worker ``worker_name`` lives (its keeper renews it; a SIGKILLed one lets it lapse)."""
+    return f"{PREFIX}:alive:{worker_name}"
+
+
 def reconcile_last() -> str:
     """What the last reconcile did (JSON: at, scheduled, cancelled, swept) for `clock status` and /metrics."""
     return f"{PREFIX}:clock:last"
