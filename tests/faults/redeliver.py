@@ -70,12 +70,18 @@ def replay(stack, req: Recorded) -> int:
     return requests.request(req.method, url, data=req.body, headers=headers, timeout=20).status_code
 
 
+def running(conn: redis.Redis, entry: str) -> bool:
+    """Whether a started-registry entry (``job_id:execution_id``) is a job still running: a SIGKILLed
+    worker's entry stays until RQ's cleanup (about 90 s) even after the job was enqueued again and done."""
+    return conn.hget(f"rq:job:{entry.split(':')[0]}", "status") == b"started"
+
+
 def idle(stack) -> bool:
     """No job waiting or running on any queue, and no outbox row pending."""
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     for name in queues.ALL:
         queue = Queue(name, connection=conn, serializer=JSONSerializer)
-        if queue.count or StartedJobRegistry(queue=queue).count:
+        if queue.count or any(running(conn, entry) for entry in StartedJobRegistry(queue=queue).get_job_ids()):
             return False
     with stack.database.session() as session:
         pending = session.execute(text("SELECT COUNT(*) FROM outbox WHERE state NOT IN ('sent', 'failed')")).scalar()
