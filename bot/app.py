@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.intake_api import api
 from bot.logconfig import configure_logging
 from bot.store import Database
-from bot.platforms.files_route import files
+from bot.files_route import files
 from bot.platforms.registry import inbound_adapters
 from bot.web import register_callbacks, web
 

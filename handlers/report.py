@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.core.attachments import MAX_PER_REPORT, lines, summary
 from bot.core.card import Button, Card, Reply, Target
 from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
@@ -25,7 +26,6 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import AssignmentState, check_case_allows
 from bot.domain.records import Actor
-from bot.platforms.attachments import MAX_PER_REPORT, lines, summary
 from handlers.acknowledge import my_assignment, why_not
 from handlers.card_copies import copies, refresh
 from handlers.case_cards import (

@@ -1,5 +1,5 @@
-"""Pictures and files people send: the normalised attachment, its one-line summary, and the signed link
-that opens it later (served by ``bot.platforms.files_route``).
+"""Pictures and files people send: the normalised attachment, and the signed link
+that opens it later (served by ``bot.files_route``).
 
 An attachment is plain JSON kept on the event and, once a report is submitted, on its timeline entry:
 
@@ -24,10 +24,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-KINDS = ("image", "file", "voice", "video")
-LABELS = {"image": "图片", "file": "文件", "voice": "语音", "video": "视频"}
-COUNTERS = {"image": "张", "voice": "段", "video": "个"}
-MAX_PER_REPORT = 9
 # How long each platform keeps what a person sent: WeCom's MediaId is valid 3 days (official); DingTalk
 # documents no lifetime for a downloadCode (we take 7 days, a guess; the platform's answer decides).
 KEPT = {"wecom": timedelta(days=3), "dingtalk": timedelta(days=7)}
@@ -39,31 +35,6 @@ def attachment(platform: str, kind: str, received_at: str, *, name: str = "", me
     """A normalised attachment (``open`` is added by :func:`with_link`)."""
     return {"kind": kind, "name": name, "platform": platform, "media_id": media_id, "code": code, "url": url,
             "received_at": received_at}
-
-
-def summary(items: list[Mapping[str, Any]]) -> str:
-    """``图片 2 张、文件 通报.pdf`` — what a list of attachments holds, in one line ('' for none)."""
-    parts: list[str] = []
-    for kind in KINDS:
-        same = [a for a in items if a.get("kind") == kind]
-        if not same:
-            continue
-        if kind == "file":
-            parts += [f"文件 {a.get('name') or '（未命名）'}" for a in same]
-        else:
-            parts.append(f"{LABELS[kind]} {len(same)} {COUNTERS[kind]}")
-    return "、".join(parts)
-
-
-def lines(items: list[Mapping[str, Any]]) -> list[str]:
-    """One line per attachment with its link: ``图片 1：http://…/files/…`` (the desk opens it)."""
-    out, seen = [], {k: 0 for k in KINDS}
-    for a in items:
-        kind = str(a.get("kind", "file"))
-        seen[kind] = seen.get(kind, 0) + 1
-        label = f"{LABELS.get(kind, '附件')} {a.get('name') or seen[kind]}"
-        out.append(f"{label}：{a['open']}" if a.get("open") else label)
-    return out
 
 
 # --- signed links ---------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect
 
 from bot.core.errors import PlatformError
-from bot.platforms.attachments import LABELS, read_token
+from bot.core.attachments import LABELS
+from bot.platforms.attachments import read_token
 
 log = logging.getLogger(__name__)
 files = Blueprint("files", __name__)
