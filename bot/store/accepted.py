@@ -7,6 +7,7 @@ The row is the event as the job carries it (``Event.to_dict``)."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 
 from sqlalchemy import Integer, String, Text, delete, select, update
@@ -31,16 +32,27 @@ class AcceptedEventRow(Base):
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+_SQLITE_WRITER = threading.Lock()
+_INSERT = {name: dialect.insert(AcceptedEventRow).on_conflict_do_nothing()
+           for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
 def keep(database, event: Event, now: datetime) -> None:
     """Store ``event`` (a retry of one still waiting changes nothing) through the database's short
-    engine; raises SQLAlchemyError when the database does not take it within a second."""
+    engine; raises SQLAlchemyError when the database does not take it within a second.
+
+    The commit does not wait for the disk (``bot.store.db.make_engine``): the row guards against losing
+    Redis, and the event is in Redis too, so only both failing within the same second could lose it —
+    where a flush per request would cost the platform's ack time (bench/callback.py)."""
     engine = database.short
     values = {"platform": event.platform, "event_key": event_key(event.dedup_key),
               "payload": json.dumps(event.to_dict(), ensure_ascii=False), "accepted_at": now, "requeues": 0}
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(AcceptedEventRow).values(**values).on_conflict_do_nothing()
-    with engine.begin() as conn:
-        conn.execute(statement)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(_INSERT["postgresql"], values)
+        return
+    with _SQLITE_WRITER, engine.begin() as conn:  # one writer per process: a Python lock hands over at
+        conn.execute(_INSERT["sqlite"], values)    # once, SQLite's busy handler sleeps 1, 2, 5, 10 ms…
 
 
 def forget(session: Session, platform: str, dedup_key: str) -> None:
