@@ -167,3 +167,30 @@ def requeue(conn: redis.Redis, event: Event) -> None:
     scheduled = f"rq:scheduled:{queues.EVENTS}"
     _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, failed, scheduled],
                     args=[ident, *job_fields(conn, event)], client=conn)
+
+
+def take(database, conn: redis.Redis, event: Event, ttl: int) -> None:
+    """Keep ``event`` in the database, then dedup and enqueue it in Redis — what every way in (the web's
+    callback routes, the smart bot's long connection) does with an authentic event. Either one is
+    enough: an event kept in the database is enqueued by the reconciler if Redis refused or lost it
+    (bot/store/accepted.py); one Redis took while the database was away is handled as before. Raises
+    redis.RedisError only when both failed (the caller answers 503: the platform retries)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.core.clock import utcnow
+    from bot.store.accepted import keep
+
+    try:
+        keep(database, event, utcnow())
+        kept = True
+    except SQLAlchemyError as exc:
+        log.warning("event not kept in the database (%s); Redis alone carries it key=%s",
+                    type(exc).__name__, event.dedup_key)
+        kept = False
+    try:
+        accept(conn, event, ttl)
+    except redis.RedisError as exc:
+        if not kept:
+            raise
+        log.warning("event kept in the database only (Redis: %s); the reconciler enqueues it key=%s",
+                    type(exc).__name__, event.dedup_key)

@@ -16,9 +16,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot import __version__
 from bot.core import PayloadError, SignatureError
 from bot.core.clock import utcnow
-from bot.inbox import accept
+from bot.inbox import take
 from bot.platforms.base import RawRequest
-from bot.store.accepted import keep
 
 log = logging.getLogger(__name__)
 web = Blueprint("web", __name__)
@@ -53,29 +52,8 @@ def callback(route: str):
     adapter = current_app.extensions["yuqing.inbound"][route]
     answer = adapter.handle(raw_request())
     for event in answer.events:
-        enqueue(event, adapter.dedup_ttl)
+        take(_database(), _redis(), event, adapter.dedup_ttl)
     return Response(answer.body, status=answer.status, content_type=answer.content_type)
-
-
-def enqueue(event, dedup_ttl: int) -> None:
-    """Keep ``event`` in the database, then dedup and enqueue it in Redis. Either one is enough to
-    answer 200: an event kept in the database is enqueued by the reconciler if Redis refused it or
-    lost it (bot/store/accepted.py), and one Redis took while the database was away is handled as
-    before. Only when both fail does the request fail (503: the platform retries)."""
-    try:
-        keep(_database(), event, utcnow())
-        kept = True
-    except SQLAlchemyError as exc:
-        log.warning("event not kept in the database (%s); Redis alone carries it key=%s",
-                    type(exc).__name__, event.dedup_key)
-        kept = False
-    try:
-        accept(_redis(), event, dedup_ttl)
-    except redis.RedisError as exc:
-        if not kept:
-            raise
-        log.warning("event kept in the database only (Redis: %s); the reconciler enqueues it key=%s",
-                    type(exc).__name__, event.dedup_key)
 
 
 def register_callbacks(app, adapters: dict) -> None:

@@ -1,8 +1,8 @@
 """``yuqing wecom-connect``: the connector process of the WeCom smart bot's long connection.
 
 Wires the platform's :class:`~bot.platforms.wecom.connector.Connector` to the inbox: every event
-it reads is accepted exactly as the web route accepts a callback (Redis SET NX on the msgid, then
-the RQ job ``worker.jobs.handle_event``). SIGTERM and SIGINT stop it and release its lease, so a
+it reads is taken exactly as the web route takes a callback (``bot.inbox.take``: kept in the database,
+then deduplicated on the msgid and enqueued as the RQ job ``worker.jobs.handle_event``). SIGTERM and SIGINT stop it and release its lease, so a
 waiting connector takes over at once.
 """
 
@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.core.errors import ConfigError
 from bot.platforms.wecom.connector import LEASE, Connector
 from bot.platforms.wecom.inbound import DEDUP_TTL
+from bot.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def build_connector(settings: Settings, *, lease: float = LEASE, heartbeat: floa
         raise ConfigError("the smart bot's long connection is not configured: set WECOM_AIBOT_ID and "
                           "WECOM_AIBOT_SECRET (and unset WECOM_AIBOT_TOKEN, the callback mode)")
     conn = redis.Redis.from_url(settings.redis_url)
-    accept = partial(inbox.accept, conn, ttl=DEDUP_TTL)
+    accept = partial(inbox.take, Database(settings.database_url), conn, ttl=DEDUP_TTL)
     return Connector(settings.values, conn, accept, lease=lease, heartbeat=heartbeat, name=name)
 
 

@@ -7,6 +7,7 @@ is back — through the reconciler's sweep (worker/inbox_sweep.py). The emulator
 from __future__ import annotations
 
 import signal
+import subprocess
 
 import pytest
 import requests
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from bot.localredis import start_private
 from bot.store.accepted import AcceptedEventRow
 from tests.faults.redeliver import settled
-from tests.faults.stackhelp import start_worker
+from tests.faults.stackhelp import kill_worker_tree, start_worker
 from tests.integration.stack import Stack, wait_for
 
 DINGTALK, WECOM = ["0523", "0601"], ["zhouks", "jiangks"]
@@ -35,8 +36,17 @@ def loss_stack(tmp_path):
 
 
 def stop_worker(stack) -> None:
+    """Stop the worker as a supervisor would: SIGTERM, then SIGKILL of the tree if it lingers."""
     stack.worker.send_signal(signal.SIGTERM)
-    stack.worker.wait(timeout=30)
+    try:
+        stack.worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        kill_worker_tree(stack)
+
+
+def patient(condition, what="condition"):
+    """wait_for with room for a loaded machine (a worker starting, a reconcile period, the sweep's grace)."""
+    return wait_for(condition, timeout=90, what=what)
 
 
 def say(stack, rounds: int) -> dict[str, int]:
@@ -68,22 +78,22 @@ def restart_redis_empty(stack) -> None:
 
 
 def test_events_accepted_before_redis_restarted_empty_are_all_answered(loss_stack):
-    settled(loss_stack, wait_for)
+    settled(loss_stack, patient)
     stop_worker(loss_stack)
     sent = say(loss_stack, 3)
     assert waiting(loss_stack) == 12 and answers(loss_stack) == {u: 0 for u in sent}
     restart_redis_empty(loss_stack)  # every queued job and dedup key is gone
     start_worker(loss_stack)
-    wait_for(lambda: answers(loss_stack) == sent, timeout=60,
+    patient(lambda: answers(loss_stack) == sent,
              what=f"every answer after an empty Redis (sent {sent})\n" + loss_stack.worker_log()[-3000:])
-    settled(loss_stack, wait_for)
+    settled(loss_stack, patient)
     assert answers(loss_stack) == sent  # exactly one answer each: nothing lost, nothing twice
     assert waiting(loss_stack) == 0
     assert "event enqueued again" in loss_stack.worker_log()
 
 
 def test_events_arriving_while_redis_is_down_are_answered_200_and_handled_after(loss_stack):
-    settled(loss_stack, wait_for)
+    settled(loss_stack, patient)
     port = int(loss_stack.redis_server.url.rsplit(":", 1)[1].split("/")[0])
     loss_stack.redis_server.stop()
     sent = say(loss_stack, 2)
@@ -91,7 +101,7 @@ def test_events_arriving_while_redis_is_down_are_answered_200_and_handled_after(
     health = requests.get(f"{loss_stack.url}/healthz", timeout=10)
     assert health.status_code == 503 and health.json()["redis"]["ok"] is False
     loss_stack.redis_server = start_private(port)
-    wait_for(lambda: answers(loss_stack) == sent, timeout=90,
+    patient(lambda: answers(loss_stack) == sent,
              what=f"every answer after Redis came back (sent {sent})\n" + loss_stack.worker_log()[-3000:])
-    settled(loss_stack, wait_for)
+    settled(loss_stack, patient)
     assert answers(loss_stack) == sent and waiting(loss_stack) == 0
