@@ -2,15 +2,24 @@
 retry with back-off what may succeed later, and end as ``failed`` (visible to the desk) what cannot.
 A row waits (``held``, no attempt used) behind an earlier unsent one to the same recipient and for its
 rate-limit token (``worker/pacing.py``); a DingTalk 1:1 row takes along due rows with the same card
-to other people in one call (``worker/batching.py``)."""
+to other people in one call (``worker/batching.py``).
+
+An event's rows are sent by the event's own work horse after its commit (``worker.events.deliver_now``);
+other rows by RQ jobs on ``yq-delivery``: a job for one row (a retry, a row woken behind an earlier one,
+a held row's token) and a job for many rows (``deliver_rows``: a clock batch's, the sweep's, what a
+fan-out handed on), which sends them in turn in one work horse — no fork per row. Both hand what is
+left to new jobs after ``JOB_BUDGET`` or as soon as an event waits, so a fan-out never holds up events."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from datetime import datetime, timedelta
 
-from rq import Queue
+from rq import Queue, Retry
 from rq.serializers import JSONSerializer
+from sqlalchemy import null, select, update
 
 from bot.core import queues
 from bot.core.card import Card
@@ -27,6 +36,9 @@ QUEUE_FALLBACK = timedelta(seconds=30)  # a message held behind another is found
 LEASE = timedelta(minutes=2)  # DELIVERY_LEASE (seconds) overrides it: how long a crashed send holds its row
 MAX_ATTEMPTS = 10
 DELIVER = "worker.jobs.deliver"
+DELIVER_ROWS = "worker.jobs.deliver_rows"
+ROWS_PER_JOB = 50  # rows of a fan-out per delivery job: one fork for them all
+JOB_BUDGET = 2.0  # seconds a job sends rows in turn before it hands the rest on (at once when an event waits)
 
 
 def lease(rt: Runtime) -> timedelta:
@@ -48,6 +60,65 @@ def schedule(rt: Runtime, row_id: int, at: datetime | None = None, attempt: int 
         queue.enqueue(DELIVER, row_id, job_id=job_id, result_ttl=600)
     else:
         queue.enqueue_at(at, DELIVER, row_id, job_id=job_id, result_ttl=600)
+
+
+def schedule_rows(rt: Runtime, row_ids: list[int]) -> None:
+    """Enqueue the delivery of many rows now: one job per ``ROWS_PER_JOB`` of them, in their order.
+    A job whose work horse is killed is run again (RQ ``Retry``); the lease keeps a row it had claimed
+    from being sent twice, and the sweep is the net as for any lost job."""
+    if len(row_ids) == 1:
+        schedule(rt, row_ids[0], attempt=int(utcnow().timestamp() * 1000))
+        return
+    queue = Queue(queues.DELIVERY, connection=rt.redis, serializer=JSONSerializer)
+    stamp = int(utcnow().timestamp() * 1000)
+    for start in range(0, len(row_ids), ROWS_PER_JOB):
+        chunk = list(row_ids[start:start + ROWS_PER_JOB])
+        queue.enqueue(DELIVER_ROWS, chunk, job_id=f"outs-{chunk[0]}-{chunk[-1]}-{stamp}", result_ttl=600,
+                      retry=Retry(max=2))
+
+
+def unsent(rt: Runtime, row_ids: list[int]) -> list[int]:
+    """Those of ``row_ids`` still pending or being sent, in their order: rows a batch already carried
+    (a DingTalk unit's liaisons with its group card) need no job."""
+    if not row_ids:
+        return []
+    with rt.database.session() as session:
+        left = set(session.scalars(select(outbox.OutboxRow.id).where(
+            outbox.OutboxRow.id.in_(row_ids), outbox.OutboxRow.state.in_((outbox.PENDING, outbox.SENDING)))))
+    return [i for i in row_ids if i in left]
+
+
+def deliver_rows(rt: Runtime, row_ids: list[int], budget: float = JOB_BUDGET, at_least: int = 1) -> dict[str, int]:
+    """Deliver ``row_ids`` in turn in this process (each with :func:`deliver`: lease, order, pacing,
+    back-off, batching as for one row). After the first ``at_least`` rows it yields — hands the rest,
+    without rows a batch already carried, to jobs of many rows — once ``budget`` seconds have passed or
+    an event waits on ``yq-events``, so a big fan-out never holds up what people type. Returns how
+    many rows ended in each state (``queued``: handed on)."""
+    started = time.monotonic()
+    todo = unsent(rt, row_ids)
+    events = Queue(queues.EVENTS, connection=rt.redis, serializer=JSONSerializer).key
+    states: Counter[str] = Counter()
+    for done, row_id in enumerate(todo):
+        if done >= at_least and (time.monotonic() - started > budget or rt.redis.llen(events)):
+            rest = unsent(rt, todo[done:])
+            if rest:
+                schedule_rows(rt, rest)
+                states["queued"] += len(rest)
+            break
+        states[deliver_safely(rt, row_id)] += 1
+    return dict(states)
+
+
+def deliver_safely(rt: Runtime, row_id: int) -> str:
+    """:func:`deliver`, for a caller that goes on with other rows: a send that raises (not a
+    PlatformError) is logged and its row left to a job scheduled for when its lease lapses."""
+    try:
+        return deliver(rt, row_id)
+    except Exception:
+        log.exception("delivery of outbox=%s failed; a delivery job takes it after the lease", row_id)
+        later = utcnow() + lease(rt)
+        schedule(rt, row_id, later, attempt=int(later.timestamp() * 1000))
+        return "error"
 
 
 def _send(messenger: Messenger, row: outbox.OutboxRow) -> SentMessage:
@@ -128,30 +199,41 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         sent = _send(messenger, row)
     except PlatformError as exc:
         return _record_failure(rt, row_id, attempts, exc, now)
-    _mark_sent(rt, [row_id], sent, now)
+    _mark_sent(rt, [row], sent, now)
     log.info("delivered outbox=%s platform=%s attempts=%s", row_id, platform, attempts)
     return outbox.SENT
 
 
-def _mark_sent(rt: Runtime, row_ids: list[int], sent: SentMessage, now: datetime) -> None:
+def _mark_sent(rt: Runtime, rows: list[outbox.OutboxRow], sent: SentMessage, now: datetime) -> None:
+    """Record ``rows`` as sent (one statement) and wake each recipient's next message, in one transaction."""
+    ref = dict(sent.card_ref) or None
     with rt.database.session() as session:
-        for row_id in row_ids:
-            stored = session.get(outbox.OutboxRow, row_id)
-            stored.state, stored.sent_at, stored.lease_until = outbox.SENT, utcnow(), None
-            stored.message_id, stored.card_ref = sent.message_id or None, dict(sent.card_ref) or None
-    wake_next(rt, row_ids, now)
+        session.execute(update(outbox.OutboxRow).where(outbox.OutboxRow.id.in_([r.id for r in rows]))
+                        .values(state=outbox.SENT, sent_at=utcnow(), lease_until=None,
+                                message_id=sent.message_id or None, card_ref=ref if ref else null()))
+        woken = _wake(session, rows, now)
+    _schedule_woken(rt, woken, now)
 
 
 def wake_next(rt: Runtime, row_ids: list[int], now: datetime) -> None:
     """After rows are done (sent or failed for good), schedule the next waiting message of each recipient."""
-    woken: list[int] = []
     with rt.database.session() as session:
-        for row_id in row_ids:
-            row = session.get(outbox.OutboxRow, row_id)
-            following = pacing.next_unsent(session, row, now) if row is not None else None
-            if following is not None and following.next_attempt_at > now:
-                following.next_attempt_at = now
-                woken.append(following.id)
+        rows = [r for r in (session.get(outbox.OutboxRow, i) for i in row_ids) if r is not None]
+        woken = _wake(session, rows, now)
+    _schedule_woken(rt, woken, now)
+
+
+def _wake(session, rows: list[outbox.OutboxRow], now: datetime) -> list[int]:
+    woken: list[int] = []
+    for row in rows:
+        following = pacing.next_unsent(session, row, now)
+        if following is not None and following.next_attempt_at > now:
+            following.next_attempt_at = now
+            woken.append(following.id)
+    return woken
+
+
+def _schedule_woken(rt: Runtime, woken: list[int], now: datetime) -> None:
     for row_id in woken:
         schedule(rt, row_id, attempt=int(now.timestamp() * 1000))
 
@@ -171,11 +253,12 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
         if who in invalid or who in throttled:
             _record_failure(rt, r.id, r.attempts, PlatformError(f"DingTalk refused {who} in a batch",
                                                                 retryable=who in throttled), now)
-    done = [r.id for r in rows if batching.who(r) not in invalid | throttled]
+    done = [r for r in rows if batching.who(r) not in invalid | throttled]
     ref = {k: v for k, v in sent[0].card_ref.items() if k not in ("invalid", "throttled")}  # a card's id
-    _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)
-    log.info("delivered outbox=%s in one batch platform=%s", ",".join(map(str, done)), rows[0].platform)
-    return outbox.SENT if rows[0].id in done else outbox.PENDING
+    if done:
+        _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)
+    log.info("delivered outbox=%s in one batch platform=%s", ",".join(str(r.id) for r in done), rows[0].platform)
+    return outbox.SENT if rows[0] in done else outbox.PENDING
 
 
 def _record_failure(rt: Runtime, row_id: int, attempts: int, exc: PlatformError, now: datetime) -> str:
@@ -204,6 +287,6 @@ def sweep(rt: Runtime, now: datetime | None = None) -> int:
     now = now or utcnow()
     with rt.database.session() as session:
         ids = outbox.due(session, now)
-    for row_id in ids:
-        schedule(rt, row_id, attempt=int(now.timestamp()))
+    if ids:
+        schedule_rows(rt, ids)
     return len(ids)

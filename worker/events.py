@@ -21,14 +21,14 @@ from bot.store.org_repo import read_organisation
 from handlers.engine import Outcome, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load
 from worker.addressing import Unreachable, target_messages
-from worker.delivery import deliver, lease, schedule
+from worker.delivery import deliver_rows
 from worker.dialogs import DialogStore
 from worker.intake_jobs import enqueue_follow_ups
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
-INLINE_ROWS = 5  # an event's first rows are sent by its own job; more (a fan-out) go to delivery jobs
+INLINE_ROWS = 5  # an event's first rows are sent by its own job even when other events wait
 
 
 def one_to_one_available(rt: Runtime, platform: str) -> bool:
@@ -124,20 +124,15 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
 
 
 def deliver_now(rt: Runtime, ids: list[int]) -> None:
-    """Send the event's first rows in this work horse right after its commit: no job and no fork per
-    answer (bench/flow.py). deliver() is the delivery job's own code: the outbox lease keeps a racing
-    job (the sweep's, a wake-up) from sending a row twice, per-recipient order and pacing hold a row
-    back with its own job or wake-up, a failed send is retried by a job. The rows are committed, so a
-    crash here loses nothing: the sweep sends them, as it does a lost delivery job's."""
-    for row_id in ids[INLINE_ROWS:]:
-        schedule(rt, row_id)
-    for row_id in ids[:INLINE_ROWS]:
-        try:
-            deliver(rt, row_id)
-        except Exception:  # the event is handled: its row goes to a job when its lease lapses
-            log.exception("inline delivery of outbox=%s failed; a delivery job takes it after the lease", row_id)
-            later = utcnow() + lease(rt)
-            schedule(rt, row_id, later, attempt=int(later.timestamp() * 1000))
+    """Send the event's rows in this work horse right after its commit: no job and no fork per row
+    (bench/flow.py, bench/fanout.py). ``delivery.deliver_rows`` is the delivery jobs' own code: the
+    outbox lease keeps a racing job (the sweep's, a wake-up) from sending a row twice, per-recipient
+    order and pacing hold a row back with its own job or wake-up, a failed send is retried by a job.
+    The first ``INLINE_ROWS`` always go; the rest of a fan-out goes on here until the job's time budget
+    is spent or an event waits, then to jobs of many rows (without the rows a batch already carried).
+    The rows are committed, so a crash here loses nothing: the sweep sends them, as it does a lost
+    delivery job's."""
+    deliver_rows(rt, ids, at_least=INLINE_ROWS)
 
 
 def arm_clock(rt: Runtime) -> None:

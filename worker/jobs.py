@@ -47,6 +47,14 @@ def deliver(row_id: int) -> str:
     return deliver_row(runtime(), row_id)
 
 
+def deliver_rows(row_ids: list[int]) -> dict[str, int]:
+    """Deliver many outbox rows in turn in one work horse (see worker/delivery.py ``deliver_rows``)."""
+    from worker.delivery import deliver_rows as deliver_many
+    from worker.runtime import runtime
+
+    return deliver_many(runtime(), row_ids)
+
+
 def fire_duty(duty_id: int, firing_id: str) -> str:
     """A duty's clock firing (see worker/clock.py): does nothing unless still the duty's active firing."""
     from worker.clock import fire

@@ -41,36 +41,46 @@ return {ok, wait}
 
 def recipient(row: outbox.OutboxRow) -> str:
     """Who a person or group message goes to, as one string (empty for replies and updates)."""
-    if row.method == "person":
-        return str(row.address.get("user_id", ""))
-    if row.method == "group":
-        group = row.address.get("group") or {}
+    return _recipient(row.method, row.address or {})
+
+
+def _recipient(method: str, address: dict) -> str:
+    if method == "person":
+        return str(address.get("user_id", ""))
+    if method == "group":
+        group = address.get("group") or {}
         return "|".join(f"{k}={v}" for k, v in sorted(group.items()))
     return ""
 
 
+def _first_to(session: Session, row: outbox.OutboxRow, query) -> outbox.OutboxRow | None:
+    """The first row of ``query`` (ids and addresses of one platform and method) to ``row``'s recipient.
+    Only ids and addresses are read (a fan-out has many rows waiting, each with its card), then the one."""
+    who = recipient(row)
+    found = next((i for i, address in session.execute(query) if _recipient(row.method, address or {}) == who), None)
+    return None if found is None else session.get(outbox.OutboxRow, found)
+
+
 def earlier_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest message to the same recipient before ``row`` that is not sent yet, if any."""
-    query = (select(outbox.OutboxRow)
+    query = (select(outbox.OutboxRow.id, outbox.OutboxRow.address)
              .where(outbox.OutboxRow.id < row.id, outbox.OutboxRow.platform == row.platform,
                     outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
                     outbox.OutboxRow.state.in_((outbox.PENDING, outbox.SENDING)))
              .order_by(outbox.OutboxRow.id))
-    who = recipient(row)
-    return next((r for r in session.scalars(query) if recipient(r) == who), None)
+    return _first_to(session, row, query)
 
 
 def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest pending message to the same recipient after ``row``: the one to wake when ``row`` is done."""
     if row.method not in ORDERED:
         return None
-    query = (select(outbox.OutboxRow)
+    query = (select(outbox.OutboxRow.id, outbox.OutboxRow.address)
              .where(outbox.OutboxRow.id > row.id, outbox.OutboxRow.platform == row.platform,
                     outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
                     outbox.OutboxRow.state == outbox.PENDING)
              .order_by(outbox.OutboxRow.id))
-    who = recipient(row)
-    return next((r for r in session.scalars(query) if recipient(r) == who), None)
+    return _first_to(session, row, query)
 
 
 def api(row: outbox.OutboxRow) -> str:

@@ -3,7 +3,9 @@ hands each duty on to its next step, and a firing a loop is running is not sched
 
 from __future__ import annotations
 
-from bot.store import clock_schedule
+from sqlalchemy import select
+
+from bot.store import clock_schedule, outbox
 from tests.unit.worker.test_clock import case, rt, sent_since  # noqa: F401 - fixtures
 from worker import clock
 from worker.clock_loop import fire_due
@@ -31,3 +33,18 @@ def test_a_firing_being_run_is_not_scheduled_again_until_its_claim_lapses(rt, ca
     assert clock.arm(rt) == (0, 0)  # a loop holds it
     assert clock_schedule.claimed(rt.redis, now=first.timestamp() + 10 ** 10) == set()  # that loop died
     assert clock.arm(rt) == (1, 0) and taken[0] in clock.scheduled_firings(rt.redis)
+
+
+
+def test_a_batchs_deliveries_are_queued_together_after_it_not_one_job_each(rt, case, monkeypatch):  # noqa: F811
+    from worker import clock_loop
+
+    queued: list[list[int]] = []
+    monkeypatch.setattr(clock_loop, "schedule_rows", lambda _rt, ids: queued.append(list(ids)))
+    clock.arm(rt)
+    for _ in range(4):  # the first steps of the ladder, a batch each
+        fire_due(rt, min(clock.scheduled_firings(rt.redis).values()))
+    with rt.database.session() as session:
+        rows = list(session.scalars(select(outbox.OutboxRow.id).where(outbox.OutboxRow.dedup_id.like("clk:%"))
+                                    .order_by(outbox.OutboxRow.id)))
+    assert len(queued) == 4 and [i for ids in queued for i in ids] == rows and len(rows) > 4

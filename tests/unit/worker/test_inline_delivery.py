@@ -1,6 +1,6 @@
 """An event's rows are sent by the event's own job right after its commit (worker.events.deliver_now):
-no delivery job for them, never twice beside a racing delivery job, the rest of a fan-out to jobs, and a
-send that blows up leaves its row to a job once the lease lapses."""
+no delivery job for them, never twice beside a racing delivery job, the rest of a fan-out to one job when
+another event waits, and a send that blows up leaves its row to a job once the lease lapses."""
 
 import pytest
 import redis
@@ -56,12 +56,22 @@ def test_a_row_a_racing_delivery_job_holds_is_not_sent_twice(rt):
     assert len(rt.messengers["wecom"].sent) == 1
 
 
-def test_a_fan_out_sends_the_first_rows_and_queues_the_rest(rt):
+def test_a_fan_out_is_sent_by_the_events_own_job_while_no_other_event_waits(rt):
     ids = [add(rt, f"fan-{i}") for i in range(INLINE_ROWS + 3)]
     deliver_now(rt, ids)
-    assert len(rt.messengers["wecom"].sent) == INLINE_ROWS
+    assert [dedup for _, _, dedup in rt.messengers["wecom"].sent] == [f"fan-{i}" for i in range(INLINE_ROWS + 3)]
+    assert jobs(rt) == (0, 0)
+
+
+def test_when_an_event_waits_the_rest_of_a_fan_out_goes_to_one_job_after_the_first_rows(rt):
+    ids = [add(rt, f"fan-{i}") for i in range(INLINE_ROWS + 3)]
+    rt.redis.rpush(Queue(queues.EVENTS, connection=rt.redis).key, "someone-typed")  # an event is waiting
+    deliver_now(rt, ids)
+    assert len(rt.messengers["wecom"].sent) == INLINE_ROWS  # the first rows go anyway
     assert [row(rt, i).state for i in ids] == ["sent"] * INLINE_ROWS + ["pending"] * 3
-    assert jobs(rt) == (3, 0)
+    assert jobs(rt) == (1, 0)  # one job for the three: no fork per row
+    job = Queue(queues.DELIVERY, connection=rt.redis, serializer=JSONSerializer).jobs[0]
+    assert job.func_name == "worker.jobs.deliver_rows" and job.args == [ids[INLINE_ROWS:]]
 
 
 def test_a_send_that_blows_up_leaves_its_row_to_a_job_after_the_lease_and_the_others_go(rt):
