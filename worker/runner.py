@@ -4,12 +4,13 @@ clock's reconcile keeper (a thread) and clock loop (a process, worker/clock_loop
 from __future__ import annotations
 
 import logging
+import time
 
 import redis
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
 
-from bot.config import Settings
+from bot.config import Settings, _mask_url
 from bot.core import queues
 from worker.clock_loop import Supervisor
 from worker.reconciler import Keeper
@@ -55,9 +56,28 @@ def preload() -> None:
         templates.get_template(name)
 
 
+def wait_for_redis(settings: Settings, pause: float = 1.0, sleep=time.sleep) -> redis.Redis:
+    """A connection to Redis once it answers: a worker started while Redis is down (a restart, a
+    failover) waits for it, saying so every 30 s, instead of dying with a traceback."""
+    connection = redis.Redis.from_url(settings.redis_url)
+    waited = 0.0
+    while True:
+        try:
+            connection.ping()
+            if waited:
+                log.info("Redis answers again after %.0f s", waited)
+            return connection
+        except redis.ConnectionError as exc:
+            if waited % 30 < pause:
+                log.warning("Redis at %s does not answer (%s); the worker waits for it",
+                            _mask_url(settings.redis_url), exc)
+            sleep(pause)
+            waited += pause
+
+
 def run_worker(settings: Settings, burst: bool = False) -> bool:
     """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``)."""
-    worker = make_worker(settings)
+    worker = make_worker(settings, wait_for_redis(settings))
     log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
     preload()
     keeper = loop = None

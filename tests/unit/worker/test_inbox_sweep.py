@@ -129,3 +129,4 @@ def test_keeping_the_same_event_twice_keeps_one_row(rt):
     kept(rt, event())
     kept(rt, event())
     assert len(rows(rt)) == 1
+
