@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core import keys
@@ -53,34 +53,40 @@ def _recipient(method: str, address: dict) -> str:
     return ""
 
 
-def _first_to(session: Session, row: outbox.OutboxRow, query) -> outbox.OutboxRow | None:
-    """The first row of ``query`` (ids and addresses of one platform and method) to ``row``'s recipient.
-    Only ids and addresses are read (a fan-out has many rows waiting, each with its card), then the one."""
+def _scan(after: bool):
+    """Ids and addresses of one platform's messages of one method before (or after) an id, oldest first:
+    built once (a fan-out runs it for every row; only ids and addresses are read, not the cards)."""
+    row = outbox.OutboxRow
+    states = (outbox.PENDING,) if after else (outbox.PENDING, outbox.SENDING)
+    return (select(row.id, row.address)
+            .where((row.id > bindparam("id")) if after else (row.id < bindparam("id")),
+                   row.platform == bindparam("platform"), row.method == bindparam("method"),
+                   row.created_at >= bindparam("since", type_=row.created_at.type), row.state.in_(states))
+            .order_by(row.id))
+
+
+BEFORE, AFTER = _scan(after=False), _scan(after=True)
+
+
+def _first_to(session: Session, row: outbox.OutboxRow, query, now: datetime) -> outbox.OutboxRow | None:
+    """The first row of ``query`` (``BEFORE`` or ``AFTER`` ``row``) to ``row``'s recipient, if any."""
     who = recipient(row)
-    found = next((i for i, address in session.execute(query) if _recipient(row.method, address or {}) == who), None)
+    params = {"id": row.id, "platform": row.platform, "method": row.method, "since": now - LOOKBACK}
+    found = next((i for i, address in session.execute(query, params)
+                  if _recipient(row.method, address or {}) == who), None)
     return None if found is None else session.get(outbox.OutboxRow, found)
 
 
 def earlier_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest message to the same recipient before ``row`` that is not sent yet, if any."""
-    query = (select(outbox.OutboxRow.id, outbox.OutboxRow.address)
-             .where(outbox.OutboxRow.id < row.id, outbox.OutboxRow.platform == row.platform,
-                    outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
-                    outbox.OutboxRow.state.in_((outbox.PENDING, outbox.SENDING)))
-             .order_by(outbox.OutboxRow.id))
-    return _first_to(session, row, query)
+    return _first_to(session, row, BEFORE, now)
 
 
 def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest pending message to the same recipient after ``row``: the one to wake when ``row`` is done."""
     if row.method not in ORDERED:
         return None
-    query = (select(outbox.OutboxRow.id, outbox.OutboxRow.address)
-             .where(outbox.OutboxRow.id > row.id, outbox.OutboxRow.platform == row.platform,
-                    outbox.OutboxRow.method == row.method, outbox.OutboxRow.created_at >= now - LOOKBACK,
-                    outbox.OutboxRow.state == outbox.PENDING)
-             .order_by(outbox.OutboxRow.id))
-    return _first_to(session, row, query)
+    return _first_to(session, row, AFTER, now)
 
 
 def api(row: outbox.OutboxRow) -> str:
