@@ -23,6 +23,7 @@ from bot.domain.lifecycle import check_case_allows
 from bot.domain.permissions import Action, authorise
 from bot.domain.records import Actor
 from handlers import hooks
+from handlers._owner import not_owner, owned
 from handlers.case_cards import COLORS, case_facts, load, notice
 from handlers.registry import dialog
 
@@ -63,7 +64,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     if typed is not None:
         data = {"case": view.case.number, "grade": int(typed)}
         return got_reason(event, ctx, data, parts[3]) if len(parts) > 3 else _ask_reason(ctx, data, typed)
-    buttons = tuple(Button(g.label, "grade.pick", {"case": view.case.number, "g": str(int(g))},
+    buttons = tuple(Button(g.label, "grade.pick", owned({"case": view.case.number, "g": str(int(g))}, ctx),
                            "primary" if g == view.case.grade else "default") for g in Grade)
     card = Card("prompt_card", {"title": f"定级 {view.case.number}", "color": COLORS[view.case.grade],
                                 "facts": case_facts(view.case), "body": f"{view.case.title}\n请选择等级。",
@@ -80,6 +81,8 @@ def _ask_reason(ctx, data: dict, grade: Grade) -> Step:
 
 def picked(event: Event, ctx, data: dict) -> Step:
     """A grade button or a grade's name."""
+    if refused := not_owner(event, ctx):
+        return Step(S.GRADE, (Reply(notice(refused)),), data)
     grade = _grade_of(str(event.params.get("g", ""))) if event.kind == "click" else _grade_of(command_text(event))
     if grade is None:
         return Step(S.GRADE, (Reply(notice("请选择等级：一般、敏感、重大、特别重大。")),), data)

@@ -5,6 +5,7 @@
         and the leaders in charge of the case's units
     特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
     main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收"
+    anyone else (a leader whose main-leader role was taken away, …) --签收--> refused first, nothing changes
 """
 
 from __future__ import annotations
@@ -13,13 +14,27 @@ from bot.core.card import Button, Card, Reply, Target
 from bot.core.event import Event
 from bot.domain import case_commands
 from bot.domain.context import Outcome
+from bot.domain.errors import NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
+from bot.domain.permissions import Role, case_roles
 from bot.domain.records import Actor, DutyState
 from handlers.acknowledge import case_number_in
 from handlers.card_copies import copies, refresh
-from handlers.case_cards import COLORS, LIVE, case_body, case_facts, duty_lines, hhmm, load, load_id, notice, \
-    person_name, unit_card, unit_name
+from handlers.case_cards import (
+    COLORS,
+    LIVE,
+    case_body,
+    case_facts,
+    duty_lines,
+    hhmm,
+    load,
+    load_id,
+    notice,
+    person_name,
+    unit_card,
+    unit_name,
+)
 from handlers.registry import Context, router
 
 
@@ -88,6 +103,9 @@ def acknowledge_as_main_leader_typed(event: Event, ctx: Context) -> list[Reply]:
 
 
 def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
+    units = [a.unit_id for a in view.assignments]
+    if Role.MAIN_LEADER not in case_roles(ctx.org, ctx.person.id, view.case.county, units):
+        raise NotPermitted("permission.denied", f"只有主要领导可以签收 {view.case.number} 的舆情通报，您不是主要领导。")
     if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
         return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]
     if duty.state == DutyState.DONE:

@@ -26,6 +26,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import AssignmentState, check_case_allows
 from bot.domain.records import Actor
+from handlers._owner import not_owner, owned
 from handlers.acknowledge import my_assignment, why_not
 from handlers.card_copies import copies, refresh
 from handlers.case_cards import (
@@ -78,7 +79,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     data = {"case": view.case.number, "a": a.id}
     if len(parts) > 2 and parts[2] in KINDS:
         return _ask_text(ctx, data, KINDS[parts[2]])
-    buttons = tuple(Button(label, "report.kind", {"case": view.case.number, "k": str(kind)})
+    buttons = tuple(Button(label, "report.kind", owned({"case": view.case.number, "k": str(kind)}, ctx))
                     for kind, label in REPORT_LABELS.items())
     card = Card("prompt_card", {"title": f"报告 {view.case.number}", "color": COLORS[view.case.grade],
                                 "facts": case_facts(view.case, unit_name(ctx.org, a.unit_id)),
@@ -94,6 +95,8 @@ def _ask_text(ctx, data: dict, kind: ReportKind) -> Step:
 
 def picked(event: Event, ctx, data: dict) -> Step:
     """A kind button or a kind's name."""
+    if refused := not_owner(event, ctx):
+        return Step(S.KIND, (Reply(notice(refused)),), data)
     key = str(event.params.get("k", "")) if event.kind == "click" else KINDS.get(command_text(event), "")
     if key not in {str(k) for k in ReportKind}:
         return Step(S.KIND, (Reply(notice("请选择：初报、核报、续报 或 专项报告。")),), data)
@@ -104,7 +107,7 @@ def got_text(event: Event, ctx, data: dict) -> Step:
     """The report's text (and a link or pictures, if sent): show it back for confirmation."""
     data = {**data, "text": command_text(event) or event.title, "files": [u for u in (event.url,) if u]}
     data, refused = _keep(data, event.attachments)
-    return _confirm(data, refused)
+    return _confirm(ctx, data, refused)
 
 
 def got_media(event: Event, ctx, data: dict) -> Step:
@@ -116,7 +119,7 @@ def got_media(event: Event, ctx, data: dict) -> Step:
         return Step(here, (Reply(notice(said)),), data)
     data, refused = _keep(data, event.attachments)
     if data.get("text"):
-        return _confirm(data, refused)
+        return _confirm(ctx, data, refused)
     held = summary(data["attachments"])
     said = refused or f"已收到附件（{held}）。请继续发送{REPORT_LABELS[ReportKind(data['kind'])]}的文字内容。"
     return Step(S.TEXT, (Reply(notice(said)),), data)
@@ -140,10 +143,10 @@ def _body(data: dict) -> str:
     return body
 
 
-def _confirm(data: dict, refused: str = "") -> Step:
+def _confirm(ctx, data: dict, refused: str = "") -> Step:
     label = REPORT_LABELS[ReportKind(data["kind"])]
-    buttons = (Button("确认提交", "report.confirm", {"case": data["case"]}, "primary"),
-               Button("重新填写", "report.redo", {"case": data["case"]}))
+    buttons = (Button("确认提交", "report.confirm", owned({"case": data["case"]}, ctx), "primary"),
+               Button("重新填写", "report.redo", owned({"case": data["case"]}, ctx)))
     hint = "回复“确认”提交，或直接发送新的内容重新填写；可继续发送图片或文件作为附件；发送“取消”放弃。"
     card = Card("prompt_card", {"title": f"确认提交{label} {data['case']}", "color": "blue", "facts": [],
                                 "body": _body(data), "status": refused, "hint": hint}, buttons)
@@ -152,12 +155,16 @@ def _confirm(data: dict, refused: str = "") -> Step:
 
 def redo(event: Event, ctx, data: dict) -> Step:
     """重新填写: ask for the text again."""
+    if refused := not_owner(event, ctx):
+        return Step(S.CONFIRM, (Reply(notice(refused)),), data)
     data = {k: v for k, v in data.items() if k not in ("text", "files", "attachments")}
     return _ask_text(ctx, data, ReportKind(data["kind"]))
 
 
 def confirmed(event: Event, ctx, data: dict) -> Step:
     """Submit the report; tell the person how it stands against its deadline and forward it to the desk."""
+    if refused := not_owner(event, ctx):
+        return Step(S.CONFIRM, (Reply(notice(refused)),), data)
     view = load(ctx, data["case"])
     kind = ReportKind(data["kind"])
     text = data["text"] + "".join(f"\n附件：{u}" for u in data.get("files", []))

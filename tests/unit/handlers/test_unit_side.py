@@ -118,7 +118,7 @@ def test_grading_is_for_the_desk_with_a_reason_and_tells_leaders(world):
     main = next(r for r in cards if r.to.id == "p-zhao")
     assert [b.action for b in main.card.buttons] == ["leader.ack"]
     (no,) = world.act("p-qian", action="leader.ack", params=main.card.buttons[0].params)
-    assert "权限" in no.card.data["text"]
+    assert "只有主要领导可以签收" in no.card.data["text"]
     (done,) = world.act("p-zhao", action="leader.ack", params=main.card.buttons[0].params)
     assert done.update and done.card.data["status"].startswith("已由 赵局长")
     (again,) = world.act("p-zhao", action="leader.ack", params=main.card.buttons[0].params)
