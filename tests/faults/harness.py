@@ -21,6 +21,7 @@ from bot.core.event import Event
 from bot.org.file import parse_org_file
 from bot.store.org_repo import apply_organisation
 from tests.faults.seeds import API_TOKEN, ENV, Req
+from tests.support.services import CLAIM_KEY
 
 
 @dataclass
@@ -59,6 +60,10 @@ class Target:
         self.baseline = self.rows()
         self.figures = Figures()
 
+    def keys(self) -> list[bytes]:
+        """Every key of the test's Redis database but the run's claim (tests/support/services.py)."""
+        return [k for k in self.redis.keys("*") if k != CLAIM_KEY.encode()]
+
     def rows(self) -> dict[str, int]:
         """Row count of every table."""
         with self.database.session() as session:
@@ -75,7 +80,7 @@ class Target:
         fig.statuses[status] += 1
         if status >= 500:
             fig.server_errors += 1
-        changed = self.redis.dbsize() > 0 or (req.path == "/api/v1/cases" and self.rows() != self.baseline)
+        changed = bool(self.keys()) or (req.path == "/api/v1/cases" and self.rows() != self.baseline)
         if changed:
             self._judge_change(req, status)
         return status
@@ -97,18 +102,19 @@ class Target:
         fig = self.figures
         if not req.authentic or status >= 300:
             fig.unauthentic_changes += 1
-            fig.failures.append((req.label, req.path, f"state changed (status {status}): {self.redis.keys('*')[:5]}"))
+            fig.failures.append((req.label, req.path, f"state changed (status {status}): {self.keys()[:5]}"))
         else:
             fig.authentic_accepted += 1
             for job in Queue(queues.EVENTS, connection=self.redis, serializer=JSONSerializer).jobs:
                 Event.from_dict(job.args[0])
-        self.redis.flushdb()
+        for key in self.keys():  # not flushdb: the run's claim on a shared Redis stays
+            self.redis.delete(key)
         self.baseline = self.rows()
 
     def finish(self) -> Figures:
         """Close the run: outbound messages are the outbox's rows (the web process never sends)."""
         self.figures.outbound = self.rows().get("outbox", 0)
-        if self.redis.dbsize() or self.rows() != self.baseline:
+        if self.keys() or self.rows() != self.baseline:
             self.figures.unauthentic_changes += 1
             self.figures.failures.append(("end", "-", "state left behind at the end of the run"))
         return self.figures

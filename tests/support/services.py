@@ -15,8 +15,8 @@ import os
 import threading
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
@@ -46,12 +46,14 @@ def _claim_db(base_url: str, run_id: str) -> str | None:
         probe.ping()
     except redis.RedisError:
         return None
+    # the number goes into the URL: redis-py's from_url lets the URL's "/0" win over a db= argument,
+    # which made every run claim (and flush) database 0 until 2026-11-29
     for db in range(15, 0, -1):
-        conn = redis.Redis.from_url(base_url, db=db)
+        conn = redis.Redis.from_url(_with_db(base_url, db))
         if conn.dbsize() == 0 and conn.set(CLAIM_KEY, run_id, nx=True, ex=LEASE):
             return _with_db(base_url, db)
     for db in range(15, 0, -1):
-        conn = redis.Redis.from_url(base_url, db=db)
+        conn = redis.Redis.from_url(_with_db(base_url, db))
         if _left_by_a_dead_run(conn) and conn.set(CLAIM_KEY, run_id, nx=True, ex=LEASE):
             for key in conn.scan_iter(count=1000):
                 if key != CLAIM_KEY.encode():
