@@ -198,7 +198,7 @@ def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str,
     data = {"title": f"{label} {case.number}", "color": "red" if "迟报" in timing else COLORS[case.grade],
             "facts": case_facts(case, unit_name(ctx.org, a.unit_id)),
             "body": f"{ctx.person.name} 于 {hhmm(ctx.now)} 提交{timing}：\n{text}" + _opened(items or []),
-            "status": "", "case_id": case.id}
+            "status": "", "case_id": case.id, "links": _links(items or [])}
     card = Card("desk_card", data, (Button("调整定级", "case.grade", {"case": case.number}),))
     return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
 
@@ -220,6 +220,12 @@ def _opened(items: list[dict]) -> str:
     kept = "；企业微信的附件保存 3 天" if any(a.get("platform") == "wecom" for a in items) else ""
     return (f"\n附件：{summary(items)}\n" + "\n".join(lines(items))
             + f"\n（点击链接查看{kept}）")
+
+
+def _links(items: list[dict]) -> list[dict]:
+    """The attachments' links apart from the text, for cards that can show them as links ({title, url})."""
+    return [{"title": line.split("：", 1)[0], "url": a["open"]} for line, a in zip(lines(items), items, strict=True)
+            if a.get("open")]
 
 
 def _is_media(event: Event) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.emulator.wecom.cards import links
 from tests.emulator.conftest_wecom import api, button_card, send_card, server, wecom  # noqa: F401
 
 
@@ -139,3 +140,28 @@ def test_main_title_title_is_required_except_on_a_text_notice_with_sub_title_tex
               "card_action": {"type": 1, "url": "https://example.com"}}
     assert send_card(api, notice)["errcode"] == 0
     assert send_card(api, {**notice, "sub_title_text": ""})["errcode"] == 41016
+
+
+def notice_with_jumps(count: int, **jump) -> dict:
+    jumps = [{"type": 1, "title": f"附件{i}", "url": f"https://example.com/files/{i}", **jump} for i in range(count)]
+    return {"card_type": "text_notice", "main_title": {"title": "通知"}, "jump_list": jumps,
+            "card_action": {"type": 1, "url": "https://example.com"}}
+
+
+def test_a_notice_takes_at_most_three_jump_links_each_with_a_title_and_url(api, wecom):
+    assert send_card(api, notice_with_jumps(4))["errcode"] == 42042
+    assert send_card(api, notice_with_jumps(1, title=""))["errcode"] == 40058
+    assert send_card(api, notice_with_jumps(1, url=""))["errcode"] == 42028
+    assert send_card(api, notice_with_jumps(3))["errcode"] == 0
+    (message,) = wecom.messages_for_user("ligs")     # a notice without action_menu is no task card
+    assert links(message["content"]) == [f"https://example.com/files/{i}" for i in range(3)] + ["https://example.com"]
+
+
+def test_a_button_card_shows_no_jump_list_but_opens_its_link_rows(api, wecom):
+    card = {**button_card(), "jump_list": [{"type": 1, "title": "附件", "url": "https://example.com/files/j"}],
+            "horizontal_content_list": [{"keyname": "案件编号", "value": "YQ-2026-0042"},
+                                        {"keyname": "附件1", "value": "图片 1", "type": 1,
+                                         "url": "https://example.com/files/h"}]}
+    assert send_card(api, card)["errcode"] == 0     # accepted: WeCom ignores a field the card type has not
+    (shown,) = wecom.cards_for_user("ligs")
+    assert "jump_list" not in shown["card"] and shown["links"] == ["https://example.com/files/h"]

@@ -1,9 +1,11 @@
 """Template-card payload rules (``template_card`` of ``message/send``, webhook and smart bot).
 
-Rules from the official "发送应用消息" page (document 90236) and the error table 90313:
-task_id ``[0-9A-Za-z_\\-@]``, at most 128 bytes; at most 6 buttons; button key at most 1024 bytes
-and unique; a callback button needs a key, a URL button a url. Which errcode answers which
-breach is partly a guess where WeCom documents none (see docs/emulator-wecom.md).
+Rules from the official "发送应用消息" page (document 90236), the smart bot's card page (101032) and the
+error table 90313: task_id ``[0-9A-Za-z_\\-@]``, at most 128 bytes; at most 6 buttons; button key at
+most 1024 bytes and unique; a callback button needs a key, a URL button a url; ``jump_list`` (text_notice
+and news_notice only: the button, vote and multiple cards have no such field, and WeCom does not show it
+there) at most 3 entries, each with a title and, for type 1, a url. Which errcode answers which breach is
+partly a guess where WeCom documents none (see docs/emulator-wecom.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ MAX_BUTTONS = 6
 MAX_KEY_BYTES = 1024
 MAX_HORIZONTAL = 6
 MAX_OPTIONS = 10
+MAX_JUMPS = 3
+NOTICES = ("text_notice", "news_notice")
 
 
 def needs_task_id(card: dict) -> bool:
@@ -42,14 +46,17 @@ def validate_card(card: object, require_task_id: bool = True) -> dict:
     _check_main_title(card)
     _check_horizontal(card.get("horizontal_content_list"))
     _check_menu(card.get("action_menu"))
-    if card_type in ("text_notice", "news_notice"):
+    if card_type in NOTICES:
         _check_card_action(card.get("card_action"))
-    elif card_type == "button_interaction":
+        _check_jump_list(card.get("jump_list"))
+        return card
+    if card_type == "button_interaction":
         _check_buttons(card.get("button_list"))
         _check_selection(card.get("button_selection"))
     else:
         _check_submit(card.get("submit_button"))
-    return card
+    # jump_list is no field of the interactive cards: WeCom accepts the card and does not show it
+    return {k: v for k, v in card.items() if k != "jump_list"}
 
 
 def callback_keys(card: dict) -> list[str]:
@@ -61,6 +68,31 @@ def callback_keys(card: dict) -> list[str]:
         return [b["key"] for b in card.get("button_list") or [] if int(b.get("type", 0) or 0) == 0]
     submit = card.get("submit_button") or {}
     return [submit["key"]] if submit.get("key") else []
+
+
+def links(card: dict) -> list[str]:
+    """The URLs a holder can open from ``card``: link rows of horizontal_content_list, jump_list entries
+    (notice cards), URL buttons, a linked quote_area and the whole card's card_action (type 1)."""
+    items = [*(card.get("horizontal_content_list") or []), *(card.get("button_list") or []),
+             *((card.get("jump_list") or []) if card.get("card_type") in NOTICES else []),
+             card.get("quote_area") or {}, card.get("card_action") or {}]
+    return [str(i["url"]) for i in items if isinstance(i, dict) and int(i.get("type", 0) or 0) == 1 and i.get("url")]
+
+
+def _check_jump_list(items: object) -> None:
+    """At most 3 entries (42042); each needs a title, and a url when it is a link (type 1)."""
+    if items is None:
+        return
+    if not isinstance(items, list) or len(items) > MAX_JUMPS:
+        raise WeComError(errcodes.CARD_JUMP_LIST, f"jump_list: at most {MAX_JUMPS} items")
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or not item["title"]:
+            raise WeComError(errcodes.INVALID_PARAMETER, "jump_list.title required")
+        kind = item.get("type", 0) or 0
+        if kind not in (0, 1, 2, 3):
+            raise WeComError(errcodes.INVALID_PARAMETER, "jump_list.type must be 0-3")
+        if kind == 1 and not item.get("url"):
+            raise WeComError(errcodes.CARD_URL_MISSING, "jump_list.url missing")
 
 
 def _check_task_id(task_id: object) -> None:

@@ -34,6 +34,7 @@ CARD_HORIZONTAL_LIST = 42035
 CARD_OPTION_LIST = 42037
 CARD_BUTTON_TEXT = 42038
 CARD_BUTTON_KEY = 42039
+CARD_JUMP_LIST = 42042
 CARD_QUESTION_KEY = 42043
 CARD_ACTION_INVALID = 42045
 CARD_SUBMIT_KEY = 42046
@@ -83,6 +84,7 @@ MESSAGES = {
     CARD_OPTION_LIST: "Template_Card.option_list size invalid",
     CARD_BUTTON_TEXT: "Template_Card.button_list.text missing or invalid",
     CARD_BUTTON_KEY: "Template_Card.button_list.key missing or invalid",
+    CARD_JUMP_LIST: "Template_Card.jump_list size invalid",
     CARD_QUESTION_KEY: "Template_Card.question_key missing or invalid",
     CARD_ACTION_INVALID: "Template_Card.card_action missing or invalid",
     CARD_SUBMIT_KEY: "Template_Card.submit_button.key missing or invalid",

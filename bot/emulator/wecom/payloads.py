@@ -54,7 +54,7 @@ def app_body(data: dict, allowed: tuple[str, ...] = APP_TYPES) -> Body:
     elif msgtype == "news":
         _check_articles(content)
     else:
-        validate_card(content)
+        content = validate_card(content)
     return Body(msgtype, content)
 
 

@@ -12,7 +12,7 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from bot.emulator.wecom.cards import callback_keys
+from bot.emulator.wecom.cards import callback_keys, links
 
 BOT_SENDERS = ("app", "webhook", "aibot")
 
@@ -30,11 +30,12 @@ class CardState:
     everyone: dict | None = None
 
     def view(self, userid: str) -> dict:
-        """JSON form of the card as ``userid`` sees it, with the keys still clickable."""
+        """JSON form of the card as ``userid`` sees it, with the keys still clickable and the links it opens."""
         card = self.shown[userid]
         greyed = self.greyed.get(userid)
         return {"channel": self.channel, "task_id": self.task_id, "card": copy.deepcopy(card),
-                "greyed": greyed, "clickable": [] if greyed is not None else callback_keys(card)}
+                "greyed": greyed, "clickable": [] if greyed is not None else callback_keys(card),
+                "links": links(card)}
 
 
 @dataclass

@@ -3,7 +3,8 @@ WeChat plugin, so he gets text; group wrFood0001 with a webhook robot), from a l
 forwards 1:1 and assigns by typing 分派: the warning as a robot notice
 @-mentioning the liaison, 签收 by @-mentioning the smart bot, the head told, a follow-up where a copy
 cannot change, a second 签收 answered, and a typed report dialog with a picture to the 专项报告 at the desk
-(the picture opened through the bot's link: media/get streamed), the group told the latest report."""
+(the picture opened through the bot's link, a clickable link row of the desk's card: media/get streamed), the
+group told the latest report."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ def test_a_general_case_on_wecom_from_warning_to_special_report(stack):
     assert desk["card"]["main_title"]["title"] == f"专项报告（第1版） {case.number}"
     assert "召回问题批次" in desk["card"]["sub_title_text"] and "附件：图片 1 张" in desk["card"]["sub_title_text"]
     (link,) = re.findall(re.escape(stack.url) + r"/files/[\w.-]+", desk["card"]["sub_title_text"])
+    assert desk["links"] == [link]          # clickable: a link row (附件1) after the facts, not only the text
+    assert {"keyname": "附件1", "value": "图片 1", "type": 1, "url": link} in desk["card"]["horizontal_content_list"]
     assert requests.get(link, timeout=10).content == PHOTO
     told(wecom, FOOD_GROUP, "最新报告：专项报告（第1版）", group=True)    # the robot's notice cannot change
     assert without_previews(timeline_actions(stack, case.case_id)) == [

@@ -108,3 +108,25 @@ def test_user_values_stay_inside_their_strings():
 def test_long_markdown_is_split_below_2048_bytes():
     pieces = Bodies(TEMPLATES).pieces(Card("notice", {"text": "舆情通报。\n" * 600}), "yq", cards=True, plain=False)
     assert len(pieces) > 1 and all(len(p["markdown"]["content"].encode()) <= 2048 for p in pieces)
+
+
+def report_card(facts: int, links: int) -> Card:
+    return Card("desk_card", {"title": "专项报告（第1版） YQ-2026-0001", "body": "正文\n附件：图片 1：https://bot/files/x",
+                              "status": "", "facts": [{"label": f"项{i}", "value": "v"} for i in range(facts)],
+                              "links": [{"title": f"文件 {HOSTILE}{i}", "url": f"https://bot/files/t{i}"}
+                                        for i in range(links)]},
+                (Button("调整定级", "case.grade", {"case": "YQ-2026-0001"}),))
+
+
+@pytest.mark.parametrize(("facts", "links", "rows"), [(4, 1, 1), (4, 5, 2), (2, 5, 3), (6, 2, 0)])
+def test_a_cards_attachment_links_are_link_rows_after_its_facts(facts, links, rows):
+    """WeCom makes no link in sub_title_text clickable and has no jump_list on a button card: the links go in
+    the free rows of horizontal_content_list (type 1, at most 6 rows in all, at most 3 links)."""
+    (body,) = Bodies(TEMPLATES).pieces(report_card(facts, links), "yq_t7", cards=True, plain=False)
+    app_body({"touser": "chengs", "agentid": 1, **body})
+    items = body["template_card"]["horizontal_content_list"]
+    linked = [i for i in items if i.get("type") == 1]
+    assert len(items) == min(6, facts + rows) and len(linked) == rows and "jump_list" not in body["template_card"]
+    assert [i["url"] for i in linked] == [f"https://bot/files/t{i}" for i in range(rows)]
+    assert all(i["keyname"] == f"附件{n}" and len(i["value"]) <= 26 for n, i in enumerate(linked, 1))
+    assert "https://bot/files/x" in body["template_card"]["sub_title_text"]   # the text keeps every link
