@@ -244,6 +244,9 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
     try:
         sent = batching.send(messenger, rows)
     except PlatformError as exc:
+        if not exc.retryable:  # the whole call refused (one unknown user id can do it): each row alone,
+            log.warning("batch of outbox=%s refused (%s); each sent alone", ",".join(str(r.id) for r in rows), exc)
+            return [_send_alone(rt, messenger, r, now) for r in rows][0]  # so one bad recipient fails alone
         states = [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows]
         return states[0]
     invalid = {u for s in sent for u in s.card_ref.get("invalid", ())}
@@ -259,6 +262,17 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
         _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)
     log.info("delivered outbox=%s in one batch platform=%s", ",".join(str(r.id) for r in done), rows[0].platform)
     return outbox.SENT if rows[0] in done else outbox.PENDING
+
+
+def _send_alone(rt: Runtime, messenger, row: outbox.OutboxRow, now: datetime) -> str:
+    """Send one claimed row by itself; returns its state afterwards."""
+    try:
+        sent = _send(messenger, row)
+    except PlatformError as exc:
+        return _record_failure(rt, row.id, row.attempts, exc, now)
+    _mark_sent(rt, [row], sent, now)
+    log.info("delivered outbox=%s platform=%s attempts=%s", row.id, row.platform, row.attempts)
+    return outbox.SENT
 
 
 def _record_failure(rt: Runtime, row_id: int, attempts: int, exc: PlatformError, now: datetime) -> str:

@@ -111,3 +111,25 @@ def test_a_different_card_is_not_put_into_the_same_instance(rt):
     liaison = add(rt, "w-0601", "0601", WARNING)
     assert deliver(rt, group, NOW) == "sent" and deliver(rt, liaison, NOW) == "sent"
     assert rt.messengers["dingtalk"].calls == [["cidFoodSale01=="], ["0601"]]
+
+
+def test_a_batch_refused_whole_is_sent_row_by_row_so_one_unknown_person_fails_alone(rt):
+    from bot.core.errors import PlatformError
+
+    messenger = rt.messengers["dingtalk"]
+
+    def refuse_batch(ids, card):
+        raise PlatformError("DingTalk refused: param.userIdNotExist 用户user不存在", retryable=False)
+
+    def one(user_id, card, *, dedup_id=""):
+        if user_id == "ghost":
+            raise PlatformError("DingTalk refused: param.userIdNotExist 用户user不存在", retryable=False)
+        messenger.calls.append([user_id])
+        return SentMessage("dingtalk", message_id=f"one-{user_id}")
+
+    messenger.send_to_people, messenger.send_to_person = refuse_batch, one
+    ids = [add(rt, "e0", "u00"), add(rt, "e1", "ghost"), add(rt, "e2", "u02")]
+    assert deliver(rt, ids[0], NOW) == "sent"
+    assert messenger.calls == [["u00"], ["u02"]]
+    with rt.database.session() as session:
+        assert [session.get(outbox.OutboxRow, i).state for i in ids] == [outbox.SENT, outbox.FAILED, outbox.SENT]
