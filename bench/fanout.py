@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import math
+import os
 import sqlite3
 import sys
 import threading
@@ -310,6 +311,7 @@ class Phase:
     calls: list[dict]
     seconds: float
     complete: bool
+    first: float = 0.0  # seconds from accepted to the first message received (the event handled by then)
 
 
 def command(product: Product, log: CallLog, org: Org, number: str, text: str, phase: str, timeout: float) -> Phase:
@@ -325,7 +327,7 @@ def command(product: Product, log: CallLog, org: Org, number: str, text: str, ph
     time.sleep(0.5)  # anything still on its way is counted too
     calls = [c for c in log.since(accepted) if not any(a in c["path"] for a in AUTH)]
     sends = [c["t"] for c in calls if not refused(c)]
-    return Phase(phase, calls, (max(sends) - accepted) if sends else 0.0, ok)
+    return Phase(phase, calls, (max(sends) - accepted) if sends else 0.0, ok, (min(sends) - accepted) if sends else 0.0)
 
 
 def run(args, org: Org) -> dict:
@@ -374,8 +376,10 @@ def report(args, fl: Floor, res: dict) -> None:
     print("by recipient: " + ", ".join(f"{k} {v}" for k, v in sorted(by_part.items())))
     for p in phases:
         print(f"{p.name:<8} calls {len(p.calls):>4}, last delivery {p.seconds:6.2f} s after the command was accepted"
+              f" (first {p.first:.2f} s: the event handled; then {p.seconds - p.first:.2f} s of sending)"
               f"{'' if p.complete else ' (INCOMPLETE: timed out)'}")
     print(f"peak RSS: web {res['rss_web']:.0f} MB, worker {res['rss_worker']:.0f} MB (target ≤ 150 MB each)")
+    print("load average (1 min, 2 cores shared): {:.1f} at the start, {:.1f} at the end".format(*res["load"]))
     fanout = sum(1 for c in calls if classify(org, c) != "the desk and others")
     floor_calls = sum(fl.calls.values())
     print(f"ratios: calls {fanout}/{floor_calls} = {fanout / floor_calls:.2f} of the floor (target 1.00; "
@@ -408,7 +412,9 @@ def main(argv: list[str] | None = None) -> None:
           + ", ".join(f"{k} {v}" for k, v in sorted(fl.product_calls.items()))
           + f"), {max(0, math.ceil(fl.product_calls['createAndDeliver'] / DINGTALK_QPS) - 1)} s")
     sys.stdout.flush()
+    load = os.getloadavg()[0]
     res = run(args, org)
+    res["load"] = (load, os.getloadavg()[0])
     report(args, fl, res)
 
 
