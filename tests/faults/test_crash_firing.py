@@ -10,9 +10,10 @@ supervisor would. The test's own ``redis-server`` (bot.localredis.start_private)
 The judges afterwards: ``clock_firings`` holds every step of every duty exactly once (sent; a reminder
 ``skipped`` only where the design allows it: its next step was already due when it fired); every outbox
 row of a step was sent; and the emulators received every message of every step — none lost. Duplicates
-(design.md, "Delivery guarantees") are counted and printed: none on WeCom 1:1 (the platform
-de-duplicates), elsewhere at most one repeated send per kill (a DingTalk batch call carries one card to
-up to 20 people). CI: 5 kills; ``make soak``: 50.
+(design.md, "Delivery guarantees") are counted and printed: at most one repeated send per kill that fell
+inside a send (a DingTalk batch call carries one card to up to 20 people; WeCom's duplicate check covers
+only button cards, which carry a unique task_id — a reminder is markdown, so WeCom repeats it too, seen
+once in 50 kills). CI: 5 kills; ``make soak``: 50.
 """
 
 from __future__ import annotations
@@ -144,7 +145,6 @@ def judge(stack, duties: dict[int, tuple[str, str]], kills: int, started: float,
               f"overtaken), {len(rows)} messages sent, lost {len(lost)}, duplicates {dict(duplicates) or 0}; "
               f"lateness max {max(lateness):.1f} s, mean {sum(lateness) / len(lateness):.1f} s")
     assert not lost, lost
-    assert duplicates["wecom 1:1"] == 0  # WeCom de-duplicates (enable_duplicate_check)
     # one kill inside a send repeats that send at most once: one DingTalk batch call (≤ 20 people) or one post
     assert sum(duplicates.values()) <= kills * 20, duplicates
 
