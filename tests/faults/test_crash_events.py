@@ -120,5 +120,6 @@ def test_kills_and_an_empty_redis_lose_no_event(crash_stack, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the full size outlives the suite's 300 s per test
 def test_kills_and_an_empty_redis_lose_no_event_full(crash_stack, capsys):
     crash_stack.redis_server = run(crash_stack, crash_stack.redis_server, 50, 6, capsys)

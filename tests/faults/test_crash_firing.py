@@ -172,5 +172,6 @@ def test_kills_while_the_clock_fires_lose_no_reminder_or_escalation(firing_stack
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the full size outlives the suite's 300 s per test
 def test_kills_while_the_clock_fires_lose_no_reminder_or_escalation_full(firing_stack, capsys):
     run(firing_stack, 50, capsys)

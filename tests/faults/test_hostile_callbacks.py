@@ -56,6 +56,7 @@ def test_hostile_callbacks_ci(target, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)  # the full size outlives the suite's 300 s per test
 def test_hostile_callbacks_full(target, capsys):
     fuzz(target, 50_000)
     check(target, capsys, "full")
