@@ -105,11 +105,14 @@ class Settings:
         if self.redis_url and "@" in self.redis_url:
             out["REDIS_URL"] = "***"
         if "@" in self.database_url:
-            out["DATABASE_URL"] = _mask_url(self.database_url)
+            out["DATABASE_URL"] = mask_url(self.database_url)
         return out
 
 
-def _mask_url(url: str) -> str:
+def mask_url(url: str) -> str:
+    """``url`` with its credentials masked (for logs and `yuqing` output); one without any as it is."""
+    if "@" not in url:
+        return url
     head, _, tail = url.rpartition("@")
     scheme, _, _ = head.partition("://")
     return f"{scheme}://***@{tail}"

@@ -71,16 +71,16 @@ def refresh(ctx, org: Organisation, rows: list[Copy], card: Card, follow_up: str
     """Replies that bring every copy in ``rows`` to ``card`` (or a ``follow_up`` notice where it cannot change)."""
     replies: list[Reply] = []
     told_groups: set[tuple[str, str]] = set()
-    cards_updated: set[str] = set()  # copies sharing one card instance (a DingTalk card in several chats)
+    cards_updated: set[tuple[str, str]] = set()  # copies sharing one card instance are updated once
     for row in rows:
         if clicked(row, skip_card):
             continue
         if updatable(row):
-            card_id = str((row.card_ref or {}).get("card_id") or "")
-            if card_id and row.platform == "dingtalk":
-                if card_id in cards_updated:
+            instance = (row.platform, str((row.card_ref or {}).get("card_id") or ""))
+            if instance[1]:
+                if instance in cards_updated:
                     continue
-                cards_updated.add(card_id)
+                cards_updated.add(instance)
             replies.append(Reply(card, to=Target("card", str(row.id), row.platform), update=True, case_id=case_id))
             continue
         if not follow_up:

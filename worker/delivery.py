@@ -196,12 +196,9 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
             row.address = _copy_address(original)
         if messenger is None:
             raise PlatformError(f"platform {platform} is not configured", retryable=False)
-        sent = _send(messenger, row)
     except PlatformError as exc:
         return _record_failure(rt, row_id, attempts, exc, now)
-    _mark_sent(rt, [row], sent, now)
-    log.info("delivered outbox=%s platform=%s attempts=%s", row_id, platform, attempts)
-    return outbox.SENT
+    return _send_alone(rt, messenger, row, now)
 
 
 def _mark_sent(rt: Runtime, rows: list[outbox.OutboxRow], sent: SentMessage, now: datetime) -> None:
@@ -244,11 +241,11 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
     try:
         sent = batching.send(messenger, rows)
     except PlatformError as exc:
-        if not exc.retryable:  # the whole call refused (one unknown user id can do it): each row alone,
-            log.warning("batch of outbox=%s refused (%s); each sent alone", ",".join(str(r.id) for r in rows), exc)
-            return [_send_alone(rt, messenger, r, now) for r in rows][0]  # so one bad recipient fails alone
-        states = [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows]
-        return states[0]
+        if exc.retryable:
+            return [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows][0]
+        # the whole call refused (one unknown user id can do it): each row alone, so a bad recipient fails alone
+        log.warning("batch of outbox=%s refused (%s); each sent alone", ",".join(str(r.id) for r in rows), exc)
+        return [_send_alone(rt, messenger, r, now) for r in rows][0]
     invalid = {u for s in sent for u in s.card_ref.get("invalid", ())}
     throttled = {u for s in sent for u in s.card_ref.get("throttled", ())}
     for r in rows:  # people DingTalk refused inside a larger batch: retried (flow control) or failed

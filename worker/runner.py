@@ -10,7 +10,7 @@ import redis
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
 
-from bot.config import Settings, _mask_url
+from bot.config import Settings, mask_url
 from bot.core import queues
 from worker.clock_loop import Supervisor
 from worker.reconciler import Keeper
@@ -60,7 +60,7 @@ def wait_for_redis(settings: Settings, pause: float = 1.0, sleep=time.sleep) -> 
     """A connection to Redis once it answers: a worker started while Redis is down (a restart, a
     failover) waits for it, saying so every 30 s, instead of dying with a traceback."""
     connection = redis.Redis.from_url(settings.redis_url)
-    waited = 0.0
+    waited, warn_at = 0.0, 0.0
     while True:
         try:
             connection.ping()
@@ -68,9 +68,9 @@ def wait_for_redis(settings: Settings, pause: float = 1.0, sleep=time.sleep) -> 
                 log.info("Redis answers again after %.0f s", waited)
             return connection
         except redis.ConnectionError as exc:
-            if waited % 30 < pause:
-                log.warning("Redis at %s does not answer (%s); the worker waits for it",
-                            _mask_url(settings.redis_url), exc)
+            if waited >= warn_at:
+                log.warning("Redis at %s does not answer (%s); the worker waits for it", mask_url(settings.redis_url), exc)
+                warn_at += 30
             sleep(pause)
             waited += pause
 

@@ -10,7 +10,7 @@ import json
 import threading
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, delete, select, update
+from sqlalchemy import Integer, String, Text, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -84,6 +84,6 @@ def requeued(session: Session, row: AcceptedEventRow, now: datetime, give_up: bo
 
 def counts(session: Session) -> tuple[int, int]:
     """(waiting, given up) — for /metrics and ``clock status``."""
-    rows = session.execute(select(AcceptedEventRow.given_up_at.is_(None), AcceptedEventRow.platform)).all()
-    waiting_now = sum(1 for alive, _ in rows if alive)
-    return waiting_now, len(rows) - waiting_now
+    alive = AcceptedEventRow.given_up_at.is_(None)
+    by_state = dict(session.execute(select(alive, func.count()).group_by(alive)).all())
+    return by_state.get(True, 0), by_state.get(False, 0)
