@@ -117,3 +117,19 @@ def start_worker(stack, log_name: str = "worker.log") -> subprocess.Popen:
     stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
                                     stdout=log, stderr=subprocess.STDOUT)
     return stack.worker
+
+
+def answers(stack, dingtalk: list[str], wecom: list[str]) -> dict[str, int]:
+    """How many messages the bot sent each of these DingTalk and WeCom people 1:1 (the emulators' records)."""
+    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in dingtalk}
+    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in wecom})
+    return out
+
+
+def restart_redis_empty(server):
+    """Stop a test's own Redis (bot.localredis.start_private) and start an empty one on the same port."""
+    from bot.localredis import start_private
+
+    port = int(server.url.rsplit(":", 1)[1].split("/")[0])
+    server.stop()
+    return start_private(port)

@@ -10,19 +10,15 @@ are the judge. CI: 5 kills; ``make soak``: 50.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
+from functools import partial
 
 import pytest
 
-from bot.config import ROOT
 from bot.localredis import start_private
+from tests.faults import stackhelp
 from tests.faults.redeliver import settled
-from tests.integration.clock.test_crash import children
 from tests.integration.stack import Stack, wait_for
 
 DINGTALK, WECOM = ["0523", "0601", "0524"], ["zhouks", "jiangks", "ligs"]
@@ -38,35 +34,13 @@ def private_redis():
     server.stop()
 
 
-def answers(stack) -> dict[str, int]:
-    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in DINGTALK}
-    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in WECOM})
-    return out
+answers = partial(stackhelp.answers, dingtalk=DINGTALK, wecom=WECOM)
 
 
 def kill_worker(stack) -> None:
     """SIGKILL the worker and its children (scheduler, work horse), then start another."""
-    pid = stack.worker.pid
-    for victim in [pid, *children(pid)]:
-        try:
-            os.kill(victim, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    stack.worker.wait()
-    restart_worker(stack)
-
-
-def restart_worker(stack) -> None:
-    log = open(stack.folder / "worker.log", "ab")  # noqa: SIM115 - the worker's stdout for its lifetime
-    stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
-                                    stdout=log, stderr=subprocess.STDOUT)
-
-
-def restart_redis_empty(stack, server) -> object:
-    """Stop the test's Redis and start an empty one on the same port."""
-    port = int(server.url.rsplit(":", 1)[1].split("/")[0])
-    server.stop()
-    return start_private(port)
+    stackhelp.kill_worker_tree(stack)
+    stackhelp.start_worker(stack)
 
 
 def run(stack, server, kills: int, per_round: int, capsys) -> None:
@@ -82,7 +56,7 @@ def run(stack, server, kills: int, per_round: int, capsys) -> None:
         time.sleep(rnd.uniform(0.0, 1.5))
         kill_worker(stack)
         if round_ == kills // 2:  # with events still queued and running: the database keeps them
-            server = restart_redis_empty(stack, server)
+            server = stackhelp.restart_redis_empty(server)
             kill_worker(stack)  # the worker lost its connection; a supervisor starts a fresh one
     try:
         wait_for_long(lambda: all(answers(stack)[u] >= n for u, n in sent.items()), what="every answer")

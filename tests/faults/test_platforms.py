@@ -6,8 +6,11 @@ test_throttling.py; the desk's card for what finally failed: tests/unit/worker/t
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from tests.faults import stackhelp
 from tests.faults.redeliver import settled
 from tests.integration.stack import Stack, wait_for
 
@@ -21,10 +24,7 @@ def stack(redis_url, tmp_path):
     running.stop()
 
 
-def answers(stack) -> dict[str, int]:
-    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in DINGTALK}
-    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in WECOM})
-    return out
+answers = partial(stackhelp.answers, dingtalk=DINGTALK, wecom=WECOM)
 
 
 def ask_everyone(stack) -> None:

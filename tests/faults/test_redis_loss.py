@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+from functools import partial
 
 import pytest
 import requests
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.localredis import start_private
 from bot.store.accepted import AcceptedEventRow
+from tests.faults import stackhelp
 from tests.faults.redeliver import settled
 from tests.faults.stackhelp import kill_worker_tree, start_worker
 from tests.integration.stack import Stack, wait_for
@@ -60,10 +62,7 @@ def say(stack, rounds: int) -> dict[str, int]:
     return {u: rounds for u in DINGTALK + WECOM}
 
 
-def answers(stack) -> dict[str, int]:
-    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in DINGTALK}
-    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in WECOM})
-    return out
+answers = partial(stackhelp.answers, dingtalk=DINGTALK, wecom=WECOM)
 
 
 def waiting(stack) -> int:
@@ -71,18 +70,12 @@ def waiting(stack) -> int:
         return session.scalar(select(func.count()).select_from(AcceptedEventRow))
 
 
-def restart_redis_empty(stack) -> None:
-    port = int(stack.redis_server.url.rsplit(":", 1)[1].split("/")[0])
-    stack.redis_server.stop()
-    stack.redis_server = start_private(port)
-
-
 def test_events_accepted_before_redis_restarted_empty_are_all_answered(loss_stack):
     settled(loss_stack, patient)
     stop_worker(loss_stack)
     sent = say(loss_stack, 3)
     assert waiting(loss_stack) == 12 and answers(loss_stack) == {u: 0 for u in sent}
-    restart_redis_empty(loss_stack)  # every queued job and dedup key is gone
+    loss_stack.redis_server = stackhelp.restart_redis_empty(loss_stack.redis_server)  # every job and dedup key gone
     start_worker(loss_stack)
     patient(lambda: answers(loss_stack) == sent,
              what=f"every answer after an empty Redis (sent {sent})\n" + loss_stack.worker_log()[-3000:])
