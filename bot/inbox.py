@@ -26,17 +26,22 @@ import redis
 from redis.commands.core import Script
 from rq import Queue, Retry
 from rq.job import Job
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from rq.serializers import JSONSerializer
 from rq.utils import now, utcformat
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import keys, queues
+from bot.core.clock import utcnow
 from bot.core.event import Event
+from bot.store.accepted import keep
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=3, interval=[5, 30, 120])
 RESULT_TTL, FAILURE_TTL = 3600, 7 * 86400
 QUEUE_KEY = Queue.redis_queue_namespace_prefix + queues.EVENTS
+FAILED_KEY = FailedJobRegistry.key_template.format(queues.EVENTS)
+SCHEDULED_KEY = ScheduledJobRegistry.key_template.format(queues.EVENTS)
 PER_EVENT = ("data", "description", "created_at", "enqueued_at")  # the job hash's fields that differ by event
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 
@@ -150,7 +155,7 @@ def in_flight(conn: redis.Redis, event: Event, stuck_after: float = 10.0) -> boo
     if status not in IN_FLIGHT:
         return False
     if status == b"scheduled":
-        due = conn.zscore(f"rq:scheduled:{queues.EVENTS}", ident)
+        due = conn.zscore(SCHEDULED_KEY, ident)
         return due is not None and due > time.time() - stuck_after
     if status == b"started":
         return bool(worker) and bool(conn.exists(keys.worker_alive(worker.decode())))
@@ -163,9 +168,8 @@ def requeue(conn: redis.Redis, event: Event) -> None:
     if _requeue_script is None:
         _requeue_script = conn.register_script(REQUEUE_SCRIPT)
     ident = job_id(event)
-    failed = FailedJobRegistry(queues.EVENTS, connection=conn, serializer=JSONSerializer).key
-    scheduled = f"rq:scheduled:{queues.EVENTS}"
-    _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, failed, scheduled],
+    _requeue_script(keys=[Job.redis_job_namespace_prefix + ident, QUEUE_KEY, Queue.redis_queues_keys, FAILED_KEY,
+                          SCHEDULED_KEY],
                     args=[ident, *job_fields(conn, event)], client=conn)
 
 
@@ -175,11 +179,6 @@ def take(database, conn: redis.Redis, event: Event, ttl: int) -> None:
     enough: an event kept in the database is enqueued by the reconciler if Redis refused or lost it
     (bot/store/accepted.py); one Redis took while the database was away is handled as before. Raises
     redis.RedisError only when both failed (the caller answers 503: the platform retries)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.core.clock import utcnow
-    from bot.store.accepted import keep
-
     try:
         keep(database, event, utcnow())
         kept = True
