@@ -217,7 +217,7 @@ def _opened(items: list[dict]) -> str:
     """The attachments on the desk's card: the summary, then one link each (opened through our server)."""
     if not items:
         return ""
-    kept = "；企业微信的附件保存 3 天" if any(a.get("platform") == "wecom" for a in items) else ""
+    kept = "".join(f"；{note}" for note in sorted({a.get("kept_note") or "" for a in items} - {""}))
     return (f"\n附件：{summary(items)}\n" + "\n".join(lines(items))
             + f"\n（点击链接查看{kept}）")
 

@@ -28,13 +28,16 @@ from typing import Any, Mapping
 # documents no lifetime for a downloadCode (we take 7 days, a guess; the platform's answer decides).
 KEPT = {"wecom": timedelta(days=3), "dingtalk": timedelta(days=7)}
 SECRET_OF = {"wecom": "WECOM_SECRET", "dingtalk": "DINGTALK_APP_SECRET"}
+# What the desk is told of a platform's documented lifetime beside the links (DingTalk documents none)
+KEPT_NOTE = {"wecom": "企业微信的附件保存 3 天"}
 
 
 def attachment(platform: str, kind: str, received_at: str, *, name: str = "", media_id: str = "", code: str = "",
                url: str = "") -> dict[str, Any]:
-    """A normalised attachment (``open`` is added by :func:`with_link`)."""
+    """A normalised attachment (``open`` is added by :func:`with_link`); ``kept_note`` says how long the
+    platform keeps it, where it says so."""
     return {"kind": kind, "name": name, "platform": platform, "media_id": media_id, "code": code, "url": url,
-            "received_at": received_at}
+            "received_at": received_at, "kept_note": KEPT_NOTE.get(platform, "")}
 
 
 # --- signed links ---------------------------------------------------------------------------------------
