@@ -26,6 +26,10 @@ from worker import pacing
 BATCH = 20  # DingTalk oToMessages/batchSend: userIds per call; spaces per createAndDeliver (ours)
 SCAN = 200
 SENDS = ("person", "group")
+# companions are looked for among rows written up to this long before the row itself (rows with one card
+# are written together): measured from the row, not from the delivery's clock, so a row delivered late
+# (a worker down over a weekend) is batched as one delivered at once
+LOOKBACK = timedelta(days=2)
 
 
 def interactive(row: outbox.OutboxRow) -> bool:
@@ -64,7 +68,7 @@ def companions(session: Session, row: outbox.OutboxRow, now: datetime, lease: ti
                     outbox.OutboxRow.method)
              .where(outbox.OutboxRow.platform == "dingtalk", outbox.OutboxRow.method.in_(methods),
                     outbox.OutboxRow.state == outbox.PENDING, outbox.OutboxRow.next_attempt_at <= now,
-                    outbox.OutboxRow.id != row.id, outbox.OutboxRow.created_at >= now - pacing.LOOKBACK)
+                    outbox.OutboxRow.id != row.id, outbox.OutboxRow.created_at >= row.created_at - LOOKBACK)
              .order_by(outbox.OutboxRow.id).limit(SCAN))
     taken: list[outbox.OutboxRow] = []
     people = {space(row)}

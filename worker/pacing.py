@@ -1,7 +1,10 @@
 """Pacing of outbox deliveries: per-recipient order and per-recipient/API rate limits.
 
 - **Order**: a message to a person or group waits while an earlier one to the same address is still
-  pending or being sent, so a throttled or retried message is never overtaken (in order per recipient).
+  pending or being sent, so a throttled or retried message is never overtaken (in order per recipient),
+  however old it is: the scans look at unsent rows only (few; the ``state`` index), with no age bound —
+  an age measured from the clock of the delivery would let a row queued over a long weekend or holiday
+  (a worker down, a platform out) be overtaken by the recipient's next message when delivery resumes.
 - **Rate limits**: a token bucket in Redis per recipient and API (an atomic Lua script on the server's
   clock): WeCom app messages 30 a minute per member, WeCom group robots 20 a minute per robot, DingTalk
   20 calls a second per API (its QPS limit for the app). A message over the limit waits for its token.
@@ -21,7 +24,6 @@ from bot.core import keys
 from bot.store import outbox
 
 ORDERED = ("person", "group")
-LOOKBACK = timedelta(days=2)
 # (capacity, refill per second) per (platform, api): see api()
 LIMITS = {("wecom", "person"): (30, 0.5), ("wecom", "group"): (20, 1 / 3),
           ("dingtalk", "person"): (20, 20.0), ("dingtalk", "group"): (20, 20.0), ("dingtalk", "card"): (20, 20.0)}
@@ -54,24 +56,24 @@ def _recipient(method: str, address: dict) -> str:
 
 
 def _scan(after: bool):
-    """Ids and addresses of one platform's messages of one method before (or after) an id, oldest first:
-    built once (a fan-out runs it for every row; only ids and addresses are read, not the cards)."""
+    """Ids and addresses of one platform's unsent messages of one method before (or after) an id, oldest
+    first: built once (a fan-out runs it for every row; only ids and addresses are read, not the cards).
+    No age bound (see the module's docstring): whether a row keeps its place must not depend on the date."""
     row = outbox.OutboxRow
     states = (outbox.PENDING,) if after else (outbox.PENDING, outbox.SENDING)
     return (select(row.id, row.address)
             .where((row.id > bindparam("id")) if after else (row.id < bindparam("id")),
-                   row.platform == bindparam("platform"), row.method == bindparam("method"),
-                   row.created_at >= bindparam("since", type_=row.created_at.type), row.state.in_(states))
+                   row.platform == bindparam("platform"), row.method == bindparam("method"), row.state.in_(states))
             .order_by(row.id))
 
 
 BEFORE, AFTER = _scan(after=False), _scan(after=True)
 
 
-def _first_to(session: Session, row: outbox.OutboxRow, query, now: datetime) -> outbox.OutboxRow | None:
+def _first_to(session: Session, row: outbox.OutboxRow, query) -> outbox.OutboxRow | None:
     """The first row of ``query`` (``BEFORE`` or ``AFTER`` ``row``) to ``row``'s recipient, if any."""
     who = recipient(row)
-    params = {"id": row.id, "platform": row.platform, "method": row.method, "since": now - LOOKBACK}
+    params = {"id": row.id, "platform": row.platform, "method": row.method}
     found = next((i for i, address in session.execute(query, params)
                   if _recipient(row.method, address or {}) == who), None)
     return None if found is None else session.get(outbox.OutboxRow, found)
@@ -79,14 +81,14 @@ def _first_to(session: Session, row: outbox.OutboxRow, query, now: datetime) -> 
 
 def earlier_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest message to the same recipient before ``row`` that is not sent yet, if any."""
-    return _first_to(session, row, BEFORE, now)
+    return _first_to(session, row, BEFORE)
 
 
 def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbox.OutboxRow | None:
     """The oldest pending message to the same recipient after ``row``: the one to wake when ``row`` is done."""
     if row.method not in ORDERED:
         return None
-    return _first_to(session, row, AFTER, now)
+    return _first_to(session, row, AFTER)
 
 
 def api(row: outbox.OutboxRow) -> str:

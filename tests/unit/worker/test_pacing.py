@@ -34,6 +34,19 @@ def test_a_message_waits_behind_an_earlier_unsent_one_to_the_same_person(rt):  #
     assert [d for _, _, d in rt.messengers["wecom"].sent] == ["c", "a", "b"]
 
 
+def test_the_order_holds_however_late_the_delivery_comes(rt):  # noqa: F811
+    """Rows queued days before delivery resumes (a worker down over a holiday) keep their order: the
+    order scans have no age bound measured from the delivery's clock."""
+    first, second = add(rt, "a"), add(rt, "b")
+    later = NOW + timedelta(days=9)
+    with rt.database.session() as session:  # the first's send is under way (claimed, its lease running)
+        assert outbox.claim(session, first, later, timedelta(minutes=2)) is not None
+    assert deliver(rt, second, later) == "held"
+    assert deliver(rt, first, later + timedelta(minutes=5)) == "sent"  # its lease lapsed: a job sends it
+    assert deliver(rt, second, later + timedelta(minutes=5)) == "sent"
+    assert [d for _, _, d in rt.messengers["wecom"].sent] == ["a", "b"]
+
+
 def test_thirty_messages_a_minute_per_person_then_they_wait(rt):  # noqa: F811
     ids = [add(rt, f"m{i}") for i in range(31)]
     assert [deliver(rt, i, NOW) for i in ids[:30]] == ["sent"] * 30
