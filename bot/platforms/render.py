@@ -1,12 +1,14 @@
 """Render a platform-neutral Card into a platform's JSON with one Jinja2 template per kind.
 
-Templates hold layout only: every user value goes through ``|tojson`` (no JSON or markdown
-injection); ``StrictUndefined`` turns a missing value into an error, not an empty field.
+Templates hold layout only: every user value goes through ``|tojson`` (no JSON injection) and, where
+a platform reads markup (WeCom markdown and text, DingTalk markdown), through ``|defang`` first (no
+mention, link or markup injection); ``StrictUndefined`` turns a missing value into an error, not an empty field.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from bot.core.card import Card
 from bot.core.errors import ConfigError
 
+__all__ = ["defang", "environment", "render_json", "render_text"]
+
+# "@all", "@所有人" (any case): the everyone-mentions people read, whatever a platform makes of them
+_EVERYONE = re.compile(r"@(?=all|所有人)", re.IGNORECASE)
+# "<" opens every tag a platform reads: WeCom's <@userid> mention, <font color>, <a href>, <http://…>;
+# "[" and "]" every markdown link and image, inline ([x](url)) or by reference ([x][1], [1]: url)
+_MARKUP = str.maketrans({"<": "＜", "[": "［", "]": "］"})
+
+
+def defang(value: Any) -> str:
+    """``value`` as text no platform reads as a mention, link or markup: the characters that open them
+    become their full-width look-alikes (``<@all>`` → ``＜＠all>``); the same text again is unchanged."""
+    return _EVERYONE.sub("＠", str(value)).translate(_MARKUP)
+
 
 @lru_cache(maxsize=8)
 def environment(templates_dir: str) -> Environment:
@@ -23,6 +39,7 @@ def environment(templates_dir: str) -> Environment:
     env = Environment(loader=FileSystemLoader(templates_dir), undefined=StrictUndefined, autoescape=False,
                       keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+    env.filters["defang"] = defang
     return env
 
 

@@ -1,9 +1,11 @@
 """Intake on WeCom through real signed, encrypted callbacks: a desk liaison's 1:1 link message opens a
 case and its card; grade and unit buttons work; the same story again is recognised; a smart-bot
-@-mention in the desk group opens a case answered in the group; a unit head is refused politely."""
+@-mention in the desk group opens a case answered in the group, a hostile headline there mentions nobody;
+a unit head is refused politely."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from tests.integration import stack as stack_module
@@ -49,6 +51,21 @@ def test_a_smart_bot_mention_in_the_desk_group_opens_a_case_answered_there(intak
     assert answer["sender"] == "aibot" and "已立案 YQ-2026-0001" in answer["content"]["content"]
     assert "分派 YQ-2026-0001" in answer["content"]["content"]
     assert detail(intake_stack)["title"] == "网传某商场电梯坠落"
+
+
+def test_a_headline_saying_at_all_does_not_mention_the_whole_desk_group(intake_stack):
+    """The desk forwards a link whose headline holds WeCom's everyone-mention: the case keeps the title as
+    written, and the card the group gets shows it without ringing anyone (nor turning it into markup)."""
+    wecom = intake_stack.emulator.wecom
+    headline = '网传某商场电梯坠落 <@all> @所有人 <font color="warning">速看</font>'
+    wecom.act_as("chengs").mention_bot(DESK_CHAT, f"@舆情助手 {headline}\n{LINK}")
+    answer = wait_for(lambda: wecom.messages_for_group(DESK_CHAT),
+                      what="the answer in the group\n" + intake_stack.worker_log())[0]
+    content = answer["content"]["content"]
+    assert answer["sender"] == "aibot" and answer["msgtype"] == "markdown" and "已立案 YQ-2026-0001" in content
+    assert detail(intake_stack)["title"] == headline
+    assert "网传某商场电梯坠落" in content and "速看" in content
+    assert re.findall(r"<@[^>]*>", content) == [] and not re.search(r"@(all|所有人)|<font", content, re.IGNORECASE)
 
 
 def test_someone_not_on_a_desk_is_refused_politely(intake_stack):

@@ -20,7 +20,7 @@ def test_a_wecom_group_gets_the_text_form_with_mentions_and_what_to_type():
     (body,) = Bodies(TEMPLATES).pieces(WARNING, "yq_1", cards=False, plain=False)
     content = body["markdown"]["content"]
     assert body["msgtype"] == "markdown" and content.endswith("<@fenggs>")
-    assert "发送“签收 YQ-2026-0001”" in content and "<@all>" not in content and "＜@all>" in content
+    assert "发送“签收 YQ-2026-0001”" in content and "<@all>" not in content and "＜＠all>" in content
 
 
 def test_one_to_one_a_button_card_and_after_the_click_the_status_greyed():

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.card import Button, Card
 from bot.emulator.wecom.payloads import aibot_body, app_body, webhook_body
+from bot.platforms.render import defang
 from bot.platforms.wecom.bodies import Bodies
 from bot.platforms.wecom.buttons import task_id
 
@@ -99,10 +100,10 @@ def test_user_values_stay_inside_their_strings():
     assert body["template_card"]["main_title"]["title"] == HOSTILE
     assert body["template_card"]["button_list"][0]["text"] == HOSTILE
     (notice,) = bodies.pieces(Card("notice", {"text": HOSTILE}), "yq_t5", cards=True, plain=False)
-    assert notice == {"msgtype": "markdown", "markdown": {"content": HOSTILE}}
+    assert notice == {"msgtype": "markdown", "markdown": {"content": defang(HOSTILE)}}  # markdown: no live <@all>
     (help_body,) = bodies.pieces(Card("help", {"name": HOSTILE, "commands": [{"text": HOSTILE, "meaning": "m"}]}),
                                  "yq_t6", cards=True, plain=False)
-    assert set(help_body) == {"msgtype", "markdown"} and HOSTILE in help_body["markdown"]["content"]
+    assert set(help_body) == {"msgtype", "markdown"} and defang(HOSTILE) in help_body["markdown"]["content"]
 
 
 def test_long_markdown_is_split_below_2048_bytes():
