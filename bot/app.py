@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
-    """Build the Flask app from validated settings; raises ConfigError when the environment is wrong."""
+    """Build the Flask app from validated settings; raises ConfigError when the environment is wrong
+    (a channel half-configured, or configured while its library cannot be imported)."""
     settings = settings or config_module.load()
     configure_logging(settings.get("LOG_LEVEL", "INFO"))
     app = Flask("yuqing")

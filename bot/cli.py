@@ -20,6 +20,16 @@ def _settings() -> config_module.Settings:
     return config_module.load()
 
 
+def _serving_settings() -> config_module.Settings:
+    """The settings of a process that talks to the platforms: every configured channel's library must
+    import (a ConfigError naming the package otherwise), checked before anything starts."""
+    settings = _settings()
+    from bot.platforms.registry import check_packages
+
+    check_packages(settings.channels)
+    return settings
+
+
 def _database(settings: config_module.Settings, migrate: bool = True):
     from bot.store import Database, upgrade
 
@@ -59,7 +69,7 @@ def cli() -> None:
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn (local only)")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the web app (callbacks, intake API, /healthz)."""
-    settings = _settings()
+    settings = _serving_settings()
     from bot.app import create_app
     from bot.serving import run_gunicorn
 
@@ -73,7 +83,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 def worker(burst: bool) -> None:
     """Run an RQ worker with its scheduler on every queue of the project."""
-    settings = _settings()
+    settings = _serving_settings()
     from bot.logconfig import configure_logging
     from worker.runner import run_worker
 
@@ -116,7 +126,7 @@ def emulator(host: str, port: int, org_file: str | None, bot_url: str) -> None:
 @click.option("--heartbeat", default=30.0, show_default=True, type=float, help="seconds between pings")
 def wecom_connect(lease: float, heartbeat: float) -> None:
     """Hold the WeCom smart bot's long connection (push cards into groups); one at a time, others wait."""
-    settings = _settings()
+    settings = _serving_settings()
     from bot.logconfig import configure_logging
     from worker.wecom_connect import run_connector
 

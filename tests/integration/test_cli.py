@@ -91,3 +91,18 @@ def test_console_script_reports_configuration_errors_in_one_line(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "WECOM_SECRET" in lines[0]
+
+
+def test_serving_a_channel_whose_library_is_missing_is_a_configuration_error_naming_the_package(tmp_path):
+    """WeCom configured but wechatpy not importable: `yuqing serve` exits 2 with one line naming the package,
+    instead of serving with the WeCom routes answering 404."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECOM_", "DINGTALK_"))}
+    env.update(WECOM_CORP_ID="ww1", WECOM_AGENT_ID="1000002", WECOM_SECRET="s", WECOM_TOKEN="t", WECOM_AES_KEY="k" * 43,
+               DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    script = ("import sys; sys.modules['wechatpy'] = None; from bot.cli import main; "
+              "sys.argv = ['yuqing', 'serve', '--port', '0', '--workers', '1']; main()")
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "configuration error" in lines[0] and "package wechatpy" in lines[0]
