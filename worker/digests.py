@@ -36,10 +36,10 @@ def due_digests(rules, now: datetime) -> list[tuple[str, date, int]]:
     """The digests due at ``now``: (kind, local day, period in days)."""
     local = now.astimezone(SHANGHAI)
     today, out = local.date(), []
-    if rules.calendar.is_workday(today) and local.time() >= rules.policy.daily_digest:
+    daily, weekly = rules.policy.daily_digest, rules.policy.weekly_digest
+    if daily is not None and rules.calendar.is_workday(today) and local.time() >= daily:
         out.append(("daily", today, 1))
-    weekday, at = rules.policy.weekly_digest
-    if today.weekday() == weekday and local.time() >= at:
+    if weekly is not None and today.weekday() == weekly[0] and local.time() >= weekly[1]:
         out.append(("weekly", today, 7))
     return out
 

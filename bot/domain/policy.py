@@ -45,8 +45,8 @@ class Policy:
     reminders: tuple[float, ...]
     escalation: tuple[EscalationStep, ...]
     waiting_grades: frozenset[Grade]
-    daily_digest: time
-    weekly_digest: tuple[int, time]
+    daily_digest: time | None          # None: no daily digest (``digests: {daily: off}``)
+    weekly_digest: tuple[int, time] | None
     duties: dict[DutyKind, dict[str, Duration]] = field(default_factory=dict)
     source: str = ""
 
@@ -92,8 +92,9 @@ class Policy:
                 for s in self.escalation
             ],
             "wait_for_working_hours": [g.key for g in sorted(self.waiting_grades)],
-            "digests": {"daily": f"{self.daily_digest:%H:%M}",
-                        "weekly": f"{days[self.weekly_digest[0]]} {self.weekly_digest[1]:%H:%M}"},
+            "digests": {"daily": f"{self.daily_digest:%H:%M}" if self.daily_digest else "off",
+                        "weekly": f"{days[self.weekly_digest[0]]} {self.weekly_digest[1]:%H:%M}"
+                                  if self.weekly_digest else "off"},
             "duties": {str(k): {g: str(d) for g, d in v.items()} for k, v in self.duties.items()},
             "source": self.source,
         }

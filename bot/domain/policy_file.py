@@ -29,6 +29,11 @@ class PolicyFileError(FileErrors):
     """The policy file is refused; ``errors`` lists ``(line, message)`` pairs."""
 
 
+def _off(value: Any) -> bool:
+    """``off`` (YAML reads a bare off as false) turns a digest off."""
+    return value is False or (isinstance(value, str) and value.strip().lower() == "off")
+
+
 def _clock(text: Any) -> time | None:
     match = _HHMM.match(str(text).strip()) if isinstance(text, str) else None
     return time(int(match.group(1)), int(match.group(2))) if match else None
@@ -103,16 +108,20 @@ class _Checker:
         return frozenset(out)
 
     def digests(self, raw: Any, line: int) -> tuple[time | None, tuple[int, time] | None]:
+        """(daily time, (weekday, time)); either is None when the file says ``off`` (no such digest)."""
         if not isinstance(raw, LineMap) or set(raw) - {"daily", "weekly"}:
-            self.err(line, "digests has the keys daily (HH:MM) and weekly (weekday HH:MM)")
+            self.err(line, "digests has the keys daily (HH:MM or off) and weekly (weekday HH:MM or off)")
             return None, None
-        daily = _clock(raw.get("daily"))
-        if daily is None:
-            self.err(line_of(raw, "daily"), f"digests.daily must be HH:MM, not {raw.get('daily')!r}")
+        daily = None if _off(raw.get("daily")) else _clock(raw.get("daily"))
+        if daily is None and not _off(raw.get("daily")):
+            self.err(line_of(raw, "daily"), f"digests.daily must be HH:MM or off, not {raw.get('daily')!r}")
+        if _off(raw.get("weekly")):
+            return daily, None
         day, _, at = str(raw.get("weekly", "")).strip().partition(" ")
         weekly_at = _clock(at.strip())
         if day.lower() not in DAYS or weekly_at is None:
-            self.err(line_of(raw, "weekly"), f"digests.weekly must be like 'monday 08:30', not {raw.get('weekly')!r}")
+            self.err(line_of(raw, "weekly"), f"digests.weekly must be like 'monday 08:30' or off, "
+                                             f"not {raw.get('weekly')!r}")
             return daily, None
         return daily, (DAYS.index(day.lower()), weekly_at)
 
@@ -161,8 +170,8 @@ def _build(c: _Checker, data: LineMap, source: str) -> Policy:
         reminders=c.reminders(data["reminders"], line("reminders")),
         escalation=c.escalation(data["escalation"], line("escalation")),
         waiting_grades=c.grades(data["wait_for_working_hours"], line("wait_for_working_hours")),
-        daily_digest=daily or time(8, 30),
-        weekly_digest=weekly or (0, time(8, 30)),
+        daily_digest=daily,
+        weekly_digest=weekly,
         duties=c.duties(data["duties"], line("duties")),
         source=source,
     )
@@ -190,11 +199,12 @@ def parse_policy_text(text: str, source: str = "", defaults: Policy | None = Non
     base = load_marked(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE)) if defaults is None else None
     merged = LineMap({**(base or {}), **data})
     merged.key_lines = {**{k: 0 for k in (base or {})}, **data.key_lines}
-    if isinstance(base, LineMap) and isinstance(data.get("duties"), LineMap):
-        duties = LineMap({**base["duties"], **data["duties"]})
-        duties.key_lines = {**{k: 0 for k in base["duties"]}, **data["duties"].key_lines}
-        duties.line = data["duties"].line
-        merged["duties"] = duties
+    for key in ("duties", "digests"):  # a file names some duties or one digest; the rest stay the defaults
+        if isinstance(base, LineMap) and isinstance(data.get(key), LineMap):
+            part = LineMap({**base[key], **data[key]})
+            part.key_lines = {**{k: 0 for k in base[key]}, **data[key].key_lines}
+            part.line = data[key].line
+            merged[key] = part
     policy = _build(c, merged, source)
     if not c.errors:  # a wrong duration is reported once, not again as "left out"
         _check_required(c, policy, merged)

@@ -114,3 +114,15 @@ def test_load_rules_reads_both_files(tmp_path, org):
     rules = load_rules(org, str(policy), str(holidays))
     assert rules.policy.scale == 60 and 2027 in rules.calendar.file_years
     assert load_rules(org, "", "").policy.scale == 1
+
+
+def test_digests_can_be_turned_off_one_at_a_time_and_say_so():
+    both = parse_policy_text("digests: {daily: off, weekly: 'off'}\n", "policy.yaml")
+    assert (both.daily_digest, both.weekly_digest) == (None, None)
+    assert both.to_dict()["digests"] == {"daily": "off", "weekly": "off"}
+    assert "日报/周报 (digests): off / off" in both.as_text()
+    daily_only = parse_policy_text("digests: {weekly: off}\n", "policy.yaml")  # the other one stays the default
+    assert daily_only.to_dict()["digests"] == {"daily": "08:30", "weekly": "off"}
+    with pytest.raises(PolicyFileError) as err:
+        parse_policy_text("digests: {daily: never}\n", "policy.yaml")
+    assert "policy.yaml:1: digests.daily must be HH:MM or off, not 'never'" in str(err.value)

@@ -74,3 +74,12 @@ def test_the_desk_gets_one_card_per_batch_of_final_failures(rt):  # noqa: F811
         for card in cards:  # a notice that fails is not reported again
             session.get(outbox.OutboxRow, card.id).state = outbox.FAILED
     assert failures.notify_desk(rt, now) == 1 and len(rows(rt, failures.PREFIX)) == 4
+
+
+def test_a_policy_with_digests_off_never_has_one_due():
+    from bot.domain.policy_file import parse_policy_text
+
+    off = Rules(make_org(), parse_policy_text("digests: {daily: off, weekly: off}\n"), WorkCalendar())
+    assert digests.due_digests(off, at(2026, 11, 30, 23, 59)) == []  # a Monday, late
+    weekly_only = Rules(make_org(), parse_policy_text("digests: {daily: off}\n"), WorkCalendar())
+    assert [k for k, _, _ in digests.due_digests(weekly_only, at(2026, 11, 30, 9))] == ["weekly"]
