@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 QUEUE_FALLBACK = timedelta(seconds=30)  # a message held behind another is found by the sweep at the latest then
 LEASE = timedelta(minutes=2)  # DELIVERY_LEASE (seconds) overrides it: how long a crashed send holds its row
 MAX_ATTEMPTS = 10
-DELIVER = "worker.jobs.deliver"
-DELIVER_ROWS = "worker.jobs.deliver_rows"
 ROWS_PER_JOB = 50  # rows of a fan-out per delivery job: one fork for them all
 JOB_BUDGET = 2.0  # seconds a job sends rows in turn before it hands the rest on (at once when an event waits)
 
@@ -57,9 +55,9 @@ def schedule(rt: Runtime, row_id: int, at: datetime | None = None, attempt: int 
     queue = Queue(queues.DELIVERY, connection=rt.redis, serializer=JSONSerializer)
     job_id = f"out-{row_id}-{attempt}"
     if at is None:
-        queue.enqueue(DELIVER, row_id, job_id=job_id, result_ttl=600)
+        queue.enqueue(queues.DELIVER, row_id, job_id=job_id, result_ttl=600)
     else:
-        queue.enqueue_at(at, DELIVER, row_id, job_id=job_id, result_ttl=600)
+        queue.enqueue_at(at, queues.DELIVER, row_id, job_id=job_id, result_ttl=600)
 
 
 def schedule_rows(rt: Runtime, row_ids: list[int]) -> None:
@@ -73,7 +71,7 @@ def schedule_rows(rt: Runtime, row_ids: list[int]) -> None:
     stamp = int(utcnow().timestamp() * 1000)
     for start in range(0, len(row_ids), ROWS_PER_JOB):
         chunk = list(row_ids[start:start + ROWS_PER_JOB])
-        queue.enqueue(DELIVER_ROWS, chunk, job_id=f"outs-{chunk[0]}-{chunk[-1]}-{stamp}", result_ttl=600,
+        queue.enqueue(queues.DELIVER_ROWS, chunk, job_id=f"outs-{chunk[0]}-{chunk[-1]}-{stamp}", result_ttl=600,
                       retry=Retry(max=2))
 
 

@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 # LOCK_WAIT fails and is retried by RQ (5 s, 30 s, 120 s) instead of holding the worker from everyone else.
 LOCK_TIMEOUT = 20
 LOCK_WAIT = 5
-EXPIRE_DIALOG = "worker.jobs.expire_dialog"
 
 
 class DialogStore:
@@ -47,7 +46,7 @@ class DialogStore:
         ttl = max(int((expires - now).total_seconds()) + 3600, 60)
         self.conn.set(key, json.dumps(state.to_dict(), ensure_ascii=False), ex=ttl)
         queue = Queue(queues.CLOCK, connection=self.conn, serializer=JSONSerializer)
-        queue.enqueue_at(expires, EXPIRE_DIALOG, platform, chat, user, state.version,
+        queue.enqueue_at(expires, queues.EXPIRE_DIALOG, platform, chat, user, state.version,
                          job_id=f"dlg-{hashlib.sha256(key.encode()).hexdigest()[:24]}-{state.version}", result_ttl=600)
 
     @contextmanager

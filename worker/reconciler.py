@@ -28,7 +28,6 @@ from bot.core.clock import utcnow
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
-RECONCILE = "worker.jobs.reconcile"
 
 
 def slot_of(now: datetime, interval: float) -> int:
@@ -60,7 +59,7 @@ def ensure_slot(conn: redis.Redis, interval: float, now: datetime | None = None)
     if not conn.set(keys.reconcile_slot(slot), "1", nx=True, ex=max(int(interval * 3), 5)):
         return False
     queue = Queue(queues.CLOCK, connection=conn, serializer=JSONSerializer)
-    queue.enqueue(RECONCILE, slot, job_id=f"clock-reconcile-{slot}", result_ttl=0, failure_ttl=86400,
+    queue.enqueue(queues.RECONCILE, slot, job_id=f"clock-reconcile-{slot}", result_ttl=0, failure_ttl=86400,
                   job_timeout=600)
     return True
 

@@ -2,7 +2,7 @@
 
 Wires the platform's :class:`~bot.platforms.wecom.connector.Connector` to the inbox: every event
 it reads is taken exactly as the web route takes a callback (``bot.inbox.take``: kept in the database,
-then deduplicated on the msgid and enqueued as the RQ job ``worker.jobs.handle_event``). SIGTERM and SIGINT stop it and release its lease, so a
+then deduplicated on the msgid and enqueued as the RQ job ``queues.HANDLE_EVENT``). SIGTERM and SIGINT stop it and release its lease, so a
 waiting connector takes over at once.
 """
 

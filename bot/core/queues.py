@@ -1,4 +1,7 @@
-"""RQ queue names and the dotted names of jobs, so the web process never imports the worker."""
+"""RQ queue names and the dotted names of jobs, so the web process never imports the worker.
+
+Every job is enqueued by one of the names below, each a function of ``worker.jobs``; no other module
+spells a job's dotted name (``tests/unit/core/test_queues.py`` checks both)."""
 
 EVENTS = "yq-events"
 DELIVERY = "yq-delivery"
@@ -11,3 +14,10 @@ HANDLE_EVENT = "worker.jobs.handle_event"
 NOOP = "worker.jobs.noop"
 PREVIEW_LINK = "worker.jobs.preview_link"
 ANNOUNCE_CASE = "worker.jobs.announce_case"
+DELIVER = "worker.jobs.deliver"
+DELIVER_ROWS = "worker.jobs.deliver_rows"
+RECONCILE = "worker.jobs.reconcile"
+EXPIRE_DIALOG = "worker.jobs.expire_dialog"
+FIRE_DUTY = "worker.jobs.fire_duty"  # no longer enqueued: clock-fire-… jobs left in Redis from before the clock loop
+
+JOBS = (HANDLE_EVENT, NOOP, PREVIEW_LINK, ANNOUNCE_CASE, DELIVER, DELIVER_ROWS, RECONCILE, EXPIRE_DIALOG, FIRE_DUTY)

@@ -145,7 +145,7 @@ def _queue_group_notice(stack, text: str) -> int:
         row_id = outbox.add(session, message, utcnow())
     conn = redis.Redis.from_url(stack.env["REDIS_URL"])
     Queue(queues.DELIVERY, connection=conn, serializer=JSONSerializer).enqueue(
-        "worker.jobs.deliver", row_id, job_id=f"out-{row_id}-0")
+        queues.DELIVER, row_id, job_id=f"out-{row_id}-0")
     return row_id
 
 

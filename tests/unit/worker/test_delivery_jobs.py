@@ -66,7 +66,7 @@ def test_a_row_carried_by_an_earlier_row_of_the_same_job_is_skipped(rt):
 def test_a_job_past_its_time_budget_hands_the_rest_to_a_new_job(rt):
     ids = [add_to(rt, f"m-{i}", f"u{i}") for i in range(4)]
     assert deliver_rows(rt, ids, budget=0) == {"sent": 1, "queued": 3}  # one row at least, then yield
-    assert queued(rt) == [("worker.jobs.deliver_rows", ids[1:])]
+    assert queued(rt) == [(queues.DELIVER_ROWS, ids[1:])]
     assert deliver_rows(rt, ids[1:]) == {"sent": 3}
     assert [dedup for _, _, dedup in rt.messengers["wecom"].sent] == [f"m-{i}" for i in range(4)]
 
@@ -75,16 +75,16 @@ def test_a_job_yields_to_a_waiting_event_after_its_first_row(rt):
     ids = [add_to(rt, f"m-{i}", f"u{i}") for i in range(3)]
     rt.redis.rpush(Queue(queues.EVENTS, connection=rt.redis).key, "someone-typed")
     assert deliver_rows(rt, ids) == {"sent": 1, "queued": 2}
-    assert queued(rt) == [("worker.jobs.deliver_rows", ids[1:])]
+    assert queued(rt) == [(queues.DELIVER_ROWS, ids[1:])]
 
 
 def test_many_rows_are_queued_a_job_per_chunk_and_one_row_as_its_own_job(rt):
     ids = [add_to(rt, f"m-{i}", f"u{i}") for i in range(ROWS_PER_JOB + 2)]
     schedule_rows(rt, ids)
-    assert queued(rt) == [("worker.jobs.deliver_rows", ids[:ROWS_PER_JOB]),
-                          ("worker.jobs.deliver_rows", ids[ROWS_PER_JOB:])]
+    assert queued(rt) == [(queues.DELIVER_ROWS, ids[:ROWS_PER_JOB]),
+                          (queues.DELIVER_ROWS, ids[ROWS_PER_JOB:])]
     schedule_rows(rt, ids[:1])
-    assert queued(rt)[-1] == ("worker.jobs.deliver", ids[0])
+    assert queued(rt)[-1] == (queues.DELIVER, ids[0])
 
 
 def test_a_send_that_blows_up_does_not_stop_the_rest_of_the_job(rt):
@@ -98,4 +98,4 @@ def test_a_send_that_blows_up_does_not_stop_the_rest_of_the_job(rt):
 def test_the_sweep_queues_what_it_finds_as_jobs_of_many_rows(rt):
     ids = [add_to(rt, f"m-{i}", f"u{i}") for i in range(3)]
     assert delivery.sweep(rt) == 3
-    assert queued(rt) == [("worker.jobs.deliver_rows", ids)]
+    assert queued(rt) == [(queues.DELIVER_ROWS, ids)]

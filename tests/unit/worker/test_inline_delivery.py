@@ -71,7 +71,7 @@ def test_when_an_event_waits_the_rest_of_a_fan_out_goes_to_one_job_after_the_fir
     assert [row(rt, i).state for i in ids] == ["sent"] * INLINE_ROWS + ["pending"] * 3
     assert jobs(rt) == (1, 0)  # one job for the three: no fork per row
     job = Queue(queues.DELIVERY, connection=rt.redis, serializer=JSONSerializer).jobs[0]
-    assert job.func_name == "worker.jobs.deliver_rows" and job.args == [ids[INLINE_ROWS:]]
+    assert job.func_name == queues.DELIVER_ROWS and job.args == [ids[INLINE_ROWS:]]
 
 
 def test_a_send_that_blows_up_leaves_its_row_to_a_job_after_the_lease_and_the_others_go(rt):
