@@ -24,8 +24,7 @@ from bot.store.outbox import Message
 from worker.addressing import Unreachable, group_messages, person_message
 
 log = logging.getLogger(__name__)
-ROLE_LABELS = {"unit_head": "单位主要负责人", "leader_in_charge": "分管局领导", "desk": "综合应急和新闻宣传科",
-               "main_leader": "主要领导"}
+ROLE_LABELS = {"unit_head": "单位主要负责人", "leader_in_charge": "分管局领导", "main_leader": "主要领导"}
 
 
 def local(at: datetime) -> str:
@@ -83,7 +82,8 @@ def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation
             "drill": bool(case.get("drill")),
             "left": f"还剩{span(left)}" if left > 0 else ("已到时限" if left == 0 else f"已超时{span(left)}")}
     if kind == "escalation":
-        data["roles"] = "、".join(ROLE_LABELS.get(r, r) for r in alarm.notify)
+        labels = {**ROLE_LABELS, "desk": org.desk_name()}  # the desk by the name the org file gives it
+        data["roles"] = "、".join(labels.get(r, r) for r in alarm.notify)
     return Card(kind, data)
 
 

@@ -98,6 +98,11 @@ class Organisation:
         """The city desk (the unit with ``desk: true``)."""
         return next((u for u in self.units.values() if u.desk and u.active), None)
 
+    def desk_name(self) -> str:
+        """The city desk's name as the org file spells it (``舆情工作台`` when no active unit is the desk)."""
+        desk = self.desk_unit()
+        return desk.name if desk is not None else "舆情工作台"
+
     def units_of(self, person_id: str) -> Iterable[Unit]:
         """The active units that name this person as head, liaison or member."""
         return (u for u in self.units.values() if u.active and person_id in u.people)

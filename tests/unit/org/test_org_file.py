@@ -1,5 +1,6 @@
 """The org file: the sample is valid; a broken file is refused whole, every error with its line."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,13 @@ def test_minimal_file_parses():
     org = parse_org_text(GOOD)
     assert org.units["u-desk"].liaisons == ("p-b",)
     assert org.by_platform_id("dingtalk", "01").name == "乙"
+
+
+def test_the_desk_is_named_as_the_file_names_it():
+    org = parse_org_text(GOOD)
+    assert org.desk_name() == "办公室"
+    closed = replace(org, units={"u-desk": replace(org.units["u-desk"], active=False)})
+    assert closed.desk_unit() is None and closed.desk_name() == "舆情工作台"
 
 
 def errors_of(text):
