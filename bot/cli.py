@@ -316,7 +316,7 @@ def case_verify(number: str | None, all_cases: bool) -> None:
 @click.option("--output", type=click.Path(dir_okay=False))
 def case_export(number: str, fmt: str, output: str | None) -> None:
     """Export a case for the paper file."""
-    _not_yet("yuqing case export", 13)
+    _not_yet("yuqing case export", 24)
 
 
 @cli.group()
@@ -342,7 +342,7 @@ def clock_status(as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md"]), required=True)
 def stats(period: str, fmt: str) -> None:
     """Statistics per unit: cases, lateness, reports."""
-    _not_yet("yuqing stats", 13)
+    _not_yet("yuqing stats", 25)
 
 
 @cli.group()
@@ -353,7 +353,7 @@ def drill() -> None:
 @drill.command("start")
 def drill_start() -> None:
     """Open a drill case with a scaled policy."""
-    _not_yet("yuqing drill start", 9)
+    _not_yet("yuqing drill start", 23)
 
 
 def main() -> None:
