@@ -21,6 +21,7 @@ from bot.store.inbound import InboundEventRow
 from bot.store.org_repo import apply_organisation
 from tests.faults.seeds import card_headers
 from tests.integration.stack import ROOT, SAMPLE_ORG
+from tests.support.messages import without_digests
 
 
 def click_body(out_track_id: str, userid: str, action: str, params: dict, space: str) -> bytes:
@@ -120,9 +121,10 @@ def start_worker(stack, log_name: str = "worker.log") -> subprocess.Popen:
 
 
 def answers(stack, dingtalk: list[str], wecom: list[str]) -> dict[str, int]:
-    """How many messages the bot sent each of these DingTalk and WeCom people 1:1 (the emulators' records)."""
-    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in dingtalk}
-    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in wecom})
+    """How many messages the bot sent each of these DingTalk and WeCom people 1:1 (the emulators' records),
+    digests left out (they are not answers)."""
+    out = {u: len(without_digests(stack.emulator.dingtalk.messages_for_user(u))) for u in dingtalk}
+    out.update({u: len(without_digests(stack.emulator.wecom.messages_for_user(u))) for u in wecom})
     return out
 
 

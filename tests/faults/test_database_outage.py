@@ -31,6 +31,7 @@ from rq.serializers import JSONSerializer
 from bot.core import queues
 from bot.localredis import start_private
 from bot.org.file import parse_org_file
+from tests.faults import stackhelp
 from tests.faults.redeliver import settled
 from tests.faults.test_crash_firing import (
     MARK,
@@ -105,15 +106,14 @@ def outage_stack(request, tmp_path):
 
 
 def answers(stack) -> dict[str, int]:
-    out = {u: len(stack.emulator.dingtalk.messages_for_user(u)) for u in DINGTALK}
-    out.update({u: len(stack.emulator.wecom.messages_for_user(u)) for u in WECOM})
-    return out
+    return stackhelp.answers(stack, dingtalk=DINGTALK, wecom=WECOM)
 
 
 def health(stack) -> int:
     return requests.get(f"{stack.url}/healthz", timeout=60).status_code
 
 
+@pytest.mark.counts_messages
 def test_the_database_refusing_connections_loses_no_event_and_no_reminder(outage_stack, capsys):
     stack, window = outage_stack, WINDOW[outage_stack.kind]
     settled(stack, lambda cond, what: wait_for(cond, timeout=60, what=what))

@@ -34,6 +34,7 @@ def ask_everyone(stack) -> None:
         stack.emulator.wecom.act_as(user).send_text("帮助")
 
 
+@pytest.mark.counts_messages
 def test_expired_tokens_5xx_and_throttling_are_recovered(stack, capsys):
     wecom, dingtalk = stack.emulator.wecom, stack.emulator.dingtalk
     ask_everyone(stack)  # tokens issued and cached

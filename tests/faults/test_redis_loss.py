@@ -70,6 +70,7 @@ def waiting(stack) -> int:
         return session.scalar(select(func.count()).select_from(AcceptedEventRow))
 
 
+@pytest.mark.counts_messages
 def test_events_accepted_before_redis_restarted_empty_are_all_answered(loss_stack):
     settled(loss_stack, patient)
     stop_worker(loss_stack)
@@ -85,6 +86,7 @@ def test_events_accepted_before_redis_restarted_empty_are_all_answered(loss_stac
     assert "event enqueued again" in loss_stack.worker_log()
 
 
+@pytest.mark.counts_messages
 def test_events_arriving_while_redis_is_down_are_answered_200_and_handled_after(loss_stack):
     settled(loss_stack, patient)
     port = int(loss_stack.redis_server.url.rsplit(":", 1)[1].split("/")[0])

@@ -26,6 +26,7 @@ from bot.emulator import Directory, EmulatorServer
 from bot.org.file import parse_org_file
 from bot.store import Database, upgrade
 from bot.store.org_repo import apply_organisation
+from tests.support.digest_policy import stack_files
 
 ROOT = config_module.ROOT
 SAMPLE_ORG = ROOT / "examples" / "org.yaml"
@@ -50,6 +51,7 @@ class Stack:
                  database_url: str | None = None) -> None:
         self.folder = folder
         self.env = {**os.environ, **DEMO_ENV, **(extra_env or {})}
+        self.env.update(stack_files(folder, self.env))  # digests off, or due at start (tests/support/digest_policy.py)
         self.env.update(REDIS_URL=redis_url, DATABASE_URL=database_url or f"sqlite:///{folder / 'stack.db'}",
                         ORG_FILE=str(SAMPLE_ORG), LOG_LEVEL="INFO")
         self.emulator = EmulatorServer(self.env, Directory.from_org_file(SAMPLE_ORG, self.env)).start()

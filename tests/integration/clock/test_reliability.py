@@ -29,6 +29,7 @@ from bot.store.case_repo import SqlCaseStore
 from bot.store.clock import ClockFiringRow
 from bot.store.org_repo import apply_organisation
 from tests.integration.stack import wait_for
+from tests.support.digest_policy import stack_files
 from bot.core.org import Person, Unit
 from tests.unit.domain.sample_org import make_org
 from worker import clock
@@ -53,6 +54,7 @@ def private(tmp_path):
            "WORKER_TTL": "20", "MAINTENANCE_INTERVAL": "5", "LOG_LEVEL": "INFO"}
     for name in [k for k in env if k.startswith(("WECOM_", "DINGTALK_"))]:
         env.pop(name)
+    env.update(stack_files(tmp_path, env))  # digests off, or due at start (tests/support/digest_policy.py)
     rt = Runtime(load(env), database, redis.Redis.from_url(server.url), {})
     workers: list[subprocess.Popen] = []
 

@@ -1,0 +1,28 @@
+"""Reading what the emulators hold as a person would: the daily and weekly digests are not answers.
+
+A worker started after 08:30 on a working day sends the day's digest (and on Mondays the weekly one)
+to the leaders and the desk; a test that counts the messages a person received, or takes the newest,
+must leave those out (tests/support/digest_policy.py runs them again with digests due at start).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DIGEST_TITLES = ("【舆情日报】", "【舆情周报】", "舆情日报 ", "舆情周报 ")
+
+
+def _text(message: Any) -> str:
+    data = message.to_dict() if hasattr(message, "to_dict") else message
+    return json.dumps(data, ensure_ascii=False)
+
+
+def is_digest(message: Any) -> bool:
+    """Whether an emulator's message (a WeCom dict or a DingTalk ``Message``) is a daily or weekly digest."""
+    return any(title in _text(message) for title in DIGEST_TITLES)
+
+
+def without_digests(messages: list) -> list:
+    """``messages`` less the digests, in order."""
+    return [m for m in messages if not is_digest(m)]
