@@ -46,7 +46,8 @@ def drill_on(ctx: Any) -> bool:
 
 
 def rules_for(ctx: Any, drill: bool) -> Rules:
-    """The rules in force; a drill's policy is scaled by the switch's scale."""
+    """The rules a new case opens under; a drill's policy is scaled by the switch's scale, which the case
+    keeps (``drill_scale``): later commands take their clocks' scale from the case, not from here."""
     scale = int((ctx.extra.get("drill") or {}).get("scale") or 1)
     if drill and scale > 1:
         return replace(ctx.rules, policy=ctx.rules.policy.with_scale(scale))

@@ -11,8 +11,7 @@ from bot.domain.case_commands import set_grade
 from bot.domain.errors import InvalidInput
 from bot.domain.grade import Grade
 from handlers import hooks
-from bot.store.case_views import case_row
-from handlers._acting import actor, case_id_param, desk_card, require_desk, rules_for, session
+from handlers._acting import actor, case_id_param, desk_card, require_desk
 from handlers.registry import Context, router
 
 FIRST_GRADE_REASON = "立案后确定定级"
@@ -26,8 +25,8 @@ def _grade(text: str) -> Grade:
         raise InvalidInput("grade.unknown", USAGE) from None
 
 
-def _set(event: Event, ctx: Context, case_id: int, drill: bool, grade: Grade, reason: str):
-    outcome = set_grade(ctx.store, rules_for(ctx, drill), case_id, actor(event, ctx), ctx.now, grade, reason)
+def _set(event: Event, ctx: Context, case_id: int, grade: Grade, reason: str):
+    outcome = set_grade(ctx.store, ctx.rules, case_id, actor(event, ctx), ctx.now, grade, reason)
     return outcome, hooks.after_grade(outcome, ctx)
 
 
@@ -36,8 +35,6 @@ def grade_by_button(event: Event, ctx: Context) -> list[Reply]:
     """A grade button on the desk's card: set it and show the card with the new grade."""
     require_desk(ctx)
     case_id = case_id_param(event)
-    row = case_row(session(ctx), case_id)
-    outcome, told = _set(event, ctx, case_id, bool(row is not None and row.drill),
-                         _grade(str(event.params.get("grade", ""))), FIRST_GRADE_REASON)
+    outcome, told = _set(event, ctx, case_id, _grade(str(event.params.get("grade", ""))), FIRST_GRADE_REASON)
     status = f"{ctx.person.name} 已定为{outcome.case.grade.label}"
     return [Reply(desk_card(ctx, case_id, status), update=True, case_id=case_id), *told]

@@ -2,6 +2,7 @@
 
 Each takes ids, an actor, ``now`` and a CaseStore; runs in one transaction; writes one timeline
 entry when accepted; raises a DomainError (a HandlerError with a Chinese message) when refused.
+The clocks a command starts run at the case's own scale (``context.case_rules``), not the caller's.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
 from bot.domain import duties as plan
-from bot.domain.context import Outcome, Rules, iso, load_case, need_reason, record
+from bot.domain.context import Outcome, Rules, case_rules, iso, load_case, need_reason, record
 from bot.domain.errors import InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
@@ -39,7 +40,11 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
               source: str = "", link: str | None = None, first_seen_at: datetime | None = None,
               transfer_ref: str | None = None, transfer_deadline: datetime | None = None,
               confidential: bool = False, drill: bool = False) -> Outcome:
-    """Open a case with its first grade; raises NotPermitted (not a desk) or InvalidInput (no title)."""
+    """Open a case with its first grade; raises NotPermitted (not a desk) or InvalidInput (no title).
+
+    The case keeps the scale of ``rules.policy`` (``drill_scale``: a drill opens with its scaled policy), and
+    every later command starts its clocks at that scale.
+    """
     desks = opener_roles(rules.org, actor.person_id)
     if not desks:
         raise NotPermitted("permission.denied", "只有舆情工作台（综合应急和新闻宣传科或县局）可以立案。")
@@ -57,7 +62,7 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
             state=CaseState.OPENED, owner_unit=unit, opened_by=actor.person_id, opened_at=now,
             first_seen_at=first_seen_at or now, source=source, link=link,
             county=unit if role == Role.COUNTY_DESK else None, transfer_ref=transfer_ref,
-            confidential=confidential, drill=drill))
+            confidential=confidential, drill=drill, drill_scale=rules.policy.scale))
         repo.add_grade_change(GradeChange(case.id, None, case.grade, actor.person_id, now, "立案定级"))
         started, _ = plan.apply_grade(rules.policy, rules.calendar, case, [], [], now, actor.person_id)
         if transfer_ref:
@@ -91,7 +96,8 @@ def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: d
         repo.add_grade_change(GradeChange(case.id, old, grade, actor.person_id, now, text))
         started, ended = [], []
         if grade > old:
-            started, ended = plan.apply_grade(rules.policy, rules.calendar, case, repo.assignments(case.id),
+            own = case_rules(rules, case)
+            started, ended = plan.apply_grade(own.policy, own.calendar, case, repo.assignments(case.id),
                                               repo.duties(case.id), now, actor.person_id)
         payload = {"from": int(old), "to": int(grade), "reason": text,
                    "report_up": bool(case.county) and grade >= Grade.MAJOR}
@@ -116,7 +122,8 @@ def advance_case(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now
         duties = repo.duties(case.id)
         started, ended = [], []
         if target == CaseState.SUBSIDED:
-            started, ended = plan.on_subsided(rules.policy, rules.calendar, case, repo.assignments(case.id),
+            own = case_rules(rules, case)
+            started, ended = plan.on_subsided(own.policy, own.calendar, case, repo.assignments(case.id),
                                               duties, now, actor.person_id)
         if target == CaseState.EVALUATED and any(d.open and d.kind == DutyKind.EVALUATION for d in duties):
             raise InvalidInput("case.evaluation_pending", "尚有单位未提交评估总结，暂不能标记为已评估。")
@@ -145,7 +152,8 @@ def transfer_down(store: CaseStore, rules: Rules, case_id: int, actor: Actor, no
             raise InvalidInput("case.already_county", f"案件已由{unit.name}办理。")
         case.county, case.owner_unit = county, county
         repo.save_case(case)
-        duty = plan.start_duty(rules.policy, rules.calendar, case, DutyKind.TRANSFER_FEEDBACK, now)
+        own = case_rules(rules, case)
+        duty = plan.start_duty(own.policy, own.calendar, case, DutyKind.TRANSFER_FEEDBACK, now)
         return record(repo, rules, case, actor, role, str(Action.TRANSFER_DOWN), now, {"county": county},
                       [duty] if duty else [])
 

@@ -6,7 +6,7 @@ accepted action writes exactly one timeline entry (:func:`record`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
@@ -48,6 +48,14 @@ class Outcome:
     ended: list[Duty] = field(default_factory=list)
     assignment: Assignment | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+def case_rules(rules: Rules, case: Case) -> Rules:
+    """The rules a case's clocks run by: ``rules`` with the policy at the case's own scale (``drill_scale``,
+    kept from its opening), so a drill stays scaled whatever the policy or the drill switch say later."""
+    if rules.policy.scale == case.drill_scale:
+        return rules
+    return replace(rules, policy=rules.policy.with_scale(case.drill_scale))
 
 
 def load_case(repo: CaseRepository, case_id: int) -> Case:

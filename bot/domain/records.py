@@ -35,7 +35,8 @@ class Actor:
 @dataclass
 class Case:
     """One case of public opinion. ``owner_unit`` is the desk that runs it (city desk or a county bureau);
-    ``county`` is set for a county's cases (opened by it or transferred down to it)."""
+    ``county`` is set for a county's cases (opened by it or transferred down to it). ``drill_scale`` divides
+    every clock the case starts: the policy's scale when it opened (a drill's: the switch's), kept for life."""
 
     number: str
     title: str
@@ -51,6 +52,7 @@ class Case:
     transfer_ref: str | None = None
     confidential: bool = False
     drill: bool = False
+    drill_scale: float = 1.0
     id: int | None = None
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain import duties as plan
 from bot.domain.case_commands import authorise_on
-from bot.domain.context import Outcome, Rules, load_case, need_reason, record
+from bot.domain.context import Outcome, Rules, case_rules, load_case, need_reason, record
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.kinds import REPORT_FULFILS, REPORT_LABELS, DutyKind, ReportKind
 from bot.domain.lifecycle import AssignmentState, CaseState, next_assignment_state
@@ -39,7 +39,8 @@ def _new_assignment(repo: CaseRepository, rules: Rules, case: Case, unit_id: str
     if any(a.unit_id == unit_id and a.state in plan.LIVE_ASSIGNMENTS for a in current):
         raise InvalidInput("assignment.exists", f"{name}已在办理此案件。")
     assignment = repo.add_assignment(Assignment(case.id, unit_id, AssignmentState.WARNED, now, actor.person_id))
-    started, ended = plan.apply_grade(rules.policy, rules.calendar, case, [*current, assignment],
+    own = case_rules(rules, case)
+    started, ended = plan.apply_grade(own.policy, own.calendar, case, [*current, assignment],
                                       repo.duties(case.id), now, actor.person_id, only=assignment)
     return assignment, started, ended
 
@@ -149,7 +150,8 @@ def report(store: CaseStore, rules: Rules, case_id: int, assignment_id: int, act
         started = []
         if kind in (ReportKind.INITIAL, ReportKind.FOLLOW_UP) and plan.is_live(case) \
                 and not plan.open_duties(duties, DutyKind.FOLLOW_UP, assignment.id):
-            follow = plan.start_duty(rules.policy, rules.calendar, case, DutyKind.FOLLOW_UP, now, assignment)
+            own = case_rules(rules, case)
+            follow = plan.start_duty(own.policy, own.calendar, case, DutyKind.FOLLOW_UP, now, assignment)
             started = [follow] if follow else []
         payload = {"assignment": assignment.id, "unit": assignment.unit_id, "kind": str(kind), "text": text.strip(),
                    "late": any(d.late for d in ended)}

@@ -34,7 +34,7 @@ RACES = (SEQ_CONSTRAINT, "timeline.case_id", "case_counters", "uq_cases_year_ser
          "database is locked", "could not serialize", "deadlock detected")
 
 CASE_FIELDS = ("number", "title", "owner_unit", "county", "opened_by", "opened_at", "first_seen_at", "source", "link",
-               "transfer_ref", "confidential", "drill")
+               "transfer_ref", "confidential", "drill", "drill_scale")
 ASSIGNMENT_FIELDS = ("case_id", "unit_id", "assigned_at", "assigned_by", "acknowledged_by", "acknowledged_at", "reason")
 DUTY_FIELDS = ("case_id", "assignment_id", "owner_unit", "started_at", "due_at", "policy", "ended_at", "ended_by",
                "reason", "late", "firing_id")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import Base
@@ -45,6 +45,7 @@ class CaseRow(Base):
     transfer_ref: Mapped[str | None] = mapped_column(String(128))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     drill: Mapped[bool] = mapped_column(Boolean, default=False)
+    drill_scale: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")  # its clocks' scale (0009)
 
 
 class AssignmentRow(Base):

@@ -258,3 +258,46 @@ def test_a_raise_to_especially_major_starts_the_statutory_clocks_from_the_raise(
     assert due["authoritative_release"] == sh(2026, 11, 25, 14)
     assert due["public_response"] == sh(2026, 11, 26, 10)
     assert due["main_leader_acknowledge"] == sh(2026, 11, 25, 10, 15)
+
+
+def due_by_kind(outcome):
+    return {str(d.kind): d.due_at.astimezone(SHANGHAI) for d in outcome.started}
+
+
+def test_a_drill_keeps_its_scale_for_every_later_command_whatever_rules_the_caller_passes(store, rules, clock):
+    drill = Rules(rules.org, rules.policy.with_scale(60), rules.calendar)
+    case = cases.open_case(store, drill, DESK, clock.now(), title="演练：某超市销售过期食品", drill=True).case
+    assert store.repo.get_case(case.id).drill_scale == 60
+    t = clock.now()
+    a = units.assign_unit(store, rules, case.id, DESK, t, "u-food")           # the caller's rules: full length
+    assert due_by_kind(a) == {"acknowledge": sh(2026, 11, 24, 10, 4), "initial_report": sh(2026, 11, 24, 10, 48),
+                              "feedback": sh(2026, 11, 24, 11, 12)}          # 4wh, 2wd, 3wd ÷ 60 as hours
+    raised = cases.set_grade(store, rules, case.id, DESK, t, Grade.MAJOR, "演练升级")
+    assert due_by_kind(raised) == {"acknowledge": sh(2026, 11, 24, 10, 0, 30),
+                                   "initial_report": sh(2026, 11, 24, 10, 2),
+                                   "assessment_meeting": sh(2026, 11, 24, 10, 24),
+                                   "public_response": sh(2026, 11, 24, 10, 48)}
+    units.reject(store, rules, case.id, a.assignment.id, FOOD, t, "属药品科职责")
+    moved = units.reassign(store, rules, case.id, a.assignment.id, DESK, t, "u-drug")
+    assert due_by_kind(moved) == {"acknowledge": sh(2026, 11, 24, 10, 0, 30), "initial_report": sh(2026, 11, 24, 10, 2)}
+    units.acknowledge(store, rules, case.id, moved.assignment.id, DRUG, t)
+    reported = units.report(store, rules, case.id, moved.assignment.id, DRUG, t, ReportKind.INITIAL, "初报")
+    assert due_by_kind(reported) == {"follow_up": sh(2026, 11, 24, 10, 24)}  # 24h ÷ 60
+    for target in (CaseState.TRACKING, CaseState.SUBSIDED):
+        out = cases.advance_case(store, rules, case.id, DESK, t, target)
+    assert due_by_kind(out) == {"evaluation": sh(2026, 11, 24, 12)}          # 5wd ÷ 60
+    assert {d.policy["scale"] for d in store.repo.duties(case.id)} == {60}
+
+
+def test_a_case_that_is_no_drill_keeps_full_length_clocks_under_scaled_rules(store, rules, clock):
+    case = opened(store, rules, clock, Grade.SENSITIVE)
+    assert store.repo.get_case(case.id).drill_scale == 1
+    scaled = Rules(rules.org, rules.policy.with_scale(60), rules.calendar)     # e.g. the drill switch's
+    a = units.assign_unit(store, scaled, case.id, DESK, clock.now(), "u-food")
+    assert due_by_kind(a)["acknowledge"] == sh(2026, 11, 24, 11)               # 1 h, not 1 min
+    raised = cases.set_grade(store, scaled, case.id, DESK, clock.now(), Grade.MAJOR, "央媒转载")
+    assert due_by_kind(raised)["public_response"] == sh(2026, 11, 26, 10)      # 48 h
+    units.acknowledge(store, scaled, case.id, a.assignment.id, FOOD, clock.now())
+    reported = units.report(store, scaled, case.id, a.assignment.id, FOOD, clock.now(), ReportKind.INITIAL, "初报")
+    assert due_by_kind(reported) == {"follow_up": sh(2026, 11, 25, 10)}        # 24 h
+    assert {d.policy["scale"] for d in store.repo.duties(case.id)} == {1}
