@@ -22,7 +22,8 @@ from bot.domain.unit_commands import assign_unit
 from bot.domain.links import find_links
 from bot.store.case_views import case_row
 from handlers import hooks
-from handlers._acting import actor, case_by_number, case_id_param, desk_card, notice, require_desk, rules_for, session
+from handlers._acting import actor, case_by_number, case_id_param, desk_card, notice, require_desk, session
+from handlers.leaders import latest_bulletins
 from handlers.registry import Context, dialog, dialogs, router
 
 DONE_WORDS = ("完成", "好了", "结束", "没有了", "无")
@@ -36,10 +37,8 @@ class S(StrEnum):
 
 
 def assign_one(event: Event, ctx: Context, case_id: int, unit_id: str) -> list[Reply]:
-    """Assign ``unit_id`` under the case's rules (a drill's scaled policy) and add what the unit is told."""
-    row = case_row(session(ctx), case_id)
-    drill = bool(row.drill) if row is not None else False
-    outcome = assign_unit(ctx.store, rules_for(ctx, drill), case_id, actor(event, ctx), ctx.now, unit_id)
+    """Assign ``unit_id`` (its clocks at the case's own scale: the domain's) and add what the unit is told."""
+    outcome = assign_unit(ctx.store, ctx.rules, case_id, actor(event, ctx), ctx.now, unit_id)
     return hooks.after_assign(outcome, ctx)
 
 
@@ -69,7 +68,7 @@ def assign_names(event: Event, ctx: Context, case_id: int, text: str) -> list[Re
                 said.append(f"已分派 {match.unit.name}。")
             except HandlerError as exc:
                 said.append(exc.message)
-    return [notice("\n".join(said)), *told]
+    return [notice("\n".join(said)), *latest_bulletins(told)]
 
 
 def start_by_button(event: Event, ctx: Context, data: dict) -> Step:

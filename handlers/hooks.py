@@ -12,10 +12,13 @@ from handlers.registry import Context
 
 
 def after_assign(outcome: Outcome, ctx: Context) -> list[Reply]:
-    """After a unit was assigned a case: its warning to the unit's group and liaisons (handlers/warning.py)."""
+    """After a unit was assigned a case (or reassigned it): its warning to the unit's group and liaisons
+    (handlers/warning.py), and the leaders' bulletins with the units known now when the grade calls for
+    them (handlers/leaders.py)."""
+    from handlers.leaders import assign_replies
     from handlers.warning import warning_replies
 
-    return warning_replies(outcome, ctx)
+    return warning_replies(outcome, ctx) + assign_replies(outcome, ctx)
 
 
 def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:

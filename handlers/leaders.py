@@ -3,6 +3,8 @@
     grade set/changed --> each unit's cards: the new grade, duties and deadlines (in place, or a follow-up)
     敏感 and above (set or raised) --> a bulletin (信息通报) 1:1 to the main leader, the publicity leader
         and the leaders in charge of the case's units
+    a unit added (assigned, or reassigned after a return) to a case of 敏感 and above --> the bulletin again
+        to every leader, with the units known now (the new unit's leader in charge hears for the first time)
     特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
     main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收"
     anyone else (a leader whose main-leader role was taken away, …) --签收--> refused first, nothing changes
@@ -49,10 +51,33 @@ def grade_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
         if a.state in LIVE:
             replies += refresh(ctx, ctx.org, copies(ctx, case.id, assignment_id=a.id),
                                unit_card(ctx.org, view, a, ctx.now), follow, case.id)
-    raised = outcome.entry.action == "case.open" or int(payload.get("to", 0)) > int(payload.get("from", 0))
-    if raised and case.grade >= Grade.SENSITIVE:
-        replies += bulletins(ctx, view, outcome)
+    if bulletin_due(outcome.entry.action, case.grade, payload):
+        replies += bulletins(ctx, view)
     return replies
+
+
+def assign_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
+    """The leaders' bulletins after ``case.assign`` or ``case.reassign``, when the grade calls for them."""
+    view = load_id(ctx, outcome.case.id)
+    return bulletins(ctx, view) if bulletin_due(outcome.entry.action, view.case.grade, outcome.entry.payload) else []
+
+
+def bulletin_due(action: str, grade: Grade, payload: dict) -> bool:
+    """Whether the leaders are told after ``action``: the grade is 敏感 or above and it was just set (case.open),
+    raised (case.grade), or a unit was added (case.assign, case.reassign). So whatever the order of grading and
+    assigning, every leader the grade calls for hears, with the units known at that moment."""
+    if grade < Grade.SENSITIVE:
+        return False
+    if action in ("case.open", "case.assign", "case.reassign"):
+        return True
+    return action == "case.grade" and int(payload.get("to", 0)) > int(payload.get("from", 0))
+
+
+def latest_bulletins(replies: list[Reply]) -> list[Reply]:
+    """``replies`` keeping only the last bulletin to each person about each case: several units assigned by one
+    message tell each leader once, with all of them."""
+    last = {(r.to, r.case_id): i for i, r in enumerate(replies) if r.card.kind == "bulletin"}
+    return [r for i, r in enumerate(replies) if r.card.kind != "bulletin" or last[(r.to, r.case_id)] == i]
 
 
 def leaders(ctx: Context, view) -> list[str]:
@@ -67,11 +92,12 @@ def leaders(ctx: Context, view) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def bulletins(ctx: Context, view, outcome: Outcome) -> list[Reply]:
-    """The bulletin to each leader; the main leader's carries 签收 when the grade asks for it."""
+def bulletins(ctx: Context, view) -> list[Reply]:
+    """The bulletin to each leader, naming the case's live units; the main leader's carries 签收 while his
+    acknowledgement is open."""
     case = view.case
     units = "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
-    duty = next((d for d in outcome.started if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE), None)
+    duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
     lines = [case_body(case, hidden=False), "", f"承办单位：{units}", *duty_lines(view.duties, ctx.now)]
     replies = []
     for pid in leaders(ctx, view):

@@ -1,0 +1,94 @@
+"""The leaders' bulletin (舆情通报) whatever the order of grading and assigning: every leader the grade calls for
+is told once, with the units known at that moment, and told again when a unit is added (分派, 改派)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.grade import Grade
+from bot.store.org_repo import apply_organisation
+from bot.org.file import parse_org_file
+from handlers.leaders import bulletin_due
+from tests.unit.handlers.intake.conftest import NOW, ROOT, Desk
+
+FOOD, DRUG, AD = "食品生产安全监督管理科", "药品安全监督管理科", "广告监督管理科"
+G, S, M, E = Grade.GENERAL, Grade.SENSITIVE, Grade.MAJOR, Grade.ESPECIALLY_MAJOR
+
+
+@pytest.fixture
+def desk(sqlite_database) -> Desk:
+    with sqlite_database.session() as session:
+        apply_organisation(session, parse_org_file(ROOT / "examples" / "org.yaml"), NOW)
+    return Desk(sqlite_database)
+
+
+@pytest.mark.parametrize("action, grade, payload, due", [
+    ("case.open", S, {}, True), ("case.open", G, {}, False),
+    ("case.grade", M, {"from": 1, "to": 3}, True), ("case.grade", S, {"from": 3, "to": 2}, False),
+    ("case.grade", S, {"from": 1, "to": 2}, True), ("case.grade", G, {"from": 2, "to": 1}, False),
+    ("case.assign", M, {}, True), ("case.assign", S, {}, True), ("case.assign", G, {}, False),
+    ("case.reassign", E, {}, True), ("case.reassign", G, {}, False),
+    ("case.ack", E, {}, False), ("report.submit", M, {}, False), ("case.reject", M, {}, False),
+])
+def test_leaders_are_told_when_the_grade_is_set_or_raised_and_when_a_unit_is_added(action, grade, payload, due):
+    assert bulletin_due(action, grade, payload) is due
+
+
+def bulletins(replies) -> dict[str, list[str]]:
+    """The bulletins among ``replies``: each leader's bodies."""
+    out: dict[str, list[str]] = {}
+    for r in replies:
+        if r.card.kind == "bulletin":
+            assert r.card.data["title"] == "舆情通报 YQ-2026-0001"
+            out.setdefault(r.to.id, []).append(r.card.data["body"])
+    return out
+
+
+def units_line(body: str) -> str:
+    return next(line for line in body.splitlines() if line.startswith("承办单位："))
+
+
+def grade_then(desk, label: str) -> dict[str, list[str]]:
+    """Open a case from the desk's card and click the grade ``label``; the bulletins that brought."""
+    [opened] = desk.send("p-sun", "立案 某食品厂生产过期食品被曝光")
+    return bulletins(desk.send("p-sun", kind="click", action="intake.grade",
+                               params=next(b.params for b in opened.card.buttons if b.label == label)))
+
+
+def test_graded_first_then_assigned_every_leader_hears_once_with_the_units_known(desk):
+    first = grade_then(desk, "重大")
+    assert {p: [units_line(b) for b in bodies] for p, bodies in first.items()} == {
+        "p-zhao": ["承办单位：待分派"], "p-qian": ["承办单位：待分派"]}
+
+    told = bulletins(desk.send("p-sun", kind="click", action="intake.assign",
+                               params={"case": "1", "unit": "u-food"}))
+    assert {p: [units_line(b) for b in bodies] for p, bodies in told.items()} == {
+        "p-zhao": [f"承办单位：{FOOD}"], "p-qian": [f"承办单位：{FOOD}"], "p-wu": [f"承办单位：{FOOD}"]}
+
+    # two units in one message: each leader once, with both (广告科's leader in charge is the publicity leader)
+    told = bulletins(desk.send("p-sun", f"分派 YQ-2026-0001 {DRUG} {AD}"))
+    assert {p: [units_line(b) for b in bodies] for p, bodies in told.items()} == {
+        p: [f"承办单位：{FOOD}、{DRUG}、{AD}"] for p in ("p-zhao", "p-qian", "p-wu", "p-zheng")}
+
+
+def test_a_unit_added_by_reassigning_tells_every_leader_again(desk):
+    grade_then(desk, "敏感")
+    desk.send("p-sun", f"分派 YQ-2026-0001 {DRUG}")
+    desk.send("p-shen", "退回 YQ-2026-0001", platform="wecom")
+    returned = desk.send("p-shen", "本案系食品生产问题，不属于药品科职责", platform="wecom")
+    assert bulletins(returned) == {}, "a return adds no unit"
+    told = bulletins(desk.send("p-sun", f"改派 YQ-2026-0001 {FOOD}"))
+    assert {p: [units_line(b) for b in bodies] for p, bodies in told.items()} == {
+        "p-zhao": [f"承办单位：{FOOD}"], "p-qian": [f"承办单位：{FOOD}"], "p-wu": [f"承办单位：{FOOD}"]}
+
+
+def test_an_especially_major_bulletin_after_assigning_still_asks_the_main_leader_to_acknowledge(desk):
+    grade_then(desk, "特别重大")
+    replies = desk.send("p-sun", kind="click", action="intake.assign", params={"case": "1", "unit": "u-food"})
+    main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
+    assert [b.action for b in main.card.buttons] == ["leader.ack"] and FOOD in main.card.data["body"]
+    desk.send("p-zhao", "领导签收 YQ-2026-0001", platform="wecom")
+    replies = desk.send("p-sun", f"分派 YQ-2026-0001 {DRUG}")
+    main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
+    assert main.card.buttons == () and f"承办单位：{FOOD}、{DRUG}" in main.card.data["body"]
+
