@@ -21,7 +21,7 @@ from bot.domain.records import Actor
 from bot.store.case_views import case_row, case_row_by_number, case_summary, live_units
 from bot.store.intake import intake_of
 
-NOT_DESK = "只有舆情工作台（综合应急和新闻宣传科或县局）可以立案、定级和分派单位。如有舆情线索，请转给本单位联络员或综合应急和新闻宣传科。"
+NOT_DESK = "只有舆情工作台（{desk}或县局）可以立案、定级和分派单位。如有舆情线索，请转给本单位联络员或{desk}。"
 
 
 def actor(event: Event, ctx: Any) -> Actor:
@@ -37,7 +37,7 @@ def session(ctx: Any) -> Any:
 def require_desk(ctx: Any) -> None:
     """Refuse politely unless the person is on the city desk or a county desk; raises HandlerError."""
     if ctx.person is None or not opener_roles(ctx.org, ctx.person.id):
-        raise HandlerError("intake.not_desk", NOT_DESK)
+        raise HandlerError("intake.not_desk", NOT_DESK.format(desk=ctx.org.desk_name()))
 
 
 def drill_on(ctx: Any) -> bool:

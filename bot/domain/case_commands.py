@@ -47,7 +47,7 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
     """
     desks = opener_roles(rules.org, actor.person_id)
     if not desks:
-        raise NotPermitted("permission.denied", "只有舆情工作台（综合应急和新闻宣传科或县局）可以立案。")
+        raise NotPermitted("permission.denied", f"只有舆情工作台（{rules.org.desk_name()}或县局）可以立案。")
     if not title.strip():
         raise InvalidInput("case.no_title", "立案须有标题。")
     if transfer_deadline is not None and ensure_utc(transfer_deadline) <= ensure_utc(now):
