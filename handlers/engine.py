@@ -2,14 +2,16 @@
 command router — in that order. Pure: the worker passes the stored state in and saves what returns.
 
 ``取消`` leaves any dialog; an event that fits no handler of the running dialog falls through to
-the entry points and then to the commands, keeping the dialog. An expired dialog is ignored.
+the entry points and then to the commands, keeping the dialog. An expired dialog is ignored. The dialogs'
+entry points are tried in their declared precedence (``Conversation.precedence``, then name), so which
+dialog wins never depends on module names or the order they were imported in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from bot.core.card import Card, Reply
 from bot.core.conversation import Conversation, DialogState, cancelled_reply, is_cancel
@@ -40,6 +42,11 @@ def answer_where(event: Event, one_to_one: bool) -> str:
     return "请在与“舆情助手”的单聊中回复" if one_to_one else "请在本群 @舆情助手 回复"
 
 
+def by_precedence(dialogs: Iterable[Conversation]) -> list[Conversation]:
+    """The dialogs in the order their entry points are tried: declared precedence, then name."""
+    return sorted(dialogs, key=lambda conversation: (conversation.precedence, conversation.name))
+
+
 def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
             dialogs: dict[str, Conversation], router: Router) -> Outcome:
     """Decide what ``event`` does; raises whatever a callback raises (HandlerError for refusals)."""
@@ -53,7 +60,7 @@ def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
             return Outcome(advanced[1], advanced[0])
     elif is_cancel(event):
         return Outcome([Reply(Card("notice", {"text": "当前没有进行中的操作。"}))], None, keep=True)
-    for conversation in dialogs.values():
+    for conversation in by_precedence(dialogs.values()):
         started = conversation.start(event, ctx, now)
         if started is not None:
             return Outcome(started[1], started[0])

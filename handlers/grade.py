@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.core.card import Button, Card, Reply
-from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import case_commands
@@ -23,8 +23,8 @@ from bot.domain.lifecycle import check_case_allows
 from bot.domain.permissions import Action, authorise
 from bot.domain.records import Actor
 from handlers import hooks
-from handlers._owner import not_owner, owned
 from handlers.case_cards import COLORS, case_facts, load, notice
+from handlers.dialog_owner import not_owner, owned
 from handlers.registry import dialog
 
 FACTORS = "性质、严重程度、可控性、影响范围、关注度、热度"
@@ -107,6 +107,7 @@ def _is_grade_text(event: Event) -> bool:
 
 GRADING = dialog(Conversation(
     name="grade_case",
+    owner_buttons=OwnerButtons(("grade.pick",), "定级"),
     entry_points=[(_is_start, start)],
     states={S.GRADE: [(lambda e: e.kind == "click" and e.action == "grade.pick", picked), (_is_grade_text, picked)],
             S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},

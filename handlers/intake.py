@@ -8,13 +8,15 @@ sighting. Anyone else gets a polite refusal and nothing changes.
                                                   └─no──> open_case → desk card, preview job (END)
 
 A one-step dialog: it is an entry point (so it takes links before the command router) that ends at once.
+Its precedence is LAST: every dialog that starts on its own command word is tried first, so
+``报告 YQ-… https://…`` starts the report dialog, not a new case.
 """
 
 from __future__ import annotations
 
 from bot.core import queues
 from bot.core.card import Reply
-from bot.core.conversation import END, Conversation, Step
+from bot.core.conversation import END, LAST, Conversation, Step
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.case_commands import open_case
@@ -24,7 +26,7 @@ from bot.domain.links import find_links, source_of
 from bot.store.case_views import case_summary
 from bot.store.intake import open_case_with_link, record_intake
 from handlers._acting import actor, after_commit, desk_card, drill_on, notice, require_desk, rules_for, session
-from handlers.registry import Context, dialog, dialogs, router
+from handlers.registry import Context, dialog, router
 
 OPEN_WORDS = ("立案",)
 
@@ -37,16 +39,15 @@ def links_of(event: Event) -> list[str]:
 
 
 def is_intake(event: Event) -> bool:
-    """Matcher: a link message, a text with links, or ``立案 <text>`` — but not a command or another
-    dialog's start that happens to hold a link (``报告 YQ-… https://…`` is a report, not a new case)."""
+    """Matcher: a link message, a text with links, or ``立案 <text>`` — but not a command that happens to
+    hold a link (``补充 YQ-… https://…``). Another dialog's start (``报告 YQ-… https://…``) never gets
+    here: intake's precedence is LAST."""
     if event.kind == "click":
         return False
     words = command_text(event).split(maxsplit=1)
     if words and words[0] in OPEN_WORDS:
         return True
-    if not links_of(event) or (words and words[0].lower() in router.commands):
-        return False
-    return not any(c.entry(event) for name, c in dialogs.items() if name != "intake")
+    return bool(links_of(event)) and not (words and words[0].lower() in router.commands)
 
 
 def title_of(event: Event, link: str | None) -> tuple[str, str]:
@@ -93,4 +94,4 @@ def _usage() -> Reply:
     return notice("请在“立案”后写上舆情的标题或内容，或直接转发链接。")
 
 
-INTAKE = dialog(Conversation(name="intake", entry_points=[(is_intake, receive)], states={}))
+INTAKE = dialog(Conversation(name="intake", entry_points=[(is_intake, receive)], states={}, precedence=LAST))

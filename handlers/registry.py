@@ -8,7 +8,9 @@ import pkgutil
 from importlib import import_module
 from typing import Any
 
-from bot.core.conversation import Conversation
+from bot.core.card import Reply
+from bot.core.conversation import Conversation, OwnerButtons
+from bot.core.event import Event
 from bot.core.org import Organisation, Person
 from bot.core.router import Router
 from bot.domain.context import Rules
@@ -35,11 +37,30 @@ class Context:
 
 
 def dialog(conversation: Conversation) -> Conversation:
-    """Register a dialog (call at import time of its module)."""
+    """Register a dialog (call at import time of its module); a click on one of its owner-bound buttons that
+    no running dialog takes is answered by ``handlers/ended_dialog_clicks.py``. Raises ValueError for a
+    second dialog of the same name or a button key that is already routed."""
     if conversation.name in dialogs:
         raise ValueError(f"dialog {conversation.name!r} registered twice")
+    keys = conversation.owner_buttons.keys if conversation.owner_buttons else ()
+    if taken := [key for key in keys if key in router.actions]:
+        raise ValueError(f"dialog {conversation.name!r}: buttons {taken} are already routed")
     dialogs[conversation.name] = conversation
+    if keys:
+        router.action(*keys)(_ended_dialog_click)
     return conversation
+
+
+def owner_buttons_of(action: str) -> OwnerButtons | None:
+    """The owner-bound buttons, declared by a registered dialog, that include the button key ``action``."""
+    return next((c.owner_buttons for c in dialogs.values()
+                 if c.owner_buttons is not None and action in c.owner_buttons.keys), None)
+
+
+def _ended_dialog_click(event: Event, ctx: Context) -> list[Reply]:
+    from handlers.ended_dialog_clicks import answer_ended_click  # it imports this module
+
+    return answer_ended_click(event, ctx)
 
 
 def load() -> Router:

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from bot.core.attachments import MAX_PER_REPORT, lines, summary
 from bot.core.card import Button, Card, Reply, Target
-from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
@@ -26,7 +26,6 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import AssignmentState, check_case_allows
 from bot.domain.records import Actor
-from handlers._owner import not_owner, owned
 from handlers.acknowledge import my_assignment, why_not
 from handlers.card_copies import copies, refresh
 from handlers.case_cards import (
@@ -40,6 +39,7 @@ from handlers.case_cards import (
     unit_card,
     unit_name,
 )
+from handlers.dialog_owner import not_owner, owned
 from handlers.registry import dialog
 
 KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
@@ -242,6 +242,7 @@ def _clicked(action: str):
 
 REPORT = dialog(Conversation(
     name="report",
+    owner_buttons=OwnerButtons(("report.kind", "report.confirm", "report.redo"), "报告"),
     entry_points=[(_is_start, start)],
     states={S.KIND: [(_clicked("report.kind"), picked), (lambda e: is_text(e) and command_text(e) in KINDS, picked)],
             S.TEXT: [(lambda e: is_text(e) and not _is_start(e), got_text), (_is_media, got_media)],

@@ -1,9 +1,10 @@
 """Dialogs as pure state machines, modelled on python-telegram-bot's ConversationHandler.
 
 A :class:`Conversation` has entry points, states (a ``StrEnum``, readable in Redis), fallbacks and a
-timeout. A callback is ``(event, ctx, data) -> Step``: the next state (or :data:`END`), the replies,
-and the dialog's data. The engine never stores anything: the worker loads a :class:`DialogState`,
-passes it in, and saves what comes back (``worker/dialogs.py``).
+timeout; it declares its precedence among the dialogs (PTB's handler groups) and the buttons only its
+owner may click (:class:`OwnerButtons`). A callback is ``(event, ctx, data) -> Step``: the next state (or
+:data:`END`), the replies, and the dialog's data. The engine never stores anything: the worker loads a
+:class:`DialogState`, passes it in, and saves what comes back (``worker/dialogs.py``).
 
     no dialog ──entry point──► state A ──callback──► state B … ──► END (state cleared)
         any state ──"取消"──► END ("已取消")      any state ──timeout──► END (stale firings ignored)
@@ -22,6 +23,9 @@ from bot.core.router import command_text
 END = "__end__"
 CANCEL_WORDS = ("取消", "退出", "cancel")
 Matcher = Callable[[Event], bool]
+LAST = 100
+"""The precedence of a dialog whose entry point takes loose input (a link, any text): tried after every
+dialog that starts on its own command word or button (precedence 0, the default)."""
 
 
 @dataclass(frozen=True)
@@ -72,16 +76,34 @@ def is_cancel(event: Event) -> bool:
     return event.kind != "click" and command_text(event).lower() in CANCEL_WORDS
 
 
+@dataclass(frozen=True)
+class OwnerButtons:
+    """Buttons of a dialog that only the person whose dialog sent them may click (anyone can click a card in
+    a group), and ``word``: the command that starts the dialog, which names its step in the answers to a
+    click by someone else (“这是…的报告步骤”) or after the dialog ended (“请发送“报告 YQ-…””)."""
+
+    keys: tuple[str, ...]
+    word: str
+
+    def __post_init__(self) -> None:
+        if not self.keys or not all(self.keys) or not self.word.strip():
+            raise ValueError("owner buttons need their keys and the word that starts the dialog")
+
+
 @dataclass
 class Conversation:
     """One dialog: ``entry_points`` start it, ``states`` map a state to its handlers, ``fallbacks``
-    apply in every state, ``timeout`` ends it when the person goes quiet."""
+    apply in every state, ``timeout`` ends it when the person goes quiet. ``precedence`` orders the entry
+    points of all dialogs: lower is tried first, equal ones by ``name`` — never by module name or import
+    order. ``owner_buttons``: its buttons only its owner may use (``handlers/dialog_owner.py``)."""
 
     name: str
     entry_points: list[tuple[Matcher, Callback]]
     states: dict[str, list[tuple[Matcher, Callback]]]
     fallbacks: list[tuple[Matcher, Callback]] = field(default_factory=list)
     timeout: timedelta = timedelta(minutes=30)
+    precedence: int = 0
+    owner_buttons: OwnerButtons | None = None
 
     def entry(self, event: Event) -> Callback | None:
         """The entry callback that takes ``event``, or None."""

@@ -1,13 +1,14 @@
-"""The dialog engine as pure functions: a two-step dialog, 取消, fall-through, timeout, stale state."""
+"""The dialog engine as pure functions: a two-step dialog, 取消, fall-through, timeout, stale state,
+and the declared precedence among dialogs whose entry points take the same event."""
 
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from bot.core.card import Card, Reply
-from bot.core.conversation import END, Conversation, Step, is_text
+from bot.core.conversation import END, LAST, Conversation, Step, is_text
 from bot.core.event import Event
 from bot.core.router import Router
-from handlers.engine import answer_where, dialog_chat, process
+from handlers.engine import answer_where, by_precedence, dialog_chat, process
 
 NOW = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
 
@@ -99,3 +100,26 @@ def test_dialog_key_and_where_to_answer():
     assert dialog_chat(ev("x"), one_to_one=False) == "1:1"
     assert "单聊" in answer_where(group, True) and "@舆情助手" in answer_where(group, False)
     assert answer_where(ev("x"), True) == ""
+
+
+def one_step(name, matches, precedence=0):
+    """A dialog that answers its own name and ends at once."""
+    return Conversation(name=name, entry_points=[(matches, lambda e, c, d: Step(END, (say(name),)))], states={},
+                        precedence=precedence)
+
+
+def test_the_declared_precedence_decides_which_dialog_starts_not_names_or_registration_order():
+    # "a_links" would win by name and by registration (modules are imported in file-name order)
+    links = one_step("a_links", lambda e: "https://" in e.text, precedence=LAST)
+    report = one_step("z_report", lambda e: e.text.startswith("报告 "))
+    event = ev("报告 YQ-2026-0001 初报 https://weibo.com/3/Q")
+    for registered in ({links.name: links, report.name: report}, {report.name: report, links.name: links}):
+        assert texts(process(event, None, None, NOW, registered, ROUTER)) == ["z_report"]
+        assert texts(process(ev("https://weibo.com/3/Q"), None, None, NOW, registered, ROUTER)) == ["a_links"]
+    first = one_step("z_report", report.entry_points[0][0], precedence=LAST + 1)
+    assert texts(process(event, None, None, NOW, {links.name: links, first.name: first}, ROUTER)) == ["a_links"]
+
+
+def test_equal_precedence_falls_back_to_the_dialogs_names_never_their_order():
+    b, a = one_step("b", is_text), one_step("a", is_text)
+    assert [c.name for c in by_precedence([b, a])] == [c.name for c in by_precedence([a, b])] == ["a", "b"]
