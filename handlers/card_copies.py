@@ -4,8 +4,10 @@ A warning goes out as several messages (the unit's group on each platform, each 
 is an outbox row filed under its case, with the card's ``unit`` and ``assignment`` in its data.
 After a change, :func:`refresh` answers with one reply per copy: an in-place update of a card we
 sent (``Target("card", <outbox id>)``; the worker updates it by the card_ref the platform gave us)
-or, where the platform cannot change what it showed (a WeCom group's robot notice, a WeChat-plugin
-reader's text), a short follow-up notice in the same place.
+or, where the platform cannot change what it showed (a group card on a platform whose capabilities do
+not update one, such as a WeCom group's robot notice; a text-only reader's text), a short follow-up
+notice in the same place. Copies that are one card instance in several chats (a platform that puts one
+card into many spaces) are updated once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.core.capabilities import Capabilities
 from bot.core.card import Card, Reply, Target
 from bot.core.org import Organisation
 from bot.store.outbox import OutboxRow
@@ -51,12 +54,12 @@ def copies(ctx, case_id: int, kind: str = "case_card", assignment_id: int | None
     return ctx.store.run(read) if ctx.store is not None else []
 
 
-def updatable(row: Copy) -> bool:
-    """Whether the platform let us change this copy in place (a card with buttons, not a WeCom group notice
-    nor a WeChat-plugin reader's text)."""
+def updatable(row: Copy, capabilities: Capabilities) -> bool:
+    """Whether the platform (with these ``capabilities``) lets us change this copy in place: a card with
+    buttons, in a group only where group cards can be updated, and not a text-only reader's text."""
     if not (row.card or {}).get("buttons"):
         return False
-    if row.platform == "wecom" and row.method == "group":
+    if row.method == "group" and not capabilities.updates_group_card:
         return False
     return not (row.address or {}).get("wechat_plugin")
 
@@ -75,9 +78,10 @@ def refresh(ctx, org: Organisation, rows: list[Copy], card: Card, follow_up: str
     for row in rows:
         if clicked(row, skip_card):
             continue
-        if updatable(row):
+        can = ctx.can(row.platform)
+        if updatable(row, can):
             instance = (row.platform, str((row.card_ref or {}).get("card_id") or ""))
-            if instance[1]:
+            if can.one_card_many_spaces and instance[1]:
                 if instance in cards_updated:
                     continue
                 cards_updated.add(instance)

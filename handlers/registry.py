@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 import pkgutil
 from importlib import import_module
-from typing import Any
+from typing import Any, Mapping
 
 from bot.core.card import Reply
+from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.conversation import Conversation, OwnerButtons
 from bot.core.event import Event
 from bot.core.org import Organisation, Person
@@ -26,7 +27,8 @@ NOT_INTENTS = {"registry", "engine", "hooks"}
 @dataclass
 class Context:
     """What a handler may use: the organisation, the person acting (None: a stranger), the time, the
-    CaseStore its domain commands run in (the event's own transaction), and the rules in force."""
+    CaseStore its domain commands run in (the event's own transaction), the rules in force, and what
+    each configured platform can do (``capabilities``, by platform; ask :meth:`can`)."""
 
     org: Organisation
     person: Person | None
@@ -34,6 +36,11 @@ class Context:
     store: CaseStore | None = None
     rules: Rules | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
+
+    def can(self, platform: str) -> Capabilities:
+        """What ``platform`` can do (nothing when it is not configured)."""
+        return self.capabilities.get(platform, NOTHING)
 
 
 def dialog(conversation: Conversation) -> Conversation:

@@ -1,8 +1,9 @@
 """预警 (Art. 13): once a unit is assigned, its warning goes to the unit's group and 1:1 to its liaisons.
 
 Called from ``hooks.after_assign`` (after intake's assign and the desk's reassign). The group gets the
-card on every platform where the unit has a group — on DingTalk an interactive card, on WeCom the
-robot's notice (the card's text, @-mentioning the liaisons); each liaison gets the card 1:1 with
+card on every platform where a notice can go into the unit's group (``UnitGroups.notice_platforms``) —
+on DingTalk an interactive card, on WeCom the robot's notice (the card's text, @-mentioning the
+liaisons where the platform's capabilities say group notices mention); each liaison gets the card 1:1 with
 签收 / 非本单位职责. A confidential case (Art. 28) shows only a notice in groups; its details go 1:1
 to the liaisons and the unit head.
 """
@@ -27,13 +28,11 @@ def warning_replies(outcome: Outcome, ctx) -> list[Reply]:
     a = view.assignment(assignment.id) or assignment
     case = view.case
     replies: list[Reply] = []
-    g = unit.groups
-    platforms = [p for p, on in (("wecom", g.wecom_webhook_key or g.wecom_appchat_id),
-                                 ("dingtalk", g.dingtalk_open_conversation_id)) if on]
-    mentions = tuple(p.wecom for p in (org.person(pid) for pid in unit.liaisons) if p and p.wecom)
-    for platform in platforms:
-        group_card = unit_card(org, view, a, ctx.now, hidden=case.confidential,
-                               mentions=mentions if platform == "wecom" else ())
+    liaisons = [p for p in (org.person(pid) for pid in unit.liaisons) if p]
+    for platform in unit.groups.notice_platforms():
+        mentioned = ctx.can(platform).mentions_in_groups
+        mentions = tuple(uid for p in liaisons if (uid := p.user_id(platform))) if mentioned else ()
+        group_card = unit_card(org, view, a, ctx.now, hidden=case.confidential, mentions=mentions)
         replies.append(Reply(group_card, to=Target("group", unit.id, platform), case_id=case.id))
     readers = list(unit.liaisons) + ([unit.head] if case.confidential and unit.head not in unit.liaisons else [])
     for person_id in readers:

@@ -1,6 +1,7 @@
 """Turn a reply's Target (a person or unit of the organisation) into outbox messages on the right
 platform: a person on the platform that gets their messages, a unit's group on every platform where
-it has one (or the one the target names). Webhook keys given as ``${VAR}`` are read here, at send time."""
+it has one (or the one the target names; ``UnitGroups.by_platform``). Webhook keys given as ``${VAR}`` are
+read here, at send time."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def person_message(org: Organisation, person_id: str, card: Card, dedup_id: str,
     user_id = person.user_id(chosen)
     if not user_id:
         raise Unreachable(f"person {person_id} is not on {chosen}")
-    address = {"user_id": user_id, "wechat_plugin": person.wechat_plugin and chosen == "wecom"}
+    address = {"user_id": user_id, "wechat_plugin": person.reads_text_only(chosen)}
     return Message(dedup_id, chosen, "person", address, card.to_dict(), case_id)
 
 
@@ -36,16 +37,12 @@ def group_addresses(org: Organisation, unit_id: str, env: Mapping[str, str] | No
     unit = org.units.get(unit_id)
     if unit is None or not unit.active:
         raise Unreachable(f"unit {unit_id} is unknown or inactive")
-    env = os.environ if env is None else env
-    g = unit.groups
+    env = dict(os.environ if env is None else env)
     out: dict[str, dict] = {}
-    wecom = {k: v for k, v in {"wecom_webhook_key": resolve(g.wecom_webhook_key, dict(env)),
-                                "wecom_aibot_chatid": g.wecom_aibot_chatid,
-                                "wecom_appchat_id": g.wecom_appchat_id}.items() if v}
-    if wecom:
-        out["wecom"] = wecom
-    if g.dingtalk_open_conversation_id:
-        out["dingtalk"] = {"dingtalk_open_conversation_id": g.dingtalk_open_conversation_id}
+    for platform, ids in unit.groups.by_platform().items():
+        resolved = {k: v for k, v in ((k, resolve(v, env)) for k, v in ids.items()) if v}
+        if resolved:
+            out[platform] = resolved
     return out
 
 

@@ -122,8 +122,9 @@ def deliver_safely(rt: Runtime, row_id: int) -> str:
 def _send(messenger: Messenger, row: outbox.OutboxRow) -> SentMessage:
     card = Card.from_dict(row.card)
     address = row.address
-    # WeChat-plugin readers get plain text (a WeCom-only keyword, passed only when it applies)
-    plain = {"wechat_plugin": True} if address.get("wechat_plugin") and row.platform == "wecom" else {}
+    # text-only readers (WeCom's WeChat plugin) get plain text: a keyword passed only where the platform has them
+    text_only = address.get("wechat_plugin") and messenger.capabilities.text_only_readers
+    plain = {"wechat_plugin": True} if text_only else {}
     if row.method == "person":
         return messenger.send_to_person(address["user_id"], card, dedup_id=row.dedup_id, **plain)
     if row.method == "group":
@@ -170,7 +171,7 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
         if row is None:
             return "skipped"
         platform, attempts = row.platform, row.attempts
-        wait = pacing.hold(rt.redis, session, row, now)
+        wait = pacing.hold(rt.redis, session, row, now, rt.capabilities_of(platform))
         behind = wait is not None and pacing.earlier_unsent(session, row, now) is not None
         if wait is not None:  # an earlier message to the same recipient first, or over its rate limit
             row.state, row.lease_until, row.attempts = outbox.PENDING, None, attempts - 1
@@ -234,7 +235,7 @@ def _schedule_woken(rt: Runtime, woken: list[int], now: datetime) -> None:
 
 
 def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str:
-    """One DingTalk call for several people (or chats) with the same card (``worker/batching.py``)."""
+    """One call for several people (or chats) with the same card (``worker/batching.py``)."""
     messenger = rt.messengers[rows[0].platform]
     try:
         sent = batching.send(messenger, rows)
@@ -246,12 +247,12 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
         return [_send_alone(rt, messenger, r, now) for r in rows][0]
     invalid = {u for s in sent for u in s.card_ref.get("invalid", ())}
     throttled = {u for s in sent for u in s.card_ref.get("throttled", ())}
-    for r in rows:  # people DingTalk refused inside a larger batch: retried (flow control) or failed
-        who = batching.who(r)
+    for r in rows:  # people the platform refused inside a larger batch: retried (flow control) or failed
+        who = batching.who(messenger, r)
         if who in invalid or who in throttled:
-            _record_failure(rt, r.id, r.attempts, PlatformError(f"DingTalk refused {who} in a batch",
+            _record_failure(rt, r.id, r.attempts, PlatformError(f"{r.platform} refused {who} in a batch",
                                                                 retryable=who in throttled), now)
-    done = [r for r in rows if batching.who(r) not in invalid | throttled]
+    done = [r for r in rows if batching.who(messenger, r) not in invalid | throttled]
     ref = {k: v for k, v in sent[0].card_ref.items() if k not in ("invalid", "throttled")}  # a card's id
     if done:
         _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)

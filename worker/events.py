@@ -32,8 +32,9 @@ INLINE_ROWS = 5  # an event's first rows are sent by its own job even when other
 
 
 def one_to_one_available(rt: Runtime, platform: str) -> bool:
-    """Whether a dialog begun in a group can continue 1:1 on ``platform`` (design.md, Dialogs)."""
-    return platform == "dingtalk" or rt.settings.has("wecom_app")
+    """Whether a dialog begun in a group can continue 1:1 on ``platform`` (design.md, Dialogs): a
+    capability its messenger declares (WeCom: only with the self-built app)."""
+    return rt.capabilities_of(platform).dialogs_one_to_one
 
 
 def reply_messages(org: Organisation, event: Event, reply: Reply, index: int,
@@ -85,7 +86,7 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
                         event.platform, event.user_id, event.dedup_key)
             return None
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
-                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
+                      capabilities=rt.capabilities, extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
                              "drill": drill_switch().to_dict(), "jobs": []})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)

@@ -48,7 +48,7 @@ def notify_desk(rt: Runtime, now: datetime) -> int:
         if not rows:
             return 0
         org = read_organisation(session)
-        names = {p.user_id(pl) or "": p.name for p in org.people.values() for pl in ("wecom", "dingtalk")}
+        names = {uid: p.name for p in org.people.values() for uid in p.user_ids().values()}
         card = Card("delivery_failed", {"count": len(rows), "items": [_item(r, names) for r in rows[:LISTED]]})
         desk = org.desk_unit()
         for pid in desk.people if desk else ():

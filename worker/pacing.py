@@ -5,9 +5,11 @@
   however old it is: the scans look at unsent rows only (few; the ``state`` index), with no age bound —
   an age measured from the clock of the delivery would let a row queued over a long weekend or holiday
   (a worker down, a platform out) be overtaken by the recipient's next message when delivery resumes.
-- **Rate limits**: a token bucket in Redis per recipient and API (an atomic Lua script on the server's
-  clock): WeCom app messages 30 a minute per member, WeCom group robots 20 a minute per robot, DingTalk
-  20 calls a second per API (its QPS limit for the app). A message over the limit waits for its token.
+- **Rate limits**: a token bucket in Redis per recipient (or per app) and API (an atomic Lua script on
+  the server's clock), from the table each platform's adapter declares in its capabilities
+  (``rate_limits``, ``bot/platforms/<name>/capabilities.py``): WeCom app messages 30 a minute per
+  member, WeCom group robots 20 a minute per robot, DingTalk 20 calls a second per API (its QPS limit
+  for the app). A message over the limit waits for its token.
 
 A held message goes back to ``pending`` without using up an attempt (``worker/delivery.py``).
 """
@@ -15,18 +17,17 @@ A held message goes back to ``pending`` without using up an attempt (``worker/de
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Mapping
 
 from redis import Redis
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core import keys
+from bot.core.capabilities import Capabilities, RateLimit
 from bot.store import outbox
 
 ORDERED = ("person", "group")
-# (capacity, refill per second) per (platform, api): see api()
-LIMITS = {("wecom", "person"): (30, 0.5), ("wecom", "group"): (20, 1 / 3),
-          ("dingtalk", "person"): (20, 20.0), ("dingtalk", "group"): (20, 20.0), ("dingtalk", "card"): (20, 20.0)}
 BUCKET = """
 local cap, rate, req = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -91,32 +92,34 @@ def next_unsent(session: Session, row: outbox.OutboxRow, now: datetime) -> outbo
     return _first_to(session, row, AFTER)
 
 
-def api(row: outbox.OutboxRow) -> str:
-    """The rate limit a row's send counts against: its method, except that DingTalk interactive cards to
-    a person and to a group are one API (``createAndDeliver``) with one 20-a-second limit."""
-    if row.platform == "dingtalk" and (row.card or {}).get("buttons"):
-        return "card"
-    return row.method
+def api(row: outbox.OutboxRow, capabilities: Capabilities) -> str:
+    """The rate limit a row's send counts against: its method, except that where the platform declares
+    one limit for cards (DingTalk: ``createAndDeliver``, 20 a second), cards with buttons to a person
+    and to a group count against that one."""
+    return capabilities.rate_api(row.method, bool((row.card or {}).get("buttons")))
 
 
-def take_token(conn: Redis, platform: str, method: str, who: str) -> float:
-    """Take a send token for ``who``; returns 0 when granted, else the seconds to wait."""
-    capacity, rate = LIMITS.get((platform, method), (0, 0))
-    if not capacity:
+def take_token(conn: Redis, platform: str, api_name: str, who: str, limits: Mapping[str, RateLimit]) -> float:
+    """Take a send token for ``who`` under ``limits[api_name]`` (one bucket for the app when the limit is
+    not per recipient); returns 0 when granted (or nothing limits it), else the seconds to wait."""
+    limit = limits.get(api_name)
+    if limit is None or not limit.capacity:
         return 0.0
-    who = who if platform == "wecom" else "app"  # DingTalk's QPS limit is per app and API
-    ok, wait_ms = conn.register_script(BUCKET)(keys=[keys.rate_bucket(platform, method, who)],
-                                               args=[capacity, rate, 1])
+    who = who if limit.per_recipient else "app"  # e.g. DingTalk's QPS limit is per app and API
+    ok, wait_ms = conn.register_script(BUCKET)(keys=[keys.rate_bucket(platform, api_name, who)],
+                                               args=[limit.capacity, limit.per_second, 1])
     return 0.0 if ok else wait_ms / 1000
 
 
-def hold(conn: Redis, session: Session, row: outbox.OutboxRow, now: datetime) -> timedelta | None:
-    """How long ``row`` must wait before it may be sent (None: send it now)."""
+def hold(conn: Redis, session: Session, row: outbox.OutboxRow, now: datetime,
+         capabilities: Capabilities) -> timedelta | None:
+    """How long ``row`` must wait before it may be sent (None: send it now); ``capabilities`` are its
+    platform's (the rate limits)."""
     if row.method not in ORDERED:
         return None
     before = earlier_unsent(session, row, now)
     if before is not None:
         ahead = before.next_attempt_at - now if before.state == outbox.PENDING else timedelta(0)
         return max(ahead, timedelta(0)) + timedelta(seconds=1)
-    wait = take_token(conn, row.platform, api(row), recipient(row))
+    wait = take_token(conn, row.platform, api(row, capabilities), recipient(row), capabilities.rate_limits)
     return timedelta(seconds=wait) if wait else None

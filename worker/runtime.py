@@ -10,6 +10,7 @@ import redis
 
 from bot import config as config_module
 from bot.config import Settings
+from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.org import Organisation
 from bot.domain.context import Rules
 from bot.domain.policy_file import load_policy
@@ -27,6 +28,16 @@ class Runtime:
     database: Database
     redis: redis.Redis
     messengers: dict[str, Messenger]
+
+    @property
+    def capabilities(self) -> dict[str, Capabilities]:
+        """What each configured platform can do, as its messenger declares it."""
+        return {platform: messenger.capabilities for platform, messenger in self.messengers.items()}
+
+    def capabilities_of(self, platform: str) -> Capabilities:
+        """What ``platform`` can do (nothing when no messenger sends for it)."""
+        messenger = self.messengers.get(platform)
+        return NOTHING if messenger is None else messenger.capabilities
 
     def rules(self, org: Organisation) -> Rules:
         """The rules in force for ``org``: the policy and holiday files are re-read when they change."""

@@ -38,6 +38,15 @@ class Person:
         """This person's user id on ``platform``, if any."""
         return self.wecom if platform == "wecom" else self.dingtalk
 
+    def user_ids(self) -> dict[str, str]:
+        """This person's user id on each platform where they have one."""
+        return {p: uid for p, uid in (("wecom", self.wecom), ("dingtalk", self.dingtalk)) if uid}
+
+    def reads_text_only(self, platform: str) -> bool:
+        """Whether this person reads ``platform``'s messages on a client that shows plain text only (WeCom
+        through the WeChat plugin, the org file's ``wechat_plugin``)."""
+        return self.wechat_plugin and platform == "wecom"
+
 
 @dataclass(frozen=True)
 class UnitGroups:
@@ -48,6 +57,21 @@ class UnitGroups:
     wecom_aibot_chatid: str | None = None
     wecom_appchat_id: str | None = None
     dingtalk_open_conversation_id: str | None = None
+
+    def by_platform(self) -> dict[str, dict[str, str]]:
+        """The unit's group chat on each platform where it has one, as that platform's ids (the address a
+        messenger's ``send_to_group`` takes; a webhook key may still be a ``${VAR}`` reference)."""
+        wecom = {"wecom_webhook_key": self.wecom_webhook_key, "wecom_aibot_chatid": self.wecom_aibot_chatid,
+                 "wecom_appchat_id": self.wecom_appchat_id}
+        dingtalk = {"dingtalk_open_conversation_id": self.dingtalk_open_conversation_id}
+        out = {"wecom": {k: v for k, v in wecom.items() if v}, "dingtalk": {k: v for k, v in dingtalk.items() if v}}
+        return {platform: ids for platform, ids in out.items() if ids}
+
+    def notice_platforms(self) -> tuple[str, ...]:
+        """The platforms where a notice can go into the unit's group: a WeCom webhook robot or app chat (not a
+        smart-bot chat alone: in callback mode the smart bot cannot post unprompted), a DingTalk conversation."""
+        wecom = bool(self.wecom_webhook_key or self.wecom_appchat_id)
+        return tuple(p for p, on in (("wecom", wecom), ("dingtalk", bool(self.dingtalk_open_conversation_id))) if on)
 
 
 @dataclass(frozen=True)

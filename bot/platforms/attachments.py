@@ -21,8 +21,10 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from importlib import import_module
+from typing import Any, Iterable, Mapping
 
 # How long each platform keeps what a person sent: WeCom's MediaId is valid 3 days (official); DingTalk
 # documents no lifetime for a downloadCode (we take 7 days, a guess; the platform's answer decides).
@@ -30,6 +32,29 @@ KEPT = {"wecom": timedelta(days=3), "dingtalk": timedelta(days=7)}
 SECRET_OF = {"wecom": "WECOM_SECRET", "dingtalk": "DINGTALK_APP_SECRET"}
 # What the desk is told of a platform's documented lifetime beside the links (DingTalk documents none)
 KEPT_NOTE = {"wecom": "企业微信的附件保存 3 天"}
+# Why a link whose time is over no longer opens (the page ``/files/<token>`` shows)
+GONE_NOTE = {"wecom": "企业微信只保存 3 天", "dingtalk": "钉钉已不再保留该文件"}
+# Who opens a platform's attachment for ``/files/<token>`` (imported only when a link is opened)
+OPENERS = {"wecom": "bot.platforms.wecom.files:open_attachment",
+           "dingtalk": "bot.platforms.dingtalk.files:open_attachment"}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """How ``/files/<token>`` hands an attachment over: a 302 to ``url``; or ``body`` (bytes in chunks)
+    with ``headers``; or, when it cannot be opened, a short ``page`` text with ``status``."""
+
+    url: str = ""
+    body: Iterable[bytes] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    page: str = ""
+    status: int = 200
+
+
+def open_attachment(config: Mapping[str, str], channels: frozenset[str], redis: Any, ref: Mapping[str, Any]) -> Opened:
+    """Resolve the reference of a token (:func:`read_token`) on its platform; raises PlatformError."""
+    module, _, name = OPENERS[str(ref["p"])].partition(":")
+    return getattr(import_module(module), name)(config, channels, redis, ref)
 
 
 def attachment(platform: str, kind: str, received_at: str, *, name: str = "", media_id: str = "", code: str = "",

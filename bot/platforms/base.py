@@ -3,7 +3,8 @@
 Inbound adapters see a :class:`RawRequest` (plain data, no Flask) and return an :class:`Answer`
 carrying the normalised events to enqueue; they raise ``SignatureError`` for what is not authentic
 and ``PayloadError`` for what is not well-formed. Outbound adapters (:class:`Messenger`) run in the
-worker only.
+worker only; each declares what its platform can do (``capabilities``, a ``bot.core`` value), and the
+worker asks that instead of the platform's name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
+from bot.core.capabilities import Capabilities
 from bot.core.card import Card
 from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
@@ -79,9 +81,14 @@ class SentMessage:
 
 
 class Messenger(Protocol):
-    """Outbound messages of one platform (worker only). Every method raises PlatformError on failure."""
+    """Outbound messages of one platform (worker only). Every method raises PlatformError on failure.
+
+    ``capabilities`` says what the platform can do; a messenger whose capabilities batch people or put
+    one card into many spaces is a :class:`ManyAtOnce` too. Where ``text_only_readers`` holds,
+    ``send_to_person``, ``reply`` and ``update_card`` also take ``wechat_plugin=True`` (plain text)."""
 
     platform: str
+    capabilities: Capabilities
 
     def send_to_person(self, user_id: str, card: Card, *, dedup_id: str = "") -> SentMessage:
         """Send a card (or its text fallback) to one person 1:1."""
@@ -94,3 +101,22 @@ class Messenger(Protocol):
 
     def update_card(self, card_ref: Mapping[str, Any], card: Card, *, event: Event | None = None) -> SentMessage:
         """Show a new state of a card already sent (after a click: in place, or a fresh card)."""
+
+
+class ManyAtOnce(Messenger, Protocol):
+    """The sends of a messenger whose capabilities batch people (``people_per_call`` > 1) or put one card
+    instance into many chats (``card_spaces`` > 1); the worker calls them only then."""
+
+    def send_to_people(self, user_ids: list[str], card: Card) -> list[SentMessage]:
+        """One plain 1:1 message to many people, ``people_per_call`` a call; refused people are named in
+        the ``card_ref`` (``invalid``, ``throttled``) by :meth:`recipient_id`."""
+
+    def space(self, method: str, address: Mapping[str, Any]) -> str:
+        """The chat an outbox ``person`` or ``group`` address names, as :meth:`send_card_to_spaces` takes it."""
+
+    def recipient_id(self, method: str, address: Mapping[str, Any]) -> str:
+        """How the platform names the recipient of an outbox ``person`` or ``group`` address in a refusal."""
+
+    def send_card_to_spaces(self, spaces: list[str], card: Card, *, dedup_id: str = "") -> SentMessage:
+        """One card instance into several chats (:meth:`space`), at most ``card_spaces``; every holder sees
+        each later update; refused chats are named in ``card_ref["invalid"]`` by :meth:`recipient_id`."""

@@ -22,6 +22,7 @@ from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers import hooks
 from handlers.registry import Context
+from tests.support.capabilities import BOTH
 from worker.delivery import schedule
 from worker.events import reply_messages
 
@@ -47,7 +48,8 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
     with stack.database.session() as session:
         org = read_organisation(session)
         store, rules = SessionCaseStore(session), load_rules(org, None, None)
-        ctx = Context(org=org, person=org.person(DESK), now=now, store=store, rules=rules, extra={"answer_where": ""})
+        ctx = Context(org=org, person=org.person(DESK), now=now, store=store, rules=rules, extra={"answer_where": ""},
+                      capabilities=BOTH)
         actor = Actor(DESK, "dingtalk")
         opened = open_case(store, rules, actor, now, title=title, grade=grade, source="微博",
                            link="https://weibo.com/1/abc", confidential=confidential)

@@ -25,11 +25,12 @@ from bot.core.card import Card
 from bot.core.errors import ConfigError, PlatformError
 from bot.core.event import Event
 from bot.platforms.base import SentMessage
+from bot.platforms.dingtalk.capabilities import CAPABILITIES
 from bot.platforms.dingtalk.client import SESSION_GONE, DingTalkClient
 from bot.platforms.dingtalk.signing import now_ms
 from bot.platforms.render import render_json
 
-__all__ = ["DingTalkMessenger", "track_id", "BATCH", "NOTICE_BATCH"]
+__all__ = ["DingTalkMessenger", "track_id", "space", "recipient_id", "BATCH", "NOTICE_BATCH"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,20 @@ def track_id(dedup_id: str = "") -> str:
     return "yq" + hashlib.sha256(dedup_id.encode()).hexdigest()[:40]
 
 
+def recipient_id(method: str, address: Mapping[str, Any]) -> str:
+    """How DingTalk names the recipient of an outbox ``person`` or ``group`` address (the user id or the
+    group's open conversation id), as in the refusals of ``send_to_people`` and ``send_card_to_spaces``."""
+    if method == "person":
+        return str(address.get("user_id", ""))
+    group = address.get("group") or {}
+    return str(group.get("dingtalk_open_conversation_id") or group.get("open_conversation_id") or "")
+
+
+def space(method: str, address: Mapping[str, Any]) -> str:
+    """The card space of an outbox ``person`` or ``group`` address: ``IM_ROBOT.<userid>`` or ``IM_GROUP.<cid>``."""
+    return f"{'IM_ROBOT' if method == 'person' else 'IM_GROUP'}.{recipient_id(method, address)}"
+
+
 def _fit(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` UTF-8 bytes (with an ellipsis when cut)."""
     raw = text.encode()
@@ -60,6 +75,9 @@ class DingTalkMessenger:
     """Outbound DingTalk; ``config`` holds design.md's DINGTALK_* variables."""
 
     platform = PLATFORM
+    capabilities = CAPABILITIES
+    space = staticmethod(space)
+    recipient_id = staticmethod(recipient_id)
 
     def __init__(self, config: Mapping[str, str], *, redis: redis_lib.Redis | None = None,
                  templates_dir: str | Path, session: requests.Session | None = None) -> None:

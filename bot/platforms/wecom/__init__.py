@@ -3,11 +3,12 @@
 
 Helpers: ``crypto`` (timestamp window, signature, wechatpy decryption), ``xmlmsg`` (safe XML),
 ``buttons`` (button keys, task ids), ``bodies`` (per-destination bodies from the templates),
-``longtext`` (2048-byte splitting). See docs/platform-wecom.md.
+``longtext`` (2048-byte splitting), ``capabilities`` (what WeCom can do, with or without the app),
+``files`` (opening what people sent, for ``/files/<token>``). See docs/platform-wecom.md.
 
 The smart bot's long connection (``yuqing wecom-connect``, docs/wecom-longconn.md): ``connector``
 (the process's loop and lease), ``longconn`` (one WebSocket session), ``wsframes`` (frames and
 their Events), ``relay`` (Redis between worker and connector), ``wsout`` (the messenger's side).
 """
 
-__all__ = ["aibot", "connector", "inbound", "outbound"]
+__all__ = ["aibot", "capabilities", "connector", "files", "inbound", "outbound"]

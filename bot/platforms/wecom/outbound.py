@@ -29,6 +29,7 @@ from bot.core.event import Event
 from bot.platforms.base import SentMessage
 from bot.platforms.wecom.bodies import PLATFORM, Bodies
 from bot.platforms.wecom.buttons import task_id as new_task_id
+from bot.platforms.wecom.capabilities import capabilities
 from bot.platforms.wecom.client import WeComClient
 from bot.platforms.wecom.relay import Relay
 from bot.platforms.wecom.wsout import WsSender
@@ -56,6 +57,7 @@ class WeComMessenger:
                  timeout: float = 10.0) -> None:
         self.agent_id = config.get("WECOM_AGENT_ID", "")
         self.app = bool(config.get("WECOM_CORP_ID") and config.get("WECOM_SECRET") and self.agent_id)
+        self.capabilities = capabilities(self.app)
         self.client = WeComClient(config.get("WECOM_CORP_ID", ""), config.get("WECOM_SECRET", ""), self.agent_id,
                                   config.get("WECOM_API_BASE", ""), redis, timeout=timeout)
         self.bodies = Bodies(templates_dir)

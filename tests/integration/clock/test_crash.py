@@ -16,7 +16,7 @@ import pytest
 from bot.config import ROOT
 from tests.integration.clock.test_throttling import queue_messages, texts
 from tests.integration.stack import Stack, wait_for
-from worker.batching import BATCH
+from bot.platforms.dingtalk.outbound import BATCH
 
 PEOPLE = {"wecom": ["zhouks", "jiangks"], "dingtalk": ["0523", "0601"]}
 PER_PERSON = 8

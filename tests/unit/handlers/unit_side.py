@@ -20,6 +20,7 @@ from handlers import hooks
 from handlers.engine import process
 from handlers.registry import Context, dialogs, load
 from tests.integration.stack import SAMPLE_ORG
+from tests.support.capabilities import BOTH
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
 
@@ -38,7 +39,7 @@ class World:
 
     def ctx(self, person_id: str) -> Context:
         return Context(org=self.org, person=self.org.person(person_id), now=self.now, store=self.store,
-                       rules=self.rules, extra={"answer_where": ""})
+                       rules=self.rules, extra={"answer_where": ""}, capabilities=BOTH)
 
     def open(self, grade: Grade = Grade.GENERAL, confidential: bool = False, title: str = "某超市销售过期食品"):
         return open_case(self.store, self.rules, Actor("p-li", "dingtalk"), self.now, title=title, grade=grade,

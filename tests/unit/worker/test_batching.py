@@ -9,6 +9,8 @@ import redis
 
 from bot.config import load
 from bot.platforms.base import SentMessage
+from bot.platforms.dingtalk import outbound
+from bot.platforms.dingtalk.capabilities import CAPABILITIES
 from bot.store import outbox
 from tests.unit.worker.test_delivery import NOW
 from worker.delivery import deliver
@@ -21,6 +23,9 @@ CARD = {"kind": "escalation", "data": {"case": "YQ-2026-0001"}, "buttons": []}
 class BatchingMessenger:
     platform: str = "dingtalk"
     calls: list = field(default_factory=list)
+    capabilities = CAPABILITIES
+    space = staticmethod(outbound.space)  # the adapter's own space ids and refusal names
+    recipient_id = staticmethod(outbound.recipient_id)
 
     def send_to_person(self, user_id, card, *, dedup_id=""):
         self.calls.append([user_id])

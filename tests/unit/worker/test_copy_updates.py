@@ -1,7 +1,7 @@
 """Updating an earlier copy of a card (``Target("card", <outbox id>)``): the worker files it under the case,
 waits until the copy was sent, then updates it by the card_ref the platform gave us."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +11,7 @@ from bot.config import load
 from bot.core.card import Card, Reply, Target
 from bot.core.event import Event
 from bot.platforms.base import SentMessage
+from bot.platforms.dingtalk.capabilities import CAPABILITIES
 from bot.store import outbox
 from worker.delivery import deliver
 from worker.events import reply_messages
@@ -25,6 +26,7 @@ EVENT = Event(platform="dingtalk", kind="click", user_id="0602", chat_id="cid", 
 class CardMessenger:
     platform: str = "dingtalk"
     sent: list = field(default_factory=list)
+    capabilities = replace(CAPABILITIES, people_per_call=1, card_spaces=1)  # DingTalk's, sending one at a time
 
     def send_to_person(self, user_id, card, *, dedup_id=""):
         self.sent.append(("send", user_id, card.data.get("status", "")))

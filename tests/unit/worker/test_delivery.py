@@ -14,6 +14,7 @@ from bot.config import load
 from bot.core import queues
 from bot.core.errors import PlatformError
 from bot.platforms.base import SentMessage
+from bot.platforms.wecom.capabilities import WITHOUT_APP
 from bot.store import outbox
 from worker.delivery import backoff, deliver, sweep
 from worker.runtime import Runtime
@@ -28,6 +29,7 @@ class RecordingMessenger:
     platform: str = "wecom"
     errors: list = field(default_factory=list)
     sent: list = field(default_factory=list)
+    capabilities = WITHOUT_APP  # WeCom's rate limits; no self-built app
 
     def send_to_person(self, user_id, card, *, dedup_id=""):
         if self.errors:

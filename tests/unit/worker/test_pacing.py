@@ -59,7 +59,11 @@ def test_dingtalk_cards_to_groups_and_to_people_share_one_twenty_a_second_limit(
 
     card = {"kind": "case_card", "data": {}, "buttons": [{"label": "签收", "action": "case.ack"}]}
     rows = [outbox.OutboxRow(platform="dingtalk", method=("group", "person")[i % 2], card=card) for i in range(21)]
-    waits = [pacing.take_token(redis_client, "dingtalk", pacing.api(r), "app") for r in rows]
+    from bot.platforms.dingtalk.capabilities import CAPABILITIES as dingtalk
+
+    waits = [pacing.take_token(redis_client, "dingtalk", pacing.api(r, dingtalk), "app", dingtalk.rate_limits)
+             for r in rows]
     assert waits[:20] == [0.0] * 20 and waits[20] > 0  # both go through createAndDeliver
     markdown = outbox.OutboxRow(platform="dingtalk", method="person", card={"kind": "notice", "data": {}})
-    assert pacing.take_token(redis_client, "dingtalk", pacing.api(markdown), "app") == 0.0  # batchSend: its own
+    assert pacing.take_token(redis_client, "dingtalk", pacing.api(markdown, dingtalk), "app",
+                             dingtalk.rate_limits) == 0.0  # batchSend: its own

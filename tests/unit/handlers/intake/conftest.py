@@ -21,6 +21,7 @@ from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import apply_organisation, read_organisation
 from handlers.engine import process
 from handlers.registry import Context, dialogs, load
+from tests.support.capabilities import BOTH
 
 ROOT = Path(__file__).resolve().parents[4]
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Shanghai
@@ -48,7 +49,7 @@ class Desk:
                           params=params or {})
             ctx = Context(org=org, person=person, now=self.now, store=SessionCaseStore(session),
                           rules=Rules(org, default_policy(), WorkCalendar()),
-                          extra={"answer_where": "", "jobs": [], "drill": self.drill})
+                          extra={"answer_where": "", "jobs": [], "drill": self.drill}, capabilities=BOTH)
             try:
                 outcome = process(event, ctx, self.states.get(person_id), self.now, dialogs, load())
             except HandlerError as exc:
