@@ -2,6 +2,11 @@
 
 A channel is on when all its variables are set, off when none are, and a ConfigError naming the
 missing variables when only some are. Secrets never appear in ``repr`` or :meth:`Settings.describe`.
+
+``YUQING_PLATFORMS`` names modules of platforms the product does not ship (``bot.core.platform_table``);
+loading the settings registers them, and their channels are read here like WeCom's and DingTalk's.
+``TEMPLATES_DIR`` may name several folders (``os.pathsep``-separated), searched in order: a folder of
+a platform's own templates before the shipped one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core import platform_table
 from bot.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +64,7 @@ GENERAL: dict[str, str] = {
     "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     "API_TOKENS": "",
     "TEMPLATES_DIR": "",
+    "YUQING_PLATFORMS": "",
     "MAX_BODY_BYTES": "262144",
     "RECONCILE_INTERVAL": "60",
     "WORKER_TTL": "60",
@@ -79,7 +86,7 @@ class Settings:
     values: Mapping[str, str] = field(repr=False)
     channels: frozenset[str]
     api_tokens: Mapping[str, str] = field(repr=False)
-    templates_dir: Path
+    templates_dir: Path  # the search path of TEMPLATES_DIR: one folder, or several joined by os.pathsep
     timezone: str
     max_body_bytes: int
     reconcile_interval: float
@@ -118,16 +125,26 @@ def mask_url(url: str) -> str:
     return f"{scheme}://***@{tail}"
 
 
+def _channel_table() -> dict[str, tuple[tuple[str, ...], Mapping[str, str], tuple[str, ...]]]:
+    """Every channel: the shipped platforms' (CHANNELS) and those registered platforms declare."""
+    table = {name: (required, optional, CHANNEL_NEEDS.get(name, ())) for name, (required, optional) in CHANNELS.items()}
+    for name, channel in platform_table.channels().items():
+        if name in table:
+            raise ConfigError(f"channel {name} is declared twice")
+        table[name] = (channel.required, channel.optional, channel.needs)
+    return table
+
+
 def _channels(env: Mapping[str, str]) -> tuple[frozenset[str], dict[str, str]]:
     on: set[str] = set()
     values: dict[str, str] = {}
     errors: list[str] = []
-    for name, (required, optional) in CHANNELS.items():
+    for name, (required, optional, needs) in _channel_table().items():
         present = [v for v in required if env.get(v)]
         if not present:
             continue
         missing = [v for v in required if not env.get(v)]
-        missing += [v for v in CHANNEL_NEEDS.get(name, ()) if not env.get(v)]
+        missing += [v for v in needs if not env.get(v)]
         if missing:
             errors.append(f"channel {name} is half-configured: missing {', '.join(missing)}")
             continue
@@ -172,6 +189,7 @@ def default_database_url() -> str:
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings; raises ConfigError naming every problem."""
     env = dict(os.environ if env is None else env)
+    platform_table.load_named(env.get("YUQING_PLATFORMS", ""))
     channels, channel_values = _channels(env)
     values = {name: env.get(name) or default for name, default in GENERAL.items()}
     values = {k: v for k, v in values.items() if v}
@@ -184,9 +202,11 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     for name in ("ORG_FILE", "POLICY_FILE", "HOLIDAY_FILE"):
         if values.get(name) and not Path(values[name]).is_file():
             raise ConfigError(f"{name} points to {values[name]!r}, which is not a file")
-    templates = Path(env.get("TEMPLATES_DIR") or ROOT / "templates")
-    if not templates.is_dir():
-        raise ConfigError(f"TEMPLATES_DIR {str(templates)!r} is not a directory")
+    folders = [f for f in (env.get("TEMPLATES_DIR") or str(ROOT / "templates")).split(os.pathsep) if f]
+    for folder in folders or [env.get("TEMPLATES_DIR", "")]:
+        if not folder or not Path(folder).is_dir():
+            raise ConfigError(f"TEMPLATES_DIR {folder!r} is not a directory")
+    templates = Path(os.pathsep.join(str(Path(f)) for f in folders))
     return Settings(
         values=values,
         channels=channels,

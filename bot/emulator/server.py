@@ -1,14 +1,16 @@
 """One HTTP server for both emulators: WeCom under ``/cgi-bin/``, DingTalk's old API at its own
 paths and the new one under ``/v1.0/``; control endpoints under ``/_emulator/``.
 
-``EmulatorServer`` runs it in a background thread for tests and the demo.
+``EmulatorServer`` runs it in a background thread for tests and the demo. Another platform's emulator
+joins the same address as one of ``extras``: an object with ``blueprint()`` (its routes) and the
+attributes ``base_url`` and ``bot_url``, which the server sets as it sets WeCom's and DingTalk's.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 from flask import Flask, jsonify
 from werkzeug.serving import make_server
@@ -20,11 +22,11 @@ from bot.emulator.wecom import WeComEmulator
 log = logging.getLogger(__name__)
 
 
-def create_emulator_app(wecom: WeComEmulator, dingtalk: DingTalkEmulator) -> Flask:
-    """The Flask app serving both emulators."""
+def create_emulator_app(wecom: WeComEmulator, dingtalk: DingTalkEmulator, extras: Sequence[Any] = ()) -> Flask:
+    """The Flask app serving both emulators (and any ``extras``' blueprints)."""
     app = Flask("yuqing-emulator")
-    app.register_blueprint(wecom.blueprint())
-    app.register_blueprint(dingtalk.blueprint())
+    for emulator in (wecom, dingtalk, *extras):
+        app.register_blueprint(emulator.blueprint())
 
     @app.get("/_emulator/health")
     def health():
@@ -37,27 +39,29 @@ class EmulatorServer:
     """Both emulators on one real HTTP address, served from a thread.
 
     ``env`` supplies the credentials to accept (the same variable names the bot reads);
-    ``bot_url`` is where callbacks are POSTed (may be set later with :meth:`set_bot_url`).
+    ``bot_url`` is where callbacks are POSTed (may be set later with :meth:`set_bot_url`);
+    ``extras`` are other platforms' emulators served on the same address.
     """
 
     def __init__(self, env: Mapping[str, str], directory: Directory, host: str = "127.0.0.1", port: int = 0,
-                 bot_url: str = "") -> None:
+                 bot_url: str = "", extras: Sequence[Any] = ()) -> None:
         self.wecom = WeComEmulator(env, directory)
         self.dingtalk = DingTalkEmulator(env, directory)
-        self.app = create_emulator_app(self.wecom, self.dingtalk)
+        self.extras = tuple(extras)
+        self.app = create_emulator_app(self.wecom, self.dingtalk, self.extras)
         self._server = make_server(host, port, self.app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
-        self.wecom.base_url = self.url
+        for emulator in (self.wecom, self.dingtalk, *self.extras):
+            emulator.base_url = self.url
         self.wecom.serve_longconn(host)
-        self.dingtalk.base_url = self.url
         self._thread: threading.Thread | None = None
         if bot_url:
             self.set_bot_url(bot_url)
 
     def set_bot_url(self, url: str) -> None:
-        """Where both emulators send callbacks (the bot's public base URL)."""
-        self.wecom.bot_url = url.rstrip("/")
-        self.dingtalk.bot_url = url.rstrip("/")
+        """Where every emulator sends callbacks (the bot's public base URL)."""
+        for emulator in (self.wecom, self.dingtalk, *self.extras):
+            emulator.bot_url = url.rstrip("/")
 
     def start(self) -> EmulatorServer:
         """Serve in a daemon thread; returns self."""

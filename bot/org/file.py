@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
-from bot.core.org import PERSON_ROLES, PLATFORMS, UNIT_KINDS, Organisation, Person, Unit, UnitGroups
+from bot.core.org import PERSON_ROLES, UNIT_KINDS, Organisation, Person, Unit, UnitGroups, group_keys, known_platforms
 
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
-PERSON_KEYS = {"id", "name", "wecom", "dingtalk", "prefer", "wechat_plugin", "roles"}
+PERSON_FIELDS = {"id", "name", "prefer", "wechat_plugin", "roles"}
 UNIT_KEYS = {"id", "name", "kind", "desk", "head", "liaisons", "members", "leader_in_charge", "groups"}
-GROUP_KEYS = {"wecom": {"webhook_key", "aibot_chatid", "appchat_id"}, "dingtalk": {"open_conversation_id"}}
 
 
 class OrgFileError(FileErrors):
@@ -54,22 +53,28 @@ class _Checker:
                 self.err(line_of(obj, key), f"{what}: unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
 
 
+def _either(names: tuple[str, ...], joint: str) -> str:
+    """``wecom or dingtalk``; ``wecom, dingtalk or x`` with a registered platform."""
+    return f"{', '.join(names[:-1])} {joint} {names[-1]}" if len(names) > 1 else names[0]
+
+
 def _person(c: _Checker, raw: Any) -> Person | None:
     if not isinstance(raw, LineMap):
         c.err(0, "every entry of people must be a mapping")
         return None
+    platforms = known_platforms()
     pid = c.text(raw, "id", "a person")
     what = f"person {pid or '?'}"
-    c.unknown_keys(raw, PERSON_KEYS, what)
+    c.unknown_keys(raw, PERSON_FIELDS | set(platforms), what)
     name = c.text(raw, "name", what)
-    wecom = c.text(raw, "wecom", what, required=False)
-    dingtalk = c.text(raw, "dingtalk", what, required=False)
-    if not wecom and not dingtalk:
-        c.err(line_of(raw), f"{what} has neither a wecom nor a dingtalk id")
+    ids = {p: uid for p in platforms if (uid := c.text(raw, p, what, required=False))}
+    if not ids:
+        others = f" (nor {_either(platforms[2:], 'nor')})" if platforms[2:] else ""
+        c.err(line_of(raw), f"{what} has neither a wecom nor a dingtalk id{others}")
     prefer = c.text(raw, "prefer", what, required=False)
-    if prefer and prefer not in PLATFORMS:
-        c.err(line_of(raw, "prefer"), f"{what}: prefer must be wecom or dingtalk, not {prefer!r}")
-    elif prefer and not {"wecom": wecom, "dingtalk": dingtalk}[prefer]:
+    if prefer and prefer not in platforms:
+        c.err(line_of(raw, "prefer"), f"{what}: prefer must be {_either(platforms, 'or')}, not {prefer!r}")
+    elif prefer and prefer not in ids:
         c.err(line_of(raw, "prefer"), f"{what} prefers {prefer} but has no {prefer} id")
     roles = c.id_list(raw, "roles", what)
     for role in roles:
@@ -81,7 +86,7 @@ def _person(c: _Checker, raw: Any) -> Person | None:
         plugin = False
     if not pid or not name:
         return None
-    return Person(id=pid, name=name, wecom=wecom, dingtalk=dingtalk, prefer=prefer, wechat_plugin=plugin, roles=roles)
+    return Person(id=pid, name=name, prefer=prefer, wechat_plugin=plugin, roles=roles, ids=ids)
 
 
 def _groups(c: _Checker, raw: Any, what: str) -> UnitGroups:
@@ -90,20 +95,16 @@ def _groups(c: _Checker, raw: Any, what: str) -> UnitGroups:
     if not isinstance(raw, LineMap):
         c.err(0, f"{what}: groups must be a mapping")
         return UnitGroups()
-    values: dict[str, str | None] = {}
+    ids: dict[str, dict[str, str]] = {}
     for platform, sub in raw.items():
-        if platform not in GROUP_KEYS or not isinstance(sub, LineMap):
-            c.err(line_of(raw, platform), f"{what}: groups.{platform} is not a known platform mapping (wecom, dingtalk)")
+        keys = group_keys(platform)
+        if not keys or not isinstance(sub, LineMap):
+            c.err(line_of(raw, platform), f"{what}: groups.{platform} is not a known platform mapping "
+                                          f"({', '.join(known_platforms())})")
             continue
-        c.unknown_keys(sub, GROUP_KEYS[platform], f"{what} groups.{platform}")
-        for key in GROUP_KEYS[platform]:
-            values[f"{platform}_{key}"] = c.text(sub, key, f"{what} groups.{platform}", required=False)
-    return UnitGroups(
-        wecom_webhook_key=values.get("wecom_webhook_key"),
-        wecom_aibot_chatid=values.get("wecom_aibot_chatid"),
-        wecom_appchat_id=values.get("wecom_appchat_id"),
-        dingtalk_open_conversation_id=values.get("dingtalk_open_conversation_id"),
-    )
+        c.unknown_keys(sub, set(keys), f"{what} groups.{platform}")
+        ids[platform] = {k: v for k in keys if (v := c.text(sub, k, f"{what} groups.{platform}", required=False))}
+    return UnitGroups(ids=ids)
 
 
 def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
@@ -173,8 +174,8 @@ def parse_org_text(text: str, source: str = "") -> Organisation:
         raw_units = []
     people = [(line_of(r), _person(c, r)) for r in raw_people]
     _check_unique(c, [(line, p.id if p else None) for line, p in people], "person id")
-    _check_unique(c, [(line, p.wecom if p else None) for line, p in people], "wecom id")
-    _check_unique(c, [(line, p.dingtalk if p else None) for line, p in people], "dingtalk id")
+    for platform in known_platforms():
+        _check_unique(c, [(line, p.user_id(platform) if p else None) for line, p in people], f"{platform} id")
     known = {p.id for _, p in people if p}
     units = [(line_of(r), *_unit(c, r)) for r in raw_units]
     _check_unique(c, [(line, u.id if u else None) for line, u, _ in units], "unit id")
@@ -212,7 +213,7 @@ def env_references(org: Organisation) -> list[str]:
     """The ``${VAR}`` names the organisation refers to."""
     names = []
     for unit in org.units.values():
-        for value in vars(unit.groups).values():
+        for value in (v for sub in unit.groups.ids.values() for v in sub.values()):
             match = ENV_REF.match(value or "")
             if match:
                 names.append(match.group(1))

@@ -22,6 +22,8 @@ def org_as_dict(org: Organisation) -> dict[str, Any]:
     for unit in org.units.values():
         data = asdict(unit)
         data["groups"]["wecom_webhook_key"] = _mask(unit.groups.wecom_webhook_key)
+        data["groups"]["ids"] = {p: {k: _mask(v) if k == "webhook_key" else v for k, v in sub.items()}
+                                 for p, sub in unit.groups.ids.items()}
         units.append(data)
     return {
         "bureau": {"name": org.bureau_name, "short": org.bureau_short},
@@ -48,7 +50,7 @@ def org_as_text(org: Organisation) -> str:
                      f"分管领导 {_names(org, [u.leader_in_charge] if u.leader_in_charge else [])}")
     lines += ["", "人员："]
     for p in org.people.values():
-        ids = ", ".join(f"{k}={v}" for k, v in (("wecom", p.wecom), ("dingtalk", p.dingtalk)) if v)
+        ids = ", ".join(f"{k}={v}" for k, v in p.ids.items())
         extra = " ".join(filter(None, [f"角色 {','.join(p.roles)}" if p.roles else "",
                                        "微信插件" if p.wechat_plugin else "", "" if p.active else "已停用"]))
         lines.append(f"  {p.id:<10} {p.name:<6} {ids} → {p.platform} {extra}".rstrip())

@@ -37,6 +37,17 @@ class PersonRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class PersonPlatformIdRow(Base):
+    """A person's user id on a platform registered besides WeCom and DingTalk (whose ids are columns of
+    ``people``, as design.md's org file names them): one row per person and platform."""
+
+    __tablename__ = "person_platform_ids"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+
+
 class PersonRoleRow(Base):
     """A person role from the ``roles:`` list (main_leader, publicity_leader, admin)."""
 
@@ -61,6 +72,17 @@ class UnitRow(Base):
     dingtalk_open_conversation_id: Mapped[str | None] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UnitGroupIdRow(Base):
+    """One id of a unit's group chat on a platform registered besides WeCom and DingTalk (``groups.<platform>.<key>``
+    of the org file; WeCom's and DingTalk's are columns of ``units``)."""
+
+    __tablename__ = "unit_group_ids"
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
 
 
 class UnitPersonRow(Base):

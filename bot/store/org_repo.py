@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.org import Organisation, Person, Unit, UnitGroups
-from bot.store.models import OrgMeta, PersonRoleRow, PersonRow, UnitPersonRow, UnitRow
+from bot.core.org import Organisation, Person, Unit, UnitGroups, beyond_named
+from bot.store.models import (OrgMeta, PersonPlatformIdRow, PersonRoleRow, PersonRow, UnitGroupIdRow, UnitPersonRow,
+                              UnitRow)
 
 
 @dataclass
@@ -75,6 +76,31 @@ def _sync_roles(session: Session, person: Person) -> bool:
     return have != want
 
 
+def _sync_person_ids(session: Session, person: Person) -> bool:
+    rows = session.scalars(select(PersonPlatformIdRow).where(PersonPlatformIdRow.person_id == person.id)).all()
+    have, want = {(r.platform, r.user_id) for r in rows}, set(beyond_named(person.ids).items())
+    for row in rows:
+        if (row.platform, row.user_id) not in want:
+            session.delete(row)
+    session.flush()  # a user id moving between people: the old row goes before the new one comes
+    for platform, user_id in sorted(want - have):
+        session.add(PersonPlatformIdRow(person_id=person.id, platform=platform, user_id=user_id))
+    return have != want
+
+
+def _sync_group_ids(session: Session, unit: Unit) -> bool:
+    rows = session.scalars(select(UnitGroupIdRow).where(UnitGroupIdRow.unit_id == unit.id)).all()
+    have = {(r.platform, r.key, r.value) for r in rows}
+    want = {(p, k, v) for p, sub in beyond_named(unit.groups.ids).items() for k, v in sub.items()}
+    for row in rows:
+        if (row.platform, row.key, row.value) not in want:
+            session.delete(row)
+    session.flush()
+    for platform, key, value in sorted(want - have):
+        session.add(UnitGroupIdRow(unit_id=unit.id, platform=platform, key=key, value=value))
+    return have != want
+
+
 def _sync_unit_people(session: Session, unit: Unit) -> bool:
     rows = session.scalars(select(UnitPersonRow).where(UnitPersonRow.unit_id == unit.id)).all()
     have = {(r.person_id, r.role, r.position) for r in rows}
@@ -113,7 +139,7 @@ def apply_organisation(session: Session, org: Organisation, now: datetime) -> Or
         label = f"person:{person.id}"
         touched = _upsert(session, PersonRow, person.id, _person_values(person), now, changes, label)
         session.flush()
-        if _sync_roles(session, person) and not touched:
+        if (_sync_roles(session, person) | _sync_person_ids(session, person)) and not touched:
             session.get(PersonRow, person.id).updated_at = now
             changes.updated.append(label)
     session.flush()
@@ -121,7 +147,7 @@ def apply_organisation(session: Session, org: Organisation, now: datetime) -> Or
         label = f"unit:{unit.id}"
         touched = _upsert(session, UnitRow, unit.id, _unit_values(unit), now, changes, label)
         session.flush()
-        if _sync_unit_people(session, unit) and not touched:
+        if (_sync_unit_people(session, unit) | _sync_group_ids(session, unit)) and not touched:
             session.get(UnitRow, unit.id).updated_at = now
             changes.updated.append(label)
     for model, ids, kind in ((UnitRow, org.units, "unit"), (PersonRow, org.people, "person")):
@@ -139,11 +165,18 @@ def read_organisation(session: Session) -> Organisation:
     roles: dict[str, list[str]] = {}
     for r in session.scalars(select(PersonRoleRow).order_by(PersonRoleRow.role)):
         roles.setdefault(r.person_id, []).append(r.role)
+    other_ids: dict[str, dict[str, str]] = {}
+    for r in session.scalars(select(PersonPlatformIdRow).order_by(PersonPlatformIdRow.platform)):
+        other_ids.setdefault(r.person_id, {})[r.platform] = r.user_id
     people = {
         r.id: Person(id=r.id, name=r.name, wecom=r.wecom_id, dingtalk=r.dingtalk_id, prefer=r.prefer,
-                     wechat_plugin=r.wechat_plugin, roles=tuple(roles.get(r.id, ())), active=r.active)
+                     wechat_plugin=r.wechat_plugin, roles=tuple(roles.get(r.id, ())), active=r.active,
+                     ids=other_ids.get(r.id, {}))
         for r in session.scalars(select(PersonRow).order_by(PersonRow.id))
     }
+    group_ids: dict[str, dict[str, dict[str, str]]] = {}
+    for r in session.scalars(select(UnitGroupIdRow).order_by(UnitGroupIdRow.platform, UnitGroupIdRow.key)):
+        group_ids.setdefault(r.unit_id, {}).setdefault(r.platform, {})[r.key] = r.value
     named: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for r in session.scalars(select(UnitPersonRow)):
         named.setdefault((r.unit_id, r.role), []).append((r.position, r.person_id))
@@ -154,7 +187,8 @@ def read_organisation(session: Session) -> Organisation:
         units[r.id] = Unit(
             id=r.id, name=r.name, kind=r.kind, head=r.head_id, liaisons=ids("liaison"), members=ids("member"),
             leader_in_charge=r.leader_in_charge_id, desk=r.desk, active=r.active,
-            groups=UnitGroups(r.wecom_webhook_key, r.wecom_aibot_chatid, r.wecom_appchat_id, r.dingtalk_open_conversation_id),
+            groups=UnitGroups(r.wecom_webhook_key, r.wecom_aibot_chatid, r.wecom_appchat_id, r.dingtalk_open_conversation_id,
+                              ids=group_ids.get(r.id, {})),
         )
     return Organisation(bureau_name=meta.get("bureau_name", ""), bureau_short=meta.get("bureau_short", ""),
                         people=people, units=units)
