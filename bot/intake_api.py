@@ -20,9 +20,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from bot.console.drill import drill_switch
 from bot.core import queues
 from bot.core.clock import utcnow
+from bot.core.drill_switch import drill_switch
 from bot.core.errors import HandlerError
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
@@ -170,10 +170,8 @@ def _open(settings, unit: str, item: dict[str, Any]):
         org = read_organisation(session)
     rules = load_rules(org, settings.get("POLICY_FILE") or None, settings.get("HOLIDAY_FILE") or None)
     switch = drill_switch()
-    if switch.on and switch.scale > 1:
-        rules.policy = rules.policy.with_scale(switch.scale)
     try:
-        done = open_api_case(database, rules, unit, item, utcnow(), drill=switch.on)
+        done = open_api_case(database, rules, unit, item, utcnow(), drill=switch.on, drill_scale=switch.scale)
     except NoDeskActor as exc:
         log.error("API token misconfigured: %s", exc.message)
         return _refuse(403, "forbidden", "this token's unit cannot open cases")

@@ -13,12 +13,14 @@ from bot.core.card import Reply, Target
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
+from bot.domain.cards import notice
+from bot.domain.cards.case_card import person_name, unit_card, unit_name
 from bot.domain.errors import InvalidInput, NotPermitted
 from bot.domain.lifecycle import AssignmentState
 from bot.domain.permissions import Role, case_roles
-from bot.domain.records import Actor
-from handlers.card_copies import copies, refresh
-from handlers.case_cards import CaseView, hhmm, load, notice, person_name, unit_card, unit_name
+from bot.domain.words import when
+from handlers.card_copies import refresh
+from handlers.case_lookup import CaseView, case_view
 from handlers.registry import Context, router
 
 UNIT_ROLES = {Role.LIAISON, Role.UNIT_HEAD}
@@ -54,7 +56,7 @@ def my_assignment(ctx: Context, view: CaseView, assignment_id: str | None, what:
 def why_not(ctx: Context, view: CaseView, a) -> str:
     """Why a card of ``a`` no longer takes a 签收 or 退回."""
     if a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
-        return f"{view.case.number} 已由 {person_name(ctx.org, a.acknowledged_by)} 于 {hhmm(a.acknowledged_at)} 签收，无需重复操作。"
+        return f"{view.case.number} 已由 {person_name(ctx.org, a.acknowledged_by)} 于 {when(a.acknowledged_at, ctx.now)} 签收，无需重复操作。"
     if a.state == AssignmentState.RETURNED:
         return f"{unit_name(ctx.org, a.unit_id)}已退回 {view.case.number}（{a.reason}），此卡片已失效。"
     return f"{view.case.number} 已改派其他单位办理，此卡片已失效。"
@@ -63,37 +65,37 @@ def why_not(ctx: Context, view: CaseView, a) -> str:
 @router.action("case.ack")
 def acknowledge_warning(event: Event, ctx: Context) -> list[Reply]:
     """The 签收 button on a warning card."""
-    view = load(ctx, str(event.params.get("case", "")))
+    view = case_view(ctx, str(event.params.get("case", "")))
     return _acknowledge(event, ctx, view, my_assignment(ctx, view, event.params.get("a"), "签收"))
 
 
 @router.command("签收")
 def acknowledge_typed(event: Event, ctx: Context) -> list[Reply]:
     """``签收 YQ-…`` typed 1:1 or as an @-mention in the unit's group."""
-    view = load(ctx, case_number_in(event, "签收"))
+    view = case_view(ctx, case_number_in(event, "签收"))
     return _acknowledge(event, ctx, view, my_assignment(ctx, view, None, "签收"))
 
 
 def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
     if a.state != AssignmentState.WARNED:
         return [Reply(notice(why_not(ctx, view, a)))]
-    outcome = unit_commands.acknowledge(ctx.store, ctx.rules, view.case.id, a.id, Actor(ctx.person.id, event.platform),
-                                        ctx.now)
-    after = load(ctx, view.case.number)
+    outcome = unit_commands.acknowledge(ctx.store, ctx.rules, view.case.id, a.id, ctx.actor(event), ctx.now)
+    after = case_view(ctx, view.case.number)
     done = after.assignment(a.id)
     card = unit_card(ctx.org, after, done, ctx.now)
-    status = f"{view.case.number} 已由 {ctx.person.name} 于 {hhmm(ctx.now)} 签收。"
+    status = f"{view.case.number} 已由 {ctx.person.name} 于 {when(ctx.now, ctx.now)} 签收。"
     replies = []
     if event.kind == "click":
         replies.append(Reply(card, update=True, case_id=view.case.id))
     else:
         late = "（已超过签收时限）" if outcome.entry.payload.get("late") else ""
         replies.append(Reply(notice(f"已签收 {view.case.number}{late}。报送情况请发送“报告 {view.case.number}”。")))
-    replies += refresh(ctx, ctx.org, copies(ctx, view.case.id, assignment_id=a.id), card, status, view.case.id,
+    copies = ctx.card_copies.of_case(view.case.id, assignment_id=a.id)
+    replies += refresh(ctx, ctx.org, copies, card, status, view.case.id,
                        skip_card=event.card_id if event.kind == "click" else "")
     head = ctx.org.units[a.unit_id].head if a.unit_id in ctx.org.units else ""
     if head and head != ctx.person.id:
-        text = (f"【签收报告】{unit_name(ctx.org, a.unit_id)}联络员 {ctx.person.name} 已于 {hhmm(ctx.now)} 签收"
+        text = (f"【签收报告】{unit_name(ctx.org, a.unit_id)}联络员 {ctx.person.name} 已于 {when(ctx.now, ctx.now)} 签收"
                 f" {view.case.number}（{view.case.grade.label}）" + ("" if view.case.confidential else f"：{view.case.title}"))
         replies.append(Reply(notice(text), to=Target("person", head), case_id=view.case.id))
     return replies

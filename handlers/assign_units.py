@@ -1,7 +1,7 @@
 """分派单位 (Art. 13): a unit button on the desk's card (``intake.assign``) assigns that unit; 其他单位…
 (``intake.units``) or ``分派 YQ-…`` without names starts a short dialog that matches typed unit names
-loosely; ``分派 YQ-… 名称 名称`` assigns at once. Several units are allowed. What the unit is told
-comes from ``handlers.hooks.after_assign``.
+loosely; ``分派 YQ-… 名称 名称`` assigns at once. Several units are allowed. What the unit and the leaders
+are told comes from ``handlers.warning.after_assign``.
 
     (none) --click 其他单位 / 分派 YQ-…--> NAMES --names--> NAMES (assigned, or "did you mean …")
                                             NAMES --完成--> END        any --取消--> END
@@ -17,12 +17,13 @@ from bot.core.conversation import END, Conversation, Step
 from bot.core.errors import HandlerError
 from bot.core.event import Event
 from bot.core.router import command_text
+from bot.domain.cards import notice
 from bot.domain.intake import match_units
-from bot.domain.unit_commands import assign_unit
 from bot.domain.links import find_links
-from bot.store.case_views import case_row
-from handlers import hooks
-from handlers._acting import actor, case_by_number, case_id_param, desk_card, notice, require_desk, session
+from bot.domain.permissions import require_desk
+from bot.domain.unit_commands import assign_unit
+from handlers import warning
+from handlers.case_lookup import case_id_param, case_named, case_view_of, current_intake_card
 from handlers.leaders import latest_bulletins
 from handlers.registry import Context, dialog, dialogs, router
 
@@ -38,20 +39,20 @@ class S(StrEnum):
 
 def assign_one(event: Event, ctx: Context, case_id: int, unit_id: str) -> list[Reply]:
     """Assign ``unit_id`` (its clocks at the case's own scale: the domain's) and add what the unit is told."""
-    outcome = assign_unit(ctx.store, ctx.rules, case_id, actor(event, ctx), ctx.now, unit_id)
-    return hooks.after_assign(outcome, ctx)
+    outcome = assign_unit(ctx.store, ctx.rules, case_id, ctx.actor(event), ctx.now, unit_id)
+    return warning.after_assign(outcome, ctx)
 
 
 @router.action("intake.assign")
 def assign_by_button(event: Event, ctx: Context) -> list[Reply]:
     """A unit button: assign it and show the card with the unit listed."""
-    require_desk(ctx)
+    require_desk(ctx.org, ctx.person_id)
     case_id = case_id_param(event)
     unit_id = str(event.params.get("unit", ""))
     told = assign_one(event, ctx, case_id, unit_id)
     unit = ctx.org.units.get(unit_id)
     status = f"{ctx.person.name} 已分派 {unit.name if unit else unit_id}"
-    return [Reply(desk_card(ctx, case_id, status), update=True, case_id=case_id), *told]
+    return [Reply(current_intake_card(ctx, case_id, status), update=True, case_id=case_id), *told]
 
 
 def assign_names(event: Event, ctx: Context, case_id: int, text: str) -> list[Reply]:
@@ -68,41 +69,41 @@ def assign_names(event: Event, ctx: Context, case_id: int, text: str) -> list[Re
                 said.append(f"已分派 {match.unit.name}。")
             except HandlerError as exc:
                 said.append(exc.message)
-    return [notice("\n".join(said)), *latest_bulletins(told)]
+    return [Reply(notice("\n".join(said))), *latest_bulletins(told)]
 
 
 def start_by_button(event: Event, ctx: Context, data: dict) -> Step:
     """其他单位…: ask for unit names."""
-    require_desk(ctx)
+    require_desk(ctx.org, ctx.person_id)
     case_id = case_id_param(event)
     return _ask(ctx, case_id)
 
 
 def start_by_text(event: Event, ctx: Context, data: dict) -> Step:
     """``分派 YQ-… [名称…]``: assign the names given, else ask for them."""
-    require_desk(ctx)
+    require_desk(ctx.org, ctx.person_id)
     words = command_text(event).split(maxsplit=2)
     if len(words) < 2:
-        return Step(END, (notice(USAGE),))
-    row = case_by_number(ctx, words[1])
+        return Step(END, (Reply(notice(USAGE)),))
+    case = case_named(ctx, words[1])
     if len(words) == 3:
-        return Step(END, tuple(assign_names(event, ctx, row.id, words[2])))
-    return _ask(ctx, row.id)
+        return Step(END, tuple(assign_names(event, ctx, case.id, words[2])))
+    return _ask(ctx, case.id)
 
 
 def _ask(ctx: Context, case_id: int) -> Step:
-    row = case_row(session(ctx), case_id)
+    number = case_view_of(ctx, case_id).case.number
     where = ctx.extra.get("answer_where") or ""
-    prompt = (f"请回复要分派 {row.number} 的单位名称（可写简称，多个单位用空格或顿号隔开），全部分派后回复“完成”。"
+    prompt = (f"请回复要分派 {number} 的单位名称（可写简称，多个单位用空格或顿号隔开），全部分派后回复“完成”。"
               f"{'（' + where + '）' if where else ''}")
-    return Step(S.NAMES, (notice(prompt),), {"case": case_id})
+    return Step(S.NAMES, (Reply(notice(prompt)),), {"case": case_id})
 
 
 def got_names(event: Event, ctx: Context, data: dict) -> Step:
     """Names typed in the dialog: assign what matches, stay for more until 完成."""
     text = command_text(event)
     if text in DONE_WORDS:
-        return Step(END, (Reply(desk_card(ctx, data["case"], "分派完成"), case_id=data["case"]),))
+        return Step(END, (Reply(current_intake_card(ctx, data["case"], "分派完成"), case_id=data["case"]),))
     return Step(S.NAMES, tuple(assign_names(event, ctx, data["case"], text)), data)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.event import Event
-from handlers.case_cards import person_name
+from bot.domain.cards.case_card import person_name
 from handlers.registry import owner_buttons_of
 
 __all__ = ["OWNER", "not_owner", "owned"]

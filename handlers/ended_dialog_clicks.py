@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core.card import Reply
 from bot.core.event import Event
-from handlers.case_cards import notice
+from bot.domain.cards import notice
 from handlers.dialog_owner import not_owner
 from handlers.registry import Context, owner_buttons_of
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from bot.core.card import Card, Reply
+from bot.core.card import Reply
 from bot.core.conversation import Conversation, DialogState, cancelled_reply, is_cancel
 from bot.core.event import Event
 from bot.core.router import Router
+from bot.domain.cards import notice
 
 ONE_TO_ONE = "1:1"
 
@@ -59,7 +60,7 @@ def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
         if advanced is not None:
             return Outcome(advanced[1], advanced[0])
     elif is_cancel(event):
-        return Outcome([Reply(Card("notice", {"text": "当前没有进行中的操作。"}))], None, keep=True)
+        return Outcome([Reply(notice("当前没有进行中的操作。"))], None, keep=True)
     for conversation in by_precedence(dialogs.values()):
         started = conversation.start(event, ctx, now)
         if started is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.card import Card, Reply
+from bot.core.card import Reply
 from bot.core.event import Event
+from bot.domain.cards import notice
+from bot.domain.cards.shapes import Command, HelpData
 from handlers.registry import Context, router
 
 COMMANDS = (
@@ -27,7 +29,7 @@ COMMANDS = (
 def show_help(event: Event, ctx: Context) -> list[Reply]:
     """Answer 帮助 with the list of commands."""
     name = ctx.person.name if ctx.person else ""
-    return [Reply(Card("help", {"name": name, "commands": [{"text": t, "meaning": m} for t, m in COMMANDS]}))]
+    return [Reply(HelpData(name, [Command(t, m) for t, m in COMMANDS]).card())]
 
 
 def media_answer(event: Event) -> str:
@@ -42,7 +44,7 @@ def media_answer(event: Event) -> str:
 def not_understood(event: Event, ctx: Context) -> list[Reply]:
     """Anything else: say so kindly and point to 帮助 (clicks on unknown buttons included)."""
     if event.kind == "click":
-        return [Reply(Card("notice", {"text": "这个按钮已失效或暂不支持，请发送“帮助”查看可用操作。"}))]
+        return [Reply(notice("这个按钮已失效或暂不支持，请发送“帮助”查看可用操作。"))]
     if event.kind == "media":
-        return [Reply(Card("notice", {"text": media_answer(event)}))]
-    return [Reply(Card("notice", {"text": "抱歉，没有看懂您的意思。发送“帮助”查看可用的指令。"}))]
+        return [Reply(notice(media_answer(event)))]
+    return [Reply(notice("抱歉，没有看懂您的意思。发送“帮助”查看可用的指令。"))]

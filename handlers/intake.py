@@ -20,12 +20,13 @@ from bot.core.conversation import END, LAST, Conversation, Step
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.case_commands import open_case
+from bot.domain.cards import notice
+from bot.domain.cards.intake_card import duplicate_card
 from bot.domain.intake import TITLE_CHARS, first_line_title, link_key
-from bot.domain.intake_cards import duplicate_card
 from bot.domain.links import find_links, source_of
-from bot.store.case_views import case_summary
-from bot.store.intake import open_case_with_link, record_intake
-from handlers._acting import actor, after_commit, desk_card, drill_on, notice, require_desk, rules_for, session
+from bot.domain.permissions import require_desk
+from bot.domain.records import Intake
+from handlers.case_lookup import current_intake_card
 from handlers.registry import Context, dialog, router
 
 OPEN_WORDS = ("立案",)
@@ -66,32 +67,30 @@ def title_of(event: Event, link: str | None) -> tuple[str, str]:
 
 def receive(event: Event, ctx: Context, data: dict) -> Step:
     """Open a case from the forwarded item, or point to the open case of the same story."""
-    require_desk(ctx)
+    require_desk(ctx.org, ctx.person_id)
     links = links_of(event)
     link = links[0] if links else None
     normal = link_key(link) if link else None
     source = str(source_of(link)) if link else "other"
     if normal is not None:
-        existing = open_case_with_link(session(ctx), normal[1])
+        existing = ctx.store.run(lambda repo: repo.open_case_with_link(link))
         if existing is not None:
-            card = duplicate_card(case_summary(existing), ctx.now, link, source)
-            return Step(END, (Reply(card, case_id=existing.id),))
+            return Step(END, (Reply(duplicate_card(existing, ctx.now, link, source), case_id=existing.id),))
     title, title_from = title_of(event, link)
     if not title:
         return Step(END, (_usage(),))
-    drill = drill_on(ctx)
-    outcome = open_case(ctx.store, rules_for(ctx, drill), actor(event, ctx), ctx.now, title=title, source=source,
-                        link=link, drill=drill)
+    drill = ctx.drill()
     summary = event.text.strip()[:2000] if event.kind == "link" else None
-    record_intake(session(ctx), outcome.case.id, normalised=normal, title_from=title_from, summary=summary or None)
+    outcome = open_case(ctx.store, ctx.rules, ctx.actor(event), ctx.now, title=title, source=source, link=link,
+                        drill=drill.on, drill_scale=drill.scale, intake=Intake(title_from, summary=summary or None))
     if normal is not None:
-        after_commit(ctx, queues.PREVIEW_LINK, outcome.case.id)
+        ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
     status = f"消息中另有 {len(links) - 1} 个链接未立案，如属不同舆情请分别转发。" if len(links) > 1 else ""
-    return Step(END, (Reply(desk_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
+    return Step(END, (Reply(current_intake_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
 
 
 def _usage() -> Reply:
-    return notice("请在“立案”后写上舆情的标题或内容，或直接转发链接。")
+    return Reply(notice("请在“立案”后写上舆情的标题或内容，或直接转发链接。"))
 
 
 INTAKE = dialog(Conversation(name="intake", entry_points=[(is_intake, receive)], states={}, precedence=LAST))

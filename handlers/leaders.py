@@ -12,44 +12,36 @@
 
 from __future__ import annotations
 
-from bot.core.card import Button, Card, Reply, Target
+from bot.core.card import Reply, Target
 from bot.core.event import Event
 from bot.domain import case_commands
+from bot.domain.cards import notice
+from bot.domain.cards.bulletin import acknowledged_bulletin, bulletin_card
+from bot.domain.cards.case_card import LIVE, person_name, unit_card, unit_name
 from bot.domain.context import Outcome
 from bot.domain.errors import NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.permissions import Role, case_roles
-from bot.domain.records import Actor, DutyState
+from bot.domain.records import DutyState
+from bot.domain.words import when
 from handlers.acknowledge import case_number_in
-from handlers.card_copies import copies, refresh
-from handlers.case_cards import (
-    COLORS,
-    LIVE,
-    case_body,
-    case_facts,
-    duty_lines,
-    hhmm,
-    load,
-    load_id,
-    notice,
-    person_name,
-    unit_card,
-    unit_name,
-)
+from handlers.card_copies import refresh
+from handlers.case_lookup import case_view, case_view_of
 from handlers.registry import Context, router
 
 
-def grade_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
-    """Updated unit cards and the leaders' bulletins after ``case.grade`` or ``case.open``."""
-    view = load_id(ctx, outcome.case.id)
+def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
+    """What others are told after a case's grade was set (``case.open``) or changed (``case.grade``): every
+    live unit's cards show it, and the leaders' bulletins go out when the grade calls for them."""
+    view = case_view_of(ctx, outcome.case.id)
     case = view.case
     payload = outcome.entry.payload
     replies: list[Reply] = []
     follow = f"{case.number} 等级调整为{case.grade.label}" + (f"：{payload['reason']}" if payload.get("reason") else "")
     for a in view.assignments:
         if a.state in LIVE:
-            replies += refresh(ctx, ctx.org, copies(ctx, case.id, assignment_id=a.id),
+            replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(case.id, assignment_id=a.id),
                                unit_card(ctx.org, view, a, ctx.now), follow, case.id)
     if bulletin_due(outcome.entry.action, case.grade, payload):
         replies += bulletins(ctx, view)
@@ -58,7 +50,7 @@ def grade_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
 
 def assign_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
     """The leaders' bulletins after ``case.assign`` or ``case.reassign``, when the grade calls for them."""
-    view = load_id(ctx, outcome.case.id)
+    view = case_view_of(ctx, outcome.case.id)
     return bulletins(ctx, view) if bulletin_due(outcome.entry.action, view.case.grade, outcome.entry.payload) else []
 
 
@@ -98,24 +90,19 @@ def bulletins(ctx: Context, view) -> list[Reply]:
     case = view.case
     units = "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
     duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
-    lines = [case_body(case, hidden=False), "", f"承办单位：{units}", *duty_lines(view.duties, ctx.now)]
     replies = []
     for pid in leaders(ctx, view):
         person = ctx.org.person(pid)
-        buttons = ()
-        if duty is not None and person and "main_leader" in person.roles:
-            buttons = (Button("签收", "leader.ack", {"case": case.number, "d": str(duty.id)}, "primary"),)
-        data = {"title": f"舆情通报 {case.number}", "color": COLORS[case.grade], "facts": case_facts(case),
-                "body": "\n".join(lines), "status": "", "case_id": case.id,
-                "hint": f"签收：发送“领导签收 {case.number}”。" if buttons else ""}
-        replies.append(Reply(Card("bulletin", data, buttons), to=Target("person", pid), case_id=case.id))
+        ack = duty if duty is not None and person and "main_leader" in person.roles else None
+        card = bulletin_card(case, units, view.duties, ctx.now, ack)
+        replies.append(Reply(card, to=Target("person", pid), case_id=case.id))
     return replies
 
 
 @router.action("leader.ack")
 def acknowledge_as_main_leader(event: Event, ctx: Context) -> list[Reply]:
     """The main leader's 签收 on a 特别重大 bulletin (refused for anyone else by the domain)."""
-    view = load(ctx, str(event.params.get("case", "")))
+    view = case_view(ctx, str(event.params.get("case", "")))
     duty = next((d for d in view.duties if str(d.id) == str(event.params.get("d"))), None)
     return _leader_ack(event, ctx, view, duty)
 
@@ -123,7 +110,7 @@ def acknowledge_as_main_leader(event: Event, ctx: Context) -> list[Reply]:
 @router.command("领导签收")
 def acknowledge_as_main_leader_typed(event: Event, ctx: Context) -> list[Reply]:
     """``领导签收 YQ-…`` typed (for readers without cards)."""
-    view = load(ctx, case_number_in(event, "领导签收"))
+    view = case_view(ctx, case_number_in(event, "领导签收"))
     kinds = [d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE]
     return _leader_ack(event, ctx, view, next((d for d in kinds if d.open), kinds[-1] if kinds else None))
 
@@ -135,14 +122,12 @@ def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
     if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
         return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]
     if duty.state == DutyState.DONE:
-        return [Reply(notice(f"{view.case.number} 已由 {person_name(ctx.org, duty.ended_by)} 于 {hhmm(duty.ended_at)} 签收。"))]
+        return [Reply(notice(f"{view.case.number} 已由 {person_name(ctx.org, duty.ended_by)} 于 {when(duty.ended_at, ctx.now)} 签收。"))]
     if not duty.open:
         return [Reply(notice(f"{view.case.number} 的主要领导签收事项已结束（{duty.reason or '已关闭'}），此卡片已失效。"))]
-    case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, Actor(ctx.person.id, event.platform),
-                                   ctx.now, done=True, note="主要领导签收")
-    status = f"已由 {ctx.person.name} 于 {hhmm(ctx.now)} 签收"
-    data = {"title": f"舆情通报 {view.case.number}", "color": COLORS[view.case.grade], "facts": case_facts(view.case),
-            "body": case_body(view.case), "status": status, "case_id": view.case.id}
+    case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, ctx.actor(event), ctx.now, done=True,
+                                   note="主要领导签收")
     if event.kind != "click":
         return [Reply(notice(f"已签收 {view.case.number}。"))]
-    return [Reply(Card("bulletin", data), update=True, case_id=view.case.id)]
+    status = f"已由 {ctx.person.name} 于 {when(ctx.now, ctx.now)} 签收"
+    return [Reply(acknowledged_bulletin(view.case, status), update=True, case_id=view.case.id)]

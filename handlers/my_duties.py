@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from bot.core.card import Reply
 from bot.core.event import Event
-from bot.domain.intake_cards import my_duties_card
-from bot.store.case_views import open_duties
-from handlers._acting import session
+from bot.domain.cards.intake_card import my_duties_card
+from bot.domain.permissions import Role
 from handlers.registry import Context, router
 
 
@@ -16,5 +15,6 @@ from handlers.registry import Context, router
 def show_my_duties(event: Event, ctx: Context) -> list[Reply]:
     """List the open duties the person's units (or the person as main leader) answer for."""
     units = [u.id for u in ctx.org.units_of(ctx.person.id)]
-    duties = open_duties(session(ctx), units, main_leader="main_leader" in ctx.person.roles)
+    main_leader = str(Role.MAIN_LEADER) in ctx.person.roles
+    duties = ctx.store.run(lambda repo: repo.open_duties_of(units, main_leader=main_leader))
     return [Reply(my_duties_card(ctx.person.name, duties, ctx.org, ctx.now))]

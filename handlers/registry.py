@@ -8,27 +8,36 @@ import pkgutil
 from importlib import import_module
 from typing import Any, Mapping
 
+from bot.core import queues
 from bot.core.card import Reply
+from bot.core.card_copies import NO_COPIES, CardCopies
 from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.conversation import Conversation, OwnerButtons
+from bot.core.drill_switch import DrillSwitch
 from bot.core.event import Event
 from bot.core.org import Organisation, Person
 from bot.core.router import Router
 from bot.domain.context import Rules
+from bot.domain.records import Actor
 from bot.domain.repository import CaseStore
 
 router = Router()
 dialogs: dict[str, Conversation] = {}
 
 # every module of the package registers by decorator when imported; these are not intents
-NOT_INTENTS = {"registry", "engine", "hooks"}
+NOT_INTENTS = {"registry", "engine"}
 
 
 @dataclass
 class Context:
     """What a handler may use: the organisation, the person acting (None: a stranger), the time, the
-    CaseStore its domain commands run in (the event's own transaction), the rules in force, and what
-    each configured platform can do (``capabilities``, by platform; ask :meth:`can`)."""
+    CaseStore its domain commands and reads run in (the event's own transaction), the base rules in force
+    (the domain scales a case's own), what each configured platform can do (``capabilities``, by platform;
+    ask :meth:`can`), and the copies of the cards already sent (``card_copies``, from the worker's outbox).
+
+    ``extra`` is what the worker passes for the event: ``answer_where`` (where to answer a prompt, in words),
+    ``event_chat``, ``drill`` (the drill switch as plain data; ask :meth:`drill`) and ``jobs`` (follow-up jobs;
+    add with :meth:`after_commit`)."""
 
     org: Organisation
     person: Person | None
@@ -37,10 +46,28 @@ class Context:
     rules: Rules | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
+    card_copies: CardCopies = NO_COPIES
 
     def can(self, platform: str) -> Capabilities:
         """What ``platform`` can do (nothing when it is not configured)."""
         return self.capabilities.get(platform, NOTHING)
+
+    @property
+    def person_id(self) -> str | None:
+        """The acting person's id (None: a stranger)."""
+        return self.person.id if self.person is not None else None
+
+    def actor(self, event: Event) -> Actor:
+        """The person acting, from the platform ``event`` came from."""
+        return Actor(self.person.id, event.platform)
+
+    def drill(self) -> DrillSwitch:
+        """The drill switch as the worker read it for this event (off when it passed none)."""
+        return DrillSwitch.from_dict(self.extra.get("drill"))
+
+    def after_commit(self, job: str, *args: Any, queue: str = queues.PREVIEW) -> None:
+        """Ask the worker to enqueue ``job(*args)`` once the event's transaction committed."""
+        self.extra.setdefault("jobs", []).append({"queue": queue, "job": job, "args": list(args)})
 
 
 def dialog(conversation: Conversation) -> Conversation:

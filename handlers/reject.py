@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.card import Button, Card, Reply, Target
+from bot.core.card import Reply, Target
 from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
+from bot.domain.cards import notice
+from bot.domain.cards.case_card import unit_card, unit_name
+from bot.domain.cards.desk_card import returned_card
 from bot.domain.errors import DomainError
 from bot.domain.intake import likely_units
 from bot.domain.lifecycle import AssignmentState, check_case_allows
-from bot.domain.records import Actor
 from handlers.acknowledge import case_number_in, my_assignment, why_not
-from handlers.card_copies import copies, refresh
-from handlers.case_cards import COLORS, case_facts, load, notice, unit_card, unit_name
+from handlers.card_copies import refresh
+from handlers.case_lookup import case_view
 from handlers.registry import dialog
 
 MAX_CHOICES = 5
@@ -43,7 +45,7 @@ def _is_start(event: Event) -> bool:
 def start(event: Event, ctx, data: dict) -> Step:
     """Check the person may return this part now, then ask for the reason."""
     number = str(event.params.get("case", "")) if event.kind == "click" else case_number_in(event, "退回")
-    view = load(ctx, number)
+    view = case_view(ctx, number)
     a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "退回")
     if a.state != AssignmentState.WARNED:
         return Step(END, (Reply(notice(why_not(ctx, view, a))),))
@@ -55,19 +57,19 @@ def start(event: Event, ctx, data: dict) -> Step:
 
 def got_reason(event: Event, ctx, data: dict) -> Step:
     """Return the assignment with the reason; update its cards and ask the desk to reassign."""
-    view = load(ctx, data["case"])
+    view = case_view(ctx, data["case"])
     a = view.assignment(data["a"])
     reason = command_text(event)
     try:
-        unit_commands.reject(ctx.store, ctx.rules, view.case.id, a.id, Actor(ctx.person.id, event.platform), ctx.now,
-                             reason)
+        unit_commands.reject(ctx.store, ctx.rules, view.case.id, a.id, ctx.actor(event), ctx.now, reason)
     except DomainError as exc:
         return Step(END, (Reply(notice(exc.message)),))
-    after = load(ctx, data["case"])
+    after = case_view(ctx, data["case"])
     card = unit_card(ctx.org, after, after.assignment(a.id), ctx.now)
     follow = f"{view.case.number} 已由 {ctx.person.name} 退回：{reason}"
     replies = [Reply(notice(f"已退回 {view.case.number}，已通知舆情工作台改派。"))]
-    replies += refresh(ctx, ctx.org, copies(ctx, view.case.id, assignment_id=a.id), card, follow, view.case.id)
+    replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(view.case.id, assignment_id=a.id), card, follow,
+                       view.case.id)
     replies += desk_replies(ctx, after, a.id, reason)
     return Step(END, tuple(replies))
 
@@ -86,14 +88,10 @@ def desk_replies(ctx, view, assignment_id: int, reason: str) -> list[Reply]:
     a = view.assignment(assignment_id)
     case = view.case
     desk = ctx.org.units.get(case.owner_unit)
-    buttons = tuple(Button(unit_name(ctx.org, u), "case.reassign", {"case": case.number, "a": str(a.id), "u": u})
-                    for u in choices(ctx.org, view, a.unit_id, reason))
-    data = {"title": f"退回待改派 {case.number}", "color": COLORS[case.grade], "facts": case_facts(case),
-            "body": f"{unit_name(ctx.org, a.unit_id)} 退回：{reason}\n{case.title}", "status": "", "case_id": case.id,
-            "assignment": a.id, "hint": f"改派：发送“改派 {case.number} 单位名称”。"}
-    card = Card("desk_card", data, buttons)
     if desk is None:
         return []
+    units = [(u, unit_name(ctx.org, u)) for u in choices(ctx.org, view, a.unit_id, reason)]
+    card = returned_card(case, a, unit_name(ctx.org, a.unit_id), reason, units)
     return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
 
 

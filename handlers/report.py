@@ -16,29 +16,23 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.attachments import MAX_PER_REPORT, lines, summary
-from bot.core.card import Button, Card, Reply, Target
+from bot.core.attachments import MAX_PER_REPORT, summary
+from bot.core.card import Button, Reply, Target
 from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import unit_commands
+from bot.domain.cards import notice
+from bot.domain.cards.case_card import latest_report, unit_card, unit_name
+from bot.domain.cards.desk_card import report_card
+from bot.domain.cards.prompt_card import report_confirm_prompt, report_kind_prompt
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
 from bot.domain.lifecycle import AssignmentState, check_case_allows
-from bot.domain.records import Actor
+from bot.domain.words import when
 from handlers.acknowledge import my_assignment, why_not
-from handlers.card_copies import copies, refresh
-from handlers.case_cards import (
-    COLORS,
-    case_facts,
-    hhmm,
-    latest_report,
-    load,
-    load_id,
-    notice,
-    unit_card,
-    unit_name,
-)
+from handlers.card_copies import refresh
+from handlers.case_lookup import case_view, case_view_of
 from handlers.dialog_owner import not_owner, owned
 from handlers.registry import dialog
 
@@ -69,7 +63,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     number = str(event.params.get("case", "")) if event.kind == "click" else (parts[1] if len(parts) > 1 else "")
     if not number:
         raise InvalidInput("case.number_missing", "请在“报告”后写上案件编号，例如：报告 YQ-2026-0001")
-    view = load(ctx, number)
+    view = case_view(ctx, number)
     a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "报告")
     if a.state == AssignmentState.WARNED:
         return Step(END, (Reply(notice(f"请先签收 {view.case.number}，再报送情况（发送“签收 {view.case.number}”）。")),))
@@ -81,11 +75,8 @@ def start(event: Event, ctx, data: dict) -> Step:
         return _ask_text(ctx, data, KINDS[parts[2]])
     buttons = tuple(Button(label, "report.kind", owned({"case": view.case.number, "k": str(kind)}, ctx))
                     for kind, label in REPORT_LABELS.items())
-    card = Card("prompt_card", {"title": f"报告 {view.case.number}", "color": COLORS[view.case.grade],
-                                "facts": case_facts(view.case, unit_name(ctx.org, a.unit_id)),
-                                "body": "请选择报告类型。", "status": "", "hint": "回复：初报、核报、续报 或 专项报告。"},
-                buttons)
-    return Step(S.KIND, (Reply(card),), data)
+    card = report_kind_prompt(view.case, unit_name(ctx.org, a.unit_id), buttons)
+    return Step(S.KIND, (Reply(card, case_id=view.case.id),), data)
 
 
 def _ask_text(ctx, data: dict, kind: ReportKind) -> Step:
@@ -147,9 +138,7 @@ def _confirm(ctx, data: dict, refused: str = "") -> Step:
     label = REPORT_LABELS[ReportKind(data["kind"])]
     buttons = (Button("确认提交", "report.confirm", owned({"case": data["case"]}, ctx), "primary"),
                Button("重新填写", "report.redo", owned({"case": data["case"]}, ctx)))
-    hint = "回复“确认”提交，或直接发送新的内容重新填写；可继续发送图片或文件作为附件；发送“取消”放弃。"
-    card = Card("prompt_card", {"title": f"确认提交{label} {data['case']}", "color": "blue", "facts": [],
-                                "body": _body(data), "status": refused, "hint": hint}, buttons)
+    card = report_confirm_prompt(data["case"], label, _body(data), refused, buttons)
     return Step(S.CONFIRM, (Reply(card),), data)
 
 
@@ -165,24 +154,24 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     """Submit the report; tell the person how it stands against its deadline and forward it to the desk."""
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
-    view = load(ctx, data["case"])
+    view = case_view(ctx, data["case"])
     kind = ReportKind(data["kind"])
     text = data["text"] + "".join(f"\n附件：{u}" for u in data.get("files", []))
     items = list(data.get("attachments") or [])
     try:
-        outcome = unit_commands.report(ctx.store, ctx.rules, view.case.id, int(data["a"]),
-                                       Actor(ctx.person.id, event.platform), ctx.now, kind, text, items)
+        outcome = unit_commands.report(ctx.store, ctx.rules, view.case.id, int(data["a"]), ctx.actor(event), ctx.now,
+                                       kind, text, items)
     except DomainError as exc:
         return Step(END, (Reply(notice(exc.message)),))
     version = sum(1 for e in ctx.store.run(lambda repo: repo.timeline(view.case.id))
                   if e.action == "report.submit" and e.payload.get("assignment") == int(data["a"])
                   and e.payload.get("kind") == str(kind))
     due = next((d.due_at for d in outcome.ended), None)
-    timing = ("（迟报：已超过截止时间 " + hhmm(due) + "）" if outcome.entry.payload.get("late")
-              else f"（按时，截止 {hhmm(due)}）" if due else "")
+    timing = ("（迟报：已超过截止时间 " + when(due, ctx.now) + "）" if outcome.entry.payload.get("late")
+              else f"（按时，截止 {when(due, ctx.now)}）" if due else "")
     label = f"{REPORT_LABELS[kind]}（第{version}版）"
     held = f"（附件：{summary(items)}）" if items else ""
-    said = f"已提交 {view.case.number} {label}{held}，提交时间 {hhmm(ctx.now)}{timing}。"
+    said = f"已提交 {view.case.number} {label}{held}，提交时间 {when(ctx.now, ctx.now)}{timing}。"
     return Step(END, (Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing, items),
                       *refresh_unit_cards(ctx, view.case.id, int(data["a"]))))
 
@@ -195,37 +184,18 @@ def forward(ctx, view, assignment_id: int, label: str, text: str, timing: str,
     desk = ctx.org.units.get(case.owner_unit)
     if desk is None:
         return []
-    data = {"title": f"{label} {case.number}", "color": "red" if "迟报" in timing else COLORS[case.grade],
-            "facts": case_facts(case, unit_name(ctx.org, a.unit_id)),
-            "body": f"{ctx.person.name} 于 {hhmm(ctx.now)} 提交{timing}：\n{text}" + _opened(items or []),
-            "status": "", "case_id": case.id, "links": _links(items or [])}
-    card = Card("desk_card", data, (Button("调整定级", "case.grade", {"case": case.number}),))
+    card = report_card(case, unit_name(ctx.org, a.unit_id), label, ctx.person.name, ctx.now, text, timing, items or [])
     return [Reply(card, to=Target("person", pid), case_id=case.id) for pid in dict.fromkeys((*desk.liaisons, desk.head))]
 
 
 def refresh_unit_cards(ctx, case_id: int, assignment_id: int) -> list[Reply]:
     """Every copy of the unit's card shows the latest report (kind, version, time, 按时/迟报); where a copy
     cannot change (a WeCom group notice, a WeChat-plugin reader), a follow-up notice says the same."""
-    view = load_id(ctx, case_id)
+    view = case_view_of(ctx, case_id)
     a = view.assignment(assignment_id)
-    follow = f"{view.case.number} {unit_name(ctx.org, a.unit_id)} {ctx.person.name} " + latest_report(view, a)
-    return refresh(ctx, ctx.org, copies(ctx, case_id, assignment_id=a.id), unit_card(ctx.org, view, a, ctx.now),
-                   follow, case_id)
-
-
-def _opened(items: list[dict]) -> str:
-    """The attachments on the desk's card: the summary, then one link each (opened through our server)."""
-    if not items:
-        return ""
-    kept = "".join(f"；{note}" for note in sorted({a.get("kept_note") or "" for a in items} - {""}))
-    return (f"\n附件：{summary(items)}\n" + "\n".join(lines(items))
-            + f"\n（点击链接查看{kept}）")
-
-
-def _links(items: list[dict]) -> list[dict]:
-    """The attachments' links apart from the text, for cards that can show them as links ({title, url})."""
-    return [{"title": line.split("：", 1)[0], "url": a["open"]} for line, a in zip(lines(items), items, strict=True)
-            if a.get("open")]
+    follow = f"{view.case.number} {unit_name(ctx.org, a.unit_id)} {ctx.person.name} " + latest_report(view, a, ctx.now)
+    return refresh(ctx, ctx.org, ctx.card_copies.of_case(case_id, assignment_id=a.id),
+                   unit_card(ctx.org, view, a, ctx.now), follow, case_id)
 
 
 def _is_media(event: Event) -> bool:

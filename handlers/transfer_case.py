@@ -20,12 +20,15 @@ from bot.core.conversation import END, Conversation, Step
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.case_commands import open_case
+from bot.domain.cards import notice
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import TITLE_CHARS, first_line_title, link_key, parse_deadline, shanghai_words
+from bot.domain.intake import TITLE_CHARS, first_line_title, link_key, parse_deadline
 from bot.domain.kinds import DutyKind
 from bot.domain.links import find_links, source_of
-from bot.store.intake import record_intake
-from handlers._acting import actor, after_commit, desk_card, drill_on, notice, require_desk, rules_for, session
+from bot.domain.permissions import require_desk
+from bot.domain.records import Intake
+from bot.domain.words import when
+from handlers.case_lookup import current_intake_card
 from handlers.registry import Context, dialog, router
 
 SOURCES = "省局、市委网信办、市政府办公室或其他部门"
@@ -47,20 +50,20 @@ def _where(ctx: Context) -> str:
 
 def start(event: Event, ctx: Context, data: dict) -> Step:
     """转办: ask where the item comes from."""
-    require_desk(ctx)
-    return Step(S.SOURCE, (notice(f"请回复转办来源（如{SOURCES}）。随时回复“取消”可退出。{_where(ctx)}"),))
+    require_desk(ctx.org, ctx.person_id)
+    return Step(S.SOURCE, (Reply(notice(f"请回复转办来源（如{SOURCES}）。随时回复“取消”可退出。{_where(ctx)}")),))
 
 
 def got_source(event: Event, ctx: Context, data: dict) -> Step:
     """The source; ask for the slip number."""
-    return Step(S.SLIP, (notice("请回复转办单编号（如“2026第118号”），没有编号请回复“无”。"),),
+    return Step(S.SLIP, (Reply(notice("请回复转办单编号（如“2026第118号”），没有编号请回复“无”。")),),
                 {"source": command_text(event)[:60]})
 
 
 def got_slip(event: Event, ctx: Context, data: dict) -> Step:
     """The slip number; ask for the feedback deadline."""
     slip = command_text(event)[:60]
-    return Step(S.DEADLINE, (notice("请回复反馈期限（如“2026-12-03 17:00”或“12月3日”），没有期限请回复“无”（按3个工作日计）。"),),
+    return Step(S.DEADLINE, (Reply(notice("请回复反馈期限（如“2026-12-03 17:00”或“12月3日”），没有期限请回复“无”（按3个工作日计）。")),),
                 {**data, "slip": "" if slip == "无" else slip})
 
 
@@ -69,8 +72,8 @@ def got_deadline(event: Event, ctx: Context, data: dict) -> Step:
     try:
         deadline = parse_deadline(command_text(event), ctx.now)
     except InvalidInput as exc:
-        return Step(S.DEADLINE, (notice(exc.message),), data)
-    return Step(S.CONTENT, (notice("请回复舆情标题或内容，也可以直接转发链接。"),),
+        return Step(S.DEADLINE, (Reply(notice(exc.message)),), data)
+    return Step(S.CONTENT, (Reply(notice("请回复舆情标题或内容，也可以直接转发链接。")),),
                 {**data, "deadline": deadline.isoformat() if deadline else None})
 
 
@@ -82,21 +85,19 @@ def got_content(event: Event, ctx: Context, data: dict) -> Step:
     title_from = "transfer" if title else "link"
     title = (title or link or "")[:TITLE_CHARS]
     if not title:
-        return Step(S.CONTENT, (notice("请回复舆情标题或内容。"),), data)
+        return Step(S.CONTENT, (Reply(notice("请回复舆情标题或内容。")),), data)
     deadline = datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None
-    drill = drill_on(ctx)
+    drill = ctx.drill()
     slip = data.get("slip") or "无编号"
-    outcome = open_case(ctx.store, rules_for(ctx, drill), actor(event, ctx), ctx.now, title=title,
+    outcome = open_case(ctx.store, ctx.rules, ctx.actor(event), ctx.now, title=title,
                         source=str(source_of(link)) if link else "other", link=link, transfer_ref=slip,
-                        transfer_deadline=deadline, drill=drill)
-    normal = link_key(link) if link else None
-    record_intake(session(ctx), outcome.case.id, normalised=normal, title_from=title_from,
-                  transfer_source=data.get("source") or None)
-    if normal is not None:
-        after_commit(ctx, queues.PREVIEW_LINK, outcome.case.id)
+                        transfer_deadline=deadline, drill=drill.on, drill_scale=drill.scale,
+                        intake=Intake(title_from, transfer_source=data.get("source") or None))
+    if link and link_key(link) is not None:
+        ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
     duty = next((d for d in outcome.started if d.kind == DutyKind.TRANSFER_FEEDBACK), None)
-    status = f"转办反馈期限：{shanghai_words(duty.due_at, ctx.now)}" if duty else ""
-    return Step(END, (Reply(desk_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
+    status = f"转办反馈期限：{when(duty.due_at, ctx.now)}" if duty else ""
+    return Step(END, (Reply(current_intake_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
 
 
 def _is_answer(event: Event) -> bool:

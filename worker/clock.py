@@ -27,7 +27,7 @@ from bot.domain.deadlines import ceil_second
 from bot.domain.duties import Alarm
 from bot.domain.records import Duty
 from bot.store import clock as store
-from bot.store import clock_schedule, outbox
+from bot.store import clock_schedule
 from bot.store.case_repo import _to_duty, lost_race
 from bot.store.cases import DutyRow
 from bot.store.clock import (
@@ -41,6 +41,7 @@ from bot.store.clock import (
 from bot.store.org_repo import read_organisation
 from worker.delivery import schedule as schedule_delivery
 from worker.escalation import step_messages
+from worker.presenting import add_rows
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
     # after an outage: a reminder overtaken by a later step already due is recorded, not sent
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
     case = store.case_row(session, duty.case_id)
-    info = {"number": case.number, "title": case.title, "drill": case.drill, "owner_unit": case.owner_unit}
+    info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit}
     messages, reached = ([], []) if skip else step_messages(org or read_organisation(session), info, duty, alarm)
     try:
         with session.begin_nested():
@@ -120,7 +121,7 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
                               alarm.remind, alarm.notify, reached)
     except IntegrityError:
         return "duplicate", [], None
-    ids = [i for i in (outbox.add(session, m, now) for m in messages) if i]
+    ids = [i for i in add_rows(session, messages, now) if i]  # through the rendering rule (【演练】 on a drill)
     next_fid = firing_id(duty.id, later.at) if later else exhausted(duty.id)
     store.set_firing(session, duty.id, next_fid, expected=fid, check=True)
     return store.SKIPPED if skip else store.SENT, ids, next_fid if later else None

@@ -21,12 +21,12 @@ from bot.core.card import Card
 from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
 from bot.domain.grade import Grade
-from bot.store import outbox
 from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 from bot.store.org_repo import read_organisation
 from worker.addressing import Unreachable, person_message
 from worker.delivery import schedule as schedule_delivery
+from worker.presenting import add_rows
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _send(rt: Runtime, org: Organisation, kind: str, day: date, days: int, now: 
             except Unreachable as exc:
                 log.warning("digest: %s not reachable: %s", pid, exc)
                 continue
-            ids.append(outbox.add(session, message, now))
+            ids += add_rows(session, [message], now)
     for row_id in [i for i in ids if i]:
         schedule_delivery(rt, row_id)
     log.info("digest %s %s queued for %s people", kind, day, len([i for i in ids if i]))

@@ -6,40 +6,27 @@ case's desk for case-level duties), ``desk`` = the people of the desk that runs 
 desk, or the county bureau for a county's case), ``main_leader`` = everyone with that role.
 
 Cards (kinds ``reminder`` and ``escalation``) name the case, the duty and its deadline, so a
-duplicate after a crash is recognisable as one."""
+duplicate after a crash is recognisable as one. Their heading (``title``: 催办 / 督办) carries the
+【演练】 mark of a drill like every case card's, put there by the rendering rule
+(``bot.core.presentation``) as the rows are added (``worker.presenting``), not here."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from bot.core.card import Card
-from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
 from bot.domain.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.records import Duty
+from bot.domain.words import time_left, when
 from bot.store.outbox import Message
 from worker.addressing import Unreachable, group_messages, person_message
 
 log = logging.getLogger(__name__)
 ROLE_LABELS = {"unit_head": "单位主要负责人", "leader_in_charge": "分管局领导", "main_leader": "主要领导"}
-
-
-def local(at: datetime) -> str:
-    """A time as users read it: ``11月29日 14:00`` (Asia/Shanghai)."""
-    t = at.astimezone(SHANGHAI)
-    return f"{t.month}月{t.day}日 {t:%H:%M}"
-
-
-def span(delta_seconds: float) -> str:
-    """A duration in words: ``2小时5分钟``, ``40分钟``, ``不到1分钟``."""
-    minutes = int(abs(delta_seconds) // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    text = "".join(f"{n}{u}" for n, u in ((days, "天"), (hours, "小时"), (minutes, "分钟")) if n)
-    return text or "不到1分钟"
+HEADINGS = {"reminder": "催办", "escalation": "督办"}
 
 
 def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str) -> list[str]:
@@ -74,13 +61,13 @@ def reminder_people(org: Organisation, duty: Duty) -> list[str]:
 
 
 def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation) -> Card:
-    """The reminder or escalation card of one step; ``case`` has number, title, drill."""
+    """The reminder or escalation card of one step; ``case`` has number and title."""
     unit = org.units.get(duty.owner_unit) if duty.owner_unit else None
     left = (duty.due_at - alarm.at).total_seconds()
-    data = {"case": case["number"], "title": case["title"], "duty": DUTY_LABELS[DutyKind(duty.kind)],
-            "grade": Grade(duty.grade).label, "due": local(duty.due_at), "unit": unit.name if unit else "主要领导",
-            "drill": bool(case.get("drill")),
-            "left": f"还剩{span(left)}" if left > 0 else ("已到时限" if left == 0 else f"已超时{span(left)}")}
+    data = {"title": HEADINGS[kind], "case": case["number"], "case_title": case["title"],
+            "duty": DUTY_LABELS[DutyKind(duty.kind)],
+            "grade": Grade(duty.grade).label, "due": when(duty.due_at, alarm.at), "unit": unit.name if unit else "主要领导",
+            "left": "已到时限" if left == 0 else time_left(duty.due_at, alarm.at)}
     if kind == "escalation":
         labels = {**ROLE_LABELS, "desk": org.desk_name()}  # the desk by the name the org file gives it
         data["roles"] = "、".join(labels.get(r, r) for r in alarm.notify)

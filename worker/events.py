@@ -1,6 +1,8 @@
 """Handle one inbound event in one database transaction: who is acting, the dialog engine under the
 key's lock, the handler's domain commands, the replies as outbox rows, and the event marked handled
-(the second dedup guard) — all committed together, or retried together when a command lost a race."""
+(the second dedup guard) — all committed together, or retried together when a command lost a race.
+A reply's card is shown to its audience by the one rendering rule as it becomes a row
+(``worker.presenting.add_rows``: the 【演练】 mark, what a group may see)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
 from bot.core.errors import HandlerError
 from bot.core.event import Event
-from bot.console.drill import drill_switch
+from bot.core.drill_switch import drill_switch
 from bot.core.org import Organisation
 from bot.store import accepted, inbound, outbox
 from bot.store.case_repo import LostRace, SessionCaseStore
@@ -24,6 +26,8 @@ from worker.addressing import Unreachable, target_messages
 from worker.delivery import deliver_rows
 from worker.dialogs import DialogStore
 from worker.intake_jobs import enqueue_follow_ups
+from worker.outbox_copies import OutboxCopies
+from worker.presenting import add_rows
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -86,12 +90,13 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
                         event.platform, event.user_id, event.dedup_key)
             return None
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
-                      capabilities=rt.capabilities, extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
+                      capabilities=rt.capabilities, card_copies=OutboxCopies(session),
+                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
                              "drill": drill_switch().to_dict(), "jobs": []})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]
-        ids = [outbox.add(session, m, ctx.now) for m in messages]
+        ids = add_rows(session, messages, ctx.now)  # each card of a case through the rendering rule
     if not outcome.keep:
         store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
     return outcome, [i for i in ids if i], ctx.extra["jobs"]

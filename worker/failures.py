@@ -17,6 +17,7 @@ from bot.store import outbox
 from bot.store.org_repo import read_organisation
 from worker.addressing import Unreachable, person_message
 from worker.delivery import schedule
+from worker.presenting import add_rows
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def notify_desk(rt: Runtime, now: datetime) -> int:
         desk = org.desk_unit()
         for pid in desk.people if desk else ():
             try:
-                ids.append(outbox.add(session, person_message(org, pid, card, f"{PREFIX}{rows[-1].id}:{pid}"), now))
+                ids += add_rows(session, [person_message(org, pid, card, f"{PREFIX}{rows[-1].id}:{pid}")], now)
             except Unreachable as exc:
                 log.warning("failure notice: %s not reachable: %s", pid, exc)
     for row_id in [i for i in ids if i]:

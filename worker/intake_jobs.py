@@ -15,16 +15,16 @@ from rq.serializers import JSONSerializer
 
 from bot.core.clock import utcnow
 from bot.domain.intake import likely_units
-from bot.domain.intake_cards import intake_card
+from bot.domain.cards.intake_card import intake_card
 from bot.domain.intake_commands import record_preview
 from bot.store.case_repo import SessionCaseStore
-from bot.store.case_views import case_row, case_summary
+from bot.store.case_views import case_row
 from bot.store.intake import intake_of, save_preview
-from bot.store import outbox
 from bot.store.org_repo import read_organisation
 from worker.address_policy import DEFAULT_POLICY, Policy, Resolver, system_resolver
 from worker.addressing import Unreachable, group_messages, person_message
 from worker.delivery import schedule
+from worker.presenting import add_rows
 from worker.preview import fetch_preview
 from worker.runtime import Runtime
 
@@ -54,23 +54,23 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
     """Put the desk's card of an API-opened case in the outbox for the desk's group (or its people 1:1)."""
     with rt.database.session() as session:
         org = read_organisation(session)
-        row, intake = case_row(session, case_id), intake_of(session, case_id)
-        if row is None:
+        case, intake = SessionCaseStore(session).run(lambda repo: (repo.get_case(case_id), repo.intake(case_id)))
+        if case is None:
             return []
-        suggested = likely_units(org, f"{row.title} {(intake.summary or '') if intake else ''}", limit=4)
-        card = intake_card(case_summary(row), utcnow(), (), suggested, "由监测系统接口推送")
+        suggested = likely_units(org, f"{case.title} {(intake.summary or '') if intake else ''}", limit=4)
+        card = intake_card(case, utcnow(), (), suggested, "由监测系统接口推送")
         dedup = f"api-case:{case_id}"
         try:
-            messages = group_messages(org, row.owner_unit, card, dedup, case_id)
+            messages = group_messages(org, case.owner_unit, card, dedup, case_id)
         except Unreachable:
-            unit = org.units[row.owner_unit]
+            unit = org.units[case.owner_unit]
             messages = []
             for pid in unit.people:
                 try:
                     messages.append(person_message(org, pid, card, f"{dedup}:{pid}", case_id))
                 except Unreachable as exc:
                     log.warning("API case %s: desk person not reachable: %s", case_id, exc)
-        ids = [outbox.add(session, m, utcnow()) for m in messages]
+        ids = add_rows(session, messages, utcnow())
     for row_id in filter(None, ids):
         schedule(rt, row_id)
     return [i for i in ids if i]

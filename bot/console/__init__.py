@@ -4,18 +4,15 @@ Served by ``yuqing demo`` only, never by ``yuqing serve``; the page says it is a
 (模拟环境). Exports:
 
 * ``console`` — the Flask blueprint (``/`` and ``/console/…``);
-* ``install(app, emulator_url=None, drill_file=None)`` — register it with its settings;
-* ``drill_switch()`` — the drill switch (演练) as the console last set it, for intake.
+* ``install(app, emulator_url=None, drill_file=None)`` — register it with its settings.
 
-Flask is imported only when ``console`` or ``install`` is used, so ``bot.console.drill`` stays
-importable from the worker.
+The console writes the drill switch (演练; ``bot.console.drill.set_drill_switch``); whoever opens cases reads
+it with ``bot.core.drill_switch.drill_switch``. Flask is imported only when ``console`` or ``install`` is used.
 """
 
 from __future__ import annotations
 
-from bot.console.drill import DrillSwitch, drill_switch
-
-__all__ = ["console", "install", "drill_switch", "DrillSwitch"]
+__all__ = ["console", "install"]
 
 
 def install(app, emulator_url: str | None = None, drill_file: str | None = None) -> None:

@@ -15,8 +15,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from bot.console import page as pages
 from bot.console.board import read_board, read_timeline
 from bot.console.chats import bubbles, message_counts
-from bot.console.drill import SCALES, drill_switch, set_drill_switch
+from bot.console.drill import SCALES, set_drill_switch
 from bot.console.emulators import ActRefused, EmulatorUnavailable
+from bot.core.drill_switch import drill_switch
 
 console = Blueprint("console", __name__, template_folder="templates", static_folder="static",
                     static_url_path="/console/static")

@@ -2,21 +2,84 @@
 
 Person roles come from the org file's ``roles:`` list; unit roles (head, liaison, member,
 leader in charge, desk, county desk) come from the units that name a person.
+
+Platform ids are mappings keyed by platform name: ``Person.ids`` (a person's user id on each platform)
+and ``UnitGroups.ids`` (a unit's group chat ids on each platform, keyed as in the org file's
+``groups.<platform>``). The two platforms design.md's org file names keep their fields
+(``Person.wecom``/``dingtalk``, ``UnitGroups.wecom_webhook_key`` …); a platform registered besides them
+(``bot.core.platform_table``) declares its group keys here with :func:`add_platform`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
+
+from bot.core.errors import ConfigError
 
 PERSON_ROLES = ("main_leader", "publicity_leader", "admin")
 UNIT_KINDS = ("section", "affiliate", "county")
-PLATFORMS = ("wecom", "dingtalk")
+PLATFORMS = ("wecom", "dingtalk")  # the platforms design.md's org file names, with their fixed keys
+
+# platform → the keys of its ``groups.<platform>`` mapping in the org file (registered platforms add theirs)
+_GROUP_KEYS: dict[str, tuple[str, ...]] = {"wecom": ("webhook_key", "aibot_chatid", "appchat_id"),
+                                           "dingtalk": ("open_conversation_id",)}
+# group ids through which the bot cannot post unprompted: a WeCom smart-bot chat in callback mode
+_REPLY_ONLY: dict[str, tuple[str, ...]] = {"wecom": ("aibot_chatid",)}
+
+
+def add_platform(name: str, group_keys: Iterable[str]) -> None:
+    """Make ``name`` a platform the organisation knows, with the keys of its ``groups.<name>`` mapping;
+    declaring it again with the same keys changes nothing; raises ConfigError for another platform's
+    name or a name the org file uses already."""
+    keys = tuple(group_keys)
+    if not name.isidentifier() or len(name) > 16 or name in {"id", "name", "prefer", "wechat_plugin", "roles"}:
+        raise ConfigError(f"platform name {name!r} cannot be a key of the org file (an identifier of at most "
+                          "16 characters, not a person field)")
+    known = _GROUP_KEYS.get(name)
+    if known is not None and known != keys:
+        raise ConfigError(f"platform {name} is declared twice with different group keys")
+    _GROUP_KEYS[name] = keys
+
+
+def forget_platform(name: str) -> None:
+    """Forget a platform declared with :func:`add_platform` (tests that register one for themselves);
+    the two of design.md stay."""
+    if name not in PLATFORMS:
+        _GROUP_KEYS.pop(name, None)
+
+
+def known_platforms() -> tuple[str, ...]:
+    """Every platform the organisation knows: the two of design.md first, then registered ones."""
+    return tuple(_GROUP_KEYS)
+
+
+def group_keys(platform: str) -> tuple[str, ...]:
+    """The keys of ``groups.<platform>`` in the org file (empty for a platform nobody declared)."""
+    return _GROUP_KEYS.get(platform, ())
+
+
+def beyond_named(ids: Mapping[str, object]) -> dict:
+    """The entries of a mapping by platform (``Person.ids``, ``UnitGroups.ids``) for platforms other than the
+    two the org file names (the store keeps those in columns of their own)."""
+    return {platform: value for platform, value in ids.items() if platform not in PLATFORMS}
+
+
+def _key_rank(platform: str):
+    """Sort key of a platform's group keys: in the order it declares them, unknown ones last."""
+    keys = _GROUP_KEYS.get(platform, ())
+    return lambda key: (keys.index(key) if key in keys else len(keys), key)
+
+
+def _copy(mapping: Mapping) -> dict:
+    # a plain dict (dataclasses.asdict copies it; a MappingProxyType it cannot), never changed after __post_init__
+    return dict(mapping)
 
 
 @dataclass(frozen=True)
 class Person:
-    """One person; ``wecom``/``dingtalk`` are platform user ids, at least one is set."""
+    """One person; ``ids`` holds their user id on each platform where they have one (at least one);
+    ``wecom``/``dingtalk`` are the same ids for the two platforms the org file names."""
 
     id: str
     name: str
@@ -26,21 +89,31 @@ class Person:
     wechat_plugin: bool = False
     roles: tuple[str, ...] = ()
     active: bool = True
+    ids: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        named = {p: uid for p, uid in (("wecom", self.wecom), ("dingtalk", self.dingtalk)) if uid}
+        for platform, uid in self.ids.items():
+            if uid and named.setdefault(platform, uid) != uid:
+                raise ValueError(f"person {self.id}: two {platform} ids")
+        object.__setattr__(self, "ids", _copy(named))
+        object.__setattr__(self, "wecom", named.get("wecom"))
+        object.__setattr__(self, "dingtalk", named.get("dingtalk"))
 
     @property
     def platform(self) -> str:
-        """The platform that gets this person's messages."""
+        """The platform that gets this person's messages: the preferred one, else the first they are on."""
         if self.prefer:
             return self.prefer
-        return "wecom" if self.wecom else "dingtalk"
+        return next(iter(self.ids), "dingtalk")
 
     def user_id(self, platform: str) -> str | None:
         """This person's user id on ``platform``, if any."""
-        return self.wecom if platform == "wecom" else self.dingtalk
+        return self.ids.get(platform)
 
     def user_ids(self) -> dict[str, str]:
         """This person's user id on each platform where they have one."""
-        return {p: uid for p, uid in (("wecom", self.wecom), ("dingtalk", self.dingtalk)) if uid}
+        return dict(self.ids)
 
     def reads_text_only(self, platform: str) -> bool:
         """Whether this person reads ``platform``'s messages on a client that shows plain text only (WeCom
@@ -50,28 +123,44 @@ class Person:
 
 @dataclass(frozen=True)
 class UnitGroups:
-    """A unit's group chats: WeCom webhook robot key (may be a ``${VAR}`` reference), smart-bot chat id,
-    an app-created chat id, and the DingTalk open conversation id."""
+    """A unit's group chats: ``ids`` maps each platform to its ids as the org file keys them
+    (``{"wecom": {"webhook_key": …, "aibot_chatid": …}, "dingtalk": {"open_conversation_id": …}}``; a
+    webhook key may be a ``${VAR}`` reference). The WeCom and DingTalk ids are fields too."""
 
     wecom_webhook_key: str | None = None
     wecom_aibot_chatid: str | None = None
     wecom_appchat_id: str | None = None
     dingtalk_open_conversation_id: str | None = None
+    ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        merged: dict[str, dict[str, str]] = {}
+        for platform in PLATFORMS:
+            for key in _GROUP_KEYS[platform]:
+                value = getattr(self, f"{platform}_{key}")
+                if value:
+                    merged.setdefault(platform, {})[key] = value
+        for platform, sub in self.ids.items():
+            for key, value in sub.items():
+                if value and merged.setdefault(platform, {}).setdefault(key, value) != value:
+                    raise ValueError(f"two values of groups.{platform}.{key}")
+        order = [*PLATFORMS, *(p for p in merged if p not in PLATFORMS)]  # as the fields and the store have them
+        ranked = {p: {k: merged[p][k] for k in sorted(merged[p], key=_key_rank(p))} for p in order if merged.get(p)}
+        object.__setattr__(self, "ids", ranked)
+        for platform in PLATFORMS:
+            for key in _GROUP_KEYS[platform]:
+                object.__setattr__(self, f"{platform}_{key}", merged.get(platform, {}).get(key))
 
     def by_platform(self) -> dict[str, dict[str, str]]:
         """The unit's group chat on each platform where it has one, as that platform's ids (the address a
-        messenger's ``send_to_group`` takes; a webhook key may still be a ``${VAR}`` reference)."""
-        wecom = {"wecom_webhook_key": self.wecom_webhook_key, "wecom_aibot_chatid": self.wecom_aibot_chatid,
-                 "wecom_appchat_id": self.wecom_appchat_id}
-        dingtalk = {"dingtalk_open_conversation_id": self.dingtalk_open_conversation_id}
-        out = {"wecom": {k: v for k, v in wecom.items() if v}, "dingtalk": {k: v for k, v in dingtalk.items() if v}}
-        return {platform: ids for platform, ids in out.items() if ids}
+        messenger's ``send_to_group`` takes: ``<platform>_<key>`` for each key of ``groups.<platform>``; a
+        webhook key may still be a ``${VAR}`` reference)."""
+        return {platform: {f"{platform}_{k}": v for k, v in sub.items()} for platform, sub in self.ids.items()}
 
     def notice_platforms(self) -> tuple[str, ...]:
-        """The platforms where a notice can go into the unit's group: a WeCom webhook robot or app chat (not a
-        smart-bot chat alone: in callback mode the smart bot cannot post unprompted), a DingTalk conversation."""
-        wecom = bool(self.wecom_webhook_key or self.wecom_appchat_id)
-        return tuple(p for p, on in (("wecom", wecom), ("dingtalk", bool(self.dingtalk_open_conversation_id))) if on)
+        """The platforms where a notice can go into the unit's group: any group id but one the bot can only
+        answer through (a WeCom smart-bot chat alone: in callback mode the smart bot cannot post unprompted)."""
+        return tuple(p for p, sub in self.ids.items() if set(sub) - set(_REPLY_ONLY.get(p, ())))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ The clocks a command starts run at the case's own scale (``context.case_rules``)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
@@ -17,7 +18,7 @@ from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.lifecycle import CaseState, check_case_allows, next_case_state
 from bot.domain.permissions import Action, Role, authorise, opener_roles
-from bot.domain.records import Actor, Case, DutyState, GradeChange
+from bot.domain.records import Actor, Case, DutyState, GradeChange, Intake
 from bot.domain.repository import CaseRepository, CaseStore
 
 BY_COMMAND = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT, DutyKind.FOLLOW_UP)
@@ -39,11 +40,14 @@ def authorise_on(repo: CaseRepository, rules: Rules, actor: Actor, action: Actio
 def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, title: str, grade: Grade = Grade.GENERAL,
               source: str = "", link: str | None = None, first_seen_at: datetime | None = None,
               transfer_ref: str | None = None, transfer_deadline: datetime | None = None,
-              confidential: bool = False, drill: bool = False) -> Outcome:
-    """Open a case with its first grade; raises NotPermitted (not a desk) or InvalidInput (no title).
+              confidential: bool = False, drill: bool = False, drill_scale: float | None = None,
+              intake: Intake | None = None) -> Outcome:
+    """Open a case with its first grade, and record how it came in (``intake``: chat, transfer, API);
+    raises NotPermitted (not a desk) or InvalidInput (no title).
 
-    The case keeps the scale of ``rules.policy`` (``drill_scale``: a drill opens with its scaled policy), and
-    every later command starts its clocks at that scale.
+    ``rules`` are the base rules; a drill (``drill``) opened at the drill switch's ``drill_scale`` runs its
+    clocks at that scale (:func:`opening_rules`). The case keeps the scale it opened at (``Case.drill_scale``),
+    and every later command starts its clocks at that scale.
     """
     desks = opener_roles(rules.org, actor.person_id)
     if not desks:
@@ -54,6 +58,7 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
         raise InvalidInput("case.deadline_past", "转办单的反馈期限已过，请核对期限。")
     role = Role.DESK if Role.DESK in desks else Role.COUNTY_DESK
     unit = desks[role]
+    rules = opening_rules(rules, drill, drill_scale)
 
     def work(repo: CaseRepository) -> Outcome:
         year = ensure_utc(now).astimezone(SHANGHAI).year
@@ -63,6 +68,8 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
             first_seen_at=first_seen_at or now, source=source, link=link,
             county=unit if role == Role.COUNTY_DESK else None, transfer_ref=transfer_ref,
             confidential=confidential, drill=drill, drill_scale=rules.policy.scale))
+        if intake is not None:
+            repo.add_intake(case.id, intake, link)
         repo.add_grade_change(GradeChange(case.id, None, case.grade, actor.person_id, now, "立案定级"))
         started, _ = plan.apply_grade(rules.policy, rules.calendar, case, [], [], now, actor.person_id)
         if transfer_ref:
@@ -75,6 +82,13 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
         return record(repo, rules, case, actor, role, str(Action.OPEN), now, payload, [d for d in started if d])
 
     return store.run(work)
+
+
+def opening_rules(rules: Rules, drill: bool, drill_scale: float | None) -> Rules:
+    """The rules a new case opens under: ``rules``, scaled by ``drill_scale`` for a drill (a scale above 1)."""
+    if drill and drill_scale and drill_scale > 1:
+        return replace(rules, policy=rules.policy.with_scale(drill_scale))
+    return rules
 
 
 def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, grade: Grade,

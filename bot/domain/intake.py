@@ -1,6 +1,7 @@
 """What intake reads out of a forwarded message (Art. 11): the link's identity for recognising the same
 story, a title, the units a story most likely concerns, unit names typed loosely, and a transfer
-slip's feedback deadline typed in words. Pure; every time is Asia/Shanghai for people, UTC inside.
+slip's feedback deadline typed in words. Pure; every time is Asia/Shanghai for people, UTC inside (how a time
+reads for people: ``bot.domain.words``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from difflib import SequenceMatcher
 
 from bot.core.clock import SHANGHAI, ensure_utc
@@ -123,20 +124,3 @@ def parse_deadline(text: str, now: datetime) -> datetime | None:
     if when <= local_now:
         raise InvalidInput("case.deadline_past", "转办单的反馈期限已过，请核对期限。")
     return ensure_utc(when)
-
-
-def shanghai_words(at: datetime, now: datetime) -> str:
-    """A time for people: ``12月3日 17:30``; ``今天 17:30`` / ``明天 09:00`` when near."""
-    local, today = ensure_utc(at).astimezone(SHANGHAI), ensure_utc(now).astimezone(SHANGHAI).date()
-    day = {today: "今天", today + timedelta(days=1): "明天"}.get(local.date(), f"{local.month}月{local.day}日")
-    return f"{day} {local:%H:%M}"
-
-
-def time_left_words(due: datetime, now: datetime) -> str:
-    """How long until ``due`` in words (``还剩 2小时15分`` / ``已超时 30分``)."""
-    seconds = int((ensure_utc(due) - ensure_utc(now)).total_seconds())
-    prefix, seconds = ("还剩 ", seconds) if seconds >= 0 else ("已超时 ", -seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, minutes = rest // 3600, rest % 3600 // 60
-    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "", f"{minutes}分" if minutes and not days else ""]
-    return prefix + ("".join(parts) or "不到1分钟")

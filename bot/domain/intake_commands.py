@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.case_commands import authorise_on
 from bot.domain.context import Outcome, Rules, iso, load_case, record
 from bot.domain.permissions import Action
-from bot.domain.records import Actor
+from bot.domain.records import Actor, Sighting
 from bot.domain.repository import CaseRepository, CaseStore
 
 PREVIEW_ACTION = "case.preview"
@@ -18,7 +18,8 @@ SYSTEM = Actor("system", "system")
 
 def add_sighting(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, *,
                  link: str | None, source: str, seen_at: datetime | None = None) -> Outcome:
-    """Record on the case's timeline that the story was seen again (link, source, when).
+    """Record that the story was seen again (link, source, when): the sighting is kept (its link then counts
+    as the same story) and the case's timeline says so.
 
     Raises NotFound, NotPermitted (not a desk) or IllegalTransition (archived case).
     """
@@ -26,6 +27,7 @@ def add_sighting(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now
         case = load_case(repo, case_id)
         role = authorise_on(repo, rules, actor, Action.SIGHTING, case)
         payload = {"link": link, "source": source, "seen_at": iso(seen_at or now)}
+        repo.add_sighting(case.id, Sighting(link, source, seen_at or now, actor.person_id, actor.platform))
         return record(repo, rules, case, actor, role, str(Action.SIGHTING), now, payload)
 
     return store.run(work)

@@ -102,6 +102,16 @@ def opener_roles(org: Organisation, person_id: str) -> dict[Role, str]:
     return out
 
 
+NOT_DESK = "只有舆情工作台（{desk}或县局）可以立案、定级和分派单位。如有舆情线索，请转给本单位联络员或{desk}。"
+
+
+def require_desk(org: Organisation, person_id: str | None) -> None:
+    """Refuse politely unless the person is on the city desk or a county desk (立案, the intake card's grade and
+    unit buttons, 分派, 补充, 转办); raises NotPermitted (key ``intake.not_desk``)."""
+    if person_id is None or not opener_roles(org, person_id):
+        raise NotPermitted("intake.not_desk", NOT_DESK.format(desk=org.desk_name()))
+
+
 def case_roles(org: Organisation, person_id: str, county: str | None, units: Iterable[str],
                for_unit: str | None = None) -> set[Role]:
     """The roles ``person_id`` holds on a case of ``county`` (or None) assigned to ``units``.

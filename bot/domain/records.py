@@ -114,3 +114,28 @@ class GradeChange:
     at: datetime
     reason: str
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How a case came in (Art. 11): where its title came from (``message``, ``text``, ``link``, ``transfer``,
+    ``api``), the transfer's source, the API's desk unit and external id, the forwarded text; written by the
+    command that opens the case. Read back, it carries the link preview's summary too."""
+
+    title_from: str
+    transfer_source: str | None = None
+    api_unit: str | None = None
+    external_id: str | None = None
+    summary: str | None = None
+    preview_summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """The same story seen again (another link or forward), added to its case by the desk."""
+
+    link: str | None
+    source: str
+    seen_at: datetime
+    by: str
+    platform: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, TypeVar
 
-from bot.domain.records import Assignment, Case, Duty, GradeChange
+from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
 from bot.domain.timeline import EntryDraft, TimelineEntry
 
 T = TypeVar("T")
@@ -59,6 +59,28 @@ class CaseRepository(Protocol):
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         """The case's entries in seq order."""
+
+    # intake: how a case came in, the same story seen again, what a person has to do
+
+    def add_intake(self, case_id: int, intake: Intake, link: str | None) -> None:
+        """Record how the case came in; its ``link`` (normalised) joins the detection of the same story.
+        Raises the store's conflict error for an external id its desk unit used before."""
+
+    def intake(self, case_id: int) -> Intake | None:
+        """How the case came in (with its link preview's summary), or None (opened before intake existed)."""
+
+    def open_case_with_link(self, link: str) -> Case | None:
+        """The newest case not archived whose link, or a sighting's, is the same story as ``link``, or None."""
+
+    def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:
+        """The case a monitoring system opened for ``unit_id`` under ``external_id``, or None."""
+
+    def add_sighting(self, case_id: int, sighting: Sighting) -> None:
+        """Keep a sighting; its link joins the detection of the same story."""
+
+    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
+        """Open duties owned by ``units`` (and the main leader's own, when asked) on cases not archived,
+        soonest due first, each with its case."""
 
 
 class CaseStore(Protocol):

@@ -8,6 +8,7 @@ mention, link or markup injection); ``StrictUndefined`` turns a missing value in
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from bot.core.card import Card
 from bot.core.errors import ConfigError
+from bot.core.presentation import DRILL_MARK
 
-__all__ = ["defang", "environment", "render_json", "render_text"]
+__all__ = ["defang", "environment", "heading", "render_json", "render_text"]
 
 # "@all", "@所有人" (any case): the everyone-mentions people read, whatever a platform makes of them
 _EVERYONE = re.compile(r"@(?=all|所有人)", re.IGNORECASE)
@@ -33,13 +35,23 @@ def defang(value: Any) -> str:
     return _EVERYONE.sub("＠", str(value)).translate(_MARKUP)
 
 
+def heading(title: Any) -> str:
+    """A text form's heading, ``【舆情预警 YQ-…】``, |defang-ed; a drill's mark (put on the title by the
+    rendering rule, ``bot.core.presentation``) stays in front of the brackets: ``【演练】【舆情预警 YQ-…】``."""
+    text = str(title)
+    mark = DRILL_MARK if text.startswith(DRILL_MARK) else ""
+    return f"{mark}【{defang(text[len(mark):])}】"
+
+
 @lru_cache(maxsize=8)
 def environment(templates_dir: str) -> Environment:
-    """The Jinja2 environment of a templates folder (cached per folder)."""
-    env = Environment(loader=FileSystemLoader(templates_dir), undefined=StrictUndefined, autoescape=False,
+    """The Jinja2 environment of a templates folder, or of several joined by ``os.pathsep`` (TEMPLATES_DIR:
+    searched in order, so a platform's own folder can come before the shipped one); cached per value."""
+    env = Environment(loader=FileSystemLoader(templates_dir.split(os.pathsep)), undefined=StrictUndefined, autoescape=False,
                       keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     env.filters["defang"] = defang
+    env.filters["heading"] = heading
     return env
 
 

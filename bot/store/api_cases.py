@@ -1,5 +1,5 @@
 """The one synchronous write of the web layer: a monitoring system's item becomes a case in one
-transaction (open_case + how it came in), idempotent per (desk unit, ``external_id``).
+transaction (``open_case``, which records how it came in), idempotent per (desk unit, ``external_id``).
 
 Two requests with the same external id racing each other: the loser hits the unique key, its whole
 transaction is run again, and it answers with the winner's number.
@@ -18,12 +18,10 @@ from bot.core.errors import HandlerError
 from bot.domain.case_commands import open_case
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
-from bot.domain.intake import link_key
 from bot.domain.links import source_of
-from bot.domain.records import Actor
+from bot.domain.records import Actor, Intake
 from bot.store.case_repo import LostRace, SqlCaseRepository, lost_race
 from bot.store.db import Database
-from bot.store.intake import case_by_external_id, record_intake
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 10
@@ -72,8 +70,9 @@ def desk_actor(rules: Rules, unit_id: str) -> Actor:
 
 
 def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str, Any], now: datetime,
-                  drill: bool = False) -> ApiIntake:
-    """Open the case for ``item`` (validated) or return the one opened before under its external id.
+                  drill: bool = False, drill_scale: float | None = None) -> ApiIntake:
+    """Open the case for ``item`` (validated) or return the one opened before under its external id; with
+    ``drill`` (the drill switch on) the case is a drill whose clocks the domain scales by ``drill_scale``.
 
     Raises NoDeskActor, or a DomainError (e.g. a transfer deadline in the past) for a refused item.
     """
@@ -81,7 +80,7 @@ def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with database.session() as session:
-                return _once(session, rules, actor, unit_id, item, now, drill)
+                return _once(session, rules, actor, unit_id, item, now, drill, drill_scale)
         except (LostRace, IntegrityError, OperationalError) as exc:
             if attempt == ATTEMPTS or isinstance(exc, OperationalError) and not lost_race(exc):
                 raise
@@ -90,17 +89,17 @@ def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str
 
 
 def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any], now: datetime,
-          drill: bool) -> ApiIntake:
-    seen = case_by_external_id(session, unit_id, item["external_id"])
+          drill: bool, drill_scale: float | None) -> ApiIntake:
+    store = WholeTransactionStore(session)
+    seen = store.run(lambda repo: repo.case_by_external_id(unit_id, item["external_id"]))
     if seen is not None:
         return ApiIntake(seen.number, False, seen.id, seen.link)
     link = item.get("link")
-    outcome = open_case(WholeTransactionStore(session), rules, actor, now, title=item["title"],
-                        grade=Grade(item.get("grade", Grade.GENERAL)),
+    intake = Intake("api", transfer_source=item.get("transfer_source"), api_unit=unit_id,
+                    external_id=item["external_id"], summary=item.get("summary"))
+    outcome = open_case(store, rules, actor, now, title=item["title"], grade=Grade(item.get("grade", Grade.GENERAL)),
                         source=item.get("source") or (str(source_of(link)) if link else "other"), link=link,
                         first_seen_at=item.get("first_seen_at"), transfer_ref=item.get("transfer_ref"),
-                        transfer_deadline=item.get("transfer_deadline"), drill=drill)
-    record_intake(session, outcome.case.id, normalised=link_key(link) if link else None, title_from="api",
-                  transfer_source=item.get("transfer_source"), api_unit=unit_id, external_id=item["external_id"],
-                  summary=item.get("summary"))
+                        transfer_deadline=item.get("transfer_deadline"), drill=drill, drill_scale=drill_scale,
+                        intake=intake)
     return ApiIntake(outcome.case.number, True, outcome.case.id, link)

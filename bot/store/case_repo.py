@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.lifecycle import AssignmentState, CaseState
-from bot.domain.records import Assignment, Case, Duty, DutyState, GradeChange
+from bot.domain.intake import link_key
+from bot.domain.records import Assignment, Case, Duty, DutyState, GradeChange, Intake, Sighting
 from bot.domain.timeline import EntryDraft, TimelineEntry
 from bot.store.cases import AssignmentRow, CaseCounterRow, CaseRow, DutyRow, GradeChangeRow
 from bot.store.db import Database
+from bot.store import intake as intake_rows
 from bot.store.timeline import SEQ_CONSTRAINT, append_entry, case_entries
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,46 @@ class SqlCaseRepository:
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         """The case's entries in seq order."""
         return case_entries(self.session, case_id)
+
+    def add_intake(self, case_id: int, intake: Intake, link: str | None) -> None:
+        """Record how the case came in; raises IntegrityError for an external id its desk unit used before."""
+        intake_rows.record_intake(self.session, case_id, normalised=link_key(link) if link else None,
+                                  title_from=intake.title_from, transfer_source=intake.transfer_source,
+                                  api_unit=intake.api_unit, external_id=intake.external_id, summary=intake.summary)
+
+    def intake(self, case_id: int) -> Intake | None:
+        """How the case came in, with its link preview's summary, or None."""
+        row = intake_rows.intake_of(self.session, case_id)
+        if row is None:
+            return None
+        return Intake(title_from=row.title_from, transfer_source=row.transfer_source, api_unit=row.api_unit,
+                      external_id=row.external_id, summary=row.summary, preview_summary=row.preview_summary)
+
+    def open_case_with_link(self, link: str) -> Case | None:
+        """The newest case not archived whose link (or a sighting's) is the same story as ``link``, or None."""
+        key = link_key(link)
+        row = intake_rows.open_case_with_link(self.session, key[1]) if key else None
+        return _to_case(row) if row else None
+
+    def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:
+        """The case a monitoring system opened for ``unit_id`` under ``external_id``, or None."""
+        row = intake_rows.case_by_external_id(self.session, unit_id, external_id)
+        return _to_case(row) if row else None
+
+    def add_sighting(self, case_id: int, sighting: Sighting) -> None:
+        """Keep a sighting (its normalised link joins duplicate detection)."""
+        intake_rows.add_sighting_row(self.session, case_id, link=sighting.link, source=sighting.source,
+                                     seen_at=sighting.seen_at, by=sighting.by, platform=sighting.platform)
+
+    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
+        """Open duties of ``units`` (and the main leader's own) on cases not archived, soonest due first."""
+        owner = DutyRow.owner_unit.in_(list(units))
+        if main_leader:
+            owner = owner | DutyRow.owner_unit.is_(None)
+        query = (select(DutyRow, CaseRow).join(CaseRow, CaseRow.id == DutyRow.case_id)
+                 .where(DutyRow.state == "open", owner, CaseRow.state != str(CaseState.ARCHIVED))
+                 .order_by(DutyRow.due_at))
+        return [(_to_duty(d), _to_case(c)) for d, c in self.session.execute(query)]
 
 
 def lost_race(exc: Exception) -> bool:

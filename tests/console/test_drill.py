@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.console.drill import DrillSwitch, drill_switch, set_drill_switch
+from bot.console.drill import set_drill_switch
+from bot.core.drill_switch import DrillSwitch, drill_switch
 
 
 def test_drills_are_off_until_switched_on(client, console_stack):

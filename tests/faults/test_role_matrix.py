@@ -8,7 +8,7 @@ the person would type it, 1:1, on each platform the person is on, and asserts:
 * the refusal is audited: the worker logs ``refused platform=… user=… reason=…`` for it (design.md has
   refusals write no timeline entry — nothing changed — so the worker's log is their audit trail).
 
-Desk-only commands (分派, 转办: ``handlers/_acting.require_desk``) are refused to everyone who is not in
+Desk-only commands (分派, 转办: ``bot.domain.permissions.require_desk``) are refused to everyone who is not in
 the city desk or a county bureau (``opener_roles``). Deactivated people, strangers and stale cards: tests/faults/test_authorisation.py. One stack for
 the module; only refusals are sent, so the case stays as it was between rows.
 """
@@ -54,7 +54,7 @@ class Command:
     word: str
     action: Action
     rest: str = ""
-    desk_only: bool = False  # refused before the case is looked at (handlers/_acting.require_desk)
+    desk_only: bool = False  # refused before the case is looked at (bot.domain.permissions.require_desk)
 
 
 COMMANDS = [

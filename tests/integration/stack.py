@@ -48,14 +48,18 @@ class Stack:
     """Emulators + web + worker, configured for both platforms with the demo credentials."""
 
     def __init__(self, redis_url: str, folder: Path, extra_env: dict[str, str] | None = None,
-                 database_url: str | None = None) -> None:
+                 database_url: str | None = None, org_file: Path = SAMPLE_ORG, emulator_extras=()) -> None:
+        """``org_file``: another org file than the sample; ``emulator_extras``: other platforms' emulators
+        served beside WeCom's and DingTalk's (their ``base_url_variables`` point at the emulator)."""
         self.folder = folder
         self.env = {**os.environ, **DEMO_ENV, **(extra_env or {})}
         self.env.update(stack_files(folder, self.env))  # digests off, or due at start (tests/support/digest_policy.py)
         self.env.update(REDIS_URL=redis_url, DATABASE_URL=database_url or f"sqlite:///{folder / 'stack.db'}",
-                        ORG_FILE=str(SAMPLE_ORG), LOG_LEVEL="INFO")
-        self.emulator = EmulatorServer(self.env, Directory.from_org_file(SAMPLE_ORG, self.env)).start()
-        for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE"):
+                        ORG_FILE=str(org_file), LOG_LEVEL="INFO")
+        self.emulator = EmulatorServer(self.env, Directory.from_org_file(org_file, self.env),
+                                       extras=emulator_extras).start()
+        extra_bases = [name for extra in emulator_extras for name in getattr(extra, "base_url_variables", ())]
+        for name in ("WECOM_API_BASE", "DINGTALK_OAPI_BASE", "DINGTALK_API_BASE", *extra_bases):
             self.env[name] = self.emulator.url
         if self.env.get("WECOM_AIBOT_SECRET"):  # the smart bot's long connection (extra_env)
             self.env["WECOM_AIBOT_WS_URL"] = self.emulator.wecom.ws_url
@@ -67,7 +71,7 @@ class Stack:
         upgrade(self.settings.database_url)
         self.database = Database(self.settings.database_url)
         with self.database.session() as session:
-            apply_organisation(session, parse_org_file(SAMPLE_ORG), utcnow())
+            apply_organisation(session, parse_org_file(org_file), utcnow())
         self._web.app = create_app(self.settings, database=self.database)
         threading.Thread(target=self._web.serve_forever, name="stack-web", daemon=True).start()
         self.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env, cwd=str(ROOT),

@@ -1,6 +1,6 @@
 """Test-only stand-in for the desk's intake: open a case in the stack's database, assign units and let the
 hooks speak — their replies become outbox rows through the same code the worker uses
-(``worker.events.reply_messages`` → ``bot.store.outbox.add`` → ``worker.delivery.schedule``)."""
+(``worker.events.reply_messages`` → ``worker.presenting.add_rows`` → ``worker.delivery.schedule``)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,21 @@ from dataclasses import dataclass
 
 import redis
 
-from bot.core.clock import utcnow
+from bot.core.clock import SHANGHAI, utcnow
 from bot.core.event import Event
 from bot.domain import unit_commands
 from bot.domain.case_commands import open_case
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
 from bot.domain.records import Actor
-from bot.store import outbox
 from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import read_organisation
-from handlers import hooks
+from handlers import leaders, warning
 from handlers.registry import Context
 from tests.support.capabilities import BOTH
 from worker.delivery import schedule
 from worker.events import reply_messages
+from worker.presenting import add_rows
 
 DESK = "p-li"
 _serial = itertools.count(1)
@@ -53,14 +53,13 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
         actor = Actor(DESK, "dingtalk")
         opened = open_case(store, rules, actor, now, title=title, grade=grade, source="微博",
                            link="https://weibo.com/1/abc", confidential=confidential)
-        replies = list(hooks.after_grade(opened, ctx))
+        replies = list(leaders.after_grade(opened, ctx))
         for unit in units:
-            replies += hooks.after_assign(unit_commands.assign_unit(store, rules, opened.case.id, actor, now, unit), ctx)
+            replies += warning.after_assign(unit_commands.assign_unit(store, rules, opened.case.id, actor, now, unit), ctx)
         event = Event(platform="dingtalk", kind="system", user_id="0524", chat_id="0524", chat_type="single",
                       dedup_key=f"test-intake-{opened.case.number}-{next(_serial)}", received_at=now.isoformat())
         for i, reply in enumerate(replies):
-            for message in reply_messages(org, event, reply, i):
-                ids.append(outbox.add(session, message, now))
+            ids += add_rows(session, reply_messages(org, event, reply, i), now)
     connection = redis.Redis.from_url(stack.env["REDIS_URL"])
     for row_id in filter(None, ids):
         schedule(_Rt(connection), row_id)
@@ -97,8 +96,15 @@ def report_entries(stack, case_id: int) -> list[dict]:
                 if e.action == "report.submit"]
 
 
-def opened(stack, number: str = "YQ-2026-0001") -> Opened | None:
-    """A case opened through intake, by number (None until it exists)."""
+def case_no(serial: int = 1) -> str:
+    """The number intake gives this year's ``serial``-th case (``YQ-<year in Shanghai now>-0001``): numbers
+    run per year, so a test never writes the year in."""
+    return f"YQ-{utcnow().astimezone(SHANGHAI).year}-{serial:04d}"
+
+
+def opened(stack, number: str | None = None) -> Opened | None:
+    """A case opened through intake, by number (by default this year's first; None until it exists)."""
+    number = number or case_no(1)
     with stack.database.session() as session:
         case = SessionCaseStore(session).run(lambda repo: repo.case_by_number(number))
     return Opened(case.number, case.id) if case else None

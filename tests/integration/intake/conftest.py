@@ -19,9 +19,12 @@ def intake_stack(redis_url, tmp_path):
     running.stop()
 
 
-def detail(stack, number: str = "YQ-2026-0001"):
-    """A case's detail from the stack's database, or None."""
+def detail(stack, number: str | None = None):
+    """A case's detail from the stack's database (by default this year's first case), or None."""
     from bot.store.case_views import case_detail
+    from tests.integration.unit_flow import case_no
+
+    number = number or case_no(1)
 
     with stack.database.session() as session:
         return case_detail(session, number)

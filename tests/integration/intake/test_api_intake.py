@@ -10,6 +10,7 @@ from functools import partial
 
 from tests.integration import stack as stack_module
 from tests.integration.intake.conftest import API_TOKEN, detail
+from tests.integration.unit_flow import case_no
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 DESK = "cidDesk0001=="
@@ -32,15 +33,15 @@ def post(stack, body, token=API_TOKEN, content_type="application/json"):
 
 def test_an_api_item_opens_once_and_the_desk_sees_its_card(intake_stack):
     status, body = post(intake_stack, ITEM)
-    assert (status, body) == (201, {"number": "YQ-2026-0001", "created": True})
-    assert post(intake_stack, ITEM) == (200, {"number": "YQ-2026-0001", "created": False})
+    assert (status, body) == (201, {"number": case_no(1), "created": True})
+    assert post(intake_stack, ITEM) == (200, {"number": case_no(1), "created": False})
     case = detail(intake_stack)
     assert case["grade"] == 2 and case["source"] == "toutiao" and case["intake"]["external_id"] == ITEM["external_id"]
     dt = intake_stack.emulator.dingtalk
     msg = wait_for(lambda: [m for m in dt.messages_for_group(DESK) if m.channel == "card"],
                    what="the desk's card in its group\n" + intake_stack.worker_log())[0]
     view = dt.card_view(msg.out_track_id, "0523")
-    assert view["title"] == "已立案 YQ-2026-0001" and view["status"] == "由监测系统接口推送"
+    assert view["title"] == f"已立案 {case_no(1)}" and view["status"] == "由监测系统接口推送"
     wait_for(lambda: detail(intake_stack)["intake"]["preview"]["status"] == "failed", what="the preview's outcome")
 
 

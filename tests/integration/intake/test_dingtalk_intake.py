@@ -3,10 +3,13 @@ a unit button assigns; the same story again is recognised; a transfer walks its 
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from functools import partial
 
+from bot.core.clock import SHANGHAI, UTC
 from tests.integration import stack as stack_module
 from tests.integration.intake.conftest import detail
+from tests.integration.unit_flow import case_no
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 DESK = "cidDesk0001=="
@@ -23,7 +26,7 @@ def test_a_group_mention_opens_a_case_its_card_assigns_and_the_same_story_is_rec
     dt.say_in_group(SUN, DESK, f"网传某奶茶店使用过期食品原料 {LINK}")
     msg = wait_for(lambda: _cards(dt) and _cards(dt)[0], what="the desk's card\n" + intake_stack.worker_log())
     view = dt.card_view(msg.out_track_id, LI)
-    assert view["title"] == "已立案 YQ-2026-0001" and not view["problems"]
+    assert view["title"] == f"已立案 {case_no(1)}" and not view["problems"]
     assert detail(intake_stack)["source"] == "douyin" and detail(intake_stack)["title"] == "网传某奶茶店使用过期食品原料"
     unit = next(b for b in view["buttons"] if b["action_id"].startswith("intake.assign"))
     dt.click(LI, msg.out_track_id, unit["action_id"])
@@ -34,18 +37,22 @@ def test_a_group_mention_opens_a_case_its_card_assigns_and_the_same_story_is_rec
     dup = wait_for(lambda: len(_cards(dt)) == 2 and _cards(dt)[1], what="the duplicate card\n" + intake_stack.worker_log())
     [button] = dt.card_view(dup.out_track_id, LI)["buttons"]
     assert button["text"] == "添加此次发现"
-    assert detail(intake_stack, "YQ-2026-0002") is None
+    assert detail(intake_stack, case_no(2)) is None
 
 
 def test_a_transfer_from_above_walks_its_dialog_and_opens_with_the_slip(intake_stack):
     dt = intake_stack.emulator.dingtalk
     answers = lambda: [m for m in dt.messages_for_user(SUN) if m.sender == "bot"]  # noqa: E731
-    for n, text in enumerate(["转办", "省局", "2026第7号", "12月20日", "某景区门票价格欺诈投诉"], start=1):
+    feedback = datetime.now(SHANGHAI).date() + timedelta(days=14)  # a date ahead whatever today is (no year typed)
+    due = datetime.combine(feedback, time(17, 30), SHANGHAI).astimezone(UTC)  # a date alone: 17:30 that day
+    for n, text in enumerate(["转办", "省局", "2026第7号", f"{feedback.month}月{feedback.day}日", "某景区门票价格欺诈投诉"],
+                             start=1):
         dt.say_to_bot(SUN, text)
         wait_for(lambda: len(answers()) >= n, what=f"answer {n}\n" + intake_stack.worker_log())
     case = wait_for(lambda: detail(intake_stack), what="the case")
     assert case["transfer_ref"] == "2026第7号" and case["intake"]["transfer_source"] == "省局"
-    assert any(d["kind"] == "transfer_feedback" and d["due_at"].startswith("2026-12-20T09:30") for d in case["duties"])
+    assert any(d["kind"] == "transfer_feedback" and d["due_at"].startswith(f"{due:%Y-%m-%dT%H:%M}")
+               for d in case["duties"])
 
 
 def test_with_the_drill_switch_on_a_case_opens_as_a_drill(intake_stack, tmp_path):
@@ -55,5 +62,5 @@ def test_with_the_drill_switch_on_a_case_opens_as_a_drill(intake_stack, tmp_path
     dt = intake_stack.emulator.dingtalk
     dt.say_in_group(SUN, DESK, "立案 演练：某商场电梯困人")
     msg = wait_for(lambda: _cards(dt) and _cards(dt)[0], what="the drill's card\n" + intake_stack.worker_log())
-    assert dt.card_view(msg.out_track_id, SUN)["title"] == "【演练】已立案 YQ-2026-0001"
+    assert dt.card_view(msg.out_track_id, SUN)["title"] == f"【演练】已立案 {case_no(1)}"
     assert detail(intake_stack)["drill"] is True

@@ -10,6 +10,7 @@ from functools import partial
 
 from tests.integration import stack as stack_module
 from tests.integration.intake.conftest import detail
+from tests.integration.unit_flow import case_no
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 DESK_CHAT = "wrDesk0001"
@@ -22,7 +23,7 @@ def test_a_link_message_opens_a_case_and_the_desk_grades_and_assigns_from_its_ca
     chen = wecom.act_as("chengs")
     assert chen.send_link("网友曝光某食品厂使用过期原料", LINK, "视频显示……").status == 200
     card = wait_for(lambda: wecom.cards_for_user("chengs"), what="the desk's card\n" + intake_stack.worker_log())[0]
-    assert card["card"]["main_title"]["title"] == "已立案 YQ-2026-0001"
+    assert card["card"]["main_title"]["title"] == f"已立案 {case_no(1)}"
     case = detail(intake_stack)
     assert case["title"] == "网友曝光某食品厂使用过期原料" and case["source"] == "weibo" and case["link"] == LINK
 
@@ -38,18 +39,18 @@ def test_a_link_message_opens_a_case_and_the_desk_grades_and_assigns_from_its_ca
     chen.send_text(f"这条又在转：{LINK_AGAIN}")
     dup = wait_for(lambda: [c for c in wecom.cards_for_user("chengs") if "intake.sighting" in str(c["clickable"])],
                    what="the duplicate card\n" + intake_stack.worker_log())[0]
-    assert dup["card"]["main_title"]["title"] == "已立案 YQ-2026-0001"
+    assert dup["card"]["main_title"]["title"] == f"已立案 {case_no(1)}"
     chen.click(dup["task_id"], dup["clickable"][0])
     wait_for(lambda: detail(intake_stack)["sightings"], what="the sighting\n" + intake_stack.worker_log())
-    assert detail(intake_stack, "YQ-2026-0002") is None
+    assert detail(intake_stack, case_no(2)) is None
 
 
 def test_a_smart_bot_mention_in_the_desk_group_opens_a_case_answered_there(intake_stack):
     wecom = intake_stack.emulator.wecom
     wecom.act_as("chengs").mention_bot(DESK_CHAT, f"@舆情助手 网传某商场电梯坠落 {LINK}")
     answer = wait_for(lambda: wecom.messages_for_group(DESK_CHAT), what="the answer in the group\n" + intake_stack.worker_log())[0]
-    assert answer["sender"] == "aibot" and "已立案 YQ-2026-0001" in answer["content"]["content"]
-    assert "分派 YQ-2026-0001" in answer["content"]["content"]
+    assert answer["sender"] == "aibot" and f"已立案 {case_no(1)}" in answer["content"]["content"]
+    assert f"分派 {case_no(1)}" in answer["content"]["content"]
     assert detail(intake_stack)["title"] == "网传某商场电梯坠落"
 
 
@@ -62,7 +63,7 @@ def test_a_headline_saying_at_all_does_not_mention_the_whole_desk_group(intake_s
     answer = wait_for(lambda: wecom.messages_for_group(DESK_CHAT),
                       what="the answer in the group\n" + intake_stack.worker_log())[0]
     content = answer["content"]["content"]
-    assert answer["sender"] == "aibot" and answer["msgtype"] == "markdown" and "已立案 YQ-2026-0001" in content
+    assert answer["sender"] == "aibot" and answer["msgtype"] == "markdown" and f"已立案 {case_no(1)}" in content
     assert detail(intake_stack)["title"] == headline
     assert "网传某商场电梯坠落" in content and "速看" in content
     assert re.findall(r"<@[^>]*>", content) == [] and not re.search(r"@(all|所有人)|<font", content, re.IGNORECASE)

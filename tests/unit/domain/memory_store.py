@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from bot.domain.records import Assignment, Case, Duty, GradeChange
+from bot.domain.intake import link_key
+from bot.domain.lifecycle import CaseState
+from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
 from bot.domain.timeline import GENESIS, EntryDraft, TimelineEntry, chain
 
 
@@ -17,6 +19,8 @@ class _State:
     duties: dict[int, Duty] = field(default_factory=dict)
     grade_changes: list[GradeChange] = field(default_factory=list)
     timeline: dict[int, list[TimelineEntry]] = field(default_factory=dict)
+    intakes: dict[int, tuple[Intake, str | None]] = field(default_factory=dict)  # with the link's key
+    sightings: list[tuple[int, Sighting, str | None]] = field(default_factory=list)
     next_id: int = 1
 
 
@@ -84,6 +88,35 @@ class MemoryRepository:
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         return list(self.s.timeline.get(case_id, []))
+
+    def add_intake(self, case_id: int, intake: Intake, link: str | None) -> None:
+        key = link_key(link) if link else None
+        self.s.intakes[case_id] = (intake, key[1] if key else None)
+
+    def intake(self, case_id: int) -> Intake | None:
+        found = self.s.intakes.get(case_id)
+        return found[0] if found else None
+
+    def open_case_with_link(self, link: str) -> Case | None:
+        key = link_key(link)
+        ids = {c for c, (_, k) in self.s.intakes.items() if key and k == key[1]}
+        ids |= {c for c, _, k in self.s.sightings if key and k == key[1]}
+        live = [c for c in self.s.cases.values() if c.id in ids and c.state != CaseState.ARCHIVED]
+        return copy.deepcopy(max(live, key=lambda c: c.id)) if live else None
+
+    def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:
+        ids = [c for c, (i, _) in self.s.intakes.items() if i.api_unit == unit_id and i.external_id == external_id]
+        return self.get_case(ids[0]) if ids else None
+
+    def add_sighting(self, case_id: int, sighting: Sighting) -> None:
+        key = link_key(sighting.link) if sighting.link else None
+        self.s.sightings.append((case_id, sighting, key[1] if key else None))
+
+    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
+        mine = [d for d in self.s.duties.values()
+                if d.open and (d.owner_unit in units or main_leader and d.owner_unit is None)]
+        pairs = [(copy.deepcopy(d), self.get_case(d.case_id)) for d in sorted(mine, key=lambda d: d.due_at)]
+        return [(d, c) for d, c in pairs if c.state != CaseState.ARCHIVED]
 
 
 class MemoryStore:

@@ -6,8 +6,8 @@ import pytest
 
 from bot.core.clock import SHANGHAI
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import (first_line_title, likely_units, link_key, match_units, parse_deadline, shanghai_words,
-                               time_left_words)
+from bot.domain.intake import first_line_title, likely_units, link_key, match_units, parse_deadline
+from bot.domain.words import time_left, when
 from bot.org.file import parse_org_file
 from bot.config import ROOT
 
@@ -62,10 +62,10 @@ def test_no_deadline_and_bad_deadlines():
 
 
 def test_times_in_words():
-    assert shanghai_words(datetime(2026, 11, 29, 17, 30, tzinfo=SHANGHAI), NOW) == "今天 17:30"
-    assert shanghai_words(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "明天 09:00"
-    assert shanghai_words(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), NOW) == "12月3日 09:00"
-    assert time_left_words(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "还剩 2小时15分"
-    assert time_left_words(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "还剩 2天2小时"
-    assert time_left_words(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时 30分"
-    assert time_left_words(NOW, NOW) == "还剩 不到1分钟"
+    assert when(datetime(2026, 11, 29, 17, 30, tzinfo=SHANGHAI), NOW) == "今天 17:30"
+    assert when(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "11月30日 09:00"
+    assert when(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), NOW) == "12月3日 09:00"
+    assert time_left(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "剩余 2小时15分"
+    assert time_left(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "剩余 2天2小时"
+    assert time_left(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时 30分"
+    assert time_left(NOW, NOW) == "剩余 0分"

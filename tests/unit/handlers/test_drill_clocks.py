@@ -63,6 +63,6 @@ def test_regrade_assign_reassign_and_report_on_a_drill_start_its_scaled_clocks(w
     world.act("p-feng", text=f"报告 {case.number} 初报")
     world.act("p-feng", text="演练：已派员现场核查")
     replies = world.act("p-feng", text="确认")
-    assert texts(replies)[0] == f"已提交 {case.number} 初报（第1版），提交时间 11-30 10:00（按时，截止 11-30 10:02）。"
+    assert texts(replies)[0] == f"已提交 {case.number} 初报（第1版），提交时间 今天 10:00（按时，截止 今天 10:02）。"
     assert dues(world, case.id)["follow_up"] == ["11-30 10:24:10"]           # 24 h ÷ 60 from the report
     assert scales(world, case.id) == {60} and scales(world, plain.id) == {1}

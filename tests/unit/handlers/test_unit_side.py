@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.presentation import Audience, CaseTraits, present
 from bot.domain.grade import Grade
 from bot.domain.lifecycle import AssignmentState
-from handlers.case_cards import load_id
+from handlers.case_lookup import case_view_of
 from tests.unit.handlers.unit_side import World, texts
 
 
@@ -27,8 +28,8 @@ def test_the_warning_goes_to_the_group_and_each_liaison_with_time_left(world):
     assert group.data["mentions"] == ["fenggs"] and person.data["mentions"] == []
     assert [b.action for b in person.buttons] == ["case.ack", "case.reject"]
     assert person.buttons[0].params == {"case": case.number, "a": str(outcome.assignment.id)}
-    assert "签收预警：截止 11-30 10:30（剩余 30分）" in person.data["body"]
-    assert "初报：截止 11-30 12:00（剩余 2小时）" in person.data["body"]
+    assert "签收预警：截止 今天 10:30（剩余 30分）" in person.data["body"]
+    assert "初报：截止 今天 12:00（剩余 2小时）" in person.data["body"]
     assert {"label": "等级", "value": "重大舆情"} in person.data["facts"]
     assert all(r.case_id == case.id for r in replies)
 
@@ -38,7 +39,8 @@ def test_a_confidential_case_shows_only_a_notice_in_groups(world):
     _, replies = world.assign(case.id, "u-foodsale")
     group = replies[0]
     assert group.to == group.to.__class__("group", "u-foodsale", "dingtalk")
-    assert "某超市" not in group.card.data["body"] and "涉密" in group.card.data["body"]
+    shown = present(group.card, Audience.GROUP, CaseTraits(confidential=True, title=case.title, link=case.link or ""))
+    assert "某超市" not in shown.data["body"] and "涉密" in shown.data["body"]  # the rendering rule hides it in groups
     assert [r.to.id for r in replies[1:]] == ["p-wei", "p-chu"]
     assert "某超市" in replies[1].card.data["body"]
 
@@ -48,14 +50,14 @@ def test_acknowledge_by_click_updates_the_card_tells_the_head_and_refuses_twice(
     outcome, _ = world.assign(case.id, "u-foodsale")
     params = {"case": case.number, "a": str(outcome.assignment.id)}
     replies = world.act("p-wei", action="case.ack", params=params, card_id="yqX")
-    assert replies[0].update and "已由 卫干事 于 11-30 10:00 签收" == replies[0].card.data["status"]
+    assert replies[0].update and "已由 卫干事 于 今天 10:00 签收" == replies[0].card.data["status"]
     assert [b.action for b in replies[0].card.buttons] == ["report.start"]
     head = replies[-1]
-    assert head.to.id == "p-chu" and "卫干事 已于 11-30 10:00 签收" in head.card.data["text"]
+    assert head.to.id == "p-chu" and "卫干事 已于 今天 10:00 签收" in head.card.data["text"]
     world.now += timedelta(minutes=5)
     again = world.act("p-chu", action="case.ack", params=params)
-    assert texts(again) == [f"{case.number} 已由 卫干事 于 11-30 10:00 签收，无需重复操作。"]
-    view = load_id(world.ctx("p-li"), case.id)
+    assert texts(again) == [f"{case.number} 已由 卫干事 于 今天 10:00 签收，无需重复操作。"]
+    view = case_view_of(world.ctx("p-li"), case.id)
     assert view.assignments[0].state == AssignmentState.ACKNOWLEDGED and view.case.state == "handling"
 
 
@@ -67,7 +69,7 @@ def test_acknowledge_refused_for_another_units_liaison_and_changes_nothing(world
     assert "只有承办单位的联络员或负责人可以签收" in refusal.card.data["text"]
     (typed,) = world.act("p-feng", text=f"签收 {case.number}")
     assert "不是" in typed.card.data["text"]
-    assert load_id(world.ctx("p-li"), case.id).assignments[0].state == AssignmentState.WARNED
+    assert case_view_of(world.ctx("p-li"), case.id).assignments[0].state == AssignmentState.WARNED
 
 
 def test_typed_acknowledge_in_the_group_and_a_missing_number(world):
@@ -92,7 +94,7 @@ def test_not_ours_asks_for_a_reason_then_returns_and_asks_the_desk_to_reassign(w
     assert {r.to.id for r in desk} == {"p-li", "p-chen", "p-sun"}
     units = [b.params["u"] for b in desk[0].card.buttons]
     assert "u-food" not in units and "u-foodsale" not in units and units
-    view = load_id(world.ctx("p-li"), case.id)
+    view = case_view_of(world.ctx("p-li"), case.id)
     assert [a.state for a in view.assignments] == [AssignmentState.RETURNED, AssignmentState.WARNED]
     new = world.act("p-li", action="case.reassign", params=desk[0].card.buttons[0].params)
     assert new[0].update and "改派给" in new[0].card.data["status"]
@@ -139,7 +141,7 @@ def test_a_report_walks_kind_text_confirm_and_is_forwarded_versioned(world):
     (confirm,) = world.act("p-wei", text="已派员现场核查，涉事批次已下架")
     assert confirm.card.data["body"] == "已派员现场核查，涉事批次已下架"
     replies = world.act("p-wei", action="report.confirm", params={"case": case.number})
-    assert texts(replies)[0].startswith(f"已提交 {case.number} 初报（第1版），提交时间 11-30 13:00（迟报")
+    assert texts(replies)[0].startswith(f"已提交 {case.number} 初报（第1版），提交时间 今天 13:00（迟报")
     assert {r.to.id for r in replies[1:]} == {"p-li", "p-chen", "p-sun"}
     world.act("p-wei", text=f"报告 {case.number} 初报")
     world.act("p-wei", text="补充：抽检结果待出")

@@ -16,7 +16,7 @@ from bot.domain.records import Actor
 from bot.org.file import parse_org_file
 from bot.store.case_repo import SqlCaseStore
 from bot.store.org_repo import apply_organisation, read_organisation
-from handlers import hooks
+from handlers import warning
 from handlers.engine import process
 from handlers.registry import Context, dialogs, load
 from tests.integration.stack import SAMPLE_ORG
@@ -47,7 +47,7 @@ class World:
 
     def assign(self, case_id: int, unit_id: str) -> tuple:
         outcome = unit_commands.assign_unit(self.store, self.rules, case_id, Actor("p-li", "dingtalk"), self.now, unit_id)
-        return outcome, hooks.after_assign(outcome, self.ctx("p-li"))
+        return outcome, warning.after_assign(outcome, self.ctx("p-li"))
 
     def event(self, person_id: str, text: str = "", action: str = "", params: dict | None = None,
               chat_type: str = "single", card_id: str = "") -> Event:

@@ -43,7 +43,7 @@ def upgrade() -> None:
             scale = scaled.get(case_id)
             if scale is None:
                 if switch is None:
-                    from bot.console.drill import drill_switch  # stdlib only: what the worker passed in
+                    from bot.core.drill_switch import drill_switch  # what the worker passed in
 
                     switch = float(drill_switch().scale)
                 scale = switch

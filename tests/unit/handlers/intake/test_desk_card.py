@@ -1,7 +1,7 @@
 """The desk's card: grade buttons, unit buttons, the unit-name dialog (fuzzy names, several units), and
 typed 分派; each command's hook replies come along."""
 
-from handlers import hooks
+from handlers import leaders, warning
 from bot.store.case_views import case_detail
 from tests.unit.handlers.intake.conftest import state_of, text_of
 
@@ -22,7 +22,7 @@ def click(desk, button, person="p-sun"):
 
 def test_a_grade_button_sets_the_grade_updates_the_card_and_brings_the_hook_replies(desk, monkeypatch):
     told = []
-    monkeypatch.setattr(hooks, "after_grade", lambda outcome, ctx: told.append(outcome.case.grade) or [])
+    monkeypatch.setattr(leaders, "after_grade", lambda outcome, ctx: told.append(outcome.case.grade) or [])
     card = opened(desk)
     major = next(b for b in card.buttons if b.label == "重大")
     [reply] = click(desk, major)
@@ -34,7 +34,7 @@ def test_a_grade_button_sets_the_grade_updates_the_card_and_brings_the_hook_repl
 
 
 def test_a_unit_button_assigns_the_unit_and_returns_the_warning_hook(desk, monkeypatch):
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [f"warn {outcome.assignment.unit_id}"])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [f"warn {outcome.assignment.unit_id}"])
     card = opened(desk)
     unit_button = next(b for b in card.buttons if b.action == "intake.assign")
     replies = click(desk, unit_button)
@@ -45,7 +45,7 @@ def test_a_unit_button_assigns_the_unit_and_returns_the_warning_hook(desk, monke
 
 
 def test_other_units_walks_a_dialog_with_loose_names_until_done(desk, monkeypatch):
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     card = opened(desk)
     [prompt] = click(desk, card.buttons[-1])
     assert "单位名称" in prompt.card.data["text"] and state_of(desk, "p-sun").state == "names"
@@ -61,7 +61,7 @@ def test_other_units_walks_a_dialog_with_loose_names_until_done(desk, monkeypatc
 
 
 def test_typed_assign_with_names_assigns_at_once(desk, monkeypatch):
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     opened(desk)
     [said] = desk.send("p-li", "分派 yq-2026-0001 药品安全监督管理科")
     assert "已分派 药品安全监督管理科" in said.card.data["text"] and state_of(desk, "p-li") is None
@@ -86,7 +86,7 @@ def test_a_unit_person_cannot_grade_or_assign(desk):
 def test_a_drill_case_runs_its_units_clocks_on_the_scaled_policy(desk, monkeypatch):
     from datetime import datetime, timedelta
 
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     desk.drill = {"on": True, "scale": 3600}
     card = opened(desk)
     click(desk, next(b for b in card.buttons if b.action == "intake.assign"))

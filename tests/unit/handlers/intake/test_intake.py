@@ -2,6 +2,7 @@
 same story again → "已立案" with a sighting button; anyone else is refused politely."""
 
 from bot.core import queues
+from bot.core.presentation import Audience, CaseTraits, present
 from bot.store.case_views import case_detail, list_cases
 from tests.unit.handlers.intake.conftest import text_of
 
@@ -91,7 +92,8 @@ def test_with_the_drill_switch_on_a_case_opens_as_a_drill(desk):
     desk.drill = {"on": True, "scale": 60}
     [reply] = desk.send("p-sun", "立案 演练：某商场电梯故障")
     [case] = cases(desk)
-    assert case["drill"] and reply.card.data["title"].startswith("【演练】")
+    assert case["drill"] and reply.case_id == case["id"]  # filed under its case: the rendering rule marks it
+    assert present(reply.card, Audience.GROUP, CaseTraits(drill=True)).data["title"].startswith("【演练】")
 
 
 def test_another_link_of_the_story_is_added_by_hand_and_then_recognised(desk):

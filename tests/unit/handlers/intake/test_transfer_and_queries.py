@@ -43,24 +43,24 @@ def test_only_a_desk_may_start_a_transfer(desk):
 
 
 def test_my_duties_lists_open_duties_with_time_left_in_shanghai_words(desk, monkeypatch):
-    from handlers import hooks
+    from handlers import warning
 
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     desk.send("p-sun", "立案 某食品厂生产过期食品被曝光")
     desk.send("p-sun", "分派 YQ-2026-0001 食品生产安全监督管理科")
     [mine] = desk.send("p-zhou", "我的待办", platform="wecom")
     assert mine.card.kind == "my_duties" and mine.card.data["name"] == "周科长"
     lines = [d["line"] for d in mine.card.data["duties"]]
-    assert lines[0].startswith("签收预警（食品生产安全监督管理科） 今天 16:00 截止，还剩 6小时")
+    assert lines[0].startswith("签收预警（食品生产安全监督管理科） 今天 16:00 截止，剩余 6小时")
     assert all(d["case"] == "YQ-2026-0001" for d in mine.card.data["duties"])
     [none] = desk.send("p-jiang", "我的待办", platform="wecom")
     assert none.card.data["duties"] == []
 
 
 def test_the_status_card_shows_state_units_and_duties(desk, monkeypatch):
-    from handlers import hooks
+    from handlers import warning
 
-    monkeypatch.setattr(hooks, "after_assign", lambda outcome, ctx: [])
+    monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     desk.send("p-sun", "立案 某食品厂生产过期食品被曝光")
     desk.send("p-sun", "分派 YQ-2026-0001 食品生产")
     [status] = desk.send("p-zhou", "案件 yq-2026-0001", platform="wecom")

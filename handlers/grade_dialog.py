@@ -3,7 +3,7 @@
     (none) --"定级 YQ-…" / click 调整定级 (case.grade)--> GRADE: a card with the four grades
     (none) --"定级 YQ-… 重大"--> REASON          (none) --"定级 YQ-… 重大 理由…"--> END (set at once)
     GRADE --click a grade / type its name--> REASON: "请说明研判依据"（性质、严重程度、可控性、影响范围、关注度、热度）
-    REASON --text--> END: grade set (domain), every card of the case shows it, leaders told (hooks.after_grade)
+    REASON --text--> END: grade set (domain), every card of the case shows it, leaders told (leaders.after_grade)
     any --取消--> END, nothing changes
     not the desk --start--> refused at once, nothing changes
 """
@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.card import Button, Card, Reply
+from bot.core.card import Button, Reply
 from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain import case_commands
+from bot.domain.cards import notice
+from bot.domain.cards.prompt_card import grade_prompt
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.grade import Grade
 from bot.domain.lifecycle import check_case_allows
 from bot.domain.permissions import Action, authorise
-from bot.domain.records import Actor
-from handlers import hooks
-from handlers.case_cards import COLORS, case_facts, load, notice
+from handlers import leaders
+from handlers.case_lookup import case_view
 from handlers.dialog_owner import not_owner, owned
 from handlers.registry import dialog
 
@@ -57,7 +58,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     number = str(event.params.get("case", "")) if event.kind == "click" else (parts[1] if len(parts) > 1 else "")
     if not number:
         raise InvalidInput("case.number_missing", "请在“定级”后写上案件编号，例如：定级 YQ-2026-0001 重大")
-    view = load(ctx, number)
+    view = case_view(ctx, number)
     check_case_allows(view.case.state, str(Action.GRADE))
     authorise(ctx.org, ctx.person.id, Action.GRADE, view.case.county, [a.unit_id for a in view.assignments])
     typed = _grade_of(parts[2]) if len(parts) > 2 and event.kind != "click" else None
@@ -66,10 +67,7 @@ def start(event: Event, ctx, data: dict) -> Step:
         return got_reason(event, ctx, data, parts[3]) if len(parts) > 3 else _ask_reason(ctx, data, typed)
     buttons = tuple(Button(g.label, "grade.pick", owned({"case": view.case.number, "g": str(int(g))}, ctx),
                            "primary" if g == view.case.grade else "default") for g in Grade)
-    card = Card("prompt_card", {"title": f"定级 {view.case.number}", "color": COLORS[view.case.grade],
-                                "facts": case_facts(view.case), "body": f"{view.case.title}\n请选择等级。",
-                                "status": "", "hint": "回复等级名称：一般、敏感、重大、特别重大。"}, buttons)
-    return Step(S.GRADE, (Reply(card),), {"case": view.case.number})
+    return Step(S.GRADE, (Reply(grade_prompt(view.case, buttons), case_id=view.case.id),), {"case": view.case.number})
 
 
 def _ask_reason(ctx, data: dict, grade: Grade) -> Step:
@@ -91,14 +89,14 @@ def picked(event: Event, ctx, data: dict) -> Step:
 
 def got_reason(event: Event, ctx, data: dict, reason: str | None = None) -> Step:
     """Set the grade; every card of the case and the leaders hear of it."""
-    view = load(ctx, data["case"])
+    view = case_view(ctx, data["case"])
     try:
-        outcome = case_commands.set_grade(ctx.store, ctx.rules, view.case.id, Actor(ctx.person.id, event.platform),
-                                          ctx.now, Grade(data["grade"]), reason or command_text(event))
+        outcome = case_commands.set_grade(ctx.store, ctx.rules, view.case.id, ctx.actor(event), ctx.now,
+                                          Grade(data["grade"]), reason or command_text(event))
     except DomainError as exc:
         return Step(END, (Reply(notice(exc.message)),))
     text = f"{view.case.number} 已由{view.case.grade.label}调整为{Grade(data['grade']).label}。"
-    return Step(END, (Reply(notice(text)), *hooks.after_grade(outcome, ctx)))
+    return Step(END, (Reply(notice(text)), *leaders.after_grade(outcome, ctx)))
 
 
 def _is_grade_text(event: Event) -> bool:

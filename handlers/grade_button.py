@@ -1,6 +1,7 @@
-"""The first grade (Art. 16–17) from the desk's intake card: a grade button (``intake.grade``) sets it at
+"""The grade buttons of the desk's intake card (Art. 16–17): a button (``intake.grade``) sets the grade at
 once (reason 立案后确定定级); the card is updated in place; what others are told comes from
-``handlers.hooks.after_grade``. Typed ``定级 YQ-…`` with its reason is the grading dialog (handlers/grade.py).
+``handlers.leaders.after_grade``. Typed ``定级 YQ-…`` with its reason is the grading dialog
+(handlers/grade_dialog.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from bot.core.event import Event
 from bot.domain.case_commands import set_grade
 from bot.domain.errors import InvalidInput
 from bot.domain.grade import Grade
-from handlers import hooks
-from handlers._acting import actor, case_id_param, desk_card, require_desk
+from bot.domain.permissions import require_desk
+from handlers import leaders
+from handlers.case_lookup import case_id_param, current_intake_card
 from handlers.registry import Context, router
 
 FIRST_GRADE_REASON = "立案后确定定级"
@@ -26,15 +28,15 @@ def _grade(text: str) -> Grade:
 
 
 def _set(event: Event, ctx: Context, case_id: int, grade: Grade, reason: str):
-    outcome = set_grade(ctx.store, ctx.rules, case_id, actor(event, ctx), ctx.now, grade, reason)
-    return outcome, hooks.after_grade(outcome, ctx)
+    outcome = set_grade(ctx.store, ctx.rules, case_id, ctx.actor(event), ctx.now, grade, reason)
+    return outcome, leaders.after_grade(outcome, ctx)
 
 
 @router.action("intake.grade")
 def grade_by_button(event: Event, ctx: Context) -> list[Reply]:
     """A grade button on the desk's card: set it and show the card with the new grade."""
-    require_desk(ctx)
+    require_desk(ctx.org, ctx.person_id)
     case_id = case_id_param(event)
     outcome, told = _set(event, ctx, case_id, _grade(str(event.params.get("grade", ""))), FIRST_GRADE_REASON)
     status = f"{ctx.person.name} 已定为{outcome.case.grade.label}"
-    return [Reply(desk_card(ctx, case_id, status), update=True, case_id=case_id), *told]
+    return [Reply(current_intake_card(ctx, case_id, status), update=True, case_id=case_id), *told]

@@ -1,0 +1,175 @@
+"""The data each card kind handlers build carries: one typed shape per kind (a template reads these keys).
+The worker's own kinds (``reminder``, ``escalation``, ``digest``, ``delivery_failed``) are built in ``worker/``.
+
+``XxxData(...).card(buttons)`` is the :class:`~bot.core.card.Card` of its kind; ``to_data()`` is its plain
+data (optional fields left out while unset). The four case kinds (``case_card``, ``desk_card``, ``bulletin``,
+``prompt_card``) share one view-model, the one ``templates/*/_case.j2`` lays out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, ClassVar, Iterable
+
+from bot.core.card import Button, Card
+
+__all__ = [
+    "BulletinData", "CardData", "CaseCardData", "Command", "DemoCardData", "DeskCardData", "DutyItem", "Fact",
+    "HelpData", "IntakeCardData", "Link", "MyDutiesData", "NoticeData", "PromptCardData", "SHAPES",
+]
+
+OPTIONAL = {"optional": True}
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class CardData:
+    """A card kind's data; subclasses are dataclasses naming their ``kind`` (the template's stem)."""
+
+    kind: ClassVar[str]
+
+    def to_data(self) -> dict[str, Any]:
+        """The plain (JSON-able) data of the card; optional fields only when set."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)  # type: ignore[arg-type]
+                if not (f.metadata.get("optional") and getattr(self, f.name) is None)}
+
+    def card(self, buttons: Iterable[Button] = ()) -> Card:
+        """The card of this kind with this data and ``buttons``."""
+        return Card(self.kind, self.to_data(), tuple(buttons))
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One labelled fact of a card (``案件编号：YQ-2026-0001``)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link a card shows apart from its text (a report's attachment)."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NoticeData(CardData):
+    """A plain notice."""
+
+    kind: ClassVar[str] = "notice"
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """One line of 帮助: what to send, and what it does."""
+
+    text: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class HelpData(CardData):
+    """帮助: the commands, addressed to the person by name."""
+
+    kind: ClassVar[str] = "help"
+    name: str
+    commands: list[Command]
+
+
+@dataclass(frozen=True)
+class DemoCardData(CardData):
+    """测试卡片."""
+
+    kind: ClassVar[str] = "demo_card"
+    title: str
+    body: str
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeCardData(CardData):
+    """The desk's card of a case (new, already open, its status): facts, a body, a status, typed hints."""
+
+    kind: ClassVar[str] = "intake_card"
+    title: str
+    color: str
+    facts: list[Fact]
+    body: str
+    status: str = ""
+    hints: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DutyItem:
+    """One open duty in 我的待办."""
+
+    case: str
+    title: str
+    line: str
+    drill: bool = False
+
+
+@dataclass(frozen=True)
+class MyDutiesData(CardData):
+    """我的待办: a person's open duties, soonest first (``more``: how many were left out)."""
+
+    kind: ClassVar[str] = "my_duties"
+    name: str
+    duties: list[DutyItem]
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class CaseCardData(CardData):
+    """The unit's card of a case (kind ``case_card``): the warning and its later states. The other case
+    kinds share its fields: ``hint`` says what to type instead of a button; ``case_id``, ``unit`` and
+    ``assignment`` file its copies; ``mentions`` are org user ids a group notice mentions; ``links`` a
+    report's attachments."""
+
+    kind: ClassVar[str] = "case_card"
+    title: str
+    color: str
+    facts: list[Fact]
+    body: str
+    status: str = ""
+    hint: str | None = field(default=None, metadata=OPTIONAL)
+    case_id: int | None = field(default=None, metadata=OPTIONAL)
+    unit: str | None = field(default=None, metadata=OPTIONAL)
+    assignment: int | None = field(default=None, metadata=OPTIONAL)
+    mentions: list[str] | None = field(default=None, metadata=OPTIONAL)
+    links: list[Link] | None = field(default=None, metadata=OPTIONAL)
+
+
+@dataclass(frozen=True)
+class DeskCardData(CaseCardData):
+    """A card to the desk about a unit's part: a report forwarded, a return to reassign, a reassignment."""
+
+    kind: ClassVar[str] = "desk_card"
+
+
+@dataclass(frozen=True)
+class BulletinData(CaseCardData):
+    """舆情通报 to a leader."""
+
+    kind: ClassVar[str] = "bulletin"
+
+
+@dataclass(frozen=True)
+class PromptCardData(CaseCardData):
+    """A dialog's question with its choices as buttons (定级, 报告)."""
+
+    kind: ClassVar[str] = "prompt_card"
+
+
+SHAPES: dict[str, type[CardData]] = {cls.kind: cls for cls in (
+    NoticeData, HelpData, DemoCardData, IntakeCardData, MyDutiesData, CaseCardData, DeskCardData, BulletinData,
+    PromptCardData)}
