@@ -49,7 +49,7 @@ def add_duties(database, pending: int, due: int, lead: float, window: float) -> 
     from bot.core.clock import utcnow
     from bot.domain.grade import Grade
     from bot.domain.kinds import DutyKind
-    from bot.domain.lifecycle import CaseState
+    from bot.domain.case.lifecycle import CaseState
     from bot.domain.records import Case, Duty
     from bot.store.case_repo import SqlCaseStore
 

@@ -54,7 +54,7 @@ def case_rows(n: int, units: list[str], person: str):
 
 def timeline_rows(case_id: int, count: int, real: bool):
     """``count`` entries of one case; a real chain when ``real``, else filler hashes."""
-    from bot.domain.timeline import GENESIS, EntryDraft, entry_hash
+    from bot.domain.case.timeline import GENESIS, EntryDraft, entry_hash
 
     prev, start = GENESIS, NOW - timedelta(days=30)
     for seq in range(1, count + 1):

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.clock import SHANGHAI
+from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState, CaseState
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
-from bot.domain.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState, CaseState
 
 
 def _local(iso: str | None) -> str:

@@ -227,7 +227,7 @@ def policy() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def policy_show(as_json: bool) -> None:
     """Print the policy in force."""
-    from bot.domain.policy_file import PolicyFileError, load_policy
+    from bot.domain.clock.policy_file import PolicyFileError, load_policy
 
     settings = _settings()
     try:

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from bot.core import keys, queues
 from bot.domain.kinds import DUTY_LABELS, DutyKind
+from bot.schedule import clock_schedule
 from bot.store import clock as store
-from bot.store import clock_schedule, outbox
+from bot.store import outbox
 from bot.store.case_repo import _to_duty
 from bot.store.cases import CaseRow
 from bot.store.clock import JOB_PREFIX, firing_id, job_id, next_step
@@ -26,7 +27,7 @@ GRACE = timedelta(seconds=5)
 
 
 def scheduled_firings(conn: Redis) -> dict[str, datetime]:
-    """Firing job ids in the clock's schedule (bot/store/clock_schedule.py), with their times."""
+    """Firing job ids in the clock's schedule (bot/schedule/clock_schedule.py), with their times."""
     return {k: at for k, at in clock_schedule.pending(conn).items() if k.startswith(JOB_PREFIX)}
 
 

@@ -26,7 +26,7 @@ from bot.core.drill_switch import drill_switch
 from bot.core.errors import HandlerError
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
-from bot.domain.links import normalise
+from bot.domain.intake.links import normalise
 from bot.store.api_cases import NoDeskActor, open_api_case
 from bot.store.org_repo import read_organisation
 

@@ -1,7 +1,10 @@
 """HTTP routes: verify → parse → keep → dedup → enqueue → answer. Nothing else.
 
-Platform callback routes are added by the platform issues; this module holds the frame:
-health, metrics and the error answers shared by every route.
+This module holds the frame every route shares: :func:`callback` and :func:`register_callbacks`, which add a
+route for each inbound adapter a configured channel needs (the platform table, ``bot.core.platform_table``,
+through ``bot.platforms.registry.inbound_adapters``; ``bot.app.create_app`` wires them), ``/healthz``,
+``/metrics`` and the error answers. The accept step itself is ``bot.inbox.take``; docs/architecture.md walks
+one event from here to the worker.
 """
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from __future__ import annotations
 from bot.core.card import Reply, Target
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain import unit_commands
 from bot.domain.cards import notice
 from bot.domain.cards.case_card import person_name, unit_card, unit_name
+from bot.domain.case.lifecycle import AssignmentState
 from bot.domain.errors import InvalidInput, NotPermitted
-from bot.domain.lifecycle import AssignmentState
 from bot.domain.permissions import Role, case_roles
+from bot.domain.unit import commands as unit_commands
 from bot.domain.words import when
 from handlers.card_copies import refresh
 from handlers.case_lookup import CaseView, case_view

@@ -10,8 +10,8 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.intake_card import sighting_done
-from bot.domain.intake_commands import add_sighting
-from bot.domain.links import find_links, source_of
+from bot.domain.intake.commands import add_sighting
+from bot.domain.intake.links import find_links, source_of
 from bot.domain.permissions import require_desk
 from handlers.case_lookup import case_id_param, case_named
 from handlers.registry import Context, router

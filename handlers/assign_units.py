@@ -18,10 +18,10 @@ from bot.core.errors import HandlerError
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
-from bot.domain.intake import match_units
-from bot.domain.links import find_links
+from bot.domain.intake.links import find_links
+from bot.domain.intake.reading import match_units
 from bot.domain.permissions import require_desk
-from bot.domain.unit_commands import assign_unit
+from bot.domain.unit.commands import assign_unit
 from handlers import warning
 from handlers.case_lookup import case_id_param, case_named, case_view_of, current_intake_card
 from handlers.leaders import latest_bulletins

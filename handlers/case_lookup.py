@@ -12,7 +12,7 @@ from bot.core.event import Event
 from bot.domain.cards.case_card import LIVE, CaseView, case_view_by_id, case_view_by_number
 from bot.domain.cards.intake_card import intake_card
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import likely_units
+from bot.domain.intake.reading import likely_units
 from bot.domain.records import Case
 from bot.domain.repository import CaseRepository
 from handlers.registry import Context

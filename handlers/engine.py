@@ -23,7 +23,7 @@ ONE_TO_ONE = "1:1"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class EngineDecision:
     """What the engine decided: the replies, and the dialog state to store (``keep``: leave it as is)."""
 
     replies: list[Reply]
@@ -49,20 +49,20 @@ def by_precedence(dialogs: Iterable[Conversation]) -> list[Conversation]:
 
 
 def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
-            dialogs: dict[str, Conversation], router: Router) -> Outcome:
+            dialogs: dict[str, Conversation], router: Router) -> EngineDecision:
     """Decide what ``event`` does; raises whatever a callback raises (HandlerError for refusals)."""
     if stored is not None and (stored.expired(now) or stored.dialog not in dialogs):
         stored = None
     if stored is not None:
         if is_cancel(event):
-            return Outcome([cancelled_reply()], None)
+            return EngineDecision([cancelled_reply()], None)
         advanced = dialogs[stored.dialog].advance(stored, event, ctx, now)
         if advanced is not None:
-            return Outcome(advanced[1], advanced[0])
+            return EngineDecision(advanced[1], advanced[0])
     elif is_cancel(event):
-        return Outcome([Reply(notice("当前没有进行中的操作。"))], None, keep=True)
+        return EngineDecision([Reply(notice("当前没有进行中的操作。"))], None, keep=True)
     for conversation in by_precedence(dialogs.values()):
         started = conversation.start(event, ctx, now)
         if started is not None:
-            return Outcome(started[1], started[0])
-    return Outcome(router.dispatch(event, ctx), stored, keep=True)
+            return EngineDecision(started[1], started[0])
+    return EngineDecision(router.dispatch(event, ctx), stored, keep=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core.card import Reply
 from bot.core.event import Event
-from bot.domain.case_commands import set_grade
+from bot.domain.case.commands import set_grade
 from bot.domain.errors import InvalidInput
 from bot.domain.grade import Grade
 from bot.domain.permissions import require_desk

@@ -16,12 +16,12 @@ from bot.core.card import Button, Reply
 from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain import case_commands
 from bot.domain.cards import notice
 from bot.domain.cards.prompt_card import grade_prompt
+from bot.domain.case import commands as case_commands
+from bot.domain.case.lifecycle import check_case_allows
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.grade import Grade
-from bot.domain.lifecycle import check_case_allows
 from bot.domain.permissions import Action, authorise
 from handlers import leaders
 from handlers.case_lookup import case_view

@@ -19,11 +19,11 @@ from bot.core.card import Reply
 from bot.core.conversation import END, LAST, Conversation, Step
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain.case_commands import open_case
 from bot.domain.cards import notice
 from bot.domain.cards.intake_card import duplicate_card
-from bot.domain.intake import TITLE_CHARS, first_line_title, link_key
-from bot.domain.links import find_links, source_of
+from bot.domain.case.commands import open_case
+from bot.domain.intake.links import find_links, source_of
+from bot.domain.intake.reading import TITLE_CHARS, first_line_title, link_key
 from bot.domain.permissions import require_desk
 from bot.domain.records import Intake
 from handlers.case_lookup import current_intake_card

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from bot.core.card import Reply, Target
 from bot.core.event import Event
-from bot.domain import case_commands
 from bot.domain.cards import notice
 from bot.domain.cards.bulletin import acknowledged_bulletin, bulletin_card
 from bot.domain.cards.case_card import LIVE, person_name, unit_card, unit_name
+from bot.domain.case import commands as case_commands
 from bot.domain.context import Outcome
 from bot.domain.errors import NotPermitted
 from bot.domain.grade import Grade

@@ -11,14 +11,14 @@ from __future__ import annotations
 from bot.core.card import Reply
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain import unit_commands
 from bot.domain.cards import notice
 from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.desk_card import reassigned_card
+from bot.domain.case.lifecycle import AssignmentState
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import match_units
-from bot.domain.lifecycle import AssignmentState
+from bot.domain.intake.reading import match_units
 from bot.domain.permissions import Action, authorise
+from bot.domain.unit import commands as unit_commands
 from handlers import warning
 from handlers.case_lookup import case_view
 from handlers.registry import Context, router

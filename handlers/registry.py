@@ -9,9 +9,9 @@ from importlib import import_module
 from typing import Any, Mapping
 
 from bot.core import queues
+from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.card import Reply
 from bot.core.card_copies import NO_COPIES, CardCopies
-from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.conversation import Conversation, OwnerButtons
 from bot.core.drill_switch import DrillSwitch
 from bot.core.event import Event
@@ -97,7 +97,7 @@ def _ended_dialog_click(event: Event, ctx: Context) -> list[Reply]:
     return answer_ended_click(event, ctx)
 
 
-def load() -> Router:
+def load_router() -> Router:
     """Import every intent and dialog module of the package (once) and return the router."""
     import handlers
 

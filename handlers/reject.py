@@ -15,13 +15,13 @@ from bot.core.card import Reply, Target
 from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain import unit_commands
 from bot.domain.cards import notice
 from bot.domain.cards.case_card import unit_card, unit_name
 from bot.domain.cards.desk_card import returned_card
+from bot.domain.case.lifecycle import AssignmentState, check_case_allows
 from bot.domain.errors import DomainError
-from bot.domain.intake import likely_units
-from bot.domain.lifecycle import AssignmentState, check_case_allows
+from bot.domain.intake.reading import likely_units
+from bot.domain.unit import commands as unit_commands
 from handlers.acknowledge import case_number_in, my_assignment, why_not
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view

@@ -21,14 +21,14 @@ from bot.core.card import Button, Reply, Target
 from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain import unit_commands
 from bot.domain.cards import notice
 from bot.domain.cards.case_card import latest_report, unit_card, unit_name
 from bot.domain.cards.desk_card import report_card
 from bot.domain.cards.prompt_card import report_confirm_prompt, report_kind_prompt
+from bot.domain.case.lifecycle import AssignmentState, check_case_allows
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_LABELS, ReportKind
-from bot.domain.lifecycle import AssignmentState, check_case_allows
+from bot.domain.unit import commands as unit_commands
 from bot.domain.words import when
 from handlers.acknowledge import my_assignment, why_not
 from handlers.card_copies import refresh

@@ -19,12 +19,12 @@ from bot.core.card import Reply
 from bot.core.conversation import END, Conversation, Step
 from bot.core.event import Event
 from bot.core.router import command_text
-from bot.domain.case_commands import open_case
 from bot.domain.cards import notice
+from bot.domain.case.commands import open_case
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import TITLE_CHARS, first_line_title, link_key, parse_deadline
+from bot.domain.intake.links import find_links, source_of
+from bot.domain.intake.reading import TITLE_CHARS, first_line_title, link_key, parse_deadline
 from bot.domain.kinds import DutyKind
-from bot.domain.links import find_links, source_of
 from bot.domain.permissions import require_desk
 from bot.domain.records import Intake
 from bot.domain.words import when

@@ -1,6 +1,6 @@
 """The deadline clock: each open duty's next step (reminder and/or escalation, from its frozen
-schedule via ``bot.domain.duties.next_alarm``) is one entry of the clock's schedule in Redis
-(``bot.store.clock_schedule``) at the step's time rounded up to the whole second; each worker's clock
+schedule via ``bot.domain.clock.duties.next_alarm``) is one entry of the clock's schedule in Redis
+(``bot.schedule.clock_schedule``) at the step's time rounded up to the whole second; each worker's clock
 loop (``worker/clock_loop.py``, a process of its own, no fork per firing) fires what is due.
 
 - The duty's ``firing_id`` (``<duty>-<step epoch>``) is its active firing (Grafana OnCall's guard):
@@ -23,11 +23,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.clock_report import scheduled_firings
 from bot.core.clock import utcnow
 from bot.core.org import Organisation
-from bot.domain.deadlines import ceil_second
-from bot.domain.duties import Alarm
+from bot.domain.clock.deadlines import ceil_second
+from bot.domain.clock.duties import Alarm
 from bot.domain.records import Duty
+from bot.schedule import clock_schedule
 from bot.store import clock as store
-from bot.store import clock_schedule
 from bot.store.case_repo import _to_duty, lost_race
 from bot.store.cases import DutyRow
 from bot.store.clock import (
@@ -112,7 +112,7 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
     later = next_step(duty, alarm.at)
     # after an outage: a reminder overtaken by a later step already due is recorded, not sent
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
-    case = store.case_row(session, duty.case_id)
+    case = store.cached_case_row(session, duty.case_id)
     info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit}
     messages, reached = ([], []) if skip else step_messages(org or read_organisation(session), info, duty, alarm)
     try:

@@ -1,6 +1,6 @@
 """The clock loop: a process beside each ``yuqing worker`` that fires the clock's due steps.
 
-It sleeps until the soonest scheduled firing (``bot.store.clock_schedule``: whole seconds, so it wakes
+It sleeps until the soonest scheduled firing (``bot.schedule.clock_schedule``: whole seconds, so it wakes
 on the second) or until a firing due sooner is added, claims what is due (atomically: one loop per
 firing, however many workers run) and fires each in turn with ``worker.clock.fire`` — one transaction
 per duty, the duty's guard kept — reading the organisation once per batch and queueing the batch's
@@ -29,7 +29,7 @@ import time
 from datetime import datetime
 
 from bot.core.clock import utcnow
-from bot.store import clock_schedule
+from bot.schedule import clock_schedule
 from bot.store.org_repo import read_organisation
 from worker.clock import fire, parse_job
 from worker.delivery import schedule_rows

@@ -16,7 +16,7 @@ import logging
 
 from bot.core.card import Card
 from bot.core.org import Organisation
-from bot.domain.duties import Alarm
+from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.records import Duty

@@ -13,15 +13,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
+from bot.core.drill_switch import drill_switch
 from bot.core.errors import HandlerError
 from bot.core.event import Event
-from bot.core.drill_switch import drill_switch
 from bot.core.org import Organisation
 from bot.store import accepted, inbound, outbox
 from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.org_repo import read_organisation
-from handlers.engine import Outcome, answer_where, dialog_chat, process
-from handlers.registry import Context, dialogs, load
+from handlers.engine import EngineDecision, answer_where, dialog_chat, process
+from handlers.registry import Context, dialogs, load_router
 from worker.addressing import Unreachable, target_messages
 from worker.delivery import deliver_rows
 from worker.dialogs import DialogStore
@@ -68,15 +68,16 @@ def reply_message(event: Event, reply: Reply, dedup: str, wechat_plugin: bool = 
     return outbox.Message(dedup, event.platform, "reply", address, reply.card.to_dict())
 
 
-def _run_engine(event: Event, ctx: Context, stored) -> Outcome:
+def _run_engine(event: Event, ctx: Context, stored) -> EngineDecision:
     try:
-        return process(event, ctx, stored, ctx.now, dialogs, load())
+        return process(event, ctx, stored, ctx.now, dialogs, load_router())
     except HandlerError as exc:
         log.info("refused platform=%s user=%s key=%s reason=%s", event.platform, event.user_id, event.dedup_key, exc.key)
-        return Outcome([Reply(Card("notice", {"text": exc.message}))], keep=True)
+        return EngineDecision([Reply(Card("notice", {"text": exc.message}))], keep=True)
 
 
-def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore) -> tuple[Outcome, list[int], list] | None:
+def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool,
+             store: DialogStore) -> tuple[EngineDecision, list[int], list] | None:
     """One try of the event's transaction; None when it was already handled (or a stranger's)."""
     with rt.database.session() as session:
         accepted.forget(session, event.platform, event.dedup_key)  # handled or ignored: kept no longer

@@ -14,24 +14,24 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 from bot.core.clock import utcnow
-from bot.domain.intake import likely_units
 from bot.domain.cards.intake_card import intake_card
-from bot.domain.intake_commands import record_preview
+from bot.domain.intake.commands import record_preview
+from bot.domain.intake.reading import likely_units
+from bot.fetch.address_policy import DEFAULT_POLICY, FetchPolicy, Resolver, system_resolver
+from bot.fetch.preview import fetch_preview
 from bot.store.case_repo import SessionCaseStore
 from bot.store.case_views import case_row
 from bot.store.intake import intake_of, save_preview
 from bot.store.org_repo import read_organisation
-from worker.address_policy import DEFAULT_POLICY, Policy, Resolver, system_resolver
 from worker.addressing import Unreachable, group_messages, person_message
 from worker.delivery import schedule
 from worker.presenting import add_rows
-from worker.preview import fetch_preview
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def preview_case_link(rt: Runtime, case_id: int, *, policy: Policy = DEFAULT_POLICY,
+def preview_case_link(rt: Runtime, case_id: int, *, policy: FetchPolicy = DEFAULT_POLICY,
                       resolver: Resolver = system_resolver, **limits: Any) -> dict:
     """Fetch the case's link preview and store it; returns the outcome (never raises for a bad page)."""
     with rt.database.session() as session:

@@ -46,10 +46,10 @@ def preload() -> None:
     from sqlalchemy.orm import configure_mappers
 
     from bot.platforms.render import environment
-    from handlers.registry import load
+    from handlers.registry import load_router
     from worker.runtime import runtime
 
-    load()  # the handler modules (bench/flow.py: importing them took a third of each event's job)
+    load_router()  # the handler modules (bench/flow.py: importing them took a third of each event's job)
     configure_mappers()
     templates = environment(str(runtime().settings.templates_dir))
     for name in templates.list_templates(extensions=["j2"]):  # compiled once, not in every horse

@@ -12,9 +12,9 @@ from bot import config as config_module
 from bot.config import Settings
 from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.org import Organisation
+from bot.domain.clock.policy_file import load_policy
+from bot.domain.clock.workdays import load_calendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import load_policy
-from bot.domain.workdays import load_calendar
 from bot.platforms.base import Messenger
 from bot.platforms.registry import messengers
 from bot.store import Database

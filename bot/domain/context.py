@@ -11,13 +11,13 @@ from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
 from bot.core.org import Organisation
+from bot.domain.case.timeline import EntryDraft, TimelineEntry
+from bot.domain.clock.policy import Policy
+from bot.domain.clock.policy_file import load_policy
+from bot.domain.clock.workdays import WorkCalendar, load_calendar
 from bot.domain.errors import InvalidInput, NotFound
-from bot.domain.policy import Policy
-from bot.domain.policy_file import load_policy
 from bot.domain.records import Actor, Assignment, Case, Duty
 from bot.domain.repository import CaseRepository
-from bot.domain.timeline import EntryDraft, TimelineEntry
-from bot.domain.workdays import WorkCalendar, load_calendar
 
 
 @dataclass

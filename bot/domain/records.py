@@ -2,6 +2,11 @@
 
 Plain mutable dataclasses; commands change them and hand them to the repository to save.
 Times are tz-aware UTC.
+
+One file for every record, at the top of the domain rather than split into case/, unit/ and intake/:
+a case, its assignments (a unit's part), its duties (the clock's) and its intake facts are read and
+written together by the repository (:mod:`bot.domain.repository`) and by the commands of every
+sub-package, so no one sub-package owns them.
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.case.lifecycle import AssignmentState, CaseState
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.lifecycle import AssignmentState, CaseState
 
 
 class DutyState(StrEnum):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, TypeVar
 
+from bot.domain.case.timeline import EntryDraft, TimelineEntry
 from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
-from bot.domain.timeline import EntryDraft, TimelineEntry
 
 T = TypeVar("T")
 

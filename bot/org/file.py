@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
 from bot.core.org import PERSON_ROLES, UNIT_KINDS, Organisation, Person, Unit, UnitGroups, group_keys, known_platforms
+from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, read_text
 
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 PERSON_FIELDS = {"id", "name", "prefer", "wechat_plugin", "roles"}

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.core.errors import HandlerError
-from bot.domain.case_commands import open_case
+from bot.domain.case.commands import open_case
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
-from bot.domain.links import source_of
+from bot.domain.intake.links import source_of
 from bot.domain.records import Actor, Intake
 from bot.store.case_repo import LostRace, SqlCaseRepository, lost_race
 from bot.store.db import Database

@@ -18,15 +18,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from bot.domain.case.lifecycle import AssignmentState, CaseState
+from bot.domain.case.timeline import EntryDraft, TimelineEntry
 from bot.domain.grade import Grade
+from bot.domain.intake.reading import link_key
 from bot.domain.kinds import DutyKind
-from bot.domain.lifecycle import AssignmentState, CaseState
-from bot.domain.intake import link_key
 from bot.domain.records import Assignment, Case, Duty, DutyState, GradeChange, Intake, Sighting
-from bot.domain.timeline import EntryDraft, TimelineEntry
+from bot.store import intake as intake_rows
 from bot.store.cases import AssignmentRow, CaseCounterRow, CaseRow, DutyRow, GradeChangeRow
 from bot.store.db import Database
-from bot.store import intake as intake_rows
 from bot.store.timeline import SEQ_CONSTRAINT, append_entry, case_entries
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.lifecycle import CaseState
+from bot.domain.case.lifecycle import CaseState
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 from bot.store.intake import intake_of, sightings_of
 from bot.store.timeline import TimelineRow
@@ -79,7 +79,7 @@ def duty_view(row: DutyRow) -> dict[str, Any]:
             "late": row.late, "assignment": row.assignment_id}
 
 
-def open_duties(session: Session, units: Iterable[str], main_leader: bool = False) -> list[dict[str, Any]]:
+def open_duty_views(session: Session, units: Iterable[str], main_leader: bool = False) -> list[dict[str, Any]]:
     """Open duties owned by ``units`` (and the main leader's, when asked), soonest due first, with their case."""
     units = list(units)
     owner = DutyRow.owner_unit.in_(units)

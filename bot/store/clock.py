@@ -2,7 +2,7 @@
 (duty, step instant), written in the transaction that queues its outbox rows), and the reads the
 worker's clock, reconciler, digests and ``yuqing clock status`` need.
 
-A step is one instant of a duty's frozen schedule (``bot.domain.duties.next_alarm``): a reminder,
+A step is one instant of a duty's frozen schedule (``bot.domain.clock.duties.next_alarm``): a reminder,
 an escalation, or both at once. ``outcome`` says what happened: ``sent`` or ``skipped`` (a reminder
 overtaken by a later step that was already due, e.g. after an outage).
 """
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import UTC
-from bot.domain.deadlines import ceil_second
-from bot.domain.duties import Alarm, next_alarm
+from bot.domain.clock.deadlines import ceil_second
+from bot.domain.clock.duties import Alarm, next_alarm
 from bot.domain.records import Duty
 from bot.store.case_repo import _to_duty
 from bot.store.cases import CaseRow, DutyRow
@@ -114,8 +114,11 @@ def set_firing(session: Session, duty_id: int, firing_id: str | None, expected: 
     return True
 
 
-def case_row(session: Session, case_id: int) -> CaseRow | None:
-    """The case row (number, title, owner, county, drill)."""
+def cached_case_row(session: Session, case_id: int) -> CaseRow | None:
+    """The case row (number, title, owner, county, drill), the session's copy if it has one.
+
+    Unlike :func:`bot.store.case_views.case_row` (``populate_existing``), it does not read the row
+    afresh."""
     return session.get(CaseRow, case_id)
 
 

@@ -1,7 +1,7 @@
 """Tables of intake: per case its normalised link (duplicate detection), where it came from (API
 external id, transfer source, where the title came from) and its link preview; sightings of a story.
 
-``link_key`` is the SHA-256 of the normalised link (``bot.domain.links``), indexed; the API's
+``link_key`` is the SHA-256 of the normalised link (``bot.domain.intake.links``), indexed; the API's
 ``external_id`` is unique per desk unit (``api_unit``).
 """
 
@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.domain.intake import link_key
+from bot.domain.intake.reading import link_key
 from bot.store.cases import CaseRow
 from bot.store.models import Base
 from bot.store.types import UTCDateTime

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.domain.timeline import GENESIS, BrokenLink, EntryDraft, TimelineEntry, chain, first_broken
+from bot.domain.case.timeline import GENESIS, BrokenLink, EntryDraft, TimelineEntry, chain, first_broken
 from bot.store.cases import CaseRow
 from bot.store.models import Base
 from bot.store.types import UTCDateTime

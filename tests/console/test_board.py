@@ -12,7 +12,7 @@ from bot.store import Database
 
 cases = pytest.importorskip("bot.store.cases")
 timeline = pytest.importorskip("bot.store.timeline")
-from bot.domain.timeline import EntryDraft  # noqa: E402
+from bot.domain.case.timeline import EntryDraft  # noqa: E402
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 

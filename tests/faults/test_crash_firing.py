@@ -27,9 +27,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.clock import utcnow
+from bot.domain.case.lifecycle import CaseState
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.lifecycle import CaseState
 from bot.domain.records import Case, Duty
 from bot.localredis import start_private
 from bot.org.file import parse_org_file

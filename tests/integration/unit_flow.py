@@ -12,11 +12,11 @@ import redis
 
 from bot.core.clock import SHANGHAI, utcnow
 from bot.core.event import Event
-from bot.domain import unit_commands
-from bot.domain.case_commands import open_case
+from bot.domain.case.commands import open_case
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
 from bot.domain.records import Actor
+from bot.domain.unit import commands as unit_commands
 from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers import leaders, warning

@@ -6,9 +6,9 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
 from bot.org.file import parse_org_file
 from bot.store.api_cases import open_api_case
 from bot.store.case_views import list_cases

@@ -11,11 +11,11 @@ from sqlalchemy import update
 
 from bot.cli import cli
 from bot.core.clock import SHANGHAI
-from bot.domain import case_commands as cases
+from bot.domain.case import commands as cases
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import default_policy
 from bot.domain.records import Actor
-from bot.domain.workdays import WorkCalendar
 from bot.store.case_repo import SqlCaseStore
 from bot.store.org_repo import apply_organisation
 from bot.store.timeline import TimelineRow

@@ -8,16 +8,16 @@ from click.testing import CliRunner
 import pytest
 
 from bot.cli import cli
-from bot.domain import case_commands as cases
+from bot.domain.case import commands as cases
+from bot.domain.case.lifecycle import CaseState
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.lifecycle import CaseState
-from bot.domain.policy_file import default_policy
+from bot.domain.intake.reading import link_key
 from bot.domain.records import Actor
-from bot.domain.workdays import WorkCalendar
 from bot.store.case_repo import SqlCaseStore
 from bot.store.intake import record_intake
 from bot.store.org_repo import apply_organisation
-from bot.domain.intake import link_key
 from tests.store.test_case_cli import NOW
 from tests.unit.domain.sample_org import make_org
 

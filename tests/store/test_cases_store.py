@@ -11,16 +11,16 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.clock import SHANGHAI, UTC
-from bot.domain import case_commands as cases
-from bot.domain import unit_commands as units
+from bot.domain.case import commands as cases
+from bot.domain.case.lifecycle import AssignmentState, CaseState
+from bot.domain.case.timeline import EntryDraft
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind, ReportKind
-from bot.domain.lifecycle import AssignmentState, CaseState
-from bot.domain.policy_file import default_policy
 from bot.domain.records import Actor, DutyState
-from bot.domain.timeline import EntryDraft
-from bot.domain.workdays import WorkCalendar
+from bot.domain.unit import commands as units
 from bot.store.case_repo import SqlCaseStore, lost_race
 from bot.store.org_repo import apply_organisation
 from bot.store.timeline import TimelineRow, verify_cases

@@ -9,15 +9,15 @@ import sqlalchemy as sa
 from alembic import command
 
 from bot.console.drill import set_drill_switch
-from bot.domain import duties as plan
-from bot.domain import unit_commands
-from bot.domain.case_commands import open_case
+from bot.domain.case.commands import open_case
+from bot.domain.clock import duties as plan
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.policy_file import default_policy
 from bot.domain.records import Actor
-from bot.domain.workdays import WorkCalendar
+from bot.domain.unit import commands as unit_commands
 from bot.store.case_repo import SqlCaseStore
 from bot.store.db import alembic_config, upgrade
 from bot.store.org_repo import apply_organisation

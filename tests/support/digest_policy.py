@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.clock import SHANGHAI
-from bot.domain.workdays import WorkCalendar
+from bot.domain.clock.workdays import WorkCalendar
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MODES = ("off", "due")

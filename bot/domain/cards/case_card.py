@@ -12,10 +12,10 @@ from datetime import datetime
 from bot.core.card import Button, Card
 from bot.core.org import Organisation
 from bot.domain.cards.shapes import CaseCardData, Fact
+from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState
 from bot.domain.errors import NotFound
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, ReportKind
-from bot.domain.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState
 from bot.domain.records import Assignment, Case, Duty
 from bot.domain.repository import CaseRepository
 from bot.domain.words import grade_color, time_left, when

@@ -12,10 +12,10 @@ from typing import Any, Iterable
 from bot.core.card import Button, Card
 from bot.core.org import Organisation, Unit
 from bot.domain.cards.shapes import DutyItem, Fact, IntakeCardData, MyDutiesData
+from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS
 from bot.domain.grade import Grade
+from bot.domain.intake.links import Source
 from bot.domain.kinds import DUTY_LABELS
-from bot.domain.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS
-from bot.domain.links import Source
 from bot.domain.records import Assignment, Case, Duty
 from bot.domain.words import grade_color, time_left, when
 

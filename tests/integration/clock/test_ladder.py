@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.clock import utcnow
-from bot.domain import case_commands
+from bot.domain.case import commands as case_commands
+from bot.domain.clock.policy_file import load_policy
+from bot.domain.clock.workdays import load_calendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.policy_file import load_policy
 from bot.domain.records import Actor
-from bot.domain.workdays import load_calendar
 from bot.org.file import parse_org_file
 from bot.store.case_repo import SqlCaseStore
 from bot.store.cases import DutyRow

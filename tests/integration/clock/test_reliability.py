@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 
 from bot.config import ROOT, load
 from bot.core.clock import utcnow
+from bot.core.org import Person, Unit
+from bot.domain.case.lifecycle import CaseState
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.lifecycle import CaseState
 from bot.domain.records import Case, Duty
 from bot.localredis import start_private
 from bot.store import Database, upgrade
@@ -30,7 +31,6 @@ from bot.store.clock import ClockFiringRow
 from bot.store.org_repo import apply_organisation
 from tests.integration.stack import wait_for
 from tests.support.digest_policy import stack_files
-from bot.core.org import Person, Unit
 from tests.unit.domain.sample_org import make_org
 from worker import clock
 from worker.runtime import Runtime

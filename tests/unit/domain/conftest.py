@@ -8,9 +8,9 @@ import pytest
 
 from bot.core.clock import SHANGHAI, FixedClock
 from bot.core.org import Organisation
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
 from tests.unit.domain.memory_store import MemoryStore
 from tests.unit.domain.sample_org import make_org
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from bot.domain.intake import link_key
-from bot.domain.lifecycle import CaseState
+from bot.domain.case.lifecycle import CaseState
+from bot.domain.case.timeline import GENESIS, EntryDraft, TimelineEntry, chain
+from bot.domain.intake.reading import link_key
 from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
-from bot.domain.timeline import GENESIS, EntryDraft, TimelineEntry, chain
 
 
 @dataclass

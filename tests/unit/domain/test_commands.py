@@ -5,17 +5,17 @@ from datetime import datetime
 import pytest
 
 from bot.core.clock import SHANGHAI
-from bot.domain import case_commands as cases
-from bot.domain import unit_commands as units
+from bot.domain.case import commands as cases
+from bot.domain.case.lifecycle import AssignmentState, CaseState
+from bot.domain.case.timeline import first_broken
+from bot.domain.clock.duties import next_alarm
+from bot.domain.clock.policy_file import parse_policy_text
 from bot.domain.context import Rules
-from bot.domain.duties import next_alarm
 from bot.domain.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind as K, ReportKind
-from bot.domain.lifecycle import AssignmentState, CaseState
-from bot.domain.policy_file import parse_policy_text
 from bot.domain.records import Actor, DutyState
-from bot.domain.timeline import first_broken
+from bot.domain.unit import commands as units
 
 DESK, FOOD, DRUG = Actor("p-li", "wecom"), Actor("p-feng", "wecom"), Actor("p-wei", "dingtalk")
 

@@ -5,11 +5,11 @@ from datetime import datetime
 import pytest
 
 from bot.core.clock import SHANGHAI
-from bot.domain.deadlines import WorkingTime, due_time, parse_periods, schedule
+from bot.domain.clock.deadlines import WorkingTime, due_time, parse_periods, schedule
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import HolidayFileError, WorkCalendar, parse_holiday_text
 from bot.domain.grade import Grade as G
 from bot.domain.kinds import DutyKind as K
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import HolidayFileError, WorkCalendar, parse_holiday_text
 
 
 def sh(*args) -> datetime:

@@ -4,12 +4,12 @@ from datetime import datetime
 
 import pytest
 
+from bot.config import ROOT
 from bot.core.clock import SHANGHAI
 from bot.domain.errors import InvalidInput
-from bot.domain.intake import first_line_title, likely_units, link_key, match_units, parse_deadline
+from bot.domain.intake.reading import first_line_title, likely_units, link_key, match_units, parse_deadline
 from bot.domain.words import time_left, when
 from bot.org.file import parse_org_file
-from bot.config import ROOT
 
 ORG = parse_org_file(ROOT / "examples" / "org.yaml")
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=SHANGHAI)

@@ -3,11 +3,11 @@
 import pytest
 
 from bot.core.errors import HandlerError
-from bot.domain.errors import IllegalTransition
-from bot.domain.grade import Grade
-from bot.domain.lifecycle import (
+from bot.domain.case.lifecycle import (
     CASE_TRANSITIONS, AssignmentState as A, CaseState as C, check_case_allows, next_assignment_state, next_case_state,
 )
+from bot.domain.errors import IllegalTransition
+from bot.domain.grade import Grade
 
 CASE_MOVES = [
     (C.HANDLING, C.RESPONDING, Grade.GENERAL, True),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.links import SITE_HOSTS, SITE_TRACKING, TRACKING, Source, find_links, normalise, source_of
+from bot.domain.intake.links import SITE_HOSTS, SITE_TRACKING, TRACKING, Source, find_links, normalise, source_of
 
 # ---------------------------------------------------------------------------------------------- normalise
 
@@ -319,7 +319,7 @@ def test_a_link_in_chinese_text_is_found_whole(prefix, url, after, punctuation):
 def test_docs_give_every_dropped_parameter_and_every_source_host():
     from pathlib import Path
 
-    from bot.domain.links import SOURCE_HOSTS, TRACKING_PREFIXES
+    from bot.domain.intake.links import SOURCE_HOSTS, TRACKING_PREFIXES
 
     doc = (Path(__file__).resolve().parents[3] / "docs" / "links.md").read_text(encoding="utf-8")
     names = set(TRACKING).union(*SITE_TRACKING.values())

@@ -3,9 +3,9 @@
 import pytest
 
 from bot.core.errors import ConfigError
+from bot.domain.clock.policy_file import PolicyFileError, default_policy, load_policy, parse_policy_text
 from bot.domain.grade import Grade as G
 from bot.domain.kinds import DutyKind as K
-from bot.domain.policy_file import PolicyFileError, default_policy, load_policy, parse_policy_text
 
 DEFAULTS = [  # requirements.md, "Defaults (the policy file)"
     (K.ACKNOWLEDGE, {G.GENERAL: "4wh", G.SENSITIVE: "1h", G.MAJOR: "30min", G.ESPECIALLY_MAJOR: "15min"}),

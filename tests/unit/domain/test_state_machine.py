@@ -13,19 +13,19 @@ from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from bot.core.clock import SHANGHAI, FixedClock
-from bot.domain import case_commands as cases
-from bot.domain import unit_commands as units
+from bot.domain.case import commands as cases
+from bot.domain.case.lifecycle import CASE_TRANSITIONS, AssignmentState, CaseState
+from bot.domain.case.timeline import first_broken
+from bot.domain.clock.policy_file import default_policy, parse_policy_text
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.errors import DomainError
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind, ReportKind
-from bot.domain.lifecycle import CASE_TRANSITIONS, AssignmentState, CaseState
-from bot.domain.policy_file import default_policy, parse_policy_text
 from bot.domain.records import Actor
-from bot.domain.timeline import first_broken
-from bot.domain.workdays import WorkCalendar
-from tests.unit.domain.sample_org import make_org
+from bot.domain.unit import commands as units
 from tests.unit.domain.memory_store import MemoryStore
+from tests.unit.domain.sample_org import make_org
 
 ORG = make_org()
 PEOPLE = sorted(ORG.people)

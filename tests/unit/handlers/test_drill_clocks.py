@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.clock import SHANGHAI
-from bot.domain.case_commands import open_case
+from bot.domain.case.commands import open_case
 from bot.domain.grade import Grade
 from bot.domain.records import Actor
 from tests.unit.handlers.unit_side import World, texts

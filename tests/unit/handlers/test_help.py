@@ -2,12 +2,12 @@
 
 from datetime import datetime, timezone
 
+from bot.config import ROOT
 from bot.core.card import Reply
 from bot.core.event import Event
 from bot.core.org import Organisation, Person
 from bot.platforms.render import render_text
-from bot.config import ROOT
-from handlers.registry import Context, load
+from handlers.registry import Context, load_router
 
 PERSON = Person(id="p-li", name="李干事", wecom="ligs")
 ORG = Organisation("示例市局", "示例市局", {"p-li": PERSON}, {})
@@ -20,7 +20,7 @@ def event(text="", kind="text", action=""):
 
 
 def dispatch(ev):
-    return load().dispatch(ev, Context(org=ORG, person=PERSON, now=NOW))
+    return load_router().dispatch(ev, Context(org=ORG, person=PERSON, now=NOW))
 
 
 def test_help_lists_the_commands_and_greets_by_name():

@@ -42,14 +42,14 @@ def typed(text):
 
 
 def answer(event, person_id, stored=None):
-    outcome = process(event, ctx(person_id), stored, NOW, registry.dialogs, registry.load())
+    outcome = process(event, ctx(person_id), stored, NOW, registry.dialogs, registry.load_router())
     return outcome, [r.card.data["text"] for r in outcome.replies]
 
 
 @pytest.fixture
 def register():
     """Register dialogs for one test on the real registry; take them (and their routed buttons) away after."""
-    registry.load()
+    registry.load_router()
     added = []
 
     def add(conversation):
@@ -65,7 +65,7 @@ def register():
 
 
 def test_real_dialogs_are_tried_in_declared_order_and_intake_comes_last():
-    registry.load()
+    registry.load_router()
     order = [c.name for c in by_precedence(registry.dialogs.values())]
     assert order[-1] == "intake" and registry.dialogs["intake"].precedence == LAST
     starts = [c.name for c in by_precedence(reversed(list(registry.dialogs.values())))
@@ -74,7 +74,7 @@ def test_real_dialogs_are_tried_in_declared_order_and_intake_comes_last():
 
 
 def test_a_later_module_with_an_earlier_precedence_wins(register):
-    # registered in file-name order, as registry.load() imports them; both take the same text
+    # registered in file-name order, as registry.load_router() imports them; both take the same text
     register(Conversation(name="a_any_sign", entry_points=[(lambda e: "会签" in e.text, lambda e, c, d: Step(
         END, (Reply(Card("notice", {"text": "a_any_sign"})),)))], states={}, precedence=LAST - 1))
     register(Conversation(name="z_sign", entry_points=[(lambda e: e.text.startswith("会签 "), lambda e, c, d: Step(
@@ -84,7 +84,7 @@ def test_a_later_module_with_an_earlier_precedence_wins(register):
 
 
 def declared_keys():
-    registry.load()
+    registry.load_router()
     return {key: c.owner_buttons for c in registry.dialogs.values() if c.owner_buttons for key in c.owner_buttons.keys}
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.core.presentation import Audience, CaseTraits, present
+from bot.domain.case.lifecycle import AssignmentState
 from bot.domain.grade import Grade
-from bot.domain.lifecycle import AssignmentState
 from handlers.case_lookup import case_view_of
 from tests.unit.handlers.unit_side import World, texts
 

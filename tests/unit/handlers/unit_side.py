@@ -8,17 +8,17 @@ from datetime import datetime, timedelta, timezone
 from bot.core.card import Reply
 from bot.core.conversation import DialogState
 from bot.core.event import Event
-from bot.domain import unit_commands
-from bot.domain.case_commands import open_case
+from bot.domain.case.commands import open_case
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
 from bot.domain.records import Actor
+from bot.domain.unit import commands as unit_commands
 from bot.org.file import parse_org_file
 from bot.store.case_repo import SqlCaseStore
 from bot.store.org_repo import apply_organisation, read_organisation
 from handlers import warning
 from handlers.engine import process
-from handlers.registry import Context, dialogs, load
+from handlers.registry import Context, dialogs, load_router
 from tests.integration.stack import SAMPLE_ORG
 from tests.support.capabilities import BOTH
 
@@ -65,7 +65,7 @@ class World:
 
         try:
             out = process(self.event(person_id, text, action, params, **kw), self.ctx(person_id),
-                          self.dialog.get(person_id), self.now, dialogs, load())
+                          self.dialog.get(person_id), self.now, dialogs, load_router())
         except HandlerError as exc:
             return [Reply(Card("notice", {"text": exc.message}))]
         if not out.keep:

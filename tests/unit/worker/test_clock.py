@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from bot.config import load
 from bot.core.clock import SHANGHAI, UTC, FixedClock
-from bot.domain import case_commands
+from bot.domain.case import commands as case_commands
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.policy_file import default_policy
 from bot.domain.records import Actor
-from bot.domain.workdays import WorkCalendar
 from bot.store import outbox
 from bot.store.case_repo import SqlCaseStore
 from bot.store.cases import DutyRow
@@ -146,7 +146,7 @@ def working(at: datetime) -> bool:
 
 
 def test_general_reminders_wait_for_working_hours_especially_major_never_wait(rt):
-    from bot.domain import unit_commands
+    from bot.domain.unit import commands as unit_commands
 
     rules = Rules(make_org(), default_policy(), WorkCalendar())
     store = SqlCaseStore(rt.database)

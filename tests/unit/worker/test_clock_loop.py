@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.store import clock_schedule, outbox
+from bot.schedule import clock_schedule
+from bot.store import outbox
 from tests.unit.worker.test_clock import case, rt, sent_since  # noqa: F401 - fixtures
 from worker import clock
 from worker.clock_loop import fire_due

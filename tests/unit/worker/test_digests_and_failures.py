@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.core.clock import SHANGHAI
-from bot.domain import case_commands
+from bot.domain.case import commands as case_commands
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
 from bot.store import outbox
 from bot.store.case_repo import SqlCaseStore
 from tests.unit.domain.sample_org import make_org
@@ -77,7 +77,7 @@ def test_the_desk_gets_one_card_per_batch_of_final_failures(rt):  # noqa: F811
 
 
 def test_a_policy_with_digests_off_never_has_one_due():
-    from bot.domain.policy_file import parse_policy_text
+    from bot.domain.clock.policy_file import parse_policy_text
 
     off = Rules(make_org(), parse_policy_text("digests: {daily: off, weekly: off}\n"), WorkCalendar())
     assert digests.due_digests(off, at(2026, 11, 30, 23, 59)) == []  # a Monday, late

@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.clock import UTC
-from bot.domain.duties import Alarm
+from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.records import Duty

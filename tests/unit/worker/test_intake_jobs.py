@@ -7,16 +7,16 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
+from bot.fetch.address_policy import DEFAULT_POLICY
 from bot.org.file import parse_org_file
 from bot.store import outbox
 from bot.store.case_views import case_detail
 from bot.store.org_repo import apply_organisation
+from tests.unit.fetch.preview_site import no_dns, serve
 from tests.unit.handlers.intake.conftest import NOW, ROOT, Desk
-from tests.unit.worker.preview_site import no_dns, serve
-from worker.address_policy import DEFAULT_POLICY
 from worker.intake_jobs import announce_case, preview_case_link
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from bot.core.card import Button, Card
 from bot.core.clock import FixedClock
 from bot.core.presentation import DRILL_MARK, HIDDEN_IN_GROUP
-from bot.domain import case_commands
+from bot.domain.case import commands as case_commands
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
 from bot.store import outbox
 from bot.store.case_repo import SqlCaseStore
 from tests.unit.domain.sample_org import make_org

@@ -13,14 +13,14 @@ from bot.core.card import Card, Reply
 from bot.core.conversation import DialogState
 from bot.core.errors import HandlerError
 from bot.core.event import Event
+from bot.domain.clock.policy_file import default_policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules
-from bot.domain.policy_file import default_policy
-from bot.domain.workdays import WorkCalendar
 from bot.org.file import parse_org_file
 from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import apply_organisation, read_organisation
 from handlers.engine import process
-from handlers.registry import Context, dialogs, load
+from handlers.registry import Context, dialogs, load_router
 from tests.support.capabilities import BOTH
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -51,7 +51,7 @@ class Desk:
                           rules=Rules(org, default_policy(), WorkCalendar()),
                           extra={"answer_where": "", "jobs": [], "drill": self.drill}, capabilities=BOTH)
             try:
-                outcome = process(event, ctx, self.states.get(person_id), self.now, dialogs, load())
+                outcome = process(event, ctx, self.states.get(person_id), self.now, dialogs, load_router())
             except HandlerError as exc:
                 return [Reply(Card("notice", {"text": exc.message}))]
             if not outcome.keep:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.address_policy import (BLOCKED, DEFAULT_POLICY, AddressPolicy, Blocked, Denial, Target, address_denial,
-                                   resolve_within)
+from bot.fetch.address_policy import (BLOCKED, DEFAULT_POLICY, AddressPolicy, Blocked, Denial, FetchTarget,
+                                      address_denial, resolve_within)
 
 
 def verdict(url: str, policy: AddressPolicy = DEFAULT_POLICY) -> Blocked | None:
@@ -86,7 +86,7 @@ def test_public_addresses_on_web_ports_are_allowed(url):
 
 def test_a_name_becomes_a_target_with_punycode_host_and_an_ascii_path():
     target = DEFAULT_POLICY.check_url("HTTPS://新闻.中国:8443/路径/a?q=中&x=1#frag")
-    assert target == Target("https", "xn--efvy88h.xn--fiqs8s", 8443, "/%E8%B7%AF%E5%BE%84/a?q=%E4%B8%AD&x=1")
+    assert target == FetchTarget("https", "xn--efvy88h.xn--fiqs8s", 8443, "/%E8%B7%AF%E5%BE%84/a?q=%E4%B8%AD&x=1")
     assert target.host_header == "xn--efvy88h.xn--fiqs8s:8443"
     assert DEFAULT_POLICY.check_url("http://news.example.cn").path == "/"
     assert DEFAULT_POLICY.check_url("http://[2400:3200::1]:80/").host_header == "[2400:3200::1]"

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-import worker.preview as preview
-from tests.unit.worker.preview_site import SERVED, names, no_dns, serve
-from worker.address_policy import DEFAULT_POLICY, Blocked
-from worker.preview import Failure, PreviewRefusal, PreviewResult, fetch_preview
+import bot.fetch.preview as preview
+from bot.fetch.address_policy import DEFAULT_POLICY, Blocked
+from bot.fetch.preview import Failure, PreviewRefusal, PreviewResult, fetch_preview
+from tests.unit.fetch.preview_site import SERVED, names, no_dns, serve
 
 
 @pytest.fixture(scope="module")

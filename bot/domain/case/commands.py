@@ -11,12 +11,12 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
-from bot.domain import duties as plan
+from bot.domain.case.lifecycle import CaseState, check_case_allows, next_case_state
+from bot.domain.clock import duties as plan
 from bot.domain.context import Outcome, Rules, case_rules, iso, load_case, need_reason, record
 from bot.domain.errors import InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
-from bot.domain.lifecycle import CaseState, check_case_allows, next_case_state
 from bot.domain.permissions import Action, Role, authorise, opener_roles
 from bot.domain.records import Actor, Case, DutyState, GradeChange, Intake
 from bot.domain.repository import CaseRepository, CaseStore

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from bot.core.clock import SHANGHAI, ensure_utc
 from bot.core.org import Organisation, Unit
 from bot.domain.errors import InvalidInput
-from bot.domain.links import find_links, normalise
+from bot.domain.intake.links import find_links, normalise
 
 __all__ = ["TITLE_CHARS", "UnitMatch", "first_line_title", "likely_units", "link_key", "match_units",
            "parse_deadline"]

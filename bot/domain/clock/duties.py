@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.deadlines import schedule
+from bot.domain.case.lifecycle import AssignmentState, CaseState
+from bot.domain.clock.deadlines import schedule
+from bot.domain.clock.policy import Policy
+from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.lifecycle import AssignmentState, CaseState
-from bot.domain.policy import Policy
 from bot.domain.records import Assignment, Case, Duty, DutyState
-from bot.domain.workdays import WorkCalendar
 
 K = DutyKind
 CASE_KINDS = (K.MAIN_LEADER_ACKNOWLEDGE, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,

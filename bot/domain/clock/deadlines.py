@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.core.clock import SHANGHAI, UTC, ensure_utc
-from bot.domain.workdays import WorkCalendar
+from bot.domain.clock.workdays import WorkCalendar
 
 MAX_DAYS = 3660  # a search for the next working period never looks further than ten years ahead
 

@@ -7,9 +7,9 @@ import ssl
 
 import pytest
 
-from tests.unit.worker.preview_site import names, serve
-from worker.address_policy import DEFAULT_POLICY
-from worker.preview import Failure, fetch_preview
+from bot.fetch.address_policy import DEFAULT_POLICY
+from bot.fetch.preview import Failure, fetch_preview
+from tests.unit.fetch.preview_site import names, serve
 
 
 @pytest.fixture(scope="module")

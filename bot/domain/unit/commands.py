@@ -1,18 +1,18 @@
 """Commands on one unit's part of a case: assign, acknowledge, return, reassign, report.
 
-Same contract as case_commands: ids in, one transaction, one timeline entry, DomainError when refused.
+Same contract as :mod:`bot.domain.case.commands`: ids in, one transaction, one timeline entry, DomainError when refused.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import duties as plan
-from bot.domain.case_commands import authorise_on
+from bot.domain.case.commands import authorise_on
+from bot.domain.case.lifecycle import AssignmentState, CaseState, next_assignment_state
+from bot.domain.clock import duties as plan
 from bot.domain.context import Outcome, Rules, case_rules, load_case, need_reason, record
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.kinds import REPORT_FULFILS, REPORT_LABELS, DutyKind, ReportKind
-from bot.domain.lifecycle import AssignmentState, CaseState, next_assignment_state
 from bot.domain.permissions import Action
 from bot.domain.records import Actor, Assignment, Case, DutyState
 from bot.domain.repository import CaseRepository, CaseStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.preview import decode_page, page_meta
+from bot.fetch.preview import decode_page, page_meta
 
 
 @pytest.mark.parametrize("body, content_type, text, charset", [

@@ -1,9 +1,9 @@
-"""The address policy of the worker's outbound fetches (link previews): which links, host names,
+"""The address policy of the fetcher's outbound requests (link previews): which links, host names,
 addresses and ports it may connect to — the guard against server-side request forgery.
 
 A link is checked in two steps. :meth:`AddressPolicy.check_url` reads the link once, refuses what
-is not plain http(s) to a public-looking name, and returns the :class:`Target` the fetcher connects
-to — so the policy and the fetcher never read the same link differently. After DNS resolution every
+is not plain http(s) to a public-looking name, and returns the :class:`FetchTarget` the fetcher
+connects to — so the policy and the fetcher never read the same link differently. After DNS resolution every
 address is checked by :meth:`AddressPolicy.check_address`; the fetcher connects to the checked address
 and resolves nothing again. The rules and their reasons are in ``docs/links.md``.
 """
@@ -20,7 +20,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
-__all__ = ["DEFAULT_POLICY", "AddressPolicy", "Blocked", "Denial", "Policy", "Resolver", "Target",
+__all__ = ["DEFAULT_POLICY", "AddressPolicy", "Blocked", "Denial", "FetchPolicy", "FetchTarget", "Resolver",
            "address_denial", "resolve_within", "system_resolver"]
 
 IPAddress = IPv4Address | IPv6Address
@@ -51,7 +51,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
-class Target:
+class FetchTarget:
     """A link as the fetcher uses it: punycode host, port, path with query (ASCII), the address if literal."""
 
     scheme: str
@@ -67,10 +67,10 @@ class Target:
         return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
 
 
-class Policy(Protocol):
+class FetchPolicy(Protocol):
     """What the fetcher needs from a policy; :class:`AddressPolicy` is the real one."""
 
-    def check_url(self, url: str) -> Target | Denial: ...
+    def check_url(self, url: str) -> FetchTarget | Denial: ...
 
     def check_address(self, address: IPAddress, port: int) -> Denial | None: ...
 
@@ -129,7 +129,7 @@ class AddressPolicy:
         extra = {(ip_address(host), int(port)) for host, port in endpoints}
         return replace(self, allow=self.allow | extra)
 
-    def check_url(self, url: str) -> Target | Denial:
+    def check_url(self, url: str) -> FetchTarget | Denial:
         """The target of an http(s) link, or why it is refused; never raises."""
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in DEFAULT_PORTS:
@@ -149,7 +149,7 @@ class AddressPolicy:
         path = quote(parts.path or "/", safe=URL_SAFE)
         if parts.query:
             path += "?" + quote(parts.query, safe=URL_SAFE + "?")
-        return Target(scheme, str(host), port, path, None if isinstance(host, str) else host)
+        return FetchTarget(scheme, str(host), port, path, None if isinstance(host, str) else host)
 
     def check_address(self, address: IPAddress, port: int) -> Denial | None:
         """Why this address and port may not be connected to, or None; never raises."""

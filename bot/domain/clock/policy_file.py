@@ -12,11 +12,11 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from bot.domain.duration import Duration
+from bot.domain.clock.duration import Duration
+from bot.domain.clock.policy import DEFAULT, STATUTORY_HOURS, EscalationStep, Policy
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
-from bot.domain.policy import DEFAULT, STATUTORY_HOURS, EscalationStep, Policy
+from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, read_text
 
 DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
 TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "wait_for_working_hours", "digests", "duties"}

@@ -1,5 +1,5 @@
 """Link previews (Art. 11: a case records its link's title): fetch a page's title and summary under
-strict limits. Every hop passes the address policy (:mod:`worker.address_policy`) before and after DNS;
+strict limits. Every hop passes the address policy (:mod:`bot.fetch.address_policy`) before and after DNS;
 the connection goes to the checked address (Host header and TLS name stay the link's); redirects are
 followed by hand; time, bytes and content type are limited; the charset comes from the header, a BOM or
 ``<meta charset>`` (GBK pages are common). :func:`fetch_preview` never raises. Rules: ``docs/links.md``."""
@@ -20,8 +20,8 @@ from urllib.parse import urljoin
 
 import urllib3
 
-from worker.address_policy import (DEFAULT_POLICY, Blocked, Denial, IPAddress, Policy, Resolver, Target,
-                                   resolve_within, system_resolver)
+from bot.fetch.address_policy import (DEFAULT_POLICY, Blocked, Denial, FetchPolicy, FetchTarget, IPAddress, Resolver,
+                                      resolve_within, system_resolver)
 
 __all__ = ["Failure", "PreviewRefusal", "PreviewResult", "decode_page", "fetch_preview", "page_meta"]
 
@@ -100,7 +100,7 @@ class _Refused(Exception):
     """Raised inside the fetch with (code, detail); :func:`fetch_preview` turns it into a refusal."""
 
 
-def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolver = system_resolver,
+def fetch_preview(url: str, *, policy: FetchPolicy = DEFAULT_POLICY, resolver: Resolver = system_resolver,
                   timeout: float = TOTAL_TIMEOUT, connect_timeout: float = CONNECT_TIMEOUT, max_bytes: int = MAX_BYTES,
                   max_redirects: int = MAX_REDIRECTS, ca_certs: str | None = None) -> PreviewResult | PreviewRefusal:
     """Fetch the title and summary of a web page; never raises (a failure is a :class:`PreviewRefusal`).
@@ -126,7 +126,7 @@ def fetch_preview(url: str, *, policy: Policy = DEFAULT_POLICY, resolver: Resolv
         return PreviewRefusal(url, Failure.ERROR, type(exc).__name__, at=hop)
 
 
-def _checked(policy: Policy, resolver: Resolver, url: str, deadline: float) -> tuple[Target, IPAddress]:
+def _checked(policy: FetchPolicy, resolver: Resolver, url: str, deadline: float) -> tuple[FetchTarget, IPAddress]:
     """The target and the address to connect to: every address of the name must pass; the first is used."""
     target = policy.check_url(url)
     if isinstance(target, Denial):
@@ -161,7 +161,7 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _get(target: Target, address: IPAddress, deadline: float, connect_timeout: float, max_bytes: int,
+def _get(target: FetchTarget, address: IPAddress, deadline: float, connect_timeout: float, max_bytes: int,
          ca_certs: str | None) -> str | tuple[str, bytes, bool]:
     """One hop to the pinned address: a redirect's Location, or (content type, body, truncated)."""
     left = _remaining(deadline)

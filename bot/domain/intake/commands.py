@@ -1,12 +1,12 @@
 """Commands of intake beyond opening a case: the same story seen again (a sighting), and the link
-preview's outcome. Same contract as case_commands: ids in, one transaction, one timeline entry.
+preview's outcome. Same contract as :mod:`bot.domain.case.commands`: ids in, one transaction, one timeline entry.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.case_commands import authorise_on
+from bot.domain.case.commands import authorise_on
 from bot.domain.context import Outcome, Rules, iso, load_case, record
 from bot.domain.permissions import Action
 from bot.domain.records import Actor, Sighting

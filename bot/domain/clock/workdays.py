@@ -24,7 +24,7 @@ from typing import Any
 
 import chinese_calendar
 
-from bot.domain.linemarks import FileErrors, LineMap, line_of, load_marked, read_text
+from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, read_text
 
 log = logging.getLogger(__name__)
 
