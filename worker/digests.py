@@ -17,9 +17,9 @@ from sqlalchemy import Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.core import keys
-from bot.core.card import Card
 from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
+from bot.domain.cards.shapes import DigestData
 from bot.domain.grade import Grade
 from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
@@ -118,8 +118,7 @@ def send_due(rt: Runtime, now: datetime) -> int:
 def _send(rt: Runtime, org: Organisation, kind: str, day: date, days: int, now: datetime) -> int:
     ids = []
     with rt.database.session() as session:
-        data = {"kind": kind, "day": f"{day.month}月{day.day}日", **contents(session, org, now, days)}
-        card = Card("digest", data)
+        card = DigestData(period=kind, day=f"{day.month}月{day.day}日", **contents(session, org, now, days)).card()
         for pid in recipients(org):
             try:
                 message = person_message(org, pid, card, f"dg:{kind}:{day.isoformat()}:{pid}")

@@ -16,6 +16,7 @@ import logging
 
 from bot.core.card import Card
 from bot.core.org import Organisation
+from bot.domain.cards.shapes import EscalationData, ReminderData
 from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
@@ -64,14 +65,14 @@ def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation
     """The reminder or escalation card of one step; ``case`` has number and title."""
     unit = org.units.get(duty.owner_unit) if duty.owner_unit else None
     left = (duty.due_at - alarm.at).total_seconds()
-    data = {"title": HEADINGS[kind], "case": case["number"], "case_title": case["title"],
-            "duty": DUTY_LABELS[DutyKind(duty.kind)],
-            "grade": Grade(duty.grade).label, "due": when(duty.due_at, alarm.at), "unit": unit.name if unit else "主要领导",
-            "left": "已到时限" if left == 0 else time_left(duty.due_at, alarm.at)}
+    facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"],
+                 duty=DUTY_LABELS[DutyKind(duty.kind)], grade=Grade(duty.grade).label,
+                 due=when(duty.due_at, alarm.at), unit=unit.name if unit else "主要领导",
+                 left="已到时限" if left == 0 else time_left(duty.due_at, alarm.at))
     if kind == "escalation":
         labels = {**ROLE_LABELS, "desk": org.desk_name()}  # the desk by the name the org file gives it
-        data["roles"] = "、".join(labels.get(r, r) for r in alarm.notify)
-    return Card(kind, data)
+        return EscalationData(**facts, roles="、".join(labels.get(r, r) for r in alarm.notify)).card()
+    return ReminderData(**facts).card()
 
 
 def _people(org: Organisation, people: list[str], card: Card, prefix: str, case_id: int) -> list[Message]:

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.core.card import Card
 from bot.core.clock import SHANGHAI
+from bot.domain.cards.shapes import DeliveryFailedData
 from bot.store import outbox
 from bot.store.org_repo import read_organisation
 from worker.addressing import Unreachable, person_message
@@ -50,7 +50,7 @@ def notify_desk(rt: Runtime, now: datetime) -> int:
             return 0
         org = read_organisation(session)
         names = {uid: p.name for p in org.people.values() for uid in p.user_ids().values()}
-        card = Card("delivery_failed", {"count": len(rows), "items": [_item(r, names) for r in rows[:LISTED]]})
+        card = DeliveryFailedData(count=len(rows), items=[_item(r, names) for r in rows[:LISTED]]).card()
         desk = org.desk_unit()
         for pid in desk.people if desk else ():
             try:

@@ -1,5 +1,6 @@
-"""The data each card kind handlers build carries: one typed shape per kind (a template reads these keys).
-The worker's own kinds (``reminder``, ``escalation``, ``digest``, ``delivery_failed``) are built in ``worker/``.
+"""The data each card kind carries: one typed shape per kind (a template reads these keys). Handlers build
+most; the worker builds its own kinds (``reminder``, ``escalation``, ``digest``, ``delivery_failed``) with
+the shapes at the end of this module. ``SHAPES`` names every kind the templates folder has.
 
 ``XxxData(...).card(buttons)`` is the :class:`~bot.core.card.Card` of its kind; ``to_data()`` is its plain
 data (optional fields left out while unset). The four case kinds (``case_card``, ``desk_card``, ``bulletin``,
@@ -14,8 +15,9 @@ from typing import Any, ClassVar, Iterable
 from bot.core.card import Button, Card
 
 __all__ = [
-    "BulletinData", "CardData", "CaseCardData", "Command", "DemoCardData", "DeskCardData", "DutyItem", "Fact",
-    "HelpData", "IntakeCardData", "Link", "MyDutiesData", "NoticeData", "PromptCardData", "SHAPES",
+    "BulletinData", "CardData", "CaseCardData", "Command", "DeliveryFailedData", "DemoCardData", "DeskCardData",
+    "DigestData", "DutyItem", "EscalationData", "Fact", "HelpData", "IntakeCardData", "Link", "MyDutiesData",
+    "NoticeData", "PromptCardData", "ReminderData", "SHAPES",
 ]
 
 OPTIONAL = {"optional": True}
@@ -170,6 +172,58 @@ class PromptCardData(CaseCardData):
     kind: ClassVar[str] = "prompt_card"
 
 
+@dataclass(frozen=True)
+class ReminderData(CardData):
+    """催办: a duty's owner is reminded of its deadline (the worker's clock)."""
+
+    kind: ClassVar[str] = "reminder"
+    title: str        # the heading word (催办 / 督办); the drill mark is added by the rendering rule
+    case: str         # the case number
+    case_title: str
+    duty: str
+    grade: str
+    due: str          # words.when
+    unit: str
+    left: str         # words.time_left, or 已到时限
+
+
+@dataclass(frozen=True)
+class EscalationData(ReminderData):
+    """督办: a missed deadline told to the roles of the ladder's step."""
+
+    kind: ClassVar[str] = "escalation"
+    roles: str = ""
+
+
+@dataclass(frozen=True)
+class DigestData(CardData):
+    """舆情日报 / 舆情周报 (Art. 12): the period's figures, drills left out."""
+
+    kind: ClassVar[str] = "digest"
+    period: str       # "daily" | "weekly" (the template's ``kind`` key)
+    day: str          # 12月7日
+    new: list[str]
+    by_grade: list[str]
+    by_unit: list[str]
+    overdue: list[str]
+    late: list[str]
+    open: int
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        data["kind"] = data.pop("period")
+        return data
+
+
+@dataclass(frozen=True)
+class DeliveryFailedData(CardData):
+    """The desk's card about messages that finally failed (one line each, at most 20, and the count)."""
+
+    kind: ClassVar[str] = "delivery_failed"
+    count: int
+    items: list[str]
+
+
 SHAPES: dict[str, type[CardData]] = {cls.kind: cls for cls in (
     NoticeData, HelpData, DemoCardData, IntakeCardData, MyDutiesData, CaseCardData, DeskCardData, BulletinData,
-    PromptCardData)}
+    PromptCardData, ReminderData, EscalationData, DigestData, DeliveryFailedData)}
