@@ -5,7 +5,7 @@ duties of a set of units — plain dicts (JSON-able), built in the caller's sess
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,17 +77,6 @@ def duty_view(row: DutyRow) -> dict[str, Any]:
     """A duty as plain data."""
     return {"id": row.id, "kind": row.kind, "unit": row.owner_unit, "state": row.state, "due_at": _iso(row.due_at),
             "late": row.late, "assignment": row.assignment_id}
-
-
-def open_duty_views(session: Session, units: Iterable[str], main_leader: bool = False) -> list[dict[str, Any]]:
-    """Open duties owned by ``units`` (and the main leader's, when asked), soonest due first, with their case."""
-    units = list(units)
-    owner = DutyRow.owner_unit.in_(units)
-    if main_leader:
-        owner = owner | DutyRow.owner_unit.is_(None)
-    query = (select(DutyRow, CaseRow).join(CaseRow, CaseRow.id == DutyRow.case_id)
-             .where(DutyRow.state == "open", owner, CaseRow.state.not_in(CLOSED_STATES)).order_by(DutyRow.due_at))
-    return [{**duty_view(d), "case": c.number, "title": c.title, "drill": c.drill} for d, c in session.execute(query)]
 
 
 LIVE_ASSIGNMENTS = ("warned", "acknowledged", "reported")

@@ -11,7 +11,6 @@ import pytest
 
 from bot.core.clock import SHANGHAI
 from bot.domain.case.commands import open_case
-from bot.domain.grade import Grade
 from bot.domain.records import Actor
 from tests.unit.handlers.unit_side import World, texts
 
