@@ -24,7 +24,7 @@ from sqlalchemy import null, select, update
 from bot.core import queues
 from bot.core.card import Card
 from bot.core.clock import utcnow
-from bot.core.errors import PlatformError
+from bot.core.errors import AlreadySent, PlatformError
 from bot.core.event import Event
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
@@ -264,6 +264,12 @@ def _send_alone(rt: Runtime, messenger, row: outbox.OutboxRow, now: datetime) ->
     """Send one claimed row by itself; returns its state afterwards."""
     try:
         sent = _send(messenger, row)
+    except AlreadySent as exc:
+        if row.attempts <= 1:  # a first attempt: another message holds the id — a failure the desk sees
+            return _record_failure(rt, row.id, row.attempts, exc, now)
+        # a retry after an attempt whose outcome was unknown: that attempt delivered it
+        log.info("outbox=%s attempt %s: %s; the earlier attempt delivered it", row.id, row.attempts, exc)
+        sent = SentMessage(row.platform, exc.message_id, exc.card_ref)
     except PlatformError as exc:
         return _record_failure(rt, row.id, row.attempts, exc, now)
     _mark_sent(rt, [row], sent, now)

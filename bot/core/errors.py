@@ -47,6 +47,23 @@ class PlatformError(YuqingError):
         self.retryable = retryable
 
 
+class AlreadySent(PlatformError):
+    """The platform refused a card because its id (WeCom ``task_id``, DingTalk ``outTrackId``) is taken.
+
+    Raised only for an id the messenger validated, on a card within the platform's limits, so the one
+    reason left is that a message with this id exists. On a **retry** (an earlier attempt of the same
+    row whose outcome is unknown: a timeout, a 5xx, a crash) that message is ours: the worker records
+    the row as sent with ``card_ref`` (so later updates work). On a first attempt it is a permanent
+    failure the desk is told about (another message took the id).
+    """
+
+    def __init__(self, message: str, *, code: str | int | None = None, message_id: str = "",
+                 card_ref: dict | None = None) -> None:
+        super().__init__(message, code=code, retryable=False)
+        self.message_id = message_id
+        self.card_ref = dict(card_ref or {})
+
+
 class HandlerError(YuqingError):
     """A user asked for something that cannot be done; ``message`` is the Chinese text they see.
 
