@@ -6,6 +6,9 @@ are told comes from ``handlers.warning.after_assign``.
     (none) --click 其他单位 / 分派 YQ-…--> NAMES --names--> NAMES (assigned, or "did you mean …")
                                             NAMES --完成--> END        any --取消--> END
     (none) --分派 YQ-… 名称…--> assigned (END)
+
+After names are assigned the desk's intake cards of the case are brought up to date in place where the
+platform can change them (review ux-2026-12-07, finding 15); 完成 sends a fresh card only when none could be.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.domain.intake.reading import match_units
 from bot.domain.permissions import require_desk
 from bot.domain.unit.commands import assign_unit
 from handlers import warning
+from handlers.card_copies import refresh
 from handlers.case_lookup import case_id_param, case_named, case_view_of, current_intake_card
 from handlers.leaders import latest_bulletins
 from handlers.registry import Context, dialog, dialogs, router
@@ -51,7 +55,7 @@ def assign_by_button(event: Event, ctx: Context) -> list[Reply]:
     unit_id = str(event.params.get("unit", ""))
     told = assign_one(event, ctx, case_id, unit_id)
     unit = ctx.org.units.get(unit_id)
-    status = f"{ctx.person.name} 已分派 {unit.name if unit else unit_id}"
+    status = f"{ctx.person.name}已分派{unit.name if unit else unit_id}"
     return [Reply(current_intake_card(ctx, case_id, status), update=True, case_id=case_id), *told]
 
 
@@ -66,10 +70,21 @@ def assign_names(event: Event, ctx: Context, case_id: int, text: str) -> list[Re
         else:
             try:
                 told += assign_one(event, ctx, case_id, match.unit.id)
-                said.append(f"已分派 {match.unit.name}。")
+                said.append(f"已分派{match.unit.name}。")
             except HandlerError as exc:
                 said.append(exc.message)
-    return [Reply(notice("\n".join(said))), *latest_bulletins(told)]
+    cards = intake_cards(ctx, case_id) if told else []
+    return [Reply(notice("\n".join(said))), *cards, *latest_bulletins(told)]
+
+
+def intake_cards(ctx: Context, case_id: int, status: str = "") -> list[Reply]:
+    """Updates of the desk's intake cards of the case (its grade and units as they are now) that can change in
+    place; none for a copy that cannot (the answer in words says what was done)."""
+    rows = [r for r in ctx.card_copies.of_case(case_id, kind="intake_card")
+            if any(b.get("action") == "intake.units" for b in (r.card or {}).get("buttons") or [])]
+    if not rows:
+        return []
+    return refresh(ctx, ctx.org, rows, current_intake_card(ctx, case_id, status), "", case_id)
 
 
 def start_by_button(event: Event, ctx: Context, data: dict) -> Step:
@@ -103,6 +118,9 @@ def got_names(event: Event, ctx: Context, data: dict) -> Step:
     """Names typed in the dialog: assign what matches, stay for more until 完成."""
     text = command_text(event)
     if text in DONE_WORDS:
+        updated = intake_cards(ctx, data["case"], "分派完成")
+        if updated:
+            return Step(END, (Reply(notice("分派完成，舆情工作台的卡片已更新。")), *updated))
         return Step(END, (Reply(current_intake_card(ctx, data["case"], "分派完成"), case_id=data["case"]),))
     return Step(S.NAMES, tuple(assign_names(event, ctx, data["case"], text)), data)
 

@@ -5,6 +5,11 @@ command router — in that order. Pure: the worker passes the stored state in an
 the entry points and then to the commands, keeping the dialog. An expired dialog is ignored. The dialogs'
 entry points are tried in their declared precedence (``Conversation.precedence``, then name), so which
 dialog wins never depends on module names or the order they were imported in.
+
+A dialog typed in a group, on a platform where dialogs continue 1:1, asks a question that wants a typed answer
+(a reason, a report's text, unit names) in the person's 1:1 chat and leaves only a pointer in the group naming
+that chat (review ux-2026-12-07, finding 7); a question answered by its buttons (报告's kinds, 定级's grades)
+stays where the person is — its buttons answer only their owner.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from bot.core.card import Reply
+from bot.core.card import Reply, Target
 from bot.core.conversation import Conversation, DialogState, cancelled_reply, is_cancel
 from bot.core.event import Event
 from bot.core.router import Router
@@ -37,10 +42,26 @@ def dialog_chat(event: Event, one_to_one: bool) -> str:
 
 
 def answer_where(event: Event, one_to_one: bool) -> str:
-    """Where the person should answer a prompt, in words for the prompt."""
-    if event.chat_type == "single":
+    """Where the person should answer a prompt, in words for the prompt ('' where the prompt itself is: 1:1)."""
+    if event.chat_type == "single" or one_to_one:
         return ""
-    return "请在与“舆情助手”的单聊中回复" if one_to_one else "请在本群 @舆情助手 回复"
+    return "请在本群 @舆情助手 回复"
+
+
+def asked_one_to_one(event: Event, ctx: Any, decision: EngineDecision) -> EngineDecision:
+    """``decision`` with a running dialog's typed-answer questions (replies without buttons) sent to the person
+    1:1 and a pointer left in the group, when ``event`` was typed in a group on a platform where dialogs continue
+    1:1 (as is)."""
+    if (decision.state is None or event.chat_type != "group" or event.kind == "click" or ctx.person is None
+            or not ctx.can(event.platform).dialogs_one_to_one):
+        return decision
+    moved = [Reply(r.card, to=Target("person", ctx.person.id, event.platform), case_id=r.case_id)
+             if r.to is None and not r.update and not r.card.buttons else r for r in decision.replies]
+    if moved == decision.replies:
+        return decision
+    chat = ctx.can(event.platform).one_to_one_chat
+    pointer = Reply(notice(f"{ctx.person.name}，请在{chat}中继续（已发送下一步）。"))
+    return EngineDecision([pointer, *moved], decision.state, decision.keep)
 
 
 def by_precedence(dialogs: Iterable[Conversation]) -> list[Conversation]:
@@ -58,11 +79,11 @@ def process(event: Event, ctx: Any, stored: DialogState | None, now: datetime,
             return EngineDecision([cancelled_reply()], None)
         advanced = dialogs[stored.dialog].advance(stored, event, ctx, now)
         if advanced is not None:
-            return EngineDecision(advanced[1], advanced[0])
+            return asked_one_to_one(event, ctx, EngineDecision(advanced[1], advanced[0]))
     elif is_cancel(event):
         return EngineDecision([Reply(notice("当前没有进行中的操作。"))], None, keep=True)
     for conversation in by_precedence(dialogs.values()):
         started = conversation.start(event, ctx, now)
         if started is not None:
-            return EngineDecision(started[1], started[0])
+            return asked_one_to_one(event, ctx, EngineDecision(started[1], started[0]))
     return EngineDecision(router.dispatch(event, ctx), stored, keep=True)

@@ -38,5 +38,5 @@ def grade_by_button(event: Event, ctx: Context) -> list[Reply]:
     require_desk(ctx.org, ctx.person_id)
     case_id = case_id_param(event)
     outcome, told = _set(event, ctx, case_id, _grade(str(event.params.get("grade", ""))), FIRST_GRADE_REASON)
-    status = f"{ctx.person.name} 已定为{outcome.case.grade.label}"
+    status = f"{ctx.person.name}已定为{outcome.case.grade.label}"
     return [Reply(current_intake_card(ctx, case_id, status), update=True, case_id=case_id), *told]

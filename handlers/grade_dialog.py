@@ -72,7 +72,7 @@ def start(event: Event, ctx, data: dict) -> Step:
 
 def _ask_reason(ctx, data: dict, grade: Grade) -> Step:
     """Ask for the factors and the reason of ``grade``."""
-    where = ctx.extra.get("answer_where") or "请直接回复"
+    where = ctx.extra.get("answer_where") or "直接回复即可"
     text = f"定为{grade.label}。请说明研判依据（{FACTORS}）和理由（{where}；发送“取消”放弃）。"
     return Step(S.REASON, (Reply(notice(text)),), {**data, "grade": int(grade)})
 

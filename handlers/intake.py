@@ -1,7 +1,8 @@
 """收集 (Art. 11): the desk forwards a link (a link message, or text holding links) or types ``立案 …``,
 1:1 or by @-mentioning the bot in a group → a case opens, and the desk gets its card (grade and units
 as buttons). The same story again (the link normalised) → "已立案 YQ-…" with a button to add the
-sighting. Anyone else gets a polite refusal and nothing changes.
+sighting. Anyone else gets a polite refusal and nothing changes; a unit's liaison or head whose text holds a
+link (often a report pasted after its dialog ended) is told how to report instead.
 
     (none) --link / 立案 text--> [desk?] --no--> refusal
                                    └─yes─> [same story open?] --yes--> duplicate card (END)
@@ -24,6 +25,7 @@ from bot.domain.cards.intake_card import duplicate_card
 from bot.domain.case.commands import open_case
 from bot.domain.intake.links import find_links, source_of
 from bot.domain.intake.reading import TITLE_CHARS, first_line_title, link_key
+from bot.domain.errors import NotPermitted
 from bot.domain.permissions import require_desk
 from bot.domain.records import Intake
 from handlers.case_lookup import current_intake_card
@@ -67,7 +69,13 @@ def title_of(event: Event, link: str | None) -> tuple[str, str]:
 
 def receive(event: Event, ctx: Context, data: dict) -> Step:
     """Open a case from the forwarded item, or point to the open case of the same story."""
-    require_desk(ctx.org, ctx.person_id)
+    try:
+        require_desk(ctx.org, ctx.person_id)
+    except NotPermitted as exc:
+        if not _in_a_unit(ctx):
+            raise
+        return Step(END, (Reply(notice(f"这条消息没有作为报告提交。报送情况请先发送“报告 案件编号”（编号在预警卡片的标题上），"
+                                       f"再发送报告内容。{exc.message}")),))
     links = links_of(event)
     link = links[0] if links else None
     normal = link_key(link) if link else None
@@ -87,6 +95,12 @@ def receive(event: Event, ctx: Context, data: dict) -> Step:
         ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
     status = f"消息中另有 {len(links) - 1} 个链接未立案，如属不同舆情请分别转发。" if len(links) > 1 else ""
     return Step(END, (Reply(current_intake_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
+
+
+def _in_a_unit(ctx: Context) -> bool:
+    """Whether the person is a liaison or the head of a unit (one who reports, not one who opens cases)."""
+    pid = ctx.person_id or ""
+    return any(pid == u.head or pid in u.liaisons for u in ctx.org.units_of(pid))
 
 
 def _usage() -> Reply:

@@ -3,8 +3,10 @@
     grade set/changed --> each unit's cards: the new grade, duties and deadlines (in place, or a follow-up)
     敏感 and above (set or raised) --> a bulletin (信息通报) 1:1 to the main leader, the publicity leader
         and the leaders in charge of the case's units
-    a unit added (assigned, or reassigned after a return) to a case of 敏感 and above --> the bulletin again
-        to every leader, with the units known now (the new unit's leader in charge hears for the first time)
+    a unit added (assigned, or reassigned after a return) to a case of 敏感 and above --> a leader who has no
+        bulletin of the case yet (the new unit's leader in charge) gets it; a leader who has one sees the units
+        known now: his bulletin updated in place where the platform can, else a one-line follow-up
+        (“YQ-… 承办单位更新为：…”), so no bulletin stays at “待分派”
     特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
     main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收"
     anyone else (a leader whose main-leader role was taken away, …) --签收--> refused first, nothing changes
@@ -48,10 +50,52 @@ def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
     return replies
 
 
+UNITS_FOLLOW_UP = "承办单位更新为："
+
+
 def assign_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
-    """The leaders' bulletins after ``case.assign`` or ``case.reassign``, when the grade calls for them."""
+    """After ``case.assign`` or ``case.reassign``, when the grade calls for bulletins: the bulletin to each
+    leader who has none of the case yet; for one who has, his bulletin brought to the units known now (in
+    place, or a one-line follow-up)."""
     view = case_view_of(ctx, outcome.case.id)
-    return bulletins(ctx, view) if bulletin_due(outcome.entry.action, view.case.grade, outcome.entry.payload) else []
+    if not bulletin_due(outcome.entry.action, view.case.grade, outcome.entry.payload):
+        return []
+    sent = _bulletin_copies(ctx, view.case.id)
+    replies = []
+    for reply in bulletins(ctx, view):
+        copies = sent.get(reply.to.id)
+        if not copies:
+            replies.append(reply)
+            continue
+        card = reply.card if reply.card.buttons else _settled_if_acknowledged(ctx, view, reply.card)
+        follow = f"{view.case.number} {UNITS_FOLLOW_UP}{_units(ctx, view)}"
+        replies += refresh(ctx, ctx.org, copies, card, follow, view.case.id)
+    return replies
+
+
+def _bulletin_copies(ctx: Context, case_id: int) -> dict[str, list]:
+    """The bulletins of the case already sent (or pending), by the org id of the leader they went to."""
+    out: dict[str, list] = {}
+    for row in ctx.card_copies.of_case(case_id, kind="bulletin"):
+        person = ctx.org.by_platform_id(row.platform, str((row.address or {}).get("user_id", "")))
+        if person is not None:
+            out.setdefault(person.id, []).append(row)
+    return out
+
+
+def _settled_if_acknowledged(ctx: Context, view, card):
+    """The main leader's bulletin once he signed keeps saying so when it is brought up to date."""
+    done = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.state == DutyState.DONE),
+                None)
+    if done is None:
+        return card
+    status = f"已由{person_name(ctx.org, done.ended_by)}于{when(done.ended_at, ctx.now)}签收"
+    return acknowledged_bulletin(view.case, status, _units(ctx, view))
+
+
+def _units(ctx: Context, view) -> str:
+    """The case's live units in words (``待分派`` before the first)."""
+    return "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
 
 
 def bulletin_due(action: str, grade: Grade, payload: dict) -> bool:
@@ -65,11 +109,17 @@ def bulletin_due(action: str, grade: Grade, payload: dict) -> bool:
     return action == "case.grade" and int(payload.get("to", 0)) > int(payload.get("from", 0))
 
 
+def _about_units(reply: Reply) -> bool:
+    """Whether ``reply`` tells a leader the case's units: a bulletin (new or an update), or its follow-up."""
+    return reply.card.kind == "bulletin" or (reply.card.kind == "notice"
+                                             and UNITS_FOLLOW_UP in str(reply.card.data.get("text", "")))
+
+
 def latest_bulletins(replies: list[Reply]) -> list[Reply]:
-    """``replies`` keeping only the last bulletin to each person about each case: several units assigned by one
-    message tell each leader once, with all of them."""
-    last = {(r.to, r.case_id): i for i, r in enumerate(replies) if r.card.kind == "bulletin"}
-    return [r for i, r in enumerate(replies) if r.card.kind != "bulletin" or last[(r.to, r.case_id)] == i]
+    """``replies`` keeping only the last bulletin (or units follow-up) to each person or card about each case:
+    several units assigned by one message tell each leader once, with all of them."""
+    last = {(r.to, r.case_id): i for i, r in enumerate(replies) if _about_units(r)}
+    return [r for i, r in enumerate(replies) if not _about_units(r) or last[(r.to, r.case_id)] == i]
 
 
 def leaders(ctx: Context, view) -> list[str]:
@@ -88,7 +138,7 @@ def bulletins(ctx: Context, view) -> list[Reply]:
     """The bulletin to each leader, naming the case's live units; the main leader's carries 签收 while his
     acknowledgement is open."""
     case = view.case
-    units = "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
+    units = _units(ctx, view)
     duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
     replies = []
     for pid in leaders(ctx, view):
@@ -122,12 +172,12 @@ def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
     if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
         return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]
     if duty.state == DutyState.DONE:
-        return [Reply(notice(f"{view.case.number} 已由 {person_name(ctx.org, duty.ended_by)} 于 {when(duty.ended_at, ctx.now)} 签收。"))]
+        return [Reply(notice(f"{view.case.number} 已由{person_name(ctx.org, duty.ended_by)}于{when(duty.ended_at, ctx.now)}签收。"))]
     if not duty.open:
         return [Reply(notice(f"{view.case.number} 的主要领导签收事项已结束（{duty.reason or '已关闭'}），此卡片已失效。"))]
     case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, ctx.actor(event), ctx.now, done=True,
                                    note="主要领导签收")
     if event.kind != "click":
         return [Reply(notice(f"已签收 {view.case.number}。"))]
-    status = f"已由 {ctx.person.name} 于 {when(ctx.now, ctx.now)} 签收"
-    return [Reply(acknowledged_bulletin(view.case, status), update=True, case_id=view.case.id)]
+    status = f"已由{ctx.person.name}于{when(ctx.now, ctx.now)}签收"
+    return [Reply(acknowledged_bulletin(view.case, status, _units(ctx, view)), update=True, case_id=view.case.id)]

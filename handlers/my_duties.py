@@ -1,12 +1,12 @@
 """我的待办: the open duties of the person's units (and the main leader's own), soonest due first, with
-their deadline and the time left in Asia/Shanghai words.
+their deadline and the time left in Asia/Shanghai words (:mod:`bot.domain.cards.duties_card`).
 """
 
 from __future__ import annotations
 
 from bot.core.card import Reply
 from bot.core.event import Event
-from bot.domain.cards.intake_card import my_duties_card
+from bot.domain.cards.duties_card import my_duties_card
 from bot.domain.permissions import Role
 from handlers.registry import Context, router
 

@@ -62,7 +62,7 @@ def _reassign(event: Event, ctx: Context, view, a, unit_id: str) -> list[Reply]:
     if a.state == AssignmentState.REASSIGNED:
         return [Reply(notice(f"{view.case.number} 的这项任务已改派，此卡片已失效。"))]
     outcome = unit_commands.reassign(ctx.store, ctx.rules, view.case.id, a.id, ctx.actor(event), ctx.now, unit_id)
-    text = f"{view.case.number} 已由 {ctx.person.name} 改派给{unit_name(ctx.org, unit_id)}。"
+    text = f"{view.case.number} 已由{ctx.person.name}改派给{unit_name(ctx.org, unit_id)}。"
     replies = []
     if event.kind == "click":
         replies.append(Reply(reassigned_card(view.case, text), update=True, case_id=view.case.id))

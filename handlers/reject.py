@@ -50,7 +50,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     if a.state != AssignmentState.WARNED:
         return Step(END, (Reply(notice(why_not(ctx, view, a))),))
     check_case_allows(view.case.state, "case.reject")
-    where = ctx.extra.get("answer_where") or "请直接回复"
+    where = ctx.extra.get("answer_where") or "直接回复即可"
     text = f"请说明 {view.case.number} 不属于{unit_name(ctx.org, a.unit_id)}职责的理由（{where}；发送“取消”放弃退回）。"
     return Step(S.REASON, (Reply(notice(text)),), {"case": view.case.number, "a": a.id})
 
@@ -66,7 +66,7 @@ def got_reason(event: Event, ctx, data: dict) -> Step:
         return Step(END, (Reply(notice(exc.message)),))
     after = case_view(ctx, data["case"])
     card = unit_card(ctx.org, after, after.assignment(a.id), ctx.now)
-    follow = f"{view.case.number} 已由 {ctx.person.name} 退回：{reason}"
+    follow = f"{view.case.number} 已由{ctx.person.name}退回：{reason}"
     replies = [Reply(notice(f"已退回 {view.case.number}，已通知舆情工作台改派。"))]
     replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(view.case.id, assignment_id=a.id), card, follow,
                        view.case.id)

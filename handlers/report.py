@@ -10,10 +10,15 @@
         forwarded to the desk as a card
     CONFIRM --取消 / 重写: text--> END / TEXT
     refused at the start: not the unit's liaison/head, not acknowledged yet, returned, case closed
+
+The dialog lives while the report may still be written (review ux-2026-12-07, finding 5): until the deadline
+of the duty it fulfils (at least ``TIMEOUT``, at most ``LONGEST``), and its expiry notice names the case and
+the report (“YQ-… 的初报尚未提交，请重新发送“报告 YQ-…””).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.attachments import MAX_PER_REPORT, summary
@@ -24,10 +29,10 @@ from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.case_card import latest_report, unit_card, unit_name
 from bot.domain.cards.desk_card import report_card
-from bot.domain.cards.prompt_card import report_confirm_prompt, report_kind_prompt
+from bot.domain.cards.prompt_card import report_confirm_prompt, report_kind_prompt, settled_prompt
 from bot.domain.case.lifecycle import AssignmentState, check_case_allows
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.kinds import REPORT_LABELS, ReportKind
+from bot.domain.kinds import REPORT_FULFILS, REPORT_LABELS, ReportKind
 from bot.domain.unit import commands as unit_commands
 from bot.domain.words import when
 from handlers.acknowledge import my_assignment, why_not
@@ -37,6 +42,8 @@ from handlers.dialog_owner import not_owner, owned
 from handlers.registry import dialog
 
 KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
+TIMEOUT = timedelta(hours=2)   # the least a report being written is kept
+LONGEST = timedelta(hours=24)  # the most, however far its deadline
 
 
 class S(StrEnum):
@@ -54,7 +61,7 @@ def _is_start(event: Event) -> bool:
 
 
 def _where(ctx) -> str:
-    return ctx.extra.get("answer_where") or "请直接回复"
+    return ctx.extra.get("answer_where") or "直接回复即可"
 
 
 def start(event: Event, ctx, data: dict) -> Step:
@@ -70,13 +77,41 @@ def start(event: Event, ctx, data: dict) -> Step:
     if a.state not in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
         return Step(END, (Reply(notice(why_not(ctx, view, a))),))
     check_case_allows(view.case.state, "report.submit")
-    data = {"case": view.case.number, "a": a.id}
+    data = {"case": view.case.number, "a": a.id, "dues": _dues(view, a.id)}
     if len(parts) > 2 and parts[2] in KINDS:
         return _ask_text(ctx, data, KINDS[parts[2]])
     buttons = tuple(Button(label, "report.kind", owned({"case": view.case.number, "k": str(kind)}, ctx))
                     for kind, label in REPORT_LABELS.items())
     card = report_kind_prompt(view.case, unit_name(ctx.org, a.unit_id), buttons)
     return Step(S.KIND, (Reply(card, case_id=view.case.id),), data)
+
+
+def _dues(view, assignment_id: int) -> dict[str, str]:
+    """The open duties of the part a report may fulfil: report kind → its deadline (ISO)."""
+    dues = {}
+    for kind, duty_kind in REPORT_FULFILS.items():
+        duty = next((d for d in view.duties
+                     if d.open and d.assignment_id == assignment_id and d.kind == duty_kind), None)
+        if duty is not None:
+            dues[str(kind)] = duty.due_at.isoformat()
+    return dues
+
+
+def lasts(data: dict, now: datetime) -> datetime:
+    """When a report being written expires: its duty's deadline, at least ``TIMEOUT`` and at most ``LONGEST``
+    from now (before the kind is chosen: the latest of the part's deadlines)."""
+    dues = data.get("dues") or {}
+    due = dues.get(data["kind"]) if data.get("kind") else max(dues.values(), default=None)
+    until = now + TIMEOUT
+    if due:
+        until = max(until, datetime.fromisoformat(due))
+    return min(until, now + LONGEST)
+
+
+def expiry_notice(data: dict) -> str:
+    """“YQ-… 的初报尚未提交，请重新发送“报告 YQ-…””."""
+    label = REPORT_LABELS[ReportKind(data["kind"])] if data.get("kind") else "报告"
+    return f"{data['case']} 的{label}尚未提交，请重新发送“报告 {data['case']}”。"
 
 
 def _ask_text(ctx, data: dict, kind: ReportKind) -> Step:
@@ -90,8 +125,18 @@ def picked(event: Event, ctx, data: dict) -> Step:
         return Step(S.KIND, (Reply(notice(refused)),), data)
     key = str(event.params.get("k", "")) if event.kind == "click" else KINDS.get(command_text(event), "")
     if key not in {str(k) for k in ReportKind}:
-        return Step(S.KIND, (Reply(notice("请选择：初报、核报、续报 或 专项报告。")),), data)
-    return _ask_text(ctx, data, ReportKind(key))
+        return Step(S.KIND, (Reply(notice("请选择：初报、核报、续报或专项报告。")),), data)
+    asked = _ask_text(ctx, data, ReportKind(key))
+    settled = _settled(event, ctx, data, f"报告 {data['case']}", f"已选择{REPORT_LABELS[ReportKind(key)]}")
+    return Step(asked.state, (*settled, *asked.replies), asked.data)
+
+
+def _settled(event: Event, ctx, data: dict, title: str, status: str) -> tuple[Reply, ...]:
+    """The clicked question brought to its outcome (no buttons left), when its step was answered by a click."""
+    if event.kind != "click" or not event.card_id:
+        return ()
+    case_id = case_view(ctx, data["case"]).case.id
+    return (Reply(settled_prompt(title, status), update=True, case_id=case_id),)
 
 
 def got_text(event: Event, ctx, data: dict) -> Step:
@@ -147,7 +192,10 @@ def redo(event: Event, ctx, data: dict) -> Step:
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
     data = {k: v for k, v in data.items() if k not in ("text", "files", "attachments")}
-    return _ask_text(ctx, data, ReportKind(data["kind"]))
+    asked = _ask_text(ctx, data, ReportKind(data["kind"]))
+    label = REPORT_LABELS[ReportKind(data["kind"])]
+    settled = _settled(event, ctx, data, f"确认提交{label} {data['case']}", "已选择重新填写")
+    return Step(asked.state, (*settled, *asked.replies), asked.data)
 
 
 def confirmed(event: Event, ctx, data: dict) -> Step:
@@ -172,7 +220,8 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     label = f"{REPORT_LABELS[kind]}（第{version}版）"
     held = f"（附件：{summary(items)}）" if items else ""
     said = f"已提交 {view.case.number} {label}{held}，提交时间 {when(ctx.now, ctx.now)}{timing}。"
-    return Step(END, (Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing, items),
+    settled = _settled(event, ctx, data, f"确认提交{REPORT_LABELS[kind]} {view.case.number}", f"已提交{label}")
+    return Step(END, (*settled, Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing, items),
                       *refresh_unit_cards(ctx, view.case.id, int(data["a"]))))
 
 
@@ -211,7 +260,7 @@ def _clicked(action: str):
 
 
 REPORT = dialog(Conversation(
-    name="report",
+    name="report", lasts=lasts, expiry_notice=expiry_notice,
     owner_buttons=OwnerButtons(("report.kind", "report.confirm", "report.redo"), "报告"),
     entry_points=[(_is_start, start)],
     states={S.KIND: [(_clicked("report.kind"), picked), (lambda e: is_text(e) and command_text(e) in KINDS, picked)],

@@ -26,9 +26,10 @@ from bot.core.card import Card
 from bot.core.clock import utcnow
 from bot.core.errors import AlreadySent, PlatformError
 from bot.core.event import Event
+from bot.core.media import is_media
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
-from worker import batching, pacing
+from worker import batching, follow_ups, media_sends, pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,8 @@ def deliver_safely(rt: Runtime, row_id: int) -> str:
         return "error"
 
 
-def _send(messenger: Messenger, row: outbox.OutboxRow) -> SentMessage:
-    card = Card.from_dict(row.card)
+def _send(messenger: Messenger, row: outbox.OutboxRow, card: Card | None = None) -> SentMessage:
+    card = card or Card.from_dict(row.card)
     address = row.address
     # text-only readers (WeCom's WeChat plugin) get plain text: a keyword passed only where the platform has them
     text_only = address.get("wechat_plugin") and messenger.capabilities.text_only_readers
@@ -169,6 +170,10 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
     with rt.database.session() as session:
         row = outbox.claim(session, row_id, now, lease(rt))
         if row is None:
+            early = session.get(outbox.OutboxRow, row_id)
+            if early is not None and early.state == outbox.PENDING and early.next_attempt_at > now:
+                # RQ's scheduler may start a job a little before its time: run it again when the row is due
+                schedule(rt, row_id, early.next_attempt_at, attempt=int(early.next_attempt_at.timestamp() * 1000))
             return "skipped"
         platform, attempts = row.platform, row.attempts
         wait = pacing.hold(rt.redis, session, row, now, rt.capabilities_of(platform))
@@ -179,7 +184,7 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
             row.next_attempt_at = now + (QUEUE_FALLBACK if behind else wait)
             session.flush()
         original = _original(session, row)
-        mates = [] if wait is not None or original is not None else \
+        mates = [] if wait is not None or original is not None or is_media(row.card) else \
             batching.companions(session, row, now, lease(rt), rt.messengers.get(platform))
         for each in (row, *mates):
             session.expunge(each)
@@ -200,15 +205,19 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
     return _send_alone(rt, messenger, row, now)
 
 
-def _mark_sent(rt: Runtime, rows: list[outbox.OutboxRow], sent: SentMessage, now: datetime) -> None:
-    """Record ``rows`` as sent (one statement) and wake each recipient's next message, in one transaction."""
+def _mark_sent(rt: Runtime, rows: list[outbox.OutboxRow], sent: SentMessage, now: datetime,
+               rest: tuple[Card, ...] = ()) -> None:
+    """Record ``rows`` as sent (one statement), add what must follow their card (``rest``: the full text of
+    a card the platform shows cut, buttons that did not fit — ``worker/follow_ups.py``) and wake each
+    recipient's next message, in one transaction."""
     ref = dict(sent.card_ref) or None
     with rt.database.session() as session:
         session.execute(update(outbox.OutboxRow).where(outbox.OutboxRow.id.in_([r.id for r in rows]))
                         .values(state=outbox.SENT, sent_at=utcnow(), lease_until=None,
                                 message_id=sent.message_id or None, card_ref=ref if ref else null()))
+        added = follow_ups.add(session, rows, sent, rest, now)
         woken = _wake(session, rows, now)
-    _schedule_woken(rt, woken, now)
+    _schedule_woken(rt, woken + added, now)
 
 
 def wake_next(rt: Runtime, row_ids: list[int], now: datetime) -> None:
@@ -237,8 +246,16 @@ def _schedule_woken(rt: Runtime, woken: list[int], now: datetime) -> None:
 def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str:
     """One call for several people (or chats) with the same card (``worker/batching.py``)."""
     messenger = rt.messengers[rows[0].platform]
+    rest = follow_ups.fitted(messenger, rows[0]).rest  # the same card for all: what must follow it in each chat
     try:
         sent = batching.send(messenger, rows)
+    except AlreadySent as exc:
+        if rows[0].attempts <= 1:
+            return [_send_alone(rt, messenger, r, now) for r in rows][0]
+        # a retry of a batch whose first answer was lost: that attempt delivered it to all of them
+        log.info("batch of outbox=%s: %s; the earlier attempt delivered it", ",".join(str(r.id) for r in rows), exc)
+        _mark_sent(rt, rows, SentMessage(rows[0].platform, exc.message_id, exc.card_ref), now, rest)
+        return outbox.SENT
     except PlatformError as exc:
         if exc.retryable:
             return [_record_failure(rt, r.id, r.attempts, exc, now) for r in rows][0]
@@ -255,15 +272,16 @@ def _send_batch(rt: Runtime, rows: list[outbox.OutboxRow], now: datetime) -> str
     done = [r for r in rows if batching.who(messenger, r) not in invalid | throttled]
     ref = {k: v for k, v in sent[0].card_ref.items() if k not in ("invalid", "throttled")}  # a card's id
     if done:
-        _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now)
+        _mark_sent(rt, done, SentMessage(sent[0].platform, sent[0].message_id, ref), now, rest)
     log.info("delivered outbox=%s in one batch platform=%s", ",".join(str(r.id) for r in done), rows[0].platform)
     return outbox.SENT if rows[0] in done else outbox.PENDING
 
 
 def _send_alone(rt: Runtime, messenger, row: outbox.OutboxRow, now: datetime) -> str:
-    """Send one claimed row by itself; returns its state afterwards."""
+    """Send one claimed row by itself (and what must follow its card: ``follow_ups``); returns its state afterwards."""
+    fit = None if is_media(row.card) else follow_ups.fitted(messenger, row)
     try:
-        sent = _send(messenger, row)
+        sent = media_sends.send(rt, messenger, row) if fit is None else _send(messenger, row, fit.card)
     except AlreadySent as exc:
         if row.attempts <= 1:  # a first attempt: another message holds the id — a failure the desk sees
             return _record_failure(rt, row.id, row.attempts, exc, now)
@@ -272,7 +290,7 @@ def _send_alone(rt: Runtime, messenger, row: outbox.OutboxRow, now: datetime) ->
         sent = SentMessage(row.platform, exc.message_id, exc.card_ref)
     except PlatformError as exc:
         return _record_failure(rt, row.id, row.attempts, exc, now)
-    _mark_sent(rt, [row], sent, now)
+    _mark_sent(rt, [row], sent, now, fit.rest if fit is not None else ())
     log.info("delivered outbox=%s platform=%s attempts=%s", row.id, row.platform, row.attempts)
     return outbox.SENT
 

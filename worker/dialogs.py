@@ -63,11 +63,12 @@ class DialogStore:
             except redis.exceptions.LockError:
                 log.warning("dialog lock of %s/%s/%s expired while held", platform, chat, user)
 
-    def expire(self, platform: str, chat: str, user: str, version: int, now: datetime) -> bool:
-        """Clear the dialog if this firing is still the active one and it has expired; returns whether it did."""
+    def expire(self, platform: str, chat: str, user: str, version: int, now: datetime) -> DialogState | None:
+        """Clear the dialog if this firing is still the active one and it has expired; returns the state it
+        cleared (its expiry notice names what was lost), None when it did not."""
         with self.locked(platform, chat, user):
             state = self.load(platform, chat, user)
             if state is None or state.version != version or not state.expired(now):
-                return False
+                return None
             self.conn.delete(keys.dialog(platform, chat, user))
-            return True
+            return state

@@ -79,8 +79,8 @@ def contents(session, org: Organisation, now: datetime, days: int) -> dict:
 
     return {
         "new": [f"{number} {title}" for number, title in new],
-        "by_grade": [f"{Grade(g).label} {n}" for g, n in sorted(Counter(g for _, g in live).items(), reverse=True)],
-        "by_unit": [f"{u} {n}" for u, n in units.most_common()],
+        "by_grade": [f"{Grade(g).label}{n}件" for g, n in sorted(Counter(g for _, g in live).items(), reverse=True)],
+        "by_unit": [f"{u}{n}件" for u, n in units.most_common()],
         "overdue": duties(DutyRow.state == "open", DutyRow.due_at < now),
         "late": duties(DutyRow.late.is_(True), DutyRow.ended_at >= since),
         "open": len(live),

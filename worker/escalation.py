@@ -6,9 +6,10 @@ case's desk for case-level duties), ``desk`` = the people of the desk that runs 
 desk, or the county bureau for a county's case), ``main_leader`` = everyone with that role.
 
 Cards (kinds ``reminder`` and ``escalation``) name the case, the duty and its deadline, so a
-duplicate after a crash is recognisable as one. Their heading (``title``: 催办 / 督办) carries the
-【演练】 mark of a drill like every case card's, put there by the rendering rule
-(``bot.core.presentation``) as the rows are added (``worker.presenting``), not here."""
+duplicate after a crash is recognisable as one; they say first what is asked of the reader and by
+when. Their heading (``title``: 催办 / 督办) carries the 【演练】 mark of a drill like every case
+card's, put there by the rendering rule (``bot.core.presentation``) as the rows are added
+(``worker.presenting``), not here."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.records import Duty
-from bot.domain.words import time_left, when
+from bot.domain.words import deadline, time_left
 from bot.store.outbox import Message
 from worker.addressing import Unreachable, group_messages, person_message
 
@@ -61,18 +62,52 @@ def reminder_people(org: Organisation, duty: Duty) -> list[str]:
     return list(unit.liaisons) or [unit.head]
 
 
+# What a person sends to end a duty (handlers/acknowledge.py, leaders.py, report.py); the other duties are
+# done at the desk (held meetings, a release), so their reminder asks for them without a command.
+COMMANDS = {DutyKind.ACKNOWLEDGE: "签收 {number}", DutyKind.MAIN_LEADER_ACKNOWLEDGE: "领导签收 {number}",
+            DutyKind.INITIAL_REPORT: "报告 {number} 初报", DutyKind.FOLLOW_UP: "报告 {number} 续报",
+            DutyKind.FEEDBACK: "报告 {number} 专项报告"}
+
+
+def role_labels(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str) -> str:
+    """The roles of a step in words, as :func:`resolve_roles` reads them: the unit's head by the unit's name,
+    the desk by the name of the desk that runs the case (a county bureau for a county's case)."""
+    unit = org.units.get(unit_id or desk_id)
+    desk = org.units.get(desk_id) or org.desk_unit()
+    labels = {**ROLE_LABELS, "desk": desk.name if desk else org.desk_name()}
+    if unit is not None:
+        labels["unit_head"] = f"{unit.name}负责人"
+    return "、".join(labels.get(r, r) for r in roles)
+
+
+def _state(duty: Duty, alarm: Alarm) -> tuple[str, str, bool]:
+    """The time left in words (``已到时限`` at the deadline), the deadline beside it in brackets, and
+    whether it is up."""
+    seconds = (duty.due_at - alarm.at).total_seconds()
+    due = deadline(duty.due_at, alarm.at)
+    if seconds == 0:
+        return "已到时限", f"（{due}）", True
+    return time_left(duty.due_at, alarm.at), (f"（时限 {due}）" if seconds < 0 else f"（{due} 截止）"), seconds < 0
+
+
 def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation) -> Card:
-    """The reminder or escalation card of one step; ``case`` has number and title."""
+    """The reminder or escalation card of one step; ``case`` has number, title and the desk that runs it
+    (``owner_unit``). The first lines say what is asked and by when (review ux-2026-12-07, finding 13):
+    a reminder at or after the deadline asks 请立即办理, and names the command that ends the duty; an
+    escalation asks its reader 请您督办."""
     unit = org.units.get(duty.owner_unit) if duty.owner_unit else None
-    left = (duty.due_at - alarm.at).total_seconds()
-    facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"],
-                 duty=DUTY_LABELS[DutyKind(duty.kind)], grade=Grade(duty.grade).label,
-                 due=when(duty.due_at, alarm.at), unit=unit.name if unit else "主要领导",
-                 left="已到时限" if left == 0 else time_left(duty.due_at, alarm.at))
+    label = DUTY_LABELS[DutyKind(duty.kind)]
+    due = deadline(duty.due_at, alarm.at)
+    left, beside, up = _state(duty, alarm)
+    facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"], duty=label,
+                 grade=Grade(duty.grade).label, due=due, unit=unit.name if unit else "主要领导", left=left)
     if kind == "escalation":
-        labels = {**ROLE_LABELS, "desk": org.desk_name()}  # the desk by the name the org file gives it
-        return EscalationData(**facts, roles="、".join(labels.get(r, r) for r in alarm.notify)).card()
-    return ReminderData(**facts).card()
+        owner = f"{unit.name}的" if unit else ""
+        roles = role_labels(org, alarm.notify, duty.owner_unit, case.get("owner_unit") or "")
+        return EscalationData(**facts, ask=f"{owner}{label}{left}{beside}，尚未办结，请您督办", roles=roles).card()
+    ask = f"{left}{beside}，请立即办理" if up else f"请于{due} 前办理（{left}）"
+    command = COMMANDS.get(DutyKind(duty.kind), "").format(number=case["number"])
+    return ReminderData(**facts, ask=ask, command=command).card()
 
 
 def _people(org: Organisation, people: list[str], card: Card, prefix: str, case_id: int) -> list[Message]:

@@ -87,9 +87,9 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool,
         org = read_organisation(session)
         person = org.by_platform_id(event.platform, event.user_id)
         if person is None:
-            log.warning("event from unknown person ignored platform=%s user=%s key=%s",
+            log.warning("event from unknown person platform=%s user=%s key=%s",
                         event.platform, event.user_id, event.dedup_key)
-            return None
+            return _stranger(session, org, event)
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
                       capabilities=rt.capabilities, card_copies=OutboxCopies(session),
                       extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
@@ -103,8 +103,23 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool,
     return outcome, [i for i in ids if i], ctx.extra["jobs"]
 
 
+NOT_REGISTERED = "您尚未登记，请联系管理员。"
+
+
+def _stranger(session, org: Organisation, event: Event) -> tuple[EngineDecision, list[int], list] | None:
+    """A person not in the org file: one answer to what was addressed to the bot (1:1, an @-mention, a click),
+    nothing for other group chatter (review ux-2026-12-07, finding 21)."""
+    if event.chat_type == "group" and event.kind not in ("mention", "click"):
+        return None
+    now = utcnow()
+    decision = EngineDecision([Reply(Card("notice", {"text": NOT_REGISTERED}))], keep=True)
+    inbound.mark_handled(session, event.platform, event.dedup_key, now)
+    ids = add_rows(session, reply_messages(org, event, decision.replies[0], 0), now)
+    return decision, [i for i in ids if i], []
+
+
 def handle(rt: Runtime, event: Event) -> list[Reply]:
-    """Route ``event`` through dialogs and commands and queue the replies; a stranger gets no reply,
+    """Route ``event`` through dialogs and commands and queue the replies; a stranger is told to register,
     an event already handled (a retry that outlived the Redis guard) changes nothing."""
     one_to_one = one_to_one_available(rt, event.platform)
     chat = dialog_chat(event, one_to_one)

@@ -31,11 +31,12 @@ def expire_dialog(platform: str, chat: str, user: str, version: int) -> bool:
     from worker.runtime import runtime
 
     rt = runtime()
-    if not DialogStore(rt.redis).expire(platform, chat, user, version, utcnow()):
+    expired = DialogStore(rt.redis).expire(platform, chat, user, version, utcnow())
+    if expired is None:
         return False
     messenger = rt.messengers.get(platform)
     if messenger is not None and chat == ONE_TO_ONE:
-        messenger.send_to_person(user, expired_reply().card, dedup_id=f"dlg-expired-{user}-{version}")
+        messenger.send_to_person(user, expired_reply(expired).card, dedup_id=f"dlg-expired-{user}-{version}")
     return True
 
 

@@ -27,10 +27,12 @@ TZ = ZoneInfo("Asia/Shanghai")
 GRADES = {1: "一般", 2: "敏感", 3: "重大", 4: "特别重大"}
 STATES = {"opened": "已立案", "handling": "处置中", "responding": "回应中", "tracking": "跟踪中",
           "subsided": "已平息", "evaluated": "已评估", "archived": "已归档"}
-DUTIES = {"acknowledge": "签收", "main_leader_acknowledge": "主要领导知悉", "initial_report": "初报",
-          "follow_up": "续报", "handling_opinion": "处置意见", "assessment_meeting": "研判会",
-          "leading_group_meeting": "领导小组会", "authoritative_release": "权威发布",
-          "public_response": "公开回应", "feedback": "反馈", "evaluation": "评估", "transfer_feedback": "转办反馈"}
+# the chat's duty names (bot.domain.kinds.DUTY_LABELS, which the console may not import; a test holds them equal)
+DUTIES = {"acknowledge": "签收预警", "main_leader_acknowledge": "主要领导签收", "initial_report": "初报",
+          "follow_up": "续报", "handling_opinion": "处置意见", "assessment_meeting": "研判会议",
+          "leading_group_meeting": "领导小组会议", "authoritative_release": "发布权威信息",
+          "public_response": "公开回应", "feedback": "反馈处置情况", "evaluation": "评估总结",
+          "transfer_feedback": "转办反馈"}
 UNAVAILABLE = (OperationalError, ProgrammingError)
 
 

@@ -42,6 +42,7 @@ class Capabilities:
       update shows in all of them (1: one chat per card);
     * ``people_per_call`` — one plain message goes 1:1 to up to this many people in one call;
     * ``dialogs_one_to_one`` — a dialog begun in a group can continue in the person's 1:1 chat;
+      ``one_to_one_chat`` names that chat in words for the pointer left in the group;
     * ``mentions_in_groups`` — a group notice can @-mention people by their user ids;
     * ``text_only_readers`` — a person may read on a client that shows plain text only (the org
       file's ``wechat_plugin``); the messenger then takes ``wechat_plugin=True``;
@@ -55,6 +56,7 @@ class Capabilities:
     card_spaces: int = 1
     people_per_call: int = 1
     dialogs_one_to_one: bool = False
+    one_to_one_chat: str = "与“舆情助手”的单聊"
     mentions_in_groups: bool = False
     text_only_readers: bool = False
     sends_images: bool = False

@@ -8,6 +8,10 @@ owner may click (:class:`OwnerButtons`). A callback is ``(event, ctx, data) -> S
 
     no dialog ──entry point──► state A ──callback──► state B … ──► END (state cleared)
         any state ──"取消"──► END ("已取消")      any state ──timeout──► END (stale firings ignored)
+
+A dialog may tie its timeout to its data (``Conversation.lasts``: the report dialog lives until its duty is
+due) and name what was lost in the notice sent when it expires (``Conversation.expiry_notice``: "YQ-… 的初报
+尚未提交…"); the notice is kept with the stored state, so the timeout firing needs no handler code.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class DialogState:
     data: dict[str, Any]
     expires_at: str
     version: int = 1
+    notice: str = ""  # what the person is told when it expires ('' : the generic notice)
 
     def expired(self, now: datetime) -> bool:
         """Whether the dialog's timeout has passed at ``now``."""
@@ -56,14 +61,17 @@ class DialogState:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict."""
-        return {"dialog": self.dialog, "state": self.state, "data": self.data, "expires_at": self.expires_at,
-                "version": self.version}
+        out = {"dialog": self.dialog, "state": self.state, "data": self.data, "expires_at": self.expires_at,
+               "version": self.version}
+        if self.notice:
+            out["notice"] = self.notice
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogState:
         """Inverse of :meth:`to_dict`."""
         return cls(data["dialog"], data["state"], dict(data.get("data") or {}), data["expires_at"],
-                   int(data.get("version", 1)))
+                   int(data.get("version", 1)), str(data.get("notice") or ""))
 
 
 def is_text(event: Event) -> bool:
@@ -95,7 +103,9 @@ class Conversation:
     """One dialog: ``entry_points`` start it, ``states`` map a state to its handlers, ``fallbacks``
     apply in every state, ``timeout`` ends it when the person goes quiet. ``precedence`` orders the entry
     points of all dialogs: lower is tried first, equal ones by ``name`` — never by module name or import
-    order. ``owner_buttons``: its buttons only its owner may use (``handlers/dialog_owner.py``)."""
+    order. ``owner_buttons``: its buttons only its owner may use (``handlers/dialog_owner.py``). ``lasts``
+    (data, now) → when it expires instead of ``timeout`` from now; ``expiry_notice`` (data) → what the person
+    is told when it does ('' for the generic notice)."""
 
     name: str
     entry_points: list[tuple[Matcher, Callback]]
@@ -104,6 +114,8 @@ class Conversation:
     timeout: timedelta = timedelta(minutes=30)
     precedence: int = 0
     owner_buttons: OwnerButtons | None = None
+    lasts: Callable[[dict[str, Any], datetime], datetime] | None = None
+    expiry_notice: Callable[[dict[str, Any]], str] | None = None
 
     def entry(self, event: Event) -> Callback | None:
         """The entry callback that takes ``event``, or None."""
@@ -136,8 +148,9 @@ class Conversation:
             return None, list(step.replies)
         if step.state not in self.states:
             raise ValueError(f"dialog {self.name}: unknown state {step.state!r}")
-        expires = (now + self.timeout).isoformat()
-        return DialogState(self.name, step.state, step.data, expires, version), list(step.replies)
+        expires = (self.lasts(step.data, now) if self.lasts else now + self.timeout).isoformat()
+        notice = self.expiry_notice(step.data) if self.expiry_notice else ""
+        return DialogState(self.name, step.state, step.data, expires, version, notice), list(step.replies)
 
 
 def cancelled_reply() -> Reply:
@@ -145,6 +158,8 @@ def cancelled_reply() -> Reply:
     return Reply(Card("notice", {"text": "已取消当前操作。需要时发送“帮助”查看可用指令。"}))
 
 
-def expired_reply() -> Reply:
-    """What the person sees when a dialog timed out."""
-    return Reply(Card("notice", {"text": "上一次操作等待太久，已自动结束。如需继续，请重新开始。"}))
+def expired_reply(state: DialogState | None = None) -> Reply:
+    """What the person sees when a dialog timed out: the dialog's own notice (naming what was lost), else a
+    generic one."""
+    text = (state.notice if state is not None else "") or "上一次操作等待太久，已自动结束。如需继续，请重新开始。"
+    return Reply(Card("notice", {"text": text}))

@@ -93,3 +93,9 @@ def aibot_ws_requests(bot_id: str) -> str:
 def aibot_ws_answer(bot_id: str, request_id: str) -> str:
     """The list where the connector puts WeCom's answer to one request."""
     return f"{PREFIX}:aibotws:{bot_id}:answer:{request_id}"
+
+
+def media_upload(platform: str, scope: str, sha256: str) -> str:
+    """A platform's media id for bytes we uploaded (by their SHA-256) to ``scope`` (an app, a robot), reused
+    while the platform keeps it so that a retried send names the same media."""
+    return f"{PREFIX}:media:{platform}:{scope}:{sha256}"

@@ -4,11 +4,14 @@ Every outbound card that belongs to a case passes :func:`present` on its way int
 calls it for every row it adds: ``worker/presenting.py``), whoever built the card and whatever its kind:
 
 - **a drill** (``CaseTraits.drill``): the card's heading starts with :data:`DRILL_MARK` — ``data["title"]``,
-  or for a card without one (a ``notice``) its ``data["text"]`` — for every reader, 1:1 or group;
+  or for a card without one (a ``notice``) its ``data["text"]``, for a picture or file its ``caption`` — for
+  every reader, 1:1 or group;
 - **a confidential case in a group** (``Audience.GROUP`` and ``CaseTraits.confidential``): the group sees
   neither the case's title nor its link: the body says only :data:`HIDDEN_IN_GROUP`, attachments' links
   are dropped, any other value that carries the title or the link loses it, and only the buttons of
   :data:`GROUP_ACTIONS_WHEN_HIDDEN` stay (签收 and 非本单位职责; the rest of the work goes 1:1).
+  A picture or file of such a case (``bot.core.media``) is not sent to the group at all: the group gets a
+  ``notice`` saying :data:`HIDDEN_IN_GROUP` instead.
 
 Cards that belong to no case (help, digests, my duties, delivery failures) are returned as they are.
 The 涉密 issue widens the confidential branch here; nothing else decides what a group may see.
@@ -21,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.card import Card
+from bot.core.media import is_media
 
 __all__ = ["Audience", "CaseTraits", "DRILL_MARK", "GROUP_ACTIONS_WHEN_HIDDEN", "HIDDEN_IN_GROUP", "HIDDEN_VALUE",
            "present"]
@@ -29,7 +33,8 @@ DRILL_MARK = "【演练】"
 HIDDEN_IN_GROUP = "涉密案件：内容不在群内显示，详情已单独发送给本单位联络员和负责人。"
 HIDDEN_VALUE = "（涉密）"
 GROUP_ACTIONS_WHEN_HIDDEN = frozenset({"case.ack", "case.reject"})
-HEADINGS = ("title", "text")  # where the mark goes: the first of these a card's data has
+HEADINGS = ("title", "text", "caption")  # where the mark goes: the first of these a card's data has (a picture's
+# or file's caption, ``bot.core.media``, even an empty one: a drill's picture always carries the mark)
 
 
 class Audience(StrEnum):
@@ -55,7 +60,7 @@ def present(card: Card, audience: Audience | str, case: CaseTraits | None) -> Ca
     if case is None:
         return card
     if Audience(audience) == Audience.GROUP and case.confidential:
-        card = _hidden(card, case)
+        card = Card("notice", {"text": HIDDEN_IN_GROUP}) if is_media(card) else _hidden(card, case)
     if case.drill:
         card = _marked(card)
     return card

@@ -34,6 +34,8 @@ SECRET_OF = {"wecom": "WECOM_SECRET", "dingtalk": "DINGTALK_APP_SECRET"}
 KEPT_NOTE = {"wecom": "企业微信的附件保存 3 天"}
 # Why a link whose time is over no longer opens (the page ``/files/<token>`` shows)
 GONE_NOTE = {"wecom": "企业微信只保存 3 天", "dingtalk": "钉钉已不再保留该文件"}
+# How long a link to a picture or file the bot sent (``blob_link``) opens: a week of scrolling back in a chat
+OUT_KEPT = timedelta(days=7)
 # Who opens a platform's attachment for ``/files/<token>`` (imported only when a link is opened)
 OPENERS = {"wecom": "bot.platforms.wecom.files:open_attachment",
            "dingtalk": "bot.platforms.dingtalk.files:open_attachment"}
@@ -86,9 +88,23 @@ def token(config: Mapping[str, str], item: Mapping[str, Any]) -> str:
     until = int((received + KEPT.get(platform, timedelta(days=3))).timestamp())
     ref = {"p": platform, "k": item.get("kind", ""), "n": item.get("name", ""), "m": item.get("media_id", ""),
            "c": item.get("code", ""), "u": item.get("url", ""), "t": until}
+    return _signed(config, platform, ref)
+
+
+def _signed(config: Mapping[str, str], platform: str, ref: Mapping[str, Any]) -> str:
     body = _b64(json.dumps(ref, ensure_ascii=False, separators=(",", ":")).encode())
     sig = _b64(hmac.new(_key(config, platform), body.encode(), hashlib.sha256).digest()[:18])
     return f"{body}.{sig}"
+
+
+def blob_link(config: Mapping[str, str], platform: str, media: Any, now: datetime) -> str:
+    """The signed ``/files/<token>`` link of a picture or file the bot sends (``bot.core.media.Media``: its
+    ``outbound_blobs`` row ``b`` and the start of its SHA-256 ``h``), open for :data:`OUT_KEPT` from ``now`` —
+    how a platform shows a picture by URL (DingTalk's markdown) or hands over a file it will not carry."""
+    ref = {"p": platform, "k": media.kind, "n": media.name, "b": media.blob, "h": media.sha256[:16],
+           "t": int((now + OUT_KEPT).timestamp())}
+    base = (config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/files/{_signed(config, platform, ref)}"
 
 
 def read_token(config: Mapping[str, str], value: str) -> dict[str, Any] | None:

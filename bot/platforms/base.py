@@ -17,6 +17,8 @@ from bot.core.capabilities import Capabilities
 from bot.core.card import Card
 from bot.core.errors import PayloadError, SignatureError
 from bot.core.event import Event
+from bot.platforms.fitting import Fitted
+from bot.core.media import Media
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,17 @@ class Messenger(Protocol):
         """Show a new state of a card already sent (after a click: in place, or a fresh card)."""
 
 
+class Fits(Messenger, Protocol):
+    """Optional: a messenger whose platform limits what one card holds. The worker asks ``fit`` before it
+    sends a card and adds what it answers must follow (``worker/follow_ups.py``); the messenger itself
+    keeps every card it sends within the limits (cut with a mark saying where the rest follows)."""
+
+    def fit(self, card: Card, *, method: str = "person") -> Fitted:
+        """``card`` as it will be sent by the outbox ``method`` (person, group, reply, update) and the cards
+        that must follow it into the same chat (its full text where the card shows it cut, the buttons that
+        did not fit) — ``bot/platforms/fitting.py``."""
+
+
 class ManyAtOnce(Messenger, Protocol):
     """The sends of a messenger whose capabilities batch people (``people_per_call`` > 1) or put one card
     instance into many chats (``card_spaces`` > 1); the worker calls them only then."""
@@ -120,3 +133,14 @@ class ManyAtOnce(Messenger, Protocol):
     def send_card_to_spaces(self, spaces: list[str], card: Card, *, dedup_id: str = "") -> SentMessage:
         """One card instance into several chats (:meth:`space`), at most ``card_spaces``; every holder sees
         each later update; refused chats are named in ``card_ref["invalid"]`` by :meth:`recipient_id`."""
+
+
+class SendsMedia(Messenger, Protocol):
+    """The sends of a messenger whose capabilities say ``sends_images`` or ``sends_files``
+    (``bot.core.media``): the worker hands it the stored bytes with the card's :class:`Media`."""
+
+    def send_media_to_person(self, user_id: str, media: Media, content: bytes) -> SentMessage:
+        """A picture or file to one person 1:1."""
+
+    def send_media_to_group(self, group: Mapping[str, str], media: Media, content: bytes) -> SentMessage:
+        """A picture or file into a unit's group chat."""

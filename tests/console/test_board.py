@@ -51,7 +51,7 @@ def test_open_cases_show_grade_state_and_a_countdown_to_the_next_deadline(consol
     assert "YQ-2026-0002" in html and "演练" in html
     assert "YQ-2026-0003" not in html  # archived cases are off the board
     assert "综合应急和新闻宣传科" in html  # the owner unit by name
-    assert "签收 · 食品生产安全监督管理科" in html  # whose deadline it is
+    assert "签收预警 · 食品生产安全监督管理科" in html  # whose deadline it is, in the chat's duty names
 
 
 def test_the_chosen_case_shows_its_timeline_with_names(console_stack, client):

@@ -75,7 +75,16 @@ def test_recipients_limit_who_in_the_group_gets_the_card(server, dt, token):
     assert dt.cards.viewers(dt.card("card-1")) == {LI}
 
 
-def test_the_same_out_track_id_does_not_send_again_nor_change_the_card(server, dt, token):
+def test_the_same_out_track_id_is_refused_as_card_already_exist_and_changes_nothing(server, dt, token):
+    api(server, "POST", CREATE, token, group_card())
+    again = api(server, "POST", CREATE, token, group_card(params={**PARAMS, "title": "改了"}))
+    assert again.status_code == 400 and again.json()["code"] == "param.cardAlreadyExist"
+    assert len(dt.messages_for_group(DESK)) == 1
+    assert dt.card("card-1").public["title"] == "舆情预警 YQ-2026-0042"
+
+
+def test_with_the_ignore_switch_the_same_out_track_id_answers_the_first_result(server, dt, token):
+    dt.card_reuse = "ignore"
     first = api(server, "POST", CREATE, token, group_card()).json()
     again = api(server, "POST", CREATE, token, group_card(params={**PARAMS, "title": "改了"}))
     assert again.status_code == 200 and again.json() == first

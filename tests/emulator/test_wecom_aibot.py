@@ -50,7 +50,7 @@ def test_a_group_mention_arrives_as_encrypted_json_with_chat_and_response_url(we
 def test_a_reply_through_response_url_shows_in_the_group_once(wecom, bot):
     url = wecom.act_as("zhouks").mention_bot(DESK_CHAT, "帮助").info["response_url"]
     assert reply_to(url, markdown("**帮助**：签收 YQ-…")) == {"errcode": 0, "errmsg": "ok"}
-    assert reply_to(url, markdown("again"))["errcode"] == 60140
+    assert reply_to(url, markdown("again"))["errcode"] == 42022  # used (60140: expired)
     (message,) = wecom.messages_for_group(DESK_CHAT)
     assert message["sender"] == "aibot" and message["content"]["content"] == "**帮助**：签收 YQ-…"
 
@@ -130,3 +130,23 @@ def test_mentioning_the_bot_in_a_group_it_is_not_in_raises(wecom, bot):
     with pytest.raises(ActError):
         wecom.act_as("zhouks").mention_bot("wrUnknown", "帮助")
     assert bot.received == []
+
+
+def test_a_mention_with_a_picture_is_a_mixed_message_and_the_adapter_keeps_both(wecom, bot):
+    """100719/101027: text and picture in one @-message (``mixed``); the adapter reads it as a mention whose
+    text is the text items and whose attachment is the picture (issue 18, item 9)."""
+    from bot.platforms.wecom.aibot import to_event
+
+    wecom.act_as("zhouks").mention_bot(DESK_CHAT, "续报 YQ-2026-0042 现场照片", picture=b"\xff\xd8\xff\xe0jpeg")
+    payload = bot.received[0].json()
+    assert payload["msgtype"] == "mixed" and "text" not in payload
+    text_item, picture_item = payload["mixed"]["msg_item"]
+    assert text_item == {"msgtype": "text", "text": {"content": "@舆情助手 续报 YQ-2026-0042 现场照片"}}
+    session = requests.Session()
+    session.trust_env = False
+    assert session.get(picture_item["image"]["url"]).content == b"\xff\xd8\xff\xe0jpeg"
+    event = to_event(payload, "2026-12-07T10:00:00+08:00", {"WECOM_SECRET": "s"})
+    assert (event.kind, event.chat_id, event.text) == ("mention", DESK_CHAT, "@舆情助手 续报 YQ-2026-0042 现场照片")
+    (picture,) = event.attachments
+    assert picture["kind"] == "image" and picture["url"] == picture_item["image"]["url"] and picture["open"]
+    assert "5 分钟" in picture["kept_note"]  # the desk is told how long WeCom keeps it

@@ -88,7 +88,7 @@ def test_a_click_sends_template_card_event_with_a_fresh_single_use_response_code
     assert code == result.info["response_code"] and code != sent["response_code"]
     update = {"userids": ["ligs"], "agentid": 1000002, "response_code": code, "button": {"replace_name": "已签收"}}
     assert api.call("message/update_template_card", update)["errcode"] == 0
-    assert api.call("message/update_template_card", update)["errcode"] == 60140
+    assert api.call("message/update_template_card", update)["errcode"] == 42022
     assert wecom.card_for_user("ligs", "case-42-ack")["greyed"] == "已签收"
 
 
@@ -130,7 +130,7 @@ def test_a_passive_update_button_reply_greys_the_clicked_card(api, wecom, bot):
     assert wecom.card_for_user("ligs", "case-42-ack")["greyed"] == "已同意"
     update = {"userids": ["ligs"], "agentid": 1000002, "response_code": result.info["response_code"],
               "button": {"replace_name": "再改"}}
-    assert api.call("message/update_template_card", update)["errcode"] == 60140
+    assert api.call("message/update_template_card", update)["errcode"] == 42022
 
 
 def test_a_passive_text_reply_is_shown_to_the_person(wecom, bot):
@@ -160,3 +160,12 @@ def test_without_bot_url_acting_raises(wecom, server):
     server.wecom.bot_url = ""
     with pytest.raises(ActError):
         wecom.act_as("ligs").send_text("x")
+
+
+@pytest.mark.parametrize(("answer", "noted"), [(b"", False), (b"success", True)])
+def test_an_empty_answer_is_no_reply_and_success_is_not_wecoms(wecom, bot, answer, noted):
+    """90238: "直接返回200（即以空串为返回包）"; ``success`` is no documented WeCom answer (the emulator notes it)."""
+    bot.reply = lambda got: answer
+    result = wecom.act_as("ligs").send_text("帮助")
+    assert result.answered and ("passive_reply_error" in result.info) == noted
+    assert wecom.messages_for_user("ligs") == []

@@ -66,3 +66,26 @@ def test_bad_fault_requests_are_refused(wecom):
         wecom.inject_fault("explode", 1)
     with pytest.raises(ValueError):
         wecom.inject_fault("http", 200)
+
+
+def test_a_lost_answer_serves_the_call_then_answers_the_status(api, wecom):
+    """``lost``: the message is delivered but the caller sees a 5xx — the outcome a retry must cope with."""
+    api.token()
+    wecom.inject_fault("lost", 502, count=1, path="message/send")
+    assert api.post("message/send", TEXT).status_code == 502
+    assert len(wecom.messages_for_user("ligs")) == 1
+    assert api.post("message/send", TEXT).status_code == 200 and len(wecom.messages_for_user("ligs")) == 2
+    with pytest.raises(ValueError):
+        wecom.inject_fault("lost", 200)
+
+
+def test_the_switches_are_set_over_http_and_reset(wecom):
+    session = requests.Session()
+    session.trust_env = False
+    url = wecom.base_url + "/_emulator/wecom/switches"
+    assert session.post(url, json={}).json() == {"task_id_reuse": "refuse", "used_code": 42022}
+    assert session.post(url, json={"task_id_reuse": "drop", "used_code": 60140}).json() == {
+        "task_id_reuse": "drop", "used_code": 60140}
+    assert wecom.response_urls.used_code == 60140
+    wecom.reset()
+    assert (wecom.task_id_reuse, wecom.response_codes.used_code) == ("refuse", 42022)

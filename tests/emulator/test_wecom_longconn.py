@@ -130,9 +130,11 @@ def test_text_is_refused_and_markdown_reaches_a_person(wecom, client):
     assert wecom.messages_for_user("ligs")[0]["content"]["content"] == "**你好**"
 
 
-def test_a_reused_task_id_is_answered_ok_and_dropped(wecom, client):
+def test_a_reused_task_id_is_42014_or_under_the_switch_answered_ok_and_dropped(wecom, client):
     body = {"msgtype": "template_card", "template_card": button_card("t-once")}
     assert send(client, DESK_CHAT, body)["errcode"] == 0
+    assert send(client, DESK_CHAT, body)["errcode"] == 42014
+    wecom.task_id_reuse = "drop"
     assert send(client, DESK_CHAT, body)["errcode"] == 0
     assert len(wecom.messages_for_group(DESK_CHAT)) == 1 and wecom.dropped[0]["reason"] == "task_id reused"
 

@@ -92,7 +92,15 @@ def test_without_duplicate_check_the_same_json_is_delivered_twice(api, wecom):
     assert len(wecom.messages_for_user("ligs")) == 2
 
 
-def test_a_reused_task_id_is_accepted_but_not_delivered(api, wecom):
+def test_a_reused_task_id_is_42014(api, wecom):
+    assert send_card(api, button_card("task-1"))["errcode"] == 0
+    again = send_card(api, button_card("task-1"), touser="zhouks")
+    assert again["errcode"] == 42014 and "taskid has existed" in again["errmsg"]
+    assert wecom.cards_for_user("zhouks") == [] and wecom.dropped == []
+
+
+def test_a_reused_task_id_is_accepted_but_not_delivered_under_the_switch(api, wecom):
+    wecom.task_id_reuse = "drop"  # the field report of gaps-addendum §2
     assert send_card(api, button_card("task-1"))["errcode"] == 0
     again = send_card(api, button_card("task-1"), touser="zhouks")
     assert again["errcode"] == 0 and "response_code" not in again

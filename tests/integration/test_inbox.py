@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 import redis
@@ -85,7 +86,8 @@ def test_a_failed_script_leaves_no_dedup_key_and_the_retry_is_accepted(redis_cli
 
 def test_a_real_worker_runs_the_accepted_job(redis_url, sqlite_database, tmp_path):
     conn = redis.Redis.from_url(redis_url)
-    ev = event("worker", user="a-stranger")  # no such person in the empty org: handled, no reply
+    # no such person in the empty org, chatting in a group without addressing the bot: handled, no reply
+    ev = replace(event("worker", user="a-stranger"), chat_type="group", chat_id="g-1")
     assert inbox.accept(conn, ev, ttl=600) is True
     env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": str(sqlite_database.engine.url)}
     done = subprocess.run([sys.executable, "-m", "bot.cli", "worker", "--burst"], check=False, env=env,

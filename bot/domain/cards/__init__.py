@@ -2,7 +2,8 @@
 
 One typed data shape per kind (:mod:`.shapes`); the builders by kind: the case cards' shared view-model and
 the unit's card (:mod:`.case_card`), the desk's cards (:mod:`.desk_card`), leaders' bulletins
-(:mod:`.bulletin`), dialogs' prompts (:mod:`.prompt_card`), intake's cards and 我的待办 (:mod:`.intake_card`).
+(:mod:`.bulletin`), dialogs' prompts (:mod:`.prompt_card`), intake's cards (:mod:`.intake_card`), 我的待办
+(:mod:`.duties_card`).
 The words they use for times, time left and grade colours are :mod:`bot.domain.words`.
 """
 

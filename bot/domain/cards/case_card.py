@@ -1,7 +1,13 @@
 """The case cards' view-model (kinds ``case_card``, ``desk_card``, ``bulletin``, ``prompt_card``): a case with
 its parts as read in one transaction (:class:`CaseView`), the facts every case card starts with, the case's
-text and link, what is asked of a unit by grade, each open duty with its deadline and time left, a unit's
-part in one line, and the unit's card of an assignment (the warning and its later states).
+text and link, what is asked of a unit by grade, each open duty with its deadline, a unit's part in one line,
+and the unit's card of an assignment (the warning and its later states).
+
+What a reader must act on comes first (review ux-2026-12-07, finding 8): the status line, then the facts in
+the order 等级, 签收时限, 初报时限 (the other open duties after them), then the title and what is asked. A card
+stays in a chat, so it says each deadline (``今天 17:38``), never a countdown that is wrong when read
+(finding 4). The number is the card's title and is not repeated as a fact; the case's link travels apart
+from the text (``link``) so a card that can make it tappable does (finding 6).
 """
 
 from __future__ import annotations
@@ -12,13 +18,13 @@ from datetime import datetime
 from bot.core.card import Button, Card
 from bot.core.org import Organisation
 from bot.domain.cards.shapes import CaseCardData, Fact
-from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS, AssignmentState
+from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, AssignmentState
 from bot.domain.errors import NotFound
 from bot.domain.grade import Grade
-from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, ReportKind
+from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, DutyKind, ReportKind
 from bot.domain.records import Assignment, Case, Duty
 from bot.domain.repository import CaseRepository
-from bot.domain.words import grade_color, time_left, when
+from bot.domain.words import deadline, grade_color, when
 
 ASKED = {
     Grade.GENERAL: "请关注并核实，按时反馈处置情况。",
@@ -26,6 +32,8 @@ ASKED = {
     Grade.MAJOR: "请立即核实并初报；配合召开研判会议，48小时内公开回应。",
     Grade.ESPECIALLY_MAJOR: "请立即核实并初报；已报告主要领导，4小时内发布权威信息，24小时内召开新闻发布会。",
 }
+FIRST_DUTIES = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT)  # the deadlines a unit reads first, in this order
+DEADLINE_LABELS = {DutyKind.ACKNOWLEDGE: "签收时限"}
 LIVE = (AssignmentState.WARNED, AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
 
 
@@ -65,10 +73,12 @@ def case_view_by_id(repo: CaseRepository, case_id: int) -> CaseView:
     return read_case_view(repo, case)
 
 
-def duty_lines(duties: list[Duty], now: datetime, assignment_id: int | None = None) -> list[str]:
-    """Each open duty (of one assignment, or the case's own) with its deadline and time left."""
-    return [f"· {DUTY_LABELS[d.kind]}：截止 {when(d.due_at, now)}（{time_left(d.due_at, now)}）"
-            for d in duties if d.open and d.assignment_id == assignment_id]
+def deadline_facts(duties: list[Duty], now: datetime, assignment_id: int | None = None) -> list[Fact]:
+    """Each open duty (of one assignment, or the case's own) as a fact ``签收时限：今天 17:38``: 签收 and 初报
+    first, then the others by deadline."""
+    mine = sorted((d for d in duties if d.open and d.assignment_id == assignment_id),
+                  key=lambda d: (FIRST_DUTIES.index(d.kind) if d.kind in FIRST_DUTIES else len(FIRST_DUTIES), d.due_at))
+    return [Fact(DEADLINE_LABELS.get(d.kind, f"{DUTY_LABELS[d.kind]}时限"), deadline(d.due_at, now)) for d in mine]
 
 
 def unit_name(org: Organisation, unit_id: str) -> str:
@@ -84,16 +94,16 @@ def person_name(org: Organisation, person_id: str | None) -> str:
 
 
 def case_facts(case: Case, unit: str = "") -> list[Fact]:
-    """The facts every case card starts with: number, grade, state (and the unit, when named)."""
-    facts = [Fact("案件编号", case.number), Fact("等级", case.grade.label), Fact("状态", CASE_LABELS[case.state])]
+    """The facts every case card starts with: the grade (and the unit, when named)."""
+    facts = [Fact("等级", case.grade.label)]
     if unit:
         facts.append(Fact("承办单位", unit))
     return facts
 
 
 def case_body(case: Case) -> str:
-    """The case's title and link (what a group may see of them: ``bot.core.presentation``)."""
-    return case.title + (f"\n链接：{case.link}" if case.link else "")
+    """The case's title (what a group may see of it: ``bot.core.presentation``); its link is ``link``."""
+    return case.title
 
 
 def ack_buttons(case: Case, assignment: Assignment) -> tuple[Button, ...]:
@@ -110,7 +120,7 @@ def report_buttons(case: Case, assignment: Assignment) -> tuple[Button, ...]:
 def unit_status(org: Organisation, a: Assignment, now: datetime) -> str:
     """What has become of a unit's part, in one line (empty while it waits)."""
     if a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED) and a.acknowledged_at:
-        return f"已由 {person_name(org, a.acknowledged_by)} 于 {when(a.acknowledged_at, now)} 签收"
+        return f"已由{person_name(org, a.acknowledged_by)}于{when(a.acknowledged_at, now)}签收"
     if a.state == AssignmentState.WARNED:
         return ""
     return f"{ASSIGNMENT_LABELS[a.state]}" + (f"：{a.reason}" if a.reason else "")
@@ -134,18 +144,18 @@ def unit_card(org: Organisation, view: CaseView, a: Assignment, now: datetime, *
     """The unit's card of ``a`` (kind ``case_card``) as it stands now: warning with buttons, or its outcome
     with the next step."""
     case = view.case
-    lines = [case_body(case), "", f"工作要求：{ASKED[case.grade]}", *duty_lines(view.duties, now, a.id)]
     status = "；".join(p for p in (unit_status(org, a, now), latest_report(view, a, now)) if p)
     if a.state == AssignmentState.WARNED:
         buttons = ack_buttons(case, a)
+        hint = f"签收：发送“签收 {case.number}”；不属于本单位职责：发送“退回 {case.number}”（群聊中请先 @舆情助手）。"
     elif a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
         buttons = report_buttons(case, a)
+        hint = f"报告：发送“报告 {case.number}”（群聊中请先 @舆情助手）。"
     else:
-        buttons = ()
-    hint = (f"签收：在群里 @舆情助手 发送“签收 {case.number}”，或在单聊中点击卡片按钮。"
-            if a.state == AssignmentState.WARNED else f"报告：发送“报告 {case.number}”。")
+        buttons, hint = (), ""
     data = CaseCardData(title=f"舆情预警 {case.number}", color=grade_color(case.grade),
-                        facts=case_facts(case, unit_name(org, a.unit_id)), body="\n".join(lines).strip(),
+                        facts=[*case_facts(case), *deadline_facts(view.duties, now, a.id)],
+                        body=f"{case_body(case)}\n工作要求：{ASKED[case.grade]}", link=case.link or None,
                         status=status, hint=hint, case_id=case.id, unit=a.unit_id, assignment=a.id,
                         mentions=list(mentions))
     return data.card(buttons)

@@ -1,5 +1,6 @@
 """Cards to the desk about a unit's part of a case (kind ``desk_card``): a report forwarded, a return waiting
-to be reassigned (a button per unit it may go to instead), and a reassignment done."""
+to be reassigned (a button per unit it may go to instead), and a reassignment done. Each names the case by
+its title as well as its number (the desk runs many at once)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from bot.domain.words import grade_color, when
 
 
 def returned_card(case: Case, a: Assignment, unit: str, reason: str, choices: list[tuple[str, str]]) -> Card:
-    """退回待改派: ``unit`` returned ``a`` with ``reason``; ``choices`` are (unit id, name) to reassign to."""
+    """退回待改派: ``unit`` returned ``a`` with ``reason``; ``choices`` are (unit id, name) to reassign to. The
+    typed way to a unit not among the buttons is part of the body, so every form shows it, the card too
+    (review ux-2026-12-07, finding 17)."""
     buttons = tuple(Button(name, "case.reassign", {"case": case.number, "a": str(a.id), "u": uid})
                     for uid, name in choices)
+    typed = f"改派其他单位：发送“改派 {case.number} 单位名称”。"
     return DeskCardData(title=f"退回待改派 {case.number}", color=grade_color(case.grade), facts=case_facts(case),
-                        body=f"{unit} 退回：{reason}\n{case.title}", status="", case_id=case.id, assignment=a.id,
-                        hint=f"改派：发送“改派 {case.number} 单位名称”。").card(buttons)
+                        body=f"{case.title}\n{unit}退回：{reason}\n{typed}", link=case.link or None, status="",
+                        case_id=case.id, assignment=a.id).card(buttons)
 
 
 def reassigned_card(case: Case, status: str) -> Card:
@@ -33,7 +37,7 @@ def report_card(case: Case, unit: str, label: str, by: str, now: datetime, text:
     """A unit's report (``label``: its kind and version) forwarded to the desk, with 调整定级."""
     data = DeskCardData(title=f"{label} {case.number}", color="red" if "迟报" in timing else grade_color(case.grade),
                         facts=case_facts(case, unit),
-                        body=f"{by} 于 {when(now, now)} 提交{timing}：\n{text}" + _opened(items),
+                        body=f"{case.title}\n{by}于{when(now, now)}提交{timing}：\n{text}" + _opened(items),
                         status="", case_id=case.id, links=_links(items))
     return data.card((Button("调整定级", "case.grade", {"case": case.number}),))
 

@@ -11,18 +11,17 @@ from typing import Any, Iterable
 
 from bot.core.card import Button, Card
 from bot.core.org import Organisation, Unit
-from bot.domain.cards.shapes import DutyItem, Fact, IntakeCardData, MyDutiesData
+from bot.domain.cards.duties_card import duty_words
+from bot.domain.cards.shapes import Fact, IntakeCardData
 from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS
 from bot.domain.grade import Grade
 from bot.domain.intake.links import Source
-from bot.domain.kinds import DUTY_LABELS
 from bot.domain.records import Assignment, Case, Duty
-from bot.domain.words import grade_color, time_left, when
+from bot.domain.words import grade_color, when
 
 GRADE_BUTTON_STYLE = {Grade.GENERAL: "default", Grade.SENSITIVE: "primary", Grade.MAJOR: "warning",
                       Grade.ESPECIALLY_MAJOR: "danger"}
 MAX_UNIT_BUTTONS = 2
-MAX_DUTIES = 20
 LINK_PARAM_CHARS = 600  # a button's params travel in its key (WeCom: 1024 bytes in all)
 
 
@@ -38,9 +37,10 @@ def _title(prefix: str, case: Case) -> str:
 
 
 def _base_facts(case: Case, now: datetime, transfer: str | None = None) -> list[Fact]:
-    facts = [Fact("标题", case.title), Fact("定级", case.grade.label), Fact("来源", _source_label(case.source or ""))]
-    if case.link:
-        facts.append(Fact("链接", case.link))
+    """The short facts (等级, 来源, 发现时间, 转办单): the title and the link are not facts — the title leads
+    the body and the link is ``link`` (a tappable row where the card can have one), so neither is cut to a
+    row's width (review ux-2026-12-07, finding 6)."""
+    facts = [Fact("等级", case.grade.label), Fact("来源", _source_label(case.source or ""))]
     facts.append(Fact("发现时间", when(case.first_seen_at, now) if case.first_seen_at else ""))
     if transfer or case.transfer_ref:
         facts.append(Fact("转办单", transfer or case.transfer_ref))
@@ -50,7 +50,8 @@ def _base_facts(case: Case, now: datetime, transfer: str | None = None) -> list[
 def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), suggested: Iterable[Unit] = (),
                 status: str = "", transfer: str | None = None) -> Card:
     """The desk's card of a case: other grades, likely units and 其他单位 as buttons (``transfer``: the
-    transfer slip in words, when it names its source)."""
+    transfer slip in words, when it names its source). Once a unit is assigned it no longer asks for what
+    is done: it says the grade and units can still be changed."""
     assigned = list(assigned)
     facts = _base_facts(case, now, transfer)
     if assigned:
@@ -61,8 +62,10 @@ def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), sugges
     buttons += [Button(u.name, "intake.assign", {"case": case.id, "unit": u.id}, "primary")
                 for u in suggested if u.id not in taken][:MAX_UNIT_BUTTONS]
     buttons.append(Button("其他单位…", "intake.units", {"case": case.id}))
+    asked = ("如需调整定级或增派单位，可点击下方按钮。" if assigned
+             else "请确认定级（默认一般舆情）并分派承办单位，可分派多个单位。")
     data = IntakeCardData(title=_title("已立案", case), color=grade_color(case.grade), facts=facts,
-                          body="请确认定级（默认一般舆情）并分派承办单位，可分派多个单位。", status=status,
+                          body=f"{case.title}\n{asked}", status=status, link=case.link or None,
                           hints=[f"定级 {case.number} 敏感", f"分派 {case.number} 单位名称"])
     return data.card(buttons)
 
@@ -72,16 +75,17 @@ def duplicate_card(case: Case, now: datetime, link: str | None, source: str) -> 
     params: dict[str, Any] = {"case": case.id, "source": source}
     if link and len(link) <= LINK_PARAM_CHARS:
         params["link"] = link
-    body = "这条信息与已立案的案件是同一舆情，未重复立案。如是新的发现（新的转发或平台），可添加到该案件。"
-    data = IntakeCardData(title=_title("已立案", case), color="gray", facts=_base_facts(case, now)[:3], body=body,
-                          status="", hints=[f"案件 {case.number}"])
-    return data.card((Button("添加此次发现", "intake.sighting", params, "primary"),))
+    body = f"{case.title}\n这条信息与已立案的案件是同一舆情，未重复立案。如是新的发现（新的转发或平台），可记为再次发现。"
+    data = IntakeCardData(title=_title("已立案", case), color="gray", facts=_base_facts(case, now)[:2], body=body,
+                          status="", link=case.link or None, hints=[f"案件 {case.number}"])
+    return data.card((Button("记为再次发现", "intake.sighting", params, "primary"),))
 
 
 def sighting_done(case: Case, now: datetime, name: str) -> Card:
     """The duplicate card after the sighting was added."""
-    return IntakeCardData(title=_title("已立案", case), color="green", facts=_base_facts(case, now)[:3],
-                          body="这条信息已作为再次发现记入案件时间线。", status=f"已由 {name} 添加", hints=[]).card()
+    return IntakeCardData(title=_title("已立案", case), color="green", facts=_base_facts(case, now)[:2],
+                          body=f"{case.title}\n这条信息已作为再次发现记入案件时间线。", status=f"已由{name}记为再次发现",
+                          link=case.link or None, hints=[]).card()
 
 
 def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], org: Organisation,
@@ -92,21 +96,13 @@ def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], o
     for a in assignments:
         unit = org.units.get(a.unit_id)
         lines.append(f"{unit.name if unit else a.unit_id}：{ASSIGNMENT_LABELS[a.state]}")
-    lines += [f"待办 {duty_line(d, org, now)}" for d in duties if d.open]
+    lines += [f"待办 {duty_words(d, now, _unit_name(d, org))}" for d in duties if d.open]
     data = IntakeCardData(title=_title("案件", case), color=grade_color(case.grade), facts=facts,
-                          body="\n".join(lines) or "尚未分派单位。", status="", hints=[])
+                          body="\n".join([case.title, *lines] if lines else [case.title, "尚未分派单位。"]), status="",
+                          link=case.link or None, hints=[])
     return data.card()
 
 
-def duty_line(duty: Duty, org: Organisation, now: datetime) -> str:
-    """``初报（食品生产安全监督管理科） 12月1日 17:30 截止，剩余 2天``."""
+def _unit_name(duty: Duty, org: Organisation) -> str:
     unit = org.units.get(duty.owner_unit or "")
-    owner = f"（{unit.name}）" if unit else ""
-    return f"{DUTY_LABELS[duty.kind]}{owner} {when(duty.due_at, now)} 截止，{time_left(duty.due_at, now)}"
-
-
-def my_duties_card(name: str, duties: list[tuple[Duty, Case]], org: Organisation, now: datetime) -> Card:
-    """A person's open duties (``我的待办``), soonest first, with time left in words."""
-    items = [DutyItem(case.number, case.title, duty_line(duty, org, now), case.drill)
-             for duty, case in duties[:MAX_DUTIES]]
-    return MyDutiesData(name=name, duties=items, more=max(0, len(duties) - MAX_DUTIES)).card()
+    return unit.name if unit else ""

@@ -1,5 +1,6 @@
 """A dialog's question with its choices as buttons (kind ``prompt_card``): the grade to set, the kind of
-report, and a report shown back for confirmation. The buttons come from the dialog (they carry its owner)."""
+report, and a report shown back for confirmation. The buttons come from the dialog (they carry its owner).
+Once its step is over the clicked question settles (:func:`settled_prompt`): its outcome, no buttons left."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def grade_prompt(case: Case, buttons: Iterable[Button]) -> Card:
 def report_kind_prompt(case: Case, unit: str, buttons: Iterable[Button]) -> Card:
     """报告: which kind of report (one button each)."""
     return PromptCardData(title=f"报告 {case.number}", color=grade_color(case.grade), facts=case_facts(case, unit),
-                          body="请选择报告类型。", status="", hint="回复：初报、核报、续报 或 专项报告。").card(buttons)
+                          body=f"{case.title}\n请选择报告类型。", status="", hint="回复：初报、核报、续报或专项报告。").card(buttons)
 
 
 def report_confirm_prompt(number: str, label: str, body: str, refused: str, buttons: Iterable[Button]) -> Card:
@@ -30,3 +31,8 @@ def report_confirm_prompt(number: str, label: str, body: str, refused: str, butt
     hint = "回复“确认”提交，或直接发送新的内容重新填写；可继续发送图片或文件作为附件；发送“取消”放弃。"
     return PromptCardData(title=f"确认提交{label} {number}", color="blue", facts=[], body=body, status=refused,
                           hint=hint).card(buttons)
+
+
+def settled_prompt(title: str, status: str) -> Card:
+    """A question once answered by a click: its title and ``status`` (「已选择初报」), no buttons."""
+    return PromptCardData(title=title, color="gray", facts=[], body="", status=status).card()

@@ -72,19 +72,23 @@ class NoticeData(CardData):
 
 @dataclass(frozen=True)
 class Command:
-    """One line of 帮助: what to send, and what it does."""
+    """One line of 帮助: what to send (an example to type as it stands), what it does, and the group it is
+    listed under (a heading where the group changes)."""
 
     text: str
     meaning: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
 class HelpData(CardData):
-    """帮助: the commands, addressed to the person by name."""
+    """帮助: the commands the person's roles allow, addressed to them by name, and ``notes`` (取消, @ in a
+    group, where the case number is); ``帮助 <词>`` is one command with notes that explain it."""
 
     kind: ClassVar[str] = "help"
     name: str
     commands: list[Command]
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ class DemoCardData(CardData):
 
 @dataclass(frozen=True)
 class IntakeCardData(CardData):
-    """The desk's card of a case (new, already open, its status): facts, a body, a status, typed hints."""
+    """The desk's card of a case (new, already open, its status): facts, a body (the case's title first), a
+    status, typed hints, and the story's link (``link``: a tappable row where the card can have one)."""
 
     kind: ClassVar[str] = "intake_card"
     title: str
@@ -108,6 +113,7 @@ class IntakeCardData(CardData):
     body: str
     status: str = ""
     hints: list[str] = field(default_factory=list)
+    link: str | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -122,18 +128,21 @@ class DutyItem:
 
 @dataclass(frozen=True)
 class MyDutiesData(CardData):
-    """我的待办: a person's open duties, soonest first (``more``: how many were left out)."""
+    """我的待办: a person's open duties, soonest first (``more``: how many were left out; ``unit``: the one
+    unit every duty is for, said once for the list — when they differ each item's line names its unit)."""
 
     kind: ClassVar[str] = "my_duties"
     name: str
     duties: list[DutyItem]
     more: int = 0
+    unit: str = ""
 
 
 @dataclass(frozen=True)
 class CaseCardData(CardData):
     """The unit's card of a case (kind ``case_card``): the warning and its later states. The other case
-    kinds share its fields: ``hint`` says what to type instead of a button; ``case_id``, ``unit`` and
+    kinds share its fields: ``hint`` says what to type instead of a button; ``link`` is the story's own link
+    (a tappable row where the card can have one, a line of text elsewhere); ``case_id``, ``unit`` and
     ``assignment`` file its copies; ``mentions`` are org user ids a group notice mentions; ``links`` a
     report's attachments."""
 
@@ -144,6 +153,7 @@ class CaseCardData(CardData):
     body: str
     status: str = ""
     hint: str | None = field(default=None, metadata=OPTIONAL)
+    link: str | None = field(default=None, metadata=OPTIONAL)
     case_id: int | None = field(default=None, metadata=OPTIONAL)
     unit: str | None = field(default=None, metadata=OPTIONAL)
     assignment: int | None = field(default=None, metadata=OPTIONAL)
@@ -182,9 +192,11 @@ class ReminderData(CardData):
     case_title: str
     duty: str
     grade: str
-    due: str          # words.when
+    due: str          # words.deadline
     unit: str
     left: str         # words.time_left, or 已到时限
+    ask: str = ""     # what is asked, by when, first: 请于今天 17:38 前办理（还剩20分钟） / 已到时限，请立即办理
+    command: str = ""  # what to send to act (签收 YQ-…), "" when no chat command ends the duty
 
 
 @dataclass(frozen=True)
@@ -192,7 +204,7 @@ class EscalationData(ReminderData):
     """督办: a missed deadline told to the roles of the ladder's step."""
 
     kind: ClassVar[str] = "escalation"
-    roles: str = ""
+    roles: str = ""   # everyone this step tells, by role (单位负责人、分管局领导), the reader among them
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,19 @@ from bot.emulator.dingtalk import api, control, oapi
 from bot.emulator.dingtalk.actor import RobotActor
 from bot.emulator.dingtalk.files import FileBook
 from bot.emulator.dingtalk.cards import CardBook, CardInstance
-from bot.emulator.dingtalk.clicks import CardClicker
+from bot.emulator.dingtalk.clicks import CardClicker, ClickForm
 from bot.emulator.dingtalk.courier import Courier
 from bot.emulator.dingtalk.errors import EmulatorUsageError
 from bot.emulator.dingtalk.events import EventPusher
 from bot.emulator.dingtalk.faults import Fault, FaultBook
+from bot.emulator.dingtalk.media import MediaBook
 from bot.emulator.dingtalk.notices import NoticeBook
 from bot.emulator.dingtalk.quota import RateLimit
 from bot.emulator.dingtalk.records import Delivery, Message, Records
 from bot.emulator.dingtalk.sessions import SessionBook
 from bot.emulator.dingtalk.tokens import TokenStore
 
-__all__ = ["DingTalkEmulator", "EmulatorUsageError", "Message", "Delivery", "CardInstance", "Fault"]
+__all__ = ["DingTalkEmulator", "EmulatorUsageError", "Message", "Delivery", "CardInstance", "Fault", "ClickForm"]
 
 
 class DingTalkEmulator:
@@ -39,6 +40,15 @@ class DingTalkEmulator:
     Timing attributes (seconds) tests may shorten: ``robot_timeout``, ``robot_redeliver_after``,
     ``card_callback_timeout``, ``check_url_timeout``, ``event_timeout``, ``event_retry_delays``.
     ``now`` is the clock (epoch seconds) used for tokens, sessions and signatures.
+
+    Switches for the readings DingTalk's pages leave open (default: the documented one; ``reset()``
+    restores them): ``card_reuse`` — a reused ``outTrackId`` is ``"refuse"``d with 400
+    ``param.cardAlreadyExist`` or ``"ignore"``d (200, the first result, nothing changes);
+    ``own_track_ids`` — createAndDeliver names the card by an id of its own in ``result.outTrackId``;
+    ``robot_filtered`` — people ``batchSend`` lists in ``filteredStaffIdList`` (not delivered);
+    ``click_form`` — the shape of a click's callback body (``clicks.ClickForm``);
+    ``long_card_values`` — a ``cardParamMap`` value over 1 KB is ``"refuse"``d (400 ``param.invalid``, the
+    emulator's assumption: no code is documented) or ``"accept"``ed and only listed in the card's problems.
     """
 
     def __init__(self, env: Mapping[str, str], directory: Directory) -> None:
@@ -55,6 +65,7 @@ class DingTalkEmulator:
         self.check_url_timeout = 1.5
         self.event_timeout = 2.5
         self.event_retry_delays: tuple[float, ...] = (10.0, 30.0)
+        self.default_switches()
         self._lock = threading.Lock()
         self.tokens = TokenStore(lambda: self.now())
         self.sessions = SessionBook(lambda: self.now())
@@ -64,6 +75,7 @@ class DingTalkEmulator:
         self.cards = CardBook(self.group_members)
         self.notices = NoticeBook()
         self.files = FileBook(lambda: self.now())
+        self.media = MediaBook(lambda: self.now())
         self.courier = Courier()
         self._card_routes: dict[str, dict] = {}
         self._robot, self._clicker, self._events = RobotActor(self), CardClicker(self), EventPusher(self)
@@ -147,9 +159,10 @@ class DingTalkEmulator:
         receives in a group)."""
         return self._robot.say(userid, "", group, True, "picture", data)
 
-    def click(self, userid: str, out_track_id: str, action_id: str) -> Delivery:
-        """A person clicks a callback button; raises EmulatorUsageError for an impossible click."""
-        return self._clicker.click(userid, out_track_id, action_id)
+    def click(self, userid: str, out_track_id: str, action_id: str, form: ClickForm | None = None) -> Delivery:
+        """A person clicks a callback button (its callback body shaped by ``form``, default ``click_form``);
+        raises EmulatorUsageError for an impossible click."""
+        return self._clicker.click(userid, out_track_id, action_id, form)
 
     def check_url(self, signature_param: str = "msg_signature") -> Delivery:
         """The event subscription's URL check; ``delivery.answered`` tells if the bot passed."""
@@ -189,11 +202,20 @@ class DingTalkEmulator:
         """Expire every issued token now; returns how many were live."""
         return self.tokens.expire_all()
 
+    def default_switches(self) -> None:
+        """Every switch back to the documented reading."""
+        self.card_reuse = "refuse"
+        self.own_track_ids = False
+        self.robot_filtered: set[str] = set()
+        self.click_form = ClickForm()
+        self.long_card_values = "refuse"
+
     def reset(self) -> None:
-        """Forget every record, card, token, session, fault and pending redelivery."""
+        """Forget every record, card, token, session, fault and pending redelivery; switches to defaults."""
+        self.default_switches()
         self.courier.cancel_all()
         for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices,
-                     self.files):
+                     self.files, self.media):
             part.clear()
         with self._lock:
             self._card_routes.clear()

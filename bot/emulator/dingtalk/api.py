@@ -23,6 +23,7 @@ def build(emu) -> Blueprint:
     """The blueprint of the new API routes (cards included), bound to one emulator."""
     bp = Blueprint("dingtalk_api", __name__, url_prefix="/v1.0")
     bp.before_request(lambda: gate.apply_faults(emu, "api"))
+    bp.after_request(lambda response: gate.apply_late_faults(emu, "api", response))
     bp.register_error_handler(ApiError, lambda e: e.response())
     for rule, method, view in ROUTES:
         bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
@@ -53,13 +54,15 @@ def group_send(emu):
     if cid not in emu.directory.dingtalk_groups:
         raise ApiError(400, "invalid.openConversationId", "无效的openConversationId")
     param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
+    emu.media.check_param(body["msgKey"], param)
     emu.records.add(channel="robot_group", sender="bot", msgtype=body["msgKey"], content=param,
                     at=emu.now(), group=cid)
     return jsonify(processQueryKey=secrets.token_urlsafe(24))
 
 
 def batch_send(emu):
-    """``POST /v1.0/robot/oToMessages/batchSend``: one robot message to ≤ 20 people, 1:1."""
+    """``POST /v1.0/robot/oToMessages/batchSend``: one robot message to ≤ 20 people, 1:1; unknown people in
+    ``invalidStaffIdList``, people in ``emu.robot_filtered`` in ``filteredStaffIdList``, neither delivered."""
     gate.check_api_token(emu)
     body = _robot_body(emu)
     users = body.get("userIds")
@@ -68,13 +71,15 @@ def batch_send(emu):
     if len(users) > BATCH_LIMIT:
         raise ApiError(400, "invalidParameter.userIds.overMax", "用户userId列表超过最大限制")
     param = payloads.robot_message(body.get("msgKey"), body.get("msgParam"))
+    emu.media.check_param(body["msgKey"], param)
     known = emu.directory.dingtalk_users
     invalid = [u for u in users if u not in known]
-    for user in dict.fromkeys(u for u in users if u in known):
+    filtered = [u for u in dict.fromkeys(users) if u in known and u in emu.robot_filtered]
+    for user in dict.fromkeys(u for u in users if u in known and u not in filtered):
         emu.records.add(channel="robot_oto", sender="bot", msgtype=body["msgKey"], content=param,
                         at=emu.now(), user=user)
     return jsonify(processQueryKey=secrets.token_urlsafe(24), invalidStaffIdList=invalid,
-                   flowControlledStaffIdList=[])
+                   flowControlledStaffIdList=[], filteredStaffIdList=filtered)
 
 
 ROUTES = [

@@ -2,7 +2,8 @@
 
 Owns ``POST /v1.0/card/instances/createAndDeliver`` (idempotent on ``outTrackId``),
 ``PUT /v1.0/card/instances`` and ``POST /v1.0/card/callbacks/register``, with the checks the
-platform documents: every ``cardParamMap`` value a string, a known template, known spaces.
+platform documents: every ``cardParamMap`` value a string of at most 1 KB (refused over it unless the
+emulator's ``long_card_values`` switch says ``"accept"``), a known template, known spaces.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify
 
-from bot.emulator.dingtalk import gate
+from bot.emulator.dingtalk import contract, gate
 from bot.emulator.dingtalk.cards import CardInstance
 from bot.emulator.dingtalk.errors import ApiError
 
@@ -30,10 +31,14 @@ def build(emu) -> Blueprint:
 
 
 def create_and_deliver(emu):
-    """``POST /v1.0/card/instances/createAndDeliver``; a known ``outTrackId`` changes nothing."""
+    """``POST /v1.0/card/instances/createAndDeliver``; a known ``outTrackId`` changes nothing: refused with
+    400 ``param.cardAlreadyExist`` (``emu.card_reuse = "ignore"``: answered with the first result). With
+    ``emu.own_track_ids`` the card gets an id of the platform's own, named in ``result.outTrackId``."""
     gate.check_api_token(emu)
     card = _new_card(emu, gate.json_body())
-    stored, created = emu.cards.create(card)
+    stored, created = emu.cards.create(card, f"dtcard{secrets.token_hex(12)}" if emu.own_track_ids else "")
+    if not created and emu.card_reuse == "refuse":
+        raise ApiError(400, "param.cardAlreadyExist", "卡片已存在")
     if created:
         _deliver(emu, stored, gate.json_body())
     return jsonify(success=True, result={"outTrackId": stored.out_track_id,
@@ -55,6 +60,7 @@ def update(emu):
         raise ApiError(400, "param.cardDataAndPrivateDataBothEmpty", "cardData 和 privateData 同时为空")
     public = string_map((body.get("cardData") or {}).get("cardParamMap")) if body.get("cardData") else None
     private = _private(emu, body.get("privateData"))
+    _within_limit(emu, public, private)
     opts = body.get("cardUpdateOptions") or {}
     emu.cards.update(card, public, private, bool(opts.get("updateCardDataByKey")),
                      bool(opts.get("updatePrivateDataByKey")), "api")
@@ -91,6 +97,17 @@ def string_map(value) -> dict[str, str]:
     if bad:
         raise ApiError(400, "param.invalid", f"cardParamMap的值必须是String: {', '.join(map(str, bad))}")
     return dict(value)
+
+
+def _within_limit(emu, public: dict[str, str] | None, private: dict[str, dict[str, str]] | None) -> None:
+    """Refuse a card whose public or private ``cardParamMap`` has a value over ``contract.VALUE_LIMIT`` bytes
+    ("参数值（最长不超过1KB）"); DingTalk documents no code for it, so this is 400 ``param.invalid``."""
+    if emu.long_card_values != "refuse":
+        return
+    maps = [public or {}, *(private or {}).values()]
+    long = sorted({k for m in maps for k, v in m.items() if len(v.encode()) > contract.VALUE_LIMIT})
+    if long:
+        raise ApiError(400, "param.invalid", f"cardParamMap的参数值最长不超过1KB: {', '.join(long)}")
 
 
 def parse_spaces(open_space_id) -> list[tuple[str, str]]:
@@ -135,6 +152,7 @@ def _new_card(emu, body) -> CardInstance:
         raise ApiError(400, "param.cardPublicDataEmpty", "卡片公共数据为空")
     public = string_map(body["cardData"].get("cardParamMap"))
     private = _private(emu, body.get("privateData")) or {}
+    _within_limit(emu, public, private)
     callback_type, route_key = body.get("callbackType") or "", body.get("callbackRouteKey") or ""
     if callback_type not in ("", "STREAM", "HTTP") or (callback_type == "HTTP" and not route_key):
         raise ApiError(400, "param.invalid", "callbackType须为STREAM或HTTP，HTTP须带callbackRouteKey")

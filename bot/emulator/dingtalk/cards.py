@@ -1,7 +1,8 @@
 """Interactive card instances: who can see each card and what each person sees on it.
 
 Owns: ``CardInstance`` (public ``cardParamMap``, per-person private data, the spaces it was
-delivered to) and ``CardBook`` (create idempotently by ``outTrackId``, update with DingTalk's
+delivered to) and ``CardBook`` (create once per requested ``outTrackId`` — under that id, or under an
+id of the platform's own when the emulator plays that reading — update with DingTalk's
 replace-or-by-key semantics, apply a callback's answer). One instance is shared by everyone
 holding the card, so an update changes what all of them see.
 """
@@ -62,13 +63,18 @@ class CardBook:
         self._members = members
         self._lock = threading.RLock()
         self._cards: dict[str, CardInstance] = {}
+        self._requested: dict[str, str] = {}  # the outTrackId a caller asked for → the card's id
 
-    def create(self, card: CardInstance) -> tuple[CardInstance, bool]:
-        """Store a new card; an existing ``outTrackId`` keeps the old card (returns created=False)."""
+    def create(self, card: CardInstance, own_id: str = "") -> tuple[CardInstance, bool]:
+        """Store a new card under its ``outTrackId``, or under ``own_id`` when given (the platform naming the
+        card itself); an ``outTrackId`` asked for before keeps the old card (returns created=False)."""
         with self._lock:
-            old = self._cards.get(card.out_track_id)
+            requested = card.out_track_id
+            old = self._cards.get(self._requested.get(requested, requested))
             if old is not None:
                 return old, False
+            card.out_track_id = own_id or requested
+            self._requested[requested] = card.out_track_id
             self._cards[card.out_track_id] = card
             return card, True
 
@@ -109,3 +115,4 @@ class CardBook:
         """Forget every card."""
         with self._lock:
             self._cards.clear()
+            self._requested.clear()

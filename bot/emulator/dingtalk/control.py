@@ -1,7 +1,8 @@
 """JSON control endpoints under ``/_emulator/dingtalk/`` for the web console and drills.
 
 Owns the routes: records (messages, cards, deliveries), the directory, acting as a person
-(say, click, check_url), faults, token expiry and reset. A request no person could make
+(say, click — in any ``ClickForm`` — check_url), faults, the switches of the unconfirmed readings,
+token expiry and reset. A request no person could make
 answers 400 ``{"error": …}``.
 """
 
@@ -12,6 +13,7 @@ from functools import partial
 from flask import Blueprint, jsonify, request
 
 from bot.emulator.dingtalk import files
+from bot.emulator.dingtalk.clicks import ClickForm
 from bot.emulator.dingtalk.errors import EmulatorUsageError
 
 __all__ = ["build"]
@@ -68,9 +70,46 @@ def say(emu):
 
 
 def click(emu):
-    """``{user, outTrackId, actionId}``: a person clicks a card button."""
+    """``{user, outTrackId, actionId, form?}``: a person clicks a card button (``form``: ClickForm's fields)."""
     body = _body()
-    return jsonify(emu.click(body.get("user", ""), body.get("outTrackId", ""), body.get("actionId", "")).to_dict())
+    form = _form(body["form"]) if isinstance(body.get("form"), dict) else None
+    return jsonify(emu.click(body.get("user", ""), body.get("outTrackId", ""), body.get("actionId", ""),
+                             form).to_dict())
+
+
+def switches(emu):
+    """The switches of the readings DingTalk leaves open."""
+    return jsonify(card_reuse=emu.card_reuse, own_track_ids=emu.own_track_ids,
+                   robot_filtered=sorted(emu.robot_filtered), click_form=vars(emu.click_form),
+                   long_card_values=emu.long_card_values)
+
+
+def set_switches(emu):
+    """``{card_reuse?, own_track_ids?, robot_filtered?, click_form?, long_card_values?}``: set some; answers
+    all of them."""
+    body = _body()
+    if "card_reuse" in body:
+        if body["card_reuse"] not in ("refuse", "ignore"):
+            raise ValueError("card_reuse must be 'refuse' or 'ignore'")
+        emu.card_reuse = body["card_reuse"]
+    if "own_track_ids" in body:
+        emu.own_track_ids = bool(body["own_track_ids"])
+    if "robot_filtered" in body:
+        emu.robot_filtered = {str(u) for u in body["robot_filtered"] or ()}
+    if isinstance(body.get("click_form"), dict):
+        emu.click_form = _form(body["click_form"])
+    if "long_card_values" in body:
+        if body["long_card_values"] not in ("refuse", "accept"):
+            raise ValueError("long_card_values must be 'refuse' or 'accept'")
+        emu.long_card_values = body["long_card_values"]
+    return switches(emu)
+
+
+def _form(fields: dict) -> ClickForm:
+    try:
+        return ClickForm(**fields)
+    except TypeError as exc:  # an unknown field
+        raise ValueError(str(exc)) from None
 
 
 def check_url(emu):
@@ -114,6 +153,7 @@ ROUTES = [
     ("/cards/<path:out_track_id>", "GET", card),
     ("/act/say", "POST", say), ("/act/click", "POST", click), ("/act/check_url", "POST", check_url),
     ("/faults", "GET", faults), ("/faults", "POST", add_fault), ("/faults", "DELETE", clear_faults),
+    ("/switches", "GET", switches), ("/switches", "POST", set_switches),
     ("/tokens/expire", "POST", expire_tokens), ("/reset", "POST", reset),
     ("/download/<token>", "GET", files.serve),
 ]

@@ -2,6 +2,8 @@
 
 Owns: the list of active faults and which request each one hits. The routes turn a hit into
 the family's answer (old API: errcode 90018; new API: 403 QpsLimitForAppkeyAndApi).
+``server_error_after`` is the one fault that hits *after* the route ran: the request took effect
+(a card was created, a message sent) but the caller gets a 5xx — an answer lost on the way back.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-__all__ = ["Fault", "FaultBook", "KINDS", "FAMILIES"]
+__all__ = ["Fault", "FaultBook", "KINDS", "FAMILIES", "BEFORE", "AFTER"]
 
-KINDS = ("throttle", "server_error", "slow")
+KINDS = ("throttle", "server_error", "slow", "server_error_after")
+BEFORE = ("throttle", "server_error", "slow")  # hit before the route runs
+AFTER = ("server_error_after",)                # hit after it, on a successful answer
 FAMILIES = ("oapi", "api", "all")
 
 
@@ -68,14 +72,14 @@ class FaultBook:
             self._faults.append(fault)
         return fault
 
-    def take(self, family: str, path: str) -> list[Fault]:
-        """The faults hitting this request (at most one per kind), each count decremented."""
+    def take(self, family: str, path: str, kinds: tuple[str, ...] = BEFORE) -> list[Fault]:
+        """The faults of ``kinds`` hitting this request (at most one per kind), each count decremented."""
         hit: dict[str, Fault] = {}
         now = self._now()
         with self._lock:
             self._faults = [f for f in self._faults if f.live(now)]
             for fault in self._faults:
-                if fault.kind not in hit and fault.matches(family, path):
+                if fault.kind in kinds and fault.kind not in hit and fault.matches(family, path):
                     hit[fault.kind] = fault
                     fault.hits += 1
                     if fault.remaining is not None:

@@ -1,6 +1,7 @@
 """What every API request passes before its route runs: injected faults and the access token.
 
-Owns: turning an injected fault into each family's answer, and the token checks
+Owns: turning an injected fault into each family's answer (before the route runs, and the
+``server_error_after`` kind on the route's successful answer), and the token checks
 (old API: ``?access_token=`` only; new API: the ``x-acs-dingtalk-access-token`` header only).
 """
 
@@ -11,8 +12,9 @@ import time
 from flask import request
 
 from bot.emulator.dingtalk.errors import ApiError, OapiError
+from bot.emulator.dingtalk.faults import AFTER
 
-__all__ = ["apply_faults", "check_oapi_token", "check_api_token", "json_body"]
+__all__ = ["apply_faults", "apply_late_faults", "check_oapi_token", "check_api_token", "json_body"]
 
 THROTTLE_OAPI = OapiError(90018, "当前应用调用该接口的并发量已经超过限制，请降低调用频率")
 THROTTLE_API = ApiError(403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
@@ -33,6 +35,24 @@ def apply_faults(emu, family: str):
     if "throttle" in hits or not emu.rate.allow(family, request.path):
         return (THROTTLE_OAPI if family == "oapi" else THROTTLE_API).response()
     return None
+
+
+def apply_late_faults(emu, family: str, response):
+    """The route's ``response``, or a 5xx in its place when ``server_error_after`` hits a successful answer:
+    what the route did stands, the caller learns nothing of it."""
+    refused = response.is_json and isinstance(response.get_json(silent=True), dict) \
+        and response.get_json(silent=True).get("errcode", 0) != 0
+    if response.status_code >= 400 or refused:
+        return response
+    hits = emu.faults.take(family, request.path, AFTER)
+    if not hits:
+        return response
+    status = hits[0].status
+    err = (OapiError(-1, "系统繁忙", status=status) if family == "oapi"
+           else ApiError(status, "ServiceUnavailable", "系统繁忙"))
+    body, status = err.response()
+    body.status_code = status
+    return body
 
 
 def check_oapi_token(emu) -> None:

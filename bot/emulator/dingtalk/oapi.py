@@ -10,7 +10,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify, request
 
-from bot.emulator.dingtalk import gate, payloads
+from bot.emulator.dingtalk import gate, media, payloads
 from bot.emulator.dingtalk.errors import OapiError, request_id
 
 __all__ = ["build"]
@@ -22,6 +22,7 @@ def build(emu) -> Blueprint:
     """The blueprint of the old API routes, bound to one emulator."""
     bp = Blueprint("dingtalk_oapi", __name__)
     bp.before_request(lambda: gate.apply_faults(emu, "oapi"))
+    bp.after_request(lambda response: gate.apply_late_faults(emu, "oapi", response))
     bp.register_error_handler(OapiError, lambda e: e.response())
     for rule, method, view in ROUTES:
         bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
@@ -75,6 +76,7 @@ ROUTES = [
     ("/topapi/message/corpconversation/asyncsend_v2", "POST", asyncsend_v2),
     ("/topapi/message/corpconversation/getsendresult", "POST", getsendresult),
     ("/robot/sendBySession", "POST", send_by_session),
+    ("/media/upload", "POST", media.upload),
 ]
 
 

@@ -63,9 +63,9 @@ class Person:
         """A 1:1 location to the app (``MsgType location``)."""
         return self.actor.app_location(self.userid, label, x, y)
 
-    def mention_bot(self, chatid: str, content: str) -> delivery.Delivery:
-        """An @-mention of the smart bot in group ``chatid``."""
-        return self.actor.aibot_text(self.userid, content, chatid)
+    def mention_bot(self, chatid: str, content: str, picture: bytes | None = None) -> delivery.Delivery:
+        """An @-mention of the smart bot in group ``chatid``; with ``picture``, ``mixed`` (100719/101027)."""
+        return self.actor.aibot_text(self.userid, content, chatid, picture)
 
     def send_bot_text(self, content: str) -> delivery.Delivery:
         """A 1:1 text message to the smart bot."""
@@ -146,8 +146,8 @@ class Actor:
         self._record_person(userid, "app", "user", userid, "location", {"label": label}, msgid)
         return self._to_app(userid, fields, Origin(userid, "user", userid), {"msgid": msgid})
 
-    def aibot_text(self, userid: str, content: str, chatid: str | None) -> delivery.Delivery:
-        """Deliver a smart-bot text: an @-mention in ``chatid``, or 1:1 when it is None."""
+    def aibot_text(self, userid: str, content: str, chatid: str | None, picture: bytes | None = None) -> delivery.Delivery:
+        """Deliver a smart-bot text (``mixed`` with ``picture``): an @-mention in ``chatid``, or 1:1 when it is None."""
         if chatid and chatid not in self.emu.directory.wecom_aibot_chats:
             raise ActError(f"the smart bot is in no group {chatid!r} (org file: aibot_chatid)")
         if chatid and not content.startswith("@"):
@@ -158,7 +158,11 @@ class Actor:
         url = self._response_url(userid, chatid)
         payload = callbacks.aibot_text(aibot_id=self.emu.aibot_id, userid=userid, content=content,
                                        response_url=url, chatid=chatid)
-        self._record_person(userid, "aibot", kind, chat, "text", {"content": content}, payload["msgid"])
+        if picture is not None:  # WeCom's picture URL is AES-encrypted, 5 min; the emulator's serves plain bytes
+            media = self.emu.media.add("image", picture, "image.jpg", owner="aibot")
+            payload = callbacks.aibot_mixed(payload, f"{self.emu.base_url}/_emulator/wecom/pic/{media.media_id}")
+        self._record_person(userid, "aibot", kind, chat, payload["msgtype"], payload[payload["msgtype"]],
+                            payload["msgid"])
         info = {"msgid": payload["msgid"], "response_url": url}
         return self._to_aibot(payload, Origin(userid, kind, chat), info, self.emu.callback_attempts)
 

@@ -9,9 +9,9 @@ import json
 import time
 from typing import TYPE_CHECKING, Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
-from bot.emulator.wecom import errcodes
+from bot.emulator.wecom import errcodes, uploads
 from bot.emulator.wecom.errcodes import WeComError, error_body
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
     """Routes of the WeCom API, bound to ``emu``."""
     bp = Blueprint("wecom_api", __name__, url_prefix="/cgi-bin")
     bp.before_request(lambda: _injected_fault(emu))
+    bp.after_request(_lost_answer)
 
     @bp.get("/gettoken")
     def gettoken():
@@ -55,6 +56,18 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
         _log(emu, 0)
         return _media_response(media)
 
+    @bp.post("/media/upload")
+    def media_upload():
+        def run() -> dict:
+            emu.tokens.check(request.args.get("access_token"))
+            return uploads.app_upload(emu, request.args.get("type"), request.files.get("media"))
+        return _answer(emu, run)
+
+    @bp.post("/webhook/upload_media")
+    def webhook_upload_media():
+        return _answer(emu, lambda: uploads.robot_upload(emu, request.args.get("key"), request.args.get("type"),
+                                                         request.files.get("media")))
+
     @bp.post("/webhook/send")
     def webhook_send():
         return _answer(emu, lambda: emu.robots.webhook_send(request.args.get("key"), _json_body()))
@@ -85,7 +98,16 @@ def _injected_fault(emu: WeComEmulator) -> Response | None:
     if outcome.errcode is not None:
         _log(emu, outcome.errcode)
         return jsonify(error_body(outcome.errcode, from_ip=request.remote_addr or ""))
+    g.lost_status = outcome.lost_status
     return None
+
+
+def _lost_answer(response: Response) -> Response:
+    """A call served under a ``lost`` fault: its effect stays, its answer becomes the fault's status."""
+    status = g.get("lost_status")
+    if not status:
+        return response
+    return Response("injected failure after the call was served", status=status, mimetype="text/plain")
 
 
 def _json_body() -> dict:

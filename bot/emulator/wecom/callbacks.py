@@ -121,3 +121,11 @@ def aibot_card_event(*, aibot_id: str, userid: str, create_time: int, response_u
     if selected_items:
         payload["event"]["template_card_event"]["selected_items"] = selected_items
     return payload
+
+
+def aibot_mixed(payload: dict, picture_url: str) -> dict:
+    """A smart-bot text ``payload`` as a ``mixed`` message (documents 100719/101027): its text item, then
+    one picture item with ``picture_url``."""
+    items = [{"msgtype": "text", "text": dict(payload["text"])}, {"msgtype": "image", "image": {"url": picture_url}}]
+    rest = {k: v for k, v in payload.items() if k != "text"}
+    return {**rest, "msgtype": "mixed", "mixed": {"msg_item": items}}

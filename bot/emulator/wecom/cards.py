@@ -6,6 +6,13 @@ most 1024 bytes and unique; a callback button needs a key, a URL button a url; `
 and news_notice only: the button, vote and multiple cards have no such field, and WeCom does not show it
 there) at most 3 entries, each with a title and, for type 1, a url. Which errcode answers which breach is
 partly a guess where WeCom documents none (see docs/emulator-wecom.md).
+
+Lengths: WeCom *advises* (建议不超过) 36 characters for ``main_title.title``, 44 for its ``desc``, 160 for
+``sub_title_text``, 30 for a row's ``value`` and 10 for a button's ``text`` (document 90236) and documents no
+hard limit; the emulator refuses anything longer (40058, the table's "参数值的长度超出了限制"; 42038 for a
+button's text), so a card it accepts is one WeCom shows whole. A callback key is printable ASCII without
+spaces (42039): ours are URL-encoded queries. More than 6 buttons answers 42014, as the issue's field report
+has it ("taskid has existed or empty or exceed max len" also for a card over its limits).
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ MAX_KEY_BYTES = 1024
 MAX_HORIZONTAL = 6
 MAX_OPTIONS = 10
 MAX_JUMPS = 3
+MAX_TITLE, MAX_TITLE_DESC, MAX_SUB_TITLE, MAX_VALUE, MAX_BUTTON_TEXT = 36, 44, 160, 30, 10
+KEY = re.compile(r"^[!-~]+$")  # printable ASCII, no space
 NOTICES = ("text_notice", "news_notice")
 
 
@@ -57,6 +66,12 @@ def validate_card(card: object, require_task_id: bool = True) -> dict:
         _check_submit(card.get("submit_button"))
     # jump_list is no field of the interactive cards: WeCom accepts the card and does not show it
     return {k: v for k, v in card.items() if k != "jump_list"}
+
+
+def as_sent(card: dict) -> dict:
+    """What a fresh send (``message/send``, ``aibot_send_msg``, a ``response_url``) shows: ``replace_text`` is a
+    field of ``update_template_card`` only, so WeCom ignores it there and the buttons stay live."""
+    return {k: v for k, v in card.items() if k != "replace_text"}
 
 
 def callback_keys(card: dict) -> list[str]:
@@ -106,9 +121,16 @@ def _check_main_title(card: dict) -> None:
     main = card.get("main_title")
     if not isinstance(main, dict):
         raise WeComError(errcodes.MISSING_TITLE, "main_title required")
-    if main.get("title") or card["card_type"] == "text_notice" and card.get("sub_title_text"):
-        return
-    raise WeComError(errcodes.MISSING_TITLE, "main_title.title required")
+    if not (main.get("title") or card["card_type"] == "text_notice" and card.get("sub_title_text")):
+        raise WeComError(errcodes.MISSING_TITLE, "main_title.title required")
+    _check_length(main.get("title"), MAX_TITLE, "main_title.title")
+    _check_length(main.get("desc"), MAX_TITLE_DESC, "main_title.desc")
+    _check_length(card.get("sub_title_text"), MAX_SUB_TITLE, "sub_title_text")
+
+
+def _check_length(text: object, limit: int, field: str, code: int = errcodes.INVALID_PARAMETER) -> None:
+    if isinstance(text, str) and len(text) > limit:
+        raise WeComError(code, f"{field} exceed max length {limit}")
 
 
 def _check_horizontal(items: object) -> None:
@@ -121,6 +143,7 @@ def _check_horizontal(items: object) -> None:
             raise WeComError(errcodes.CARD_KEYNAME_MISSING)
         if int(item.get("type", 0) or 0) == 1 and not item.get("url"):
             raise WeComError(errcodes.CARD_URL_MISSING, "horizontal_content_list.url missing")
+        _check_length(item.get("value"), MAX_VALUE, "horizontal_content_list.value")
 
 
 def _check_menu(menu: object) -> None:
@@ -145,7 +168,7 @@ def _check_buttons(buttons: object) -> None:
     if not isinstance(buttons, list) or not buttons:
         raise WeComError(errcodes.INVALID_PARAMETER, "button_list required")
     if len(buttons) > MAX_BUTTONS:
-        raise WeComError(errcodes.INVALID_PARAMETER, f"button_list exceed max size {MAX_BUTTONS}")
+        raise WeComError(errcodes.INVALID_TASK_ID, f"button_list exceed max size {MAX_BUTTONS}")
     keys: set[str] = set()
     for button in buttons:
         _check_button(button, keys)
@@ -154,6 +177,7 @@ def _check_buttons(buttons: object) -> None:
 def _check_button(button: object, keys: set[str]) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
         raise WeComError(errcodes.CARD_BUTTON_TEXT)
+    _check_length(button["text"], MAX_BUTTON_TEXT, "button_list.text", errcodes.CARD_BUTTON_TEXT)
     kind = button.get("type", 0) or 0
     if kind not in (0, 1):
         raise WeComError(errcodes.INVALID_PARAMETER, "button_list.type must be 0 or 1")
@@ -164,8 +188,8 @@ def _check_button(button: object, keys: set[str]) -> None:
             raise WeComError(errcodes.CARD_URL_MISSING, "button_list.url missing")
         return
     key = button.get("key")
-    if not isinstance(key, str) or not key or len(key.encode()) > MAX_KEY_BYTES or key in keys:
-        raise WeComError(errcodes.CARD_BUTTON_KEY, "key required, unique, at most 1024 bytes")
+    if not isinstance(key, str) or not KEY.match(key) or len(key.encode()) > MAX_KEY_BYTES or key in keys:
+        raise WeComError(errcodes.CARD_BUTTON_KEY, "key required, unique, printable ASCII, at most 1024 bytes")
     keys.add(key)
 
 

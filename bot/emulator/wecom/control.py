@@ -97,7 +97,7 @@ def _act_routes(bp: Blueprint, emu: WeComEmulator) -> None:
 
 
 def _setting_routes(bp: Blueprint, emu: WeComEmulator) -> None:
-    """Faults, token expiry, the emulated clock, reset."""
+    """Faults, token expiry, the emulated clock, the switches, reset."""
 
     @bp.get("/faults")
     def faults():
@@ -128,6 +128,16 @@ def _setting_routes(bp: Blueprint, emu: WeComEmulator) -> None:
         seconds = float((request.get_json(force=True, silent=True) or {}).get("seconds", 0))
         emu.advance_time(seconds)
         return jsonify(ok=True, offset=emu.clock.offset)
+
+    @bp.post("/switches")
+    def switches():
+        """The unconfirmed readings WeCom may have (docs/emulator-wecom.md, "Switches")."""
+        data = request.get_json(force=True, silent=True) or {}
+        if data.get("task_id_reuse") in ("refuse", "drop"):
+            emu.task_id_reuse = data["task_id_reuse"]
+        if data.get("used_code") in (42022, 60140):
+            emu.response_codes.used_code = emu.response_urls.used_code = int(data["used_code"])
+        return jsonify(task_id_reuse=emu.task_id_reuse, used_code=emu.response_codes.used_code)
 
     @bp.post("/reset")
     def reset():

@@ -10,14 +10,17 @@ from typing import Mapping
 from flask import Blueprint
 
 from bot.emulator.directory import Directory
+from bot.emulator.wecom import errcodes
 from bot.emulator.wecom.actor import Actor, Person
 from bot.emulator.wecom.api import api_blueprint
 from bot.emulator.wecom.clock import EmulatorClock
 from bot.emulator.wecom.codes import RESPONSE_CODE_TTL, RESPONSE_URL_TTL, OneTimeCodes
 from bot.emulator.wecom.control import control_blueprint
 from bot.emulator.wecom.delivery import Delivery
+from bot.emulator.wecom.errcodes import WeComError
 from bot.emulator.wecom.faults import Fault, FaultBoard
 from bot.emulator.wecom.longconn import LongConnServer
+from bot.emulator.wecom import media_msgs
 from bot.emulator.wecom.media import MediaStore
 from bot.emulator.wecom.messaging import AppMessaging
 from bot.emulator.wecom.records import Records
@@ -25,6 +28,7 @@ from bot.emulator.wecom.robots import RobotMessaging
 from bot.emulator.wecom.tokens import TokenBook
 
 DEFAULT_AIBOT_NAME = "舆情助手"
+REFUSE, DROP = "refuse", "drop"  # what a reused task_id gets: 42014 (default), or errcode 0 and not delivered
 LOG_LIMIT = 5000  # API calls and deliveries kept for tests and the console
 
 
@@ -56,6 +60,7 @@ class WeComEmulator:
         self.aibot_name = DEFAULT_AIBOT_NAME
         self.callback_timeout = callback_timeout
         self.callback_attempts = callback_attempts
+        self.task_id_reuse = REFUSE
         self.clock = EmulatorClock()
         self.tokens = TokenBook(self.corp_id, self.env.get("WECOM_SECRET", ""), self.clock)
         self.faults = FaultBoard()
@@ -90,6 +95,17 @@ class WeComEmulator:
             self.ws_url = self.longconn.url
         return self.ws_url
 
+    def task_taken(self, channel: str, task_id: str | None, data: dict) -> bool:
+        """Whether ``task_id`` was used before on ``channel``: ``task_id_reuse`` "refuse" raises
+        WeComError 42014 ("taskid has existed or empty or exceed max len"); "drop" notes the message
+        in ``dropped`` and returns True (answered 0, not delivered: the field report of gaps-addendum §2)."""
+        if not task_id or not self.records.task_used(channel, task_id):
+            return False
+        if self.task_id_reuse != DROP:
+            raise WeComError(errcodes.INVALID_TASK_ID, "task_id has existed")
+        self.records.drop("task_id reused", data)
+        return True
+
     # --- acting as people ---------------------------------------------------------------
     def act_as(self, userid: str) -> Person:
         """A person who sends, @-mentions and clicks through real callbacks."""
@@ -111,6 +127,14 @@ class WeComEmulator:
     def messages_for_group(self, group: str) -> list[dict]:
         """What the robots and the app posted in a group: by webhook key, chatid or group name."""
         return self.records.messages("group", self.group_keys(group), exclude_people=True)
+
+    def media_for_user(self, userid: str) -> list[tuple[str, str, bytes]]:
+        """(msgtype, name, bytes) of each picture and file the app sent ``userid``, oldest first."""
+        return media_msgs.received(self.media, self.messages_for_user(userid))
+
+    def media_in_group(self, group: str) -> list[tuple[str, str, bytes]]:
+        """(msgtype, name, bytes) of each picture and file posted in a group, oldest first."""
+        return media_msgs.received(self.media, self.messages_for_group(group))
 
     def chat_in_group(self, group: str) -> list[dict]:
         """Everything in a group, people's @-mentions included."""
@@ -172,5 +196,7 @@ class WeComEmulator:
         self.api_calls.clear()
         self.deliveries.clear()
         self.clock.offset = 0.0
+        self.task_id_reuse = REFUSE
+        self.response_codes.used_code = self.response_urls.used_code = errcodes.CODE_USED
         if self.longconn is not None:
             self.longconn.reset()

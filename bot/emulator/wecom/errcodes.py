@@ -11,7 +11,12 @@ import itertools
 
 SYSTEM_BUSY = -1
 INVALID_SECRET = 40001
+INVALID_MEDIA_TYPE = 40004
+INVALID_UPLOAD_TYPE = 40005
+INVALID_FILE_SIZE = 40006
 INVALID_MEDIA_ID = 40007
+INVALID_IMAGE_SIZE = 40009
+INVALID_VIDEO_SIZE = 40011
 INVALID_USERID = 40003
 INVALID_MSGTYPE = 40008
 INVALID_CORPID = 40013
@@ -21,12 +26,14 @@ INVALID_PARAMETER = 40058
 MISSING_TOKEN = 41001
 MISSING_CORPID = 41002
 MISSING_SECRET = 41004
+MISSING_MEDIA_DATA = 41005
 MISSING_MEDIA_ID = 41006
 MISSING_AGENTID = 41011
 MISSING_TITLE = 41016
 MISSING_DESCRIPTION = 41033
 TOKEN_EXPIRED = 42001
 INVALID_TASK_ID = 42014
+CODE_USED = 42022
 CARD_KEYNAME_MISSING = 42027
 CARD_URL_MISSING = 42028
 CARD_TYPE_INVALID = 42031
@@ -57,11 +64,18 @@ INVALID_WEBHOOK = 93000
 INVALID_AIBOT_CHATID = 93006
 NOT_IN_CHAT = 93008
 INVALID_REQ_ID = 846605
+STREAM_EXPIRED = 846608
 
 MESSAGES = {
     SYSTEM_BUSY: "system busy",
     INVALID_SECRET: "invalid credential",
+    INVALID_MEDIA_TYPE: "invalid media type",
+    INVALID_UPLOAD_TYPE: "invalid type",
+    INVALID_FILE_SIZE: "invalid file size",
     INVALID_MEDIA_ID: "invalid media_id",
+    INVALID_IMAGE_SIZE: "invalid image size",
+    INVALID_VIDEO_SIZE: "invalid video size",
+    MISSING_MEDIA_DATA: "media data missing",
     MISSING_MEDIA_ID: "media_id missing",
     INVALID_USERID: "invalid userid",
     INVALID_MSGTYPE: "invalid message type",
@@ -76,7 +90,8 @@ MESSAGES = {
     MISSING_TITLE: "missing title",
     MISSING_DESCRIPTION: "missing description",
     TOKEN_EXPIRED: "access_token expired",
-    INVALID_TASK_ID: "invalid task_id",
+    INVALID_TASK_ID: "taskid has existed or empty or exceed max len",
+    CODE_USED: "code has been used",
     CARD_KEYNAME_MISSING: "Template_Card.horizontal_content_list.keyname missing",
     CARD_URL_MISSING: "Template_Card url missing",
     CARD_TYPE_INVALID: "Template_Card.card_type invalid",
@@ -107,6 +122,7 @@ MESSAGES = {
     INVALID_AIBOT_CHATID: "invalid chatid",
     NOT_IN_CHAT: "not in chat",
     INVALID_REQ_ID: "invalid req_id",
+    STREAM_EXPIRED: "stream expired",
 }
 
 _hints = itertools.count(1)

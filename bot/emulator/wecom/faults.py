@@ -1,7 +1,10 @@
 """Faults injected into the emulated WeCom API for a number of calls or until cleared.
 
 A fault is an errcode answered with HTTP 200 (45009 frequency limit, 45033 concurrency limit,
-or any other), an HTTP status (5xx), or a delay in seconds before the call is served normally.
+or any other), an HTTP status (5xx), a delay in seconds before the call is served normally, or a
+lost answer (``lost``): the call **is served** — the message delivered, the card held — and its
+answer replaced by an HTTP status (5xx), so the caller cannot tell it succeeded (a timeout seen from
+the bot's side: the outcome unknown, the retry's case).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 
-KINDS = ("errcode", "http", "delay")
+KINDS = ("errcode", "http", "delay", "lost")
 
 
 @dataclass
@@ -30,11 +33,12 @@ class Fault:
 @dataclass
 class FaultOutcome:
     """What the faults decide for one call: wait ``delay`` seconds, then answer ``errcode`` or
-    ``http_status`` if set, else serve the call."""
+    ``http_status`` if set, else serve the call (and answer ``lost_status`` instead when set)."""
 
     delay: float = 0.0
     errcode: int | None = None
     http_status: int | None = None
+    lost_status: int | None = None
 
 
 class FaultBoard:
@@ -50,8 +54,8 @@ class FaultBoard:
             raise ValueError(f"fault kind must be one of {KINDS}")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1")
-        if kind == "http" and not 400 <= int(value) <= 599:
-            raise ValueError("http fault needs a 4xx or 5xx status")
+        if kind in ("http", "lost") and not 400 <= int(value) <= 599:
+            raise ValueError(f"{kind} fault needs a 4xx or 5xx status")
         fault = Fault(kind, value, count, path.strip("/"))
         with self._lock:
             self.faults.append(fault)
@@ -71,9 +75,11 @@ class FaultBoard:
                     continue
                 if fault.kind == "delay":
                     outcome.delay += float(fault.value)
-                elif outcome.errcode is None and outcome.http_status is None:
+                elif outcome.errcode is None and outcome.http_status is None and outcome.lost_status is None:
                     if fault.kind == "errcode":
                         outcome.errcode = int(fault.value)
+                    elif fault.kind == "lost":
+                        outcome.lost_status = int(fault.value)
                     else:
                         outcome.http_status = int(fault.value)
                 else:

@@ -127,12 +127,13 @@ class LongConnServer:
         with self._lock:
             self.frames.append(frame)
         try:
-            self._dispatch(session, cmd, req_id, frame.get("body"))
+            answer = self._dispatch(session, cmd, req_id, frame.get("body"))
         except WeComError as err:
             return {"headers": {"req_id": req_id}, **errcodes.error_body(err.code, err.detail)}
-        return {"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok"}
+        ack = {"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok"}
+        return {**ack, "body": answer} if answer else ack  # an upload's ack carries upload_id / media_id
 
-    def _dispatch(self, session: Session, cmd: object, req_id: str, body: object) -> None:
+    def _dispatch(self, session: Session, cmd: object, req_id: str, body: object) -> dict | None:
         if cmd == SUBSCRIBE:
             return self._subscribe(session, body if isinstance(body, dict) else {})
         if not session.subscribed:

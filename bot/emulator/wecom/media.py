@@ -27,6 +27,7 @@ class Media:
     content_type: str
     name: str
     created_at: float
+    owner: str = "app"  # "app" (media/upload, or what people sent) or "robot:<key>" (webhook/upload_media)
 
 
 class MediaStore:
@@ -37,11 +38,11 @@ class MediaStore:
         self._items: dict[str, Media] = {}
         self._lock = threading.Lock()
 
-    def add(self, kind: str, data: bytes, name: str = "", content_type: str = "") -> Media:
+    def add(self, kind: str, data: bytes, name: str = "", content_type: str = "", owner: str = "app") -> Media:
         """Store ``data`` and give it a fresh media_id (WeCom's ids are opaque, ~64 characters)."""
         media = Media("3" + secrets.token_urlsafe(48), kind, data, content_type or TYPES.get(kind, TYPES["file"]),
                       name or f"{kind}.{(content_type or TYPES.get(kind, '')).rpartition('/')[2] or 'bin'}",
-                      self.clock.now())
+                      self.clock.now(), owner)
         with self._lock:
             self._items[media.media_id] = media
         return media

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.emulator.wecom import errcodes
 from bot.emulator.wecom.cards import INTERACTIVE, needs_task_id, validate_card
 from bot.emulator.wecom.errcodes import WeComError
+from bot.emulator.wecom.media_msgs import check_app
 from bot.emulator.wecom.payloads import APPCHAT_TYPES, Body, app_body
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class AppMessaging:
         """``message/send``: deliver to the valid recipients (81013 when none is valid)."""
         self._check_agent(data)
         body = app_body(data)
+        check_app(self.emu.media, body)
         users, answer = self._recipients(data)
         with self._lock:
             duplicate = self._duplicate_of(data)
@@ -51,9 +53,7 @@ class AppMessaging:
                 return duplicate
             answer["msgid"] = new_msgid()
             task_id = body.content.get("task_id") if body.msgtype == "template_card" else None
-            if task_id and self.emu.records.task_used("app", task_id):
-                self.emu.records.drop("task_id reused", data)
-            else:
+            if not self.emu.task_taken("app", task_id, data):
                 self._deliver(users, body, answer, task_id)
             self._remember(data, answer)
         return answer
@@ -141,6 +141,7 @@ class AppMessaging:
         if not isinstance(chatid, str) or not chatid:
             raise WeComError(errcodes.INVALID_CHATID)
         body = app_body(data, APPCHAT_TYPES)
+        check_app(self.emu.media, body)
         if chatid not in self.emu.appchats:
             foreign = chatid in self.emu.directory.wecom_aibot_chats
             raise WeComError(errcodes.NOT_OWN_CHAT if foreign else errcodes.CHATID_NOT_FOUND)

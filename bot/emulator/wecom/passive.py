@@ -35,8 +35,10 @@ class Origin:
 
 
 def open_app_reply(cipher: CallbackCipher, body: bytes) -> str | None:
-    """The plaintext XML of an app passive reply, None for an empty one; raises CryptoError."""
-    if not body.strip() or body.strip() == b"success":
+    """The plaintext XML of an app passive reply, None for an empty one (90238: "直接返回200（即以空串为返回包）");
+    raises CryptoError for anything else that is no signed envelope (``success`` included: that is the answer
+    of other Tencent platforms, not WeCom's)."""
+    if not body.strip():
         return None
     try:
         root = ElementTree.fromstring(body)

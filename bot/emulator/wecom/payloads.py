@@ -4,6 +4,7 @@ Text and markdown over 2048 bytes are truncated, as the official message/send pa
 ("最长不超过2048个字节，超过将截断"); the cut falls on a whole UTF-8 character. The webhook robot
 rejects markdown over 4096 bytes and text over 5120 bytes with 40058 ("markdown.content exceed
 max length 4096"), as WeCom is seen to answer; between 2048 and 5120 bytes its text is truncated.
+A fresh template card's ``replace_text`` is ignored (``cards.as_sent``): it belongs to updates.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.emulator.wecom import errcodes
-from bot.emulator.wecom.cards import validate_card
+from bot.emulator.wecom.cards import as_sent, validate_card
 from bot.emulator.wecom.errcodes import WeComError
 
 TRUNCATE_AT = 2048
-APP_TYPES = ("text", "markdown", "textcard", "news", "template_card")
-APPCHAT_TYPES = ("text", "markdown", "textcard", "news")
-WEBHOOK_TYPES = ("text", "markdown", "markdown_v2", "news", "template_card")
+APP_TYPES = ("text", "markdown", "textcard", "news", "template_card", "image", "file")
+APPCHAT_TYPES = ("text", "markdown", "textcard", "news", "image", "file")
+WEBHOOK_TYPES = ("text", "markdown", "markdown_v2", "news", "template_card", "image", "file")
 WEBHOOK_CARD_TYPES = ("text_notice", "news_notice")
 AIBOT_TYPES = ("markdown", "template_card")
 WEBHOOK_LIMITS = {"text": 5120, "markdown": 4096, "markdown_v2": 4096}
@@ -47,14 +48,16 @@ def app_body(data: dict, allowed: tuple[str, ...] = APP_TYPES) -> Body:
     content = _object(data, msgtype)
     if msgtype in ("text", "markdown"):
         return _text_body(msgtype, content, hard_limit=None)
-    if msgtype == "textcard":
+    if msgtype in ("image", "file"):  # the media itself: media_msgs.check_app
+        _require(content, "media_id", errcodes.MISSING_MEDIA_ID)
+    elif msgtype == "textcard":
         _require(content, "title", errcodes.MISSING_TITLE)
         _require(content, "description", errcodes.MISSING_DESCRIPTION)
         _require(content, "url", errcodes.CARD_URL_MISSING)
     elif msgtype == "news":
         _check_articles(content)
     else:
-        content = validate_card(content)
+        content = as_sent(validate_card(content))
     return Body(msgtype, content)
 
 
@@ -67,6 +70,11 @@ def webhook_body(data: dict) -> Body:
                           truncate=msgtype == "text")
     if msgtype == "news":
         _check_articles(content)
+        return Body(msgtype, content)
+    if msgtype == "file":  # the media itself: media_msgs.check_robot
+        _require(content, "media_id", errcodes.MISSING_MEDIA_ID)
+        return Body(msgtype, content)
+    if msgtype == "image":  # base64 + md5: media_msgs.check_robot
         return Body(msgtype, content)
     if content.get("card_type") not in WEBHOOK_CARD_TYPES:
         raise WeComError(errcodes.CARD_TYPE_INVALID, "webhook cards are text_notice or news_notice")
@@ -81,7 +89,7 @@ def aibot_body(data: dict, chattype: str) -> Body:
         return _text_body(msgtype, content, hard_limit=AIBOT_MARKDOWN_LIMIT, truncate=False)
     if chattype != "single":
         raise WeComError(errcodes.INVALID_MSGTYPE, "template_card only in a single chat")
-    return Body(msgtype, validate_card(content))
+    return Body(msgtype, as_sent(validate_card(content)))
 
 
 def _msgtype(data: dict, allowed: tuple[str, ...]) -> str:

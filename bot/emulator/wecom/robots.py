@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.emulator.wecom import errcodes
 from bot.emulator.wecom.errcodes import WeComError
+from bot.emulator.wecom.media_msgs import check_robot
 from bot.emulator.wecom.messaging import new_msgid
 from bot.emulator.wecom.payloads import aibot_body, webhook_body
 
@@ -34,6 +35,7 @@ class RobotMessaging:
         if not key or key not in self.emu.directory.wecom_hooks:
             raise WeComError(errcodes.INVALID_WEBHOOK)
         body = webhook_body(data)
+        check_robot(self.emu.media, key, body)
         self._count(key)
         self.emu.records.add(channel="webhook", kind="group", chats=[key], sender="webhook",
                              msgtype=body.msgtype, content=body.content, time=self.emu.clock.now(),
@@ -52,14 +54,14 @@ class RobotMessaging:
         recent.append(now)
 
     def aibot_reply(self, code: str | None, data: dict) -> dict:
-        """A POST to a ``response_url``: single use, 1 h; 60140 otherwise."""
+        """A POST to a ``response_url``: single use (then 42022, or 60140 under the switch), 1 h (then 60140)."""
         grant = self.emu.response_urls.peek(code)
         subject = grant.subject
         body = aibot_body(data, subject["chattype"])
-        self.emu.response_urls.redeem(code)
         task_id = body.content.get("task_id") if body.msgtype == "template_card" else None
-        if task_id and self.emu.records.task_used("aibot", task_id):
-            self.emu.records.drop("task_id reused", data)
+        taken = self.emu.task_taken("aibot", task_id, data)
+        self.emu.response_urls.redeem(code)
+        if taken:
             return {"errcode": 0, "errmsg": "ok"}
         kind, chat = ("group", subject["chatid"]) if subject["chattype"] == "group" else ("user", subject["userid"])
         self.emu.records.add(channel="aibot", kind=kind, chats=[chat], sender="aibot", msgtype=body.msgtype,

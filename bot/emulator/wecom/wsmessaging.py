@@ -4,12 +4,15 @@
   (``chatid`` one of the bot's group chats, **case-sensitive**) or to a person (``chatid`` = userid).
   An unknown chatid gives **93006**; ``text`` and other msgtypes give 40008 (gaps-addendum §1.2).
   Cards follow the template-card rules, ``button_interaction`` included, in groups too; a reused
-  task_id is answered 0 and dropped. Every member of the group holds a group card.
+  task_id gets 42014 (or, under the switch
+  ``emu.task_id_reuse = "drop"``, 0 and dropped). Every member of the group holds a group card.
 * ``aibot_respond_update_msg`` on a card event's ``req_id``: replaces the clicked card for
   ``userids``, or for everyone (the group chat shows it too) when they are left out; only within
   **5 s** of the click (``update_window``). Otherwise, or on a req_id that was no card event,
   846605 "invalid req_id" (the code is seen in the official plugin; our guess for the window).
 * ``aibot_respond_msg`` on a message's ``req_id``: markdown, stream or a card shown in its chat.
+* ``aibot_upload_media_init``/``_chunk``/``_finish`` (``wsmedia``) and ``aibot_send_msg`` ``image``/``file``
+  naming the smart bot's own upload (40007 otherwise).
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from bot.emulator.wecom import errcodes
+from bot.emulator.wecom import errcodes, wsmedia
 from bot.emulator.wecom.cards import validate_card
 from bot.emulator.wecom.errcodes import WeComError
+from bot.emulator.wecom.media_msgs import MEDIA_TYPES
 from bot.emulator.wecom.messaging import new_msgid
 from bot.emulator.wecom.payloads import aibot_body
 
@@ -41,14 +45,18 @@ class WsMessaging:
         self.origins: dict[str, dict] = {}
         self.card_chats: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()
+        self.uploads = wsmedia.WsUploads(emu)
 
     def remember(self, req_id: str, origin: dict) -> None:
         """Keep what a pushed callback came from, for replies on its req_id."""
         with self._lock:
             self.origins[req_id] = origin
 
-    def handle(self, cmd: str, req_id: str, body: dict) -> None:
-        """Apply one frame of the bot; raises WeComError with the code WeCom answers."""
+    def handle(self, cmd: str, req_id: str, body: dict) -> dict | None:
+        """Apply one frame of the bot; its ack's ``body`` when it has one (an upload's); raises WeComError
+        with the code WeCom answers."""
+        if cmd in (wsmedia.INIT, wsmedia.CHUNK, wsmedia.FINISH):
+            return self.uploads.handle(cmd, body)
         if cmd == SEND:
             return self.send(body)
         if cmd == UPDATE:
@@ -60,12 +68,13 @@ class WsMessaging:
     def send(self, body: dict) -> None:
         """``aibot_send_msg``: a proactive message into a group or to a person."""
         kind, chat, holders = self._chat(body.get("chatid"), body.get("chat_type"))
+        if body.get("msgtype") in MEDIA_TYPES:  # a picture or file the bot uploaded over this connection
+            return self._send_media(kind, chat, body)
         if body.get("msgtype") not in ("markdown", "template_card"):
             raise WeComError(errcodes.INVALID_MSGTYPE, f"msgtype {body.get('msgtype')!r} not supported here")
         message = aibot_body(body, "single")  # cards are allowed in groups on the long connection
         task_id = message.content.get("task_id") if message.msgtype == "template_card" else None
-        if task_id and self.emu.records.task_used(CHANNEL, task_id):
-            self.emu.records.drop("task_id reused", body)
+        if self.emu.task_taken(CHANNEL, task_id, body):
             return None
         self.emu.records.add(channel=CHANNEL, kind=kind, chats=[chat], sender="aibot", msgtype=message.msgtype,
                              content=message.content, time=self.emu.clock.now(), msgid=new_msgid(),
@@ -74,6 +83,18 @@ class WsMessaging:
             self.emu.records.hold_card(CHANNEL, task_id, holders, message.content)
             with self._lock:
                 self.card_chats[task_id] = (kind, chat)
+        return None
+
+    def _send_media(self, kind: str, chat: str, body: dict) -> None:
+        msgtype = body["msgtype"]
+        content = body.get(msgtype)
+        if not isinstance(content, dict) or not content.get("media_id"):
+            raise WeComError(errcodes.MISSING_MEDIA_ID, f"{msgtype}.media_id missing")
+        media = self.emu.media.get(content["media_id"])
+        if media.kind != msgtype or media.owner != wsmedia.OWNER:
+            raise WeComError(errcodes.INVALID_MEDIA_ID, f"media is a {media.kind} of {media.owner}")
+        self.emu.records.add(channel=CHANNEL, kind=kind, chats=[chat], sender="aibot", msgtype=msgtype,
+                             content={"media_id": content["media_id"]}, time=self.emu.clock.now(), msgid=new_msgid())
         return None
 
     def _chat(self, chatid: object, chat_type: object) -> tuple[str, str, list[str]]:
@@ -126,3 +147,4 @@ class WsMessaging:
         with self._lock:
             self.origins.clear()
             self.card_chats.clear()
+        self.uploads.reset()

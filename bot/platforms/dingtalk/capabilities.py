@@ -17,7 +17,7 @@ CAPABILITIES = Capabilities(
     dialogs_one_to_one=True,  # the robot's 1:1 chat
     mentions_in_groups=False,  # the robot OpenAPI's markdown cannot @-mention
     text_only_readers=False,
-    sends_images=False,
-    sends_files=False,
+    sends_images=True,  # the robot's markdown showing our signed /files/<token> link (docs/platform-dingtalk.md)
+    sends_files=True,  # /media/upload + sampleFile for office/pdf/zip/rar; else markdown with a signed link
     rate_limits={"person": _QPS, "group": _QPS, CARD_API: _QPS},  # cards to people and groups: one API
 )

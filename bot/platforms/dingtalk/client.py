@@ -148,6 +148,22 @@ class DingTalkClient:
             return self._oapi_checked(path, data)
         raise AssertionError("unreachable")
 
+    def oapi_upload(self, path: str, params: Mapping[str, str], name: str, content: bytes,
+                    mime: str) -> dict[str, Any]:
+        """POST ``content`` as the multipart field ``media`` to the old API (``/media/upload``), with
+        ``?access_token=`` and ``params``; raises PlatformError."""
+        stale = ""
+        for attempt in (1, 2):
+            token = self.tokens.get("oapi", stale)
+            resp = self._send(path, "POST", self.oapi_base + path, params={"access_token": token, **params},
+                              files={"media": (name, content, mime)})
+            data = self._json(path, resp)
+            if attempt == 1 and self._oapi_token_refused(data):
+                stale = token
+                continue
+            return self._oapi_checked(path, data)
+        raise AssertionError("unreachable")
+
     def webhook(self, url: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST to a robot sessionWebhook (no token); raises PlatformError (code 300001: expired)."""
         resp = self._send("sessionWebhook", "POST", url, json=dict(body))

@@ -2,7 +2,9 @@
 
 Owns: choosing the way a Card goes out — a card with buttons as an interactive card
 (``createAndDeliver`` into ``IM_GROUP`` or ``IM_ROBOT``, callbacks over HTTP to our route key,
-``outTrackId`` derived from the dedup id so a retry never shows a card twice), anything else as
+``outTrackId`` derived from the dedup id so a retry never shows a card twice — DingTalk's
+``param.cardAlreadyExist`` for it is :class:`AlreadySent` — and the ``outTrackId`` DingTalk's answer
+names kept for updates), anything else as
 markdown (sessionWebhook while it is valid, else ``groupMessages/send`` or
 ``oToMessages/batchSend`` in batches of 20); work notifications (``asyncsend_v2``, 100 people a
 call); and updating a card in place (``PUT /v1.0/card/instances``). Content comes from
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import uuid
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,15 +25,19 @@ import redis as redis_lib
 import requests
 
 from bot.core.card import Card
-from bot.core.errors import ConfigError, PlatformError
+from bot.core.errors import AlreadySent, ConfigError, PlatformError
 from bot.core.event import Event
+from bot.core.media import Media
 from bot.platforms.base import SentMessage
+from bot.platforms.dingtalk import card_fit
 from bot.platforms.dingtalk.capabilities import CAPABILITIES
 from bot.platforms.dingtalk.client import SESSION_GONE, DingTalkClient
+from bot.platforms.dingtalk.media_out import DingTalkMedia
 from bot.platforms.dingtalk.signing import now_ms
+from bot.platforms.fitting import Fitted, size, split_utf8, truncate_utf8
 from bot.platforms.render import render_json
 
-__all__ = ["DingTalkMessenger", "track_id", "space", "recipient_id", "BATCH", "NOTICE_BATCH"]
+__all__ = ["DingTalkMessenger", "track_id", "valid_track_id", "space", "recipient_id", "BATCH", "NOTICE_BATCH"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,8 @@ NOTICE_BATCH = 100    # asyncsend_v2 userid_list per call
 MSG_PARAM_LIMIT = 15000
 NOTICE_LIMIT = 2048
 SESSION_MARGIN_MS = 60_000
+CARD_EXISTS = "param.cardAlreadyExist"  # createAndDeliver: this outTrackId has a card already
+TRACK_ID = re.compile(r"[0-9A-Za-z_\-@]{1,64}")  # ≤ 64 recommended (≤ 100 allowed); our safe characters
 
 
 def track_id(dedup_id: str = "") -> str:
@@ -47,6 +56,14 @@ def track_id(dedup_id: str = "") -> str:
     if not dedup_id:
         return "yq" + uuid.uuid4().hex
     return "yq" + hashlib.sha256(dedup_id.encode()).hexdigest()[:40]
+
+
+def valid_track_id(out_track_id: str) -> bool:
+    """Whether an ``outTrackId`` is one we may send: non-empty, ≤ 64 characters of ``[0-9A-Za-z_-@]``.
+
+    Only for such an id does ``param.cardAlreadyExist`` mean "a card with this id exists" and nothing else.
+    """
+    return bool(TRACK_ID.fullmatch(out_track_id))
 
 
 def recipient_id(method: str, address: Mapping[str, Any]) -> str:
@@ -64,11 +81,8 @@ def space(method: str, address: Mapping[str, Any]) -> str:
 
 
 def _fit(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` UTF-8 bytes (with an ellipsis when cut)."""
-    raw = text.encode()
-    if len(raw) <= limit:
-        return text
-    return raw[: limit - 3].decode(errors="ignore") + "…"
+    """``text`` cut to ``limit`` UTF-8 bytes (with an ellipsis when cut): the one helper, ``fitting``."""
+    return truncate_utf8(text, limit)
 
 
 class DingTalkMessenger:
@@ -87,6 +101,16 @@ class DingTalkMessenger:
         self.route_key = config.get("DINGTALK_CARD_ROUTE_KEY", "")
         self.agent_id = config.get("DINGTALK_AGENT_ID", "")
         self.templates_dir = Path(templates_dir)
+        self.media = DingTalkMedia(self.client, self.robot_code, config, redis)
+
+    # --- pictures and files (bot.core.media; media_out.py) ------------------------------------------
+    def send_media_to_person(self, user_id: str, media: Media, content: bytes) -> SentMessage:
+        """A picture or file 1:1 from the robot; raises PlatformError."""
+        return self.media.to_person(user_id, media, content)
+
+    def send_media_to_group(self, group: Mapping[str, str], media: Media, content: bytes) -> SentMessage:
+        """A picture or file into a unit's group; raises PlatformError."""
+        return self.media.to_group(group, media, content)
 
     def render(self, card: Card) -> dict[str, Any]:
         """``{"card": cardParamMap, "markdown": {title, text}}`` of a Card; raises ConfigError."""
@@ -138,7 +162,8 @@ class DingTalkMessenger:
         out_track_id = card_ref.get("card_id") or card_ref.get("out_track_id") or ""
         if not out_track_id:
             raise PlatformError("no outTrackId to update")
-        body = {"outTrackId": out_track_id, "cardData": {"cardParamMap": self.render(card)["card"]},
+        in_group = not card_ref.get("user_id") and (event is None or event.chat_type == "group")
+        body = {"outTrackId": out_track_id, "cardData": {"cardParamMap": self._card_params(card, in_group)},
                 "cardUpdateOptions": {"updateCardDataByKey": True}, "userIdType": 1}
         self.client.api("PUT", "/v1.0/card/instances", body)
         return SentMessage(PLATFORM, out_track_id, {"card_id": out_track_id})
@@ -147,9 +172,10 @@ class DingTalkMessenger:
     def send_to_people(self, user_ids: list[str], card: Card) -> list[SentMessage]:
         """Markdown 1:1 from the robot to each person, ``BATCH`` people per call.
 
-        When everyone of a call is refused (unknown to DingTalk, or flow-controlled) it raises
+        When everyone of a call is refused (unknown to DingTalk, filtered, or flow-controlled) it raises
         PlatformError — retryable for flow control; people refused in a larger batch are logged and
-        named in that call's ``card_ref`` (``invalid``, ``throttled``) for the caller to retry.
+        named in that call's ``card_ref`` (``invalid``, ``throttled``) for the caller to retry. People in
+        ``filteredStaffIdList`` count as ``invalid``: not delivered, and not retried (docs/platform-dingtalk.md).
         """
         param = json.dumps(self._markdown(card, MSG_PARAM_LIMIT - 200), ensure_ascii=False)
         sent = []
@@ -157,13 +183,17 @@ class DingTalkMessenger:
             batch = user_ids[i:i + BATCH]
             body = {"robotCode": self.robot_code, "userIds": batch, "msgKey": "sampleMarkdown", "msgParam": param}
             data = self.client.api("POST", "/v1.0/robot/oToMessages/batchSend", body)
-            invalid, throttled = data.get("invalidStaffIdList") or [], data.get("flowControlledStaffIdList") or []
+            unknown, filtered = data.get("invalidStaffIdList") or [], data.get("filteredStaffIdList") or []
+            throttled = data.get("flowControlledStaffIdList") or []
+            invalid = list(dict.fromkeys([*unknown, *filtered]))
             if set(batch) <= set(invalid) | set(throttled):
-                raise PlatformError(f"DingTalk delivered to nobody of {batch}: unknown {invalid}, flow-controlled "
-                                    f"{throttled} (check the org file's dingtalk ids)", retryable=bool(throttled))
+                raise PlatformError(f"DingTalk delivered to nobody of {batch}: unknown {unknown}, filtered "
+                                    f"{filtered}, flow-controlled {throttled} (check the org file's dingtalk ids; "
+                                    f"a filtered person may have blocked the robot)", retryable=bool(throttled))
             refused = {"invalid": invalid, "throttled": throttled} if invalid or throttled else {}
             if refused:
-                log.warning("dingtalk batchSend: unknown userIds %s, flow-controlled %s", invalid, throttled)
+                log.warning("dingtalk batchSend: unknown userIds %s, filtered %s, flow-controlled %s",
+                            unknown, filtered, throttled)
             sent.append(SentMessage(PLATFORM, str(data.get("processQueryKey", "")), refused))
         return sent
 
@@ -180,7 +210,27 @@ class DingTalkMessenger:
             sent.append(SentMessage(PLATFORM, str(data.get("task_id", ""))))
         return sent
 
+    def fit(self, card: Card, *, method: str = "person") -> Fitted:
+        """What must follow ``card`` into its chat so nothing of it is lost (``card_fit``): the full text of
+        what the card shows cut (every card value ≤ 1 KB; a markdown message ≤ ``MSG_PARAM_LIMIT``), and
+        the buttons that did not fit, as cards of their own. The card itself is cut as it is sent, the
+        same way whatever the outbox ``method``."""
+        rendered = self.render(card)
+        if card.buttons:
+            return Fitted(card, tuple(card_fit.follow_ups(card, rendered["card"])))
+        text = rendered["markdown"]["text"]
+        if size(text) <= MSG_PARAM_LIMIT - 200:
+            return Fitted(card)
+        title = truncate_utf8(rendered["markdown"]["title"], 150)
+        pieces = split_utf8(text, card_fit.MESSAGE_BYTES)
+        return Fitted(card, tuple(Card("notice", {"title": f"{title}（全文 {n}/{len(pieces)}）", "text": piece})
+                                  for n, piece in enumerate(pieces, 1)))
+
     # --- internals ------------------------------------------------------------------------------------
+    def _card_params(self, card: Card, in_group: bool) -> dict[str, str]:
+        """The card's ``cardParamMap`` within DingTalk's 1 KB a value (``card_fit.within_limits``)."""
+        return card_fit.within_limits(self.render(card)["card"], in_group)
+
     def _markdown(self, card: Card, limit: int = MSG_PARAM_LIMIT - 200) -> dict[str, str]:
         md = self.render(card)["markdown"]
         return {"title": _fit(md["title"], 200), "text": _fit(md["text"], limit)}
@@ -201,7 +251,7 @@ class DingTalkMessenger:
         kinds = {part.partition(".")[0] for part in space.split(";")}
         body: dict[str, Any] = {
             "cardTemplateId": self.template_id, "outTrackId": out_track_id,
-            "cardData": {"cardParamMap": self.render(card)["card"]},
+            "cardData": {"cardParamMap": self._card_params(card, "IM_GROUP" in kinds)},
             "callbackType": "HTTP", "callbackRouteKey": self.route_key,
             "openSpaceId": f"dtv1.card//{space}", "userIdType": 1}
         if "IM_GROUP" in kinds:
@@ -210,14 +260,36 @@ class DingTalkMessenger:
         if "IM_ROBOT" in kinds:
             body.update(imRobotOpenSpaceModel={"supportForward": True},
                         imRobotOpenDeliverModel={"spaceType": "IM_ROBOT", "robotCode": self.robot_code})
-        data = self.client.api("POST", "/v1.0/card/instances/createAndDeliver", body)
+        data = self._create(body)
         results = (data.get("result") or {}).get("deliverResults") or []
         failed = [r for r in results if isinstance(r, dict) and r.get("success") is False]
         if failed and len(failed) == len(results):
             raise PlatformError(f"DingTalk did not deliver card {out_track_id} to {space}: "
                                 f"{failed[0].get('errorMsg', 'no reason given')}")
+        named = str((data.get("result") or {}).get("outTrackId") or "")
+        if named and named != out_track_id:  # DingTalk's own id for the card: later updates must use it
+            log.info("dingtalk named card %s %s; updates will use that id", out_track_id, named)
+            out_track_id = named
         log.info("dingtalk card %s delivered to %s", out_track_id, space)
         ref: dict[str, Any] = {"card_id": out_track_id}
         if failed:
             ref["invalid"] = [str(r.get("spaceId", "")) for r in failed]
         return SentMessage(PLATFORM, out_track_id, ref)
+
+    def _create(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``createAndDeliver``; raises PlatformError, or AlreadySent when a card holds our (valid) ``outTrackId``.
+
+        An id we did not validate is never sent, so ``param.cardAlreadyExist`` names one cause only: a card
+        with this id exists — ours when the worker is retrying after an answer it never got.
+        """
+        out_track_id = str(body["outTrackId"])
+        if not valid_track_id(out_track_id):
+            raise PlatformError(f"refusing to send card with outTrackId {out_track_id[:80]!r}: not 1–64 "
+                                f"characters of [0-9A-Za-z_-@]")
+        try:
+            return self.client.api("POST", "/v1.0/card/instances/createAndDeliver", body)
+        except PlatformError as exc:
+            if exc.code != CARD_EXISTS:
+                raise
+            raise AlreadySent(f"DingTalk already holds card {out_track_id} ({CARD_EXISTS})", code=exc.code,
+                              message_id=out_track_id, card_ref={"card_id": out_track_id}) from None

@@ -3,7 +3,8 @@
 
 Helpers: ``crypto`` (timestamp window, signature, wechatpy decryption), ``xmlmsg`` (safe XML),
 ``buttons`` (button keys, task ids), ``bodies`` (per-destination bodies from the templates),
-``longtext`` (2048-byte splitting), ``capabilities`` (what WeCom can do, with or without the app),
+``cardfit`` (WeCom's card limits, split cards, settled cards sent fresh),
+``longtext`` (2048-byte splitting), ``textfit`` (the whole text after a card shown cut), ``capabilities`` (what WeCom can do, with or without the app),
 ``files`` (opening what people sent, for ``/files/<token>``). See docs/platform-wecom.md.
 
 The smart bot's long connection (``yuqing wecom-connect``, docs/wecom-longconn.md): ``connector``

@@ -1,8 +1,9 @@
 """``GET/POST /wecom/aibot``: the smart bot (智能机器人) in callback mode (encrypted JSON).
 
 Same cryptography as the app, with ReceiveId ``""``. GET is URL verification. POST carries
-``{"encrypt": ...}``; the decrypted JSON is a text message (an @-mention in a group, or 1:1),
-a ``template_card_event`` click, or another event (enter_chat, feedback, stream refresh) that is
+``{"encrypt": ...}``; the decrypted JSON is a text message (an @-mention in a group, or 1:1), a
+``mixed`` one (text and pictures, 100719/101027: its text items joined, its pictures as attachments), a
+``template_card_event`` click, or another event (enter_chat, feedback, stream refresh) that is
 answered 200 and ignored. The answer body is empty: replies go later through ``response_url``,
 which is kept in ``event.reply`` (single use, valid 1 h). Dedup key: ``msgid``.
 """
@@ -16,6 +17,7 @@ from typing import Any, Callable, Mapping
 
 from bot.core.errors import PayloadError
 from bot.core.event import Event
+from bot.platforms.attachments import attachment, with_link
 from bot.platforms.base import Answer, LoggedRefusals, RawRequest
 from bot.platforms.wecom.buttons import decode_key
 from bot.platforms.wecom.crypto import CallbackCrypto
@@ -24,6 +26,7 @@ from bot.platforms.wecom.inbound import DEDUP_TTL, PLATFORM
 log = logging.getLogger(__name__)
 
 CHANNEL = "wecom_aibot"
+PICTURE_KEPT = "智能机器人收到的图片企业微信只保存 5 分钟"  # 100719: media URLs valid 5 minutes
 
 
 def _json_object(data: bytes | str, what: str) -> dict[str, Any]:
@@ -46,6 +49,7 @@ class AibotCallback(LoggedRefusals):
 
     def __init__(self, config: Mapping[str, str], now: Callable[[], float] = time.time) -> None:
         self.crypto = CallbackCrypto(config["WECOM_AIBOT_TOKEN"], config["WECOM_AIBOT_AES_KEY"], "", now)
+        self.config = config
 
     def _handle(self, request: RawRequest) -> Answer:
         if request.method == "GET":
@@ -54,7 +58,7 @@ class AibotCallback(LoggedRefusals):
         if not isinstance(encrypt, str) or not encrypt:
             raise PayloadError("body has no encrypt")
         message = _json_object(self.crypto.open(request.args, encrypt), "decrypted message")
-        event = to_event(message, request.received_at)
+        event = to_event(message, request.received_at, self.config)
         if event is None:
             log.info("wecom aibot: authentic %s ignored msgid=%s", message.get("msgtype"), message.get("msgid"))
         return Answer(body="", events=[event] if event else [])
@@ -68,10 +72,10 @@ def _sender(message: dict) -> str:
     return user
 
 
-def to_event(message: dict, received_at: str) -> Event | None:
+def to_event(message: dict, received_at: str, config: Mapping[str, str] | None = None) -> Event | None:
     """The normalised Event of a decrypted smart-bot message, or None for what we do not handle."""
     msgtype = message.get("msgtype")
-    if msgtype not in ("text", "event"):
+    if msgtype not in ("text", "mixed", "event"):
         return None
     user = _sender(message)
     group = message.get("chattype") == "group"
@@ -83,6 +87,10 @@ def to_event(message: dict, received_at: str) -> Event | None:
     if msgtype == "text":
         text = _obj(message.get("text")).get("content", "")
         return Event(kind="mention" if group else "text", text=str(text), raw=_raw(message), **common)
+    if msgtype == "mixed":
+        text, pictures = _mixed(message, received_at, config or {})
+        return Event(kind="mention" if group else "text", text=text, attachments=pictures, raw=_raw(message),
+                     **common)
     event = _obj(message.get("event"))
     if event.get("eventtype") != "template_card_event":
         return None
@@ -93,6 +101,18 @@ def to_event(message: dict, received_at: str) -> Event | None:
         params = {**params, "selected": selected if isinstance(selected, list) else [selected]}
     return Event(kind="click", action=action, params=params, card_id=str(card.get("task_id", "")),
                  raw=_raw(message), **common)
+
+
+def _mixed(message: dict, received_at: str, config: Mapping[str, str]) -> tuple[str, list[dict]]:
+    """The text (its text items, joined by line breaks) and the pictures (attachments with their
+    ``url``, which WeCom encrypts with the bot's key and keeps 5 minutes) of a ``mixed`` message."""
+    items = [i for i in _obj(message.get("mixed")).get("msg_item") or [] if isinstance(i, dict)]
+    text = "\n".join(str(_obj(i.get("text")).get("content", "")) for i in items if i.get("msgtype") == "text")
+    pictures = [with_link(config, {**attachment(PLATFORM, "image", received_at, name="图片",
+                                                url=str(_obj(i.get("image")).get("url", ""))),
+                                   "kept_note": PICTURE_KEPT})
+                for i in items if i.get("msgtype") == "image" and _obj(i.get("image")).get("url")]
+    return text.strip(), pictures
 
 
 def _obj(value: Any) -> dict:

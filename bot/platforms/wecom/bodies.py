@@ -7,6 +7,11 @@ group take no button cards, so those get the kind's text fallback (``text/<kind>
 markdown; WeChat-plugin readers see neither cards nor markdown, so they get plain text.
 Text and markdown are split at 2048 bytes (the smart bot's single-use ``response_url`` cannot
 take several pieces: there the 20480-byte limit applies and a longer text is truncated).
+
+Every card is fitted to WeCom's limits (``cardfit``): texts cut, at most 6 rows, and a card of more than 6
+buttons sent as several cards (or, through a single-use ``response_url``, as its text). A card without live
+buttons (``replace_text``) is sent fresh as a ``text_notice`` that opens ``home_url`` (PUBLIC_BASE_URL), since
+``replace_text`` works only in ``update_template_card``; with no ``home_url``, as its text.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from bot.core.card import Card
 from bot.platforms.render import render_json, render_text
+from bot.platforms.wecom import cardfit
 from bot.platforms.wecom.buttons import card_keys
 from bot.platforms.wecom.longtext import split_utf8, truncate_utf8
 
@@ -25,21 +31,45 @@ TEXT_TYPES = ("text", "markdown")
 
 
 class Bodies:
-    """Renders a Card for WeCom destinations from ``templates_dir``."""
+    """Renders a Card for WeCom destinations from ``templates_dir``; settled cards open ``home_url``."""
 
-    def __init__(self, templates_dir: Path | str) -> None:
+    def __init__(self, templates_dir: Path | str, home_url: str = "") -> None:
         self.templates_dir = Path(templates_dir)
+        self.home_url = home_url
 
     def rich(self, card: Card, task_id: str) -> dict[str, Any]:
-        """The template's body (a template card or markdown), with ``task_id`` for cards."""
-        return render_json(self.templates_dir, PLATFORM, card, task_id=task_id, keys=card_keys(card.buttons))
+        """The template's body (a template card, fitted to WeCom's limits, or markdown), with ``task_id``
+        for cards; ``replace_text`` is kept (this is the form ``update_template_card`` takes)."""
+        body = render_json(self.templates_dir, PLATFORM, card, task_id=task_id, keys=card_keys(card.buttons))
+        if body.get("msgtype") == "template_card":
+            body = {**body, "template_card": cardfit.fit(body["template_card"])}
+        return body
+
+    def rich_parts(self, card: Card, task_id: str) -> list[dict[str, Any]]:
+        """:meth:`rich` split into bodies of at most 6 buttons (one body unless the card has more)."""
+        body = self.rich(card, task_id)
+        if body.get("msgtype") != "template_card":
+            return [body]
+        return [{**body, "template_card": part} for part in cardfit.parts(body["template_card"])]
+
+    def cards(self, card: Card, task_id: str) -> list[dict[str, Any]] | None:
+        """The card as a fresh send shows it (settled cards as a ``text_notice``), in parts of at most 6
+        buttons; None when the template renders no card or a settled card has no ``home_url`` to open."""
+        parts = self.rich_parts(card, task_id)
+        if parts[0].get("msgtype") != "template_card":
+            return None
+        if parts[0]["template_card"].get("replace_text"):
+            if not self.home_url:
+                return None
+            return [{**parts[0], "template_card": cardfit.settled(parts[0]["template_card"], self.home_url)}]
+        return parts
 
     def text(self, card: Card) -> str:
         """The plain-text fallback of ``card``."""
         return render_text(self.templates_dir, card)
 
     def pieces(self, card: Card, task_id: str, *, cards: bool, plain: bool) -> list[dict[str, Any]]:
-        """Bodies to send, in order: one card, or text/markdown split at 2048 bytes.
+        """Bodies to send, in order: the card (in parts of at most 6 buttons), or text/markdown split at 2048 bytes.
 
         ``cards``: the destination takes template cards; ``plain``: the reader sees text only.
         """
@@ -47,17 +77,20 @@ class Bodies:
             return [text_body("text", p) for p in split_utf8(self.text(card))]
         body = self.rich(card, task_id)
         msgtype = body.get("msgtype")
-        if msgtype == "template_card" and cards:
-            return [body]
+        fresh = self.cards(card, task_id) if msgtype == "template_card" and cards else None
+        if fresh:
+            return fresh
         if msgtype in TEXT_TYPES:
             return [text_body(msgtype, p) for p in split_utf8(body[msgtype]["content"])]
         return [text_body("markdown", p) for p in split_utf8(self.text(card))]
 
     def aibot(self, card: Card, task_id: str, *, cards: bool) -> dict[str, Any]:
-        """One body for a smart-bot ``response_url`` (markdown or, 1:1 only, a template card)."""
+        """One body for a smart-bot ``response_url`` (markdown or, 1:1 only, a template card of at most 6
+        buttons: a single-use URL takes one message, so a card that needs several goes as its text)."""
         body = self.rich(card, task_id)
-        if body.get("msgtype") == "template_card" and cards:
-            return body
+        fresh = self.cards(card, task_id) if body.get("msgtype") == "template_card" and cards else None
+        if fresh and len(fresh) == 1:
+            return fresh[0]
         content = body["markdown"]["content"] if body.get("msgtype") == "markdown" else self.text(card)
         return text_body("markdown", truncate_utf8(content, AIBOT_MARKDOWN_LIMIT))
 

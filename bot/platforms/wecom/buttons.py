@@ -2,8 +2,9 @@
 
 A WeCom callback button carries one string, its ``key`` (≤ 1024 bytes, unique on the card); ours
 is the dotted action with the button's params as a query string: ``case.ack?case=YQ-2026-0042``.
-A click's ``EventKey``/``event_key`` is decoded back into (action, params). A card's ``task_id``
-must be unique per app forever, ``[0-9A-Za-z_-@]``, ≤ 128 bytes.
+A click's ``EventKey``/``event_key`` is decoded back into (action, params); a key is printable ASCII
+(``urlencode`` escapes the rest). A card's ``task_id`` must be unique per app forever, ``[0-9A-Za-z_-@]``,
+≤ 128 bytes (42014 otherwise, and for a taken one).
 """
 
 from __future__ import annotations
@@ -20,15 +21,27 @@ from bot.core.errors import ConfigError
 
 MAX_KEY_BYTES = 1024
 TASK_ID = re.compile(r"^[0-9A-Za-z_\-@]{1,128}$")
+KEY = re.compile(r"^[!-~]+$")  # printable ASCII without spaces: what a URL-encoded query is made of
 
 
 def encode_key(button: Button) -> str:
     """The WeCom key of ``button``; raises ConfigError when it exceeds 1024 bytes."""
     params = sorted((str(k), str(v)) for k, v in (button.params or {}).items())
     key = button.action + ("?" + urlencode(params) if params else "")
-    if len(key.encode()) > MAX_KEY_BYTES:
-        raise ConfigError(f"button {button.action!r}: key over {MAX_KEY_BYTES} bytes (too many params)")
+    if not valid_key(key):
+        raise ConfigError(f"button {button.action!r}: key not printable ASCII or over {MAX_KEY_BYTES} bytes")
     return key
+
+
+def valid_key(key: str) -> bool:
+    """Whether ``key`` is a button key WeCom takes (printable ASCII, no space, 1–1024 bytes)."""
+    return isinstance(key, str) and bool(KEY.match(key)) and len(key.encode()) <= MAX_KEY_BYTES
+
+
+def valid_task_id(value: str) -> bool:
+    """Whether ``value`` is a task_id WeCom takes: ``[0-9A-Za-z_-@]``, 1–128 bytes. A 42014 for such an id
+    (on a card within the limits) can only mean that the id is taken."""
+    return isinstance(value, str) and bool(TASK_ID.match(value))
 
 
 def card_keys(buttons: Iterable[Button]) -> list[str]:

@@ -25,6 +25,7 @@ from bot.core.errors import PlatformError
 log = logging.getLogger(__name__)
 
 TOKEN_ERRORS = (40014, 42001)
+TASK_ID_TAKEN = 42014  # "taskid has existed or empty or exceed max len": for our valid ids, a taken one
 RETRYABLE = (-1, 45009, 45033)
 EARLY_REFRESH = 300  # seconds before WeCom's expiry that the cached token is dropped
 LOCK_SECONDS = 15
@@ -40,7 +41,9 @@ HINTS = {
     93000: "the webhook key is invalid or the group robot was removed",
     93006: "the smart bot knows no such chat: check the unit's groups.wecom.aibot_chatid (case-sensitive)",
     93008: "the smart bot is not a member of that group chat",
-    60140: "the card's response_code is used or expired",
+    60140: "the card's response_code is expired (or used)",
+    42022: "the card's response_code (or the smart bot's response_url) was used already",
+    42014: "the card's task_id is taken (or empty, over-long, or the card over WeCom's limits)",
     40014: "a freshly fetched access token was refused too (not retried again)",
     42001: "a freshly fetched access token was refused too (not retried again)",
 }

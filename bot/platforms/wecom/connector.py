@@ -53,6 +53,7 @@ class Connector:
     def __init__(self, config: Mapping[str, str], conn: redis.Redis, on_event: Callable[[Event], Any], *,
                  lease: float = LEASE, heartbeat: float = HEARTBEAT, name: str = "") -> None:
         self.bot_id, self.secret = config["WECOM_AIBOT_ID"], config["WECOM_AIBOT_SECRET"]
+        self.config = config  # signs the /files/ links of the pictures people send (``mixed``)
         self.url = config.get("WECOM_AIBOT_WS_URL") or DEFAULT_URL
         self.on_event = on_event
         self.heartbeat, self.lease_seconds = heartbeat, lease
@@ -178,7 +179,7 @@ class Connector:
 
     def _on_frame(self, frame: dict) -> None:
         try:
-            event = wsframes.to_event(frame, utcnow().isoformat(), time.time())
+            event = wsframes.to_event(frame, utcnow().isoformat(), time.time(), self.config)
         except PayloadError as exc:
             log.warning("aibot frame refused req_id=%s: %s", wsframes.frame_req_id(frame), exc)
             return

@@ -2,7 +2,8 @@
 
 GET is URL verification (answer the plaintext ``echostr``). POST: parse the envelope safely,
 check the 5-minute timestamp window and ``msg_signature``, decrypt (ReceiveId = CorpID), check the
-inner ``ToUserName`` is our CorpID, parse the message, and answer ``200 success`` at once with the
+inner ``ToUserName`` is our CorpID, parse the message, and answer 200 with an **empty body** at once
+(90238: "可以直接返回200（即以空串为返回包）"; any other body would be read as a passive reply) with the
 normalised events. Text, link and ``template_card_event`` become events; image, voice, video and
 shortvideo (and file, which the app's documentation does not list but we accept) become ``media`` events
 with one attachment (MediaId, the picture's PicUrl, a signed link to open it); a location becomes a
@@ -59,8 +60,8 @@ class AppCallback(LoggedRefusals):
         if event is None:
             log.info("wecom app: authentic %s/%s ignored from=%s", message.get("MsgType"),
                      message.get("Event", "-"), message.get("FromUserName"))
-            return Answer()
-        return Answer(events=[event])
+            return Answer(body="")
+        return Answer(body="", events=[event])
 
 
 MEDIA = {"image": "image", "voice": "voice", "video": "video", "shortvideo": "video", "file": "file"}

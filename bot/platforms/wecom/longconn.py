@@ -119,6 +119,8 @@ class LongConnection:
         pending = self._pending.get(rid)
         if pending is not None:
             pending.answer = {"errcode": int(data.get("errcode") or 0), "errmsg": str(data.get("errmsg", ""))}
+            if isinstance(data.get("body"), dict):  # an upload's ack: upload_id, media_id
+                pending.answer["body"] = data["body"]
             pending.done.set()
 
     def _heartbeats(self) -> None:

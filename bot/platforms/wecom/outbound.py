@@ -5,7 +5,10 @@
   resend is dropped by WeCom), markdown and text split at 2048 bytes; WeChat-plugin readers
   (``wechat_plugin=True``) get the plain-text fallback.
 * After a click — ``message/update_template_card`` with the click's single-use ``response_code``;
-  when it is used or expired (60140), a fresh card.
+  when it can no longer be used (60140 expired, 42022 used), a fresh card.
+* A card's task_id is ours and valid, and the card within WeCom's limits (``cardfit``), so a 42014
+  ("taskid has existed or empty or exceed max len") means the id is taken: ``AlreadySent`` (the worker
+  counts it delivered on a retry, a failure on a first attempt).
 * Groups — the unit's webhook robot (markdown, ``<@userid>`` mentions), or ``appchat/send`` for a
   chat the app created; the smart bot cannot post unprompted in callback mode.
 * Smart bot — replies through the event's single-use ``response_url`` (cards only 1:1); in
@@ -24,13 +27,18 @@ from urllib.parse import quote
 import redis
 
 from bot.core.card import Card
-from bot.core.errors import ConfigError, PlatformError
+from bot.core.errors import AlreadySent, ConfigError, PlatformError
 from bot.core.event import Event
+from bot.core.media import Media
 from bot.platforms.base import SentMessage
+from bot.platforms.fitting import Fitted
+from bot.platforms.wecom import textfit
 from bot.platforms.wecom.bodies import PLATFORM, Bodies
 from bot.platforms.wecom.buttons import task_id as new_task_id
+from bot.platforms.wecom.buttons import valid_task_id
 from bot.platforms.wecom.capabilities import capabilities
-from bot.platforms.wecom.client import WeComClient
+from bot.platforms.wecom.client import TASK_ID_TAKEN, WeComClient
+from bot.platforms.wecom.media_out import WeComMedia
 from bot.platforms.wecom.relay import Relay
 from bot.platforms.wecom.wsout import WsSender
 
@@ -39,7 +47,9 @@ log = logging.getLogger(__name__)
 AIBOT = "wecom_aibot"
 WS = "wecom_aibot_ws"
 DUPLICATE_CHECK_INTERVAL = 4 * 3600  # WeCom's maximum
-USED_OR_EXPIRED = 60140
+USED_OR_EXPIRED = 60140  # "无效的response_code": expired (and, under the older reading, used)
+CODE_USED = 42022  # "code已经被使用过。只能使用一次"
+SPENT = (USED_OR_EXPIRED, CODE_USED)  # this response_code / response_url can no longer be used
 
 
 def reply_dedup_id(event: Event, card: Card, purpose: str = "reply") -> str:
@@ -57,28 +67,59 @@ class WeComMessenger:
                  timeout: float = 10.0) -> None:
         self.agent_id = config.get("WECOM_AGENT_ID", "")
         self.app = bool(config.get("WECOM_CORP_ID") and config.get("WECOM_SECRET") and self.agent_id)
-        self.capabilities = capabilities(self.app)
         self.client = WeComClient(config.get("WECOM_CORP_ID", ""), config.get("WECOM_SECRET", ""), self.agent_id,
                                   config.get("WECOM_API_BASE", ""), redis, timeout=timeout)
-        self.bodies = Bodies(templates_dir)
+        self.bodies = Bodies(templates_dir, home_url=config.get("PUBLIC_BASE_URL", ""))
         ws = config.get("WECOM_AIBOT_ID") and config.get("WECOM_AIBOT_SECRET")
         self.ws = WsSender(Relay(redis, config["WECOM_AIBOT_ID"]), self.bodies) if ws else None
+        self.media = WeComMedia(self.client, self.agent_id, self.app, self.ws.relay if self.ws else None)
+        self.capabilities = capabilities(self.app, long_connection=self.ws is not None)
+
+    # --- pictures and files (bot.core.media; media_out.py) ------------------------------------------
+    def send_media_to_person(self, user_id: str, media: Media, content: bytes) -> SentMessage:
+        """A picture or file 1:1 from the self-built app; raises PlatformError."""
+        return self.media.to_person(user_id, media, content)
+
+    def send_media_to_group(self, group: Mapping[str, str], media: Media, content: bytes) -> SentMessage:
+        """A picture or file into a unit's group (webhook robot, else the app's chat); raises PlatformError."""
+        return self.media.to_group(group, media, content)
 
     # --- 1:1 ------------------------------------------------------------------------------
+    def fit(self, card: Card, *, method: str = "person") -> Fitted:
+        """``card`` and what must follow it: its whole text where WeCom's card shows some cut (``textfit``);
+        nothing in a group without the smart bot's long connection (there a card goes as text, split)."""
+        if method == "group" and self.ws is None:
+            return Fitted(card)
+        return textfit.fit(self.bodies, card)
+
     def send_to_person(self, user_id: str, card: Card, *, dedup_id: str = "", wechat_plugin: bool = False) -> SentMessage:
         """Send ``card`` 1:1 from the app (text only for a WeChat-plugin reader); from the smart
         bot's long connection when there is no app."""
         if not self.app and self.ws is not None:
             return self.ws.send(user_id, card, dedup_id)
         self._need_app("send 1:1")
-        task_id = new_task_id(dedup_id)
+        task_id = checked_task_id(new_task_id(dedup_id))
         bodies = self.bodies.pieces(card, task_id, cards=True, plain=wechat_plugin)
-        answers = [self._message_send(user_id, body) for body in bodies]
+        answers = [self._card_send(user_id, body) for body in bodies]
         msgid = answers[-1].get("msgid", "")
         if bodies[0]["msgtype"] != "template_card":
             return SentMessage(PLATFORM, msgid)
-        ref = {"card_id": task_id, "user_id": user_id, "response_code": answers[-1].get("response_code", "")}
+        ref = {"card_id": task_id, "user_id": user_id, "response_code": answers[0].get("response_code", "")}
+        if answers[0].get("taken"):
+            raise AlreadySent(f"WeCom message/send: task_id {task_id} has existed (42014)", code=TASK_ID_TAKEN,
+                              card_ref=ref)
         return SentMessage(PLATFORM, msgid, ref)
+
+    def _card_send(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``message/send`` of one body; a card whose task_id is taken (42014) answers ``{"taken": True}``
+        so that the other parts of a split card still go."""
+        try:
+            return self._message_send(user_id, body)
+        except PlatformError as exc:
+            if exc.code != TASK_ID_TAKEN or body["msgtype"] != "template_card":
+                raise
+            log.info("wecom message/send: task_id %s taken (42014)", body["template_card"].get("task_id"))
+            return {"taken": True}
 
     def _message_send(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         data: dict[str, Any] = {"touser": user_id, "agentid": int(self.agent_id), **body}
@@ -134,19 +175,22 @@ class WeComMessenger:
 
     def _aibot_reply(self, event: Event, card: Card, dedup_id: str) -> SentMessage:
         single = event.chat_type == "single"
-        task_id = new_task_id(dedup_id)
+        task_id = checked_task_id(new_task_id(dedup_id))
         body = self.bodies.aibot(card, task_id, cards=single)
         url = event.reply.get("response_url", "")
+        ref = {"channel": AIBOT, "card_id": task_id} if body["msgtype"] == "template_card" else {}
         try:
             if not url:
                 raise PlatformError("the event carries no response_url", code=USED_OR_EXPIRED)
             self.client.post_url(url, body, "aibot/response")
         except PlatformError as exc:
-            if exc.code != USED_OR_EXPIRED or not (single and self.app):
-                raise
-            log.info("wecom aibot response_url used or expired; answering %s 1:1 from the app", event.user_id)
-            return self.send_to_person(event.user_id, card, dedup_id=dedup_id)
-        ref = {"channel": AIBOT, "card_id": task_id} if body["msgtype"] == "template_card" else {}
+            if exc.code in SPENT and single and self.app:
+                log.info("wecom aibot response_url spent (%s); answering %s 1:1 from the app", exc.code, event.user_id)
+                return self.send_to_person(event.user_id, card, dedup_id=dedup_id)
+            if exc.code == CODE_USED or exc.code == TASK_ID_TAKEN and ref:
+                # used, or the card's id taken: by an earlier attempt of this reply if this is a retry
+                raise AlreadySent(f"WeCom aibot/response: {exc}", code=exc.code, card_ref=ref) from exc
+            raise
         return SentMessage(PLATFORM, card_ref=ref)
 
     def update_card(self, card_ref: Mapping[str, Any], card: Card, *, event: Event | None = None,
@@ -175,16 +219,25 @@ class WeComMessenger:
     def _update_app_card(self, user_id: str, card_ref: Mapping[str, Any], card: Card, fresh_id: str) -> SentMessage:
         self._need_app("update a card")
         task_id, code = str(card_ref.get("card_id", "")), str(card_ref.get("response_code", ""))
-        body = self.bodies.rich(card, task_id)
-        if body.get("msgtype") != "template_card" or not code or not task_id:
+        parts = self.bodies.rich_parts(card, task_id)
+        body = parts[0]
+        if body.get("msgtype") != "template_card" or not code or not task_id or len(parts) > 1:
             return self.send_to_person(user_id, card, dedup_id=fresh_id)
         data = {"userids": [user_id], "agentid": int(self.agent_id), "response_code": code,
                 "template_card": body["template_card"]}
         try:
             self.client.post("message/update_template_card", data)
         except PlatformError as exc:
-            if exc.code != USED_OR_EXPIRED:
+            if exc.code not in SPENT:
                 raise
-            log.info("wecom response_code used or expired for task %s; sending a fresh card", task_id)
+            log.info("wecom response_code spent (%s) for task %s; sending a fresh card", exc.code, task_id)
             return self.send_to_person(user_id, card, dedup_id=fresh_id)
         return SentMessage(PLATFORM, card_ref={"card_id": task_id, "user_id": user_id})
+
+
+def checked_task_id(value: str) -> str:
+    """``value`` when WeCom takes it as a task_id; raises ConfigError (a bug: ids are derived by
+    ``buttons.task_id``) so that a 42014 can only ever mean a taken id."""
+    if not valid_task_id(value):
+        raise ConfigError(f"WeCom task_id {value[:40]!r} is not 1-128 of [0-9A-Za-z_-@]")
+    return value

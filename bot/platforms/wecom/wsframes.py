@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, Mapping
 
 from bot.core.event import Event
 from bot.platforms.wecom.aibot import to_event as callback_event
@@ -64,7 +64,8 @@ def is_kick(data: dict[str, Any]) -> bool:
     return data.get("cmd") == EVENT_CALLBACK and event.get("eventtype") == DISCONNECTED
 
 
-def to_event(data: dict[str, Any], received_at: str, received: float) -> Event | None:
+def to_event(data: dict[str, Any], received_at: str, received: float,
+             config: Mapping[str, str] | None = None) -> Event | None:
     """The normalised Event of a callback frame (channel ``wecom_aibot_ws``), or None for what we
     do not handle; raises PayloadError for a body without sender or msgid.
 
@@ -77,7 +78,7 @@ def to_event(data: dict[str, Any], received_at: str, received: float) -> Event |
     event_body = body.get("event") if isinstance(body.get("event"), dict) else {}
     if body.get("msgtype") == "event" and event_body.get("eventtype") != "template_card_event":
         return None  # enter_chat, feedback_event, disconnected_event: nothing for a handler
-    event = callback_event(body, received_at)
+    event = callback_event(body, received_at, config)
     if event is None:
         return None
     reply = {"channel": CHANNEL, "req_id": frame_req_id(data), "chat_type": event.chat_type,

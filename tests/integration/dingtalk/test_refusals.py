@@ -131,7 +131,7 @@ def test_a_signed_card_callback_that_is_not_json_is_400_and_nothing_happens(stac
     _nothing_happened(stack)
 
 
-def test_an_authentic_message_and_click_from_an_unknown_person_are_200_and_unanswered(stack):
+def test_an_authentic_message_and_click_from_an_unknown_person_are_200_and_told_to_register(stack):
     dt = stack.emulator.dingtalk
     dt.say_in_group(SUN, DESK, "测试卡片")
     card = wait_for(lambda: [m for m in dt.messages_for_group(DESK) if m.channel == "card"], what="the card")[0]
@@ -143,5 +143,9 @@ def test_an_authentic_message_and_click_from_an_unknown_person_are_200_and_unans
     conn = redis.Redis.from_url(stack.settings.redis_url)
     registry = Queue(queues.EVENTS, connection=conn).finished_job_registry
     wait_for(lambda: registry.count == 3, what="the worker to finish the stranger's events\n" + stack.worker_log())
-    assert [m.channel for m in dt.messages_for_group(DESK)] == ["card"]
-    assert dt.card(card.out_track_id).updates == 0 and dt.messages_for_user("9999") == []
+    # the @-mention is answered in the group, the click 1:1 (as every click is); the card does not change
+    said = wait_for(lambda: dt.messages_for_group(DESK)[1:], what="the answer in the group\n" + stack.worker_log())
+    assert len(said) == 1 and "您尚未登记，请联系管理员" in str(said[0].__dict__)
+    told = wait_for(lambda: dt.messages_for_user("9999"), what="the answer to the click\n" + stack.worker_log())
+    assert len(told) == 1 and "您尚未登记，请联系管理员" in str(told[0].__dict__)
+    assert dt.card(card.out_track_id).updates == 0

@@ -19,7 +19,8 @@ def test_help_as_a_group_mention_comes_back_into_the_group(stack):
     assert delivery.answered
     [msg] = wait_for(lambda: dt.messages_for_group(DESK), what="the help reply in the group\n" + stack.worker_log())
     assert msg.channel == "session_webhook" and msg.msgtype == "markdown"
-    assert "孙科长，您好" in msg.content["text"] and "签收" in msg.content["text"]
+    text = msg.content["text"]  # the desk's head: the desk's commands, not the unit's 签收
+    assert "孙科长，您好" in text and "分派 YQ-2026-0001" in text and "签收 YQ" not in text
 
 
 def test_help_in_a_one_to_one_chat_comes_back_to_that_person(stack):

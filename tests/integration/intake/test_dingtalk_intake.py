@@ -34,9 +34,12 @@ def test_a_group_mention_opens_a_case_its_card_assigns_and_the_same_story_is_rec
     wait_for(lambda: "已分派" in dt.card_view(msg.out_track_id, SUN)["status"], what="the card to show it")
 
     dt.say_in_group(LI, DESK, f"这个又上热搜了 {LINK}&utm_source=weibo")
-    dup = wait_for(lambda: len(_cards(dt)) == 2 and _cards(dt)[1], what="the duplicate card\n" + intake_stack.worker_log())
+    dup = wait_for(lambda: next((c for c in _cards(dt) if dt.card_view(c.out_track_id, LI)["title"].startswith("已立案")
+                                 and c.out_track_id != msg.out_track_id
+                                 and "（续" not in dt.card_view(c.out_track_id, LI)["title"]), None),
+                   what="the duplicate card\n" + intake_stack.worker_log())
     [button] = dt.card_view(dup.out_track_id, LI)["buttons"]
-    assert button["text"] == "添加此次发现"
+    assert button["text"] == "记为再次发现"
     assert detail(intake_stack, case_no(2)) is None
 
 

@@ -115,5 +115,5 @@ def test_a_drill_is_marked_on_every_card_it_sends_and_a_real_case_on_none(story)
                   "退回待改派", drill)
 
     dt.click(WEI, group_card.out_track_id, "case.ack")
-    told = wait_for(lambda: dt_markdowns(dt, CHU, "卫干事 已于"), what="the head told of the 签收\n" + stack.worker_log())
-    assert marked(told, "【签收报告】", drill)
+    told = wait_for(lambda: dt_markdowns(dt, CHU, "卫干事已于"), what="the head told of the 签收\n" + stack.worker_log())
+    assert marked(told, "【签收通知】", drill)

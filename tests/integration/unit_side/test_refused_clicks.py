@@ -93,9 +93,9 @@ ROWS = [
     Row("reject by the leader in charge", D, WU, "A warning", "case.reject", "非本单位职责", UNIT_ONLY + "退回"),
     Row("reject by the desk", D, LI, "A warning", "case.reject", "非本单位职责", UNIT_ONLY + "退回"),
     # a stale WeCom copy of the warning: the head acknowledged meanwhile
-    Row("second ack on a stale copy", W, "shengs", "A stale warning", "case.ack", "签收", "已由 蒋科长 于"),
+    Row("second ack on a stale copy", W, "shengs", "A stale warning", "case.ack", "签收", "已由蒋科长于"),
     Row("reject after the acknowledgement", W, "shengs", "A stale warning", "case.reject", "非本单位职责",
-        "已由 蒋科长 于"),
+        "已由蒋科长于"),
     # 报告 on the acknowledged unit's group card
     Row("report by a liaison of another unit", D, YANG, "B unit card", "report.start", "报告", UNIT_ONLY + "报告"),
     Row("report by the head of another unit", D, HAN, "B unit card", "report.start", "报告", UNIT_ONLY + "报告"),
@@ -107,7 +107,8 @@ ROWS = [
     Row("redo on someone else's card", D, YANG, "B confirm", "report.redo", "重新填写", "这是卫干事的报告步骤"),
     Row("report kind after the kind was chosen", D, WEI, "B kinds", "report.kind", "核报", "这一步已结束"),
     Row("report kind after the report was sent", W, "shengs", "A kinds", "report.kind", "核报", "这一步已结束"),
-    Row("confirm a second time", W, "shengs", "A confirm", "report.confirm", "确认提交", "这一步已结束"),
+    Row("confirm after the report was sent by typing", W, "shengs", "A confirm", "report.confirm", "确认提交",
+        "这一步已结束"),
     # 定级: the desk's grade card in a unit group, clicked by the unit; 调整定级 by someone off the desk
     Row("grade pick by the unit's liaison", D, WEI, "B grades", "grade.pick", "特别重大舆情", "这是李干事的定级步骤"),
     Row("grade pick by the unit's head", D, CHU, "B grades", "grade.pick", "一般舆情", "这是李干事的定级步骤"),
@@ -119,7 +120,7 @@ ROWS = [
     Row("reassign by someone off the desk", W, "chengs", "B reassign chen", "case.reassign", "",
         "没有“改派单位”的权限", not_on_desk),
     # 领导签收 on the main leader's bulletin: again, and after the role moved to someone else
-    Row("leader ack a second time", W, "zhaojz", "A bulletin", "leader.ack", "签收", "已由 赵局长 于"),
+    Row("leader ack a second time", W, "zhaojz", "A bulletin", "leader.ack", "签收", "已由赵局长于"),
     Row("leader ack by a leader who is not the main leader", W, "zhaojz", "A bulletin", "leader.ack", "签收",
         "只有主要领导可以签收", main_leader_moved),
 ]
@@ -223,14 +224,12 @@ def walk_a(stack, cards: dict) -> None:
     wecom.act_as("shengs").click(fresh["task_id"], key)
     kinds = wait_for(lambda: wc_titled(wecom, "shengs", f"报告 {a.number}"), what="the WeCom kinds card")[0]
     cards["A kinds"] = kinds["task_id"]
-    wecom.act_as("shengs").click(kinds["task_id"], next(b["key"] for b in kinds["card"]["button_list"]
-                                                        if b["text"] == "初报"))
+    wecom.act_as("shengs").send_text("初报")  # typed: a clicked kind would settle the card (finding 15)
     told(stack, W, "shengs", "请发送初报内容")
     wecom.act_as("shengs").send_text("涉事药店已停业整改，问题药品已封存。")
     confirm = wait_for(lambda: wc_titled(wecom, "shengs", "确认提交初报"), what="the WeCom confirm card")[0]
     cards["A confirm"] = confirm["task_id"]
-    wecom.act_as("shengs").click(confirm["task_id"], next(k for k in confirm["clickable"]
-                                                          if k.startswith("report.confirm")))
+    wecom.act_as("shengs").send_text("确认")  # typed: a clicked 确认提交 would settle the card
     told(stack, W, "shengs", f"已提交 {a.number} 初报（第1版）")
     cards["A report at the desk"] = wait_for(lambda: wc_titled(wecom, "chengs", f"初报（第1版） {a.number}"),
                                              what="the report at the desk (陈干事, WeCom)")[0]["task_id"]
@@ -263,7 +262,7 @@ def walk_b(stack, cards: dict) -> None:
     cards["B kinds"] = wait_for(lambda: dt_titled(dt, f"报告 {b.number}", WEI, group=FOODSALE),
                                 what="the kinds card in the group\n" + stack.worker_log())[0].out_track_id
     dt.say_in_group(WEI, FOODSALE, "专项报告")
-    told(stack, D, WEI, "请发送专项报告内容", FOODSALE)
+    told(stack, D, WEI, "请发送专项报告内容")  # a question wanting a typed answer is asked 1:1 (finding 7)
     dt.say_in_group(WEI, FOODSALE, "门店已下架全部过期食品，正在核查进货台账。")
     cards["B confirm"] = wait_for(lambda: dt_titled(dt, "确认提交专项报告", WEI, group=FOODSALE),
                                   what="the confirm card in the group\n" + stack.worker_log())[0].out_track_id

@@ -15,7 +15,7 @@ def _texts(messages: list[dict]) -> list[str]:
 def test_help_sent_to_the_app_comes_back_1to1(stack):
     wecom = stack.emulator.wecom
     delivery = wecom.act_as("zhouks").send_text("帮助")
-    assert delivery.status == 200 and delivery.reply == b"success"
+    assert delivery.status == 200 and delivery.reply == b""  # empty, as documented (90238)
     messages = wait_for(lambda: wecom.messages_for_user("zhouks"), what="the help answer")
     assert messages[0]["sender"] == "app" and messages[0]["msgtype"] == "markdown"
     assert "周科长，您好" in messages[0]["content"]["content"] and "签收" in messages[0]["content"]["content"]
@@ -74,4 +74,6 @@ def test_a_smart_bot_card_1to1_is_answered_with_a_fresh_card_after_a_click(stack
     wecom.act_as("zhouks").click(card["task_id"], card["clickable"][0])
     cards = wait_for(lambda: len(wecom.cards_for_user("zhouks")) == 2 and wecom.cards_for_user("zhouks"),
                      what="the card after the click")
-    assert cards[1]["card"]["replace_text"] == "已由 周科长 确认" and cards[1]["channel"] == "aibot"
+    fresh = cards[1]["card"]  # a fresh settled card: a text_notice showing the outcome, no live button (item 5)
+    assert fresh["card_type"] == "text_notice" and fresh["main_title"]["desc"] == "已由 周科长 确认"
+    assert cards[1]["channel"] == "aibot" and cards[1]["clickable"] == []

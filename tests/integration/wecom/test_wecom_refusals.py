@@ -80,7 +80,7 @@ def test_a_retried_callback_has_one_effect(stack):
     wecom = stack.emulator.wecom
     sealed = _app_callback("zhouks", "帮助")
     first, again = _post(stack, "/wecom/callback", sealed), _post(stack, "/wecom/callback", sealed)
-    assert (first.status_code, first.text, again.status_code) == (200, "success", 200)
+    assert (first.status_code, first.text, again.status_code) == (200, "", 200)
     wait_for(lambda: wecom.messages_for_user("zhouks"), what="the first answer")
     wecom.act_as("zhouks").send_text("测试卡片")  # the worker takes jobs in order: once this is answered,
     wait_for(lambda: len(wecom.messages_for_user("zhouks")) >= 2, what="the second answer")  # the retry was too
@@ -103,11 +103,13 @@ def test_a_retried_smart_bot_callback_has_one_effect(stack):
     assert [c["outcome"] for c in wecom.api_calls if "aibot" in c["path"]] == [0, 0]
 
 
-def test_an_unknown_person_gets_200_and_no_answer(stack):
+def test_an_unknown_person_gets_200_and_is_told_to_register_once(stack):
     wecom = stack.emulator.wecom
+    wecom.directory.wecom_users["stranger01"] = "陌生人"  # a WeCom member; the org file does not know them
     assert wecom.act_as("stranger01").send_text("帮助").status == 200
     wecom.act_as("zhouks").send_text("帮助")  # answered after the stranger's event was handled
     wait_for(lambda: wecom.messages_for_user("zhouks"), what="the known person's answer")
-    assert wecom.messages_for_user("stranger01") == []
+    told = wait_for(lambda: wecom.messages_for_user("stranger01"), what="the stranger's answer\n" + stack.worker_log())
+    assert len(told) == 1 and "您尚未登记，请联系管理员" in str(told[0]["content"])
     assert [c for c in wecom.api_calls if c["outcome"] != 0] == []
-    assert "unknown person ignored" in stack.worker_log()
+    assert "unknown person" in stack.worker_log()

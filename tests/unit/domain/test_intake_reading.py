@@ -63,9 +63,9 @@ def test_no_deadline_and_bad_deadlines():
 
 def test_times_in_words():
     assert when(datetime(2026, 11, 29, 17, 30, tzinfo=SHANGHAI), NOW) == "今天 17:30"
-    assert when(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "11月30日 09:00"
+    assert when(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "明天 09:00"
     assert when(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), NOW) == "12月3日 09:00"
-    assert time_left(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "剩余 2小时15分"
-    assert time_left(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "剩余 2天2小时"
-    assert time_left(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时 30分"
-    assert time_left(NOW, NOW) == "剩余 0分"
+    assert time_left(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "还剩2小时15分钟"
+    assert time_left(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "还剩2天2小时"
+    assert time_left(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时30分钟"
+    assert time_left(NOW, NOW) == "还剩不到1分钟"

@@ -1,26 +1,34 @@
 """One way to say a time, the time left and a grade's colour, wherever a card is built."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import ROOT
 from bot.core.clock import SHANGHAI
 from bot.domain.cards.shapes import SHAPES, CaseCardData, Fact
 from bot.domain.grade import Grade
-from bot.domain.words import grade_color, time_left, when
+from bot.domain.words import deadline, grade_color, time_left, when
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI)
 
 
-def test_a_time_reads_today_or_its_date():
-    assert when(datetime(2026, 12, 3, 10, 30, tzinfo=SHANGHAI), NOW) == "今天 10:30"
-    assert when(datetime(2026, 12, 4, 10, 30, tzinfo=SHANGHAI), NOW) == "12月4日 10:30"
-    assert when(datetime(2026, 12, 2, 23, 5, tzinfo=SHANGHAI), NOW) == "12月2日 23:05"
+def test_a_deadline_reads_today_tomorrow_or_its_date_in_shanghai():
+    assert deadline(datetime(2026, 12, 3, 17, 38, tzinfo=SHANGHAI), NOW) == "今天 17:38"
+    assert deadline(datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI), NOW) == "明天 09:00"
+    assert deadline(datetime(2026, 12, 2, 23, 5, tzinfo=SHANGHAI), NOW) == "昨天 23:05"
+    assert deadline(datetime(2026, 12, 9, 17, 38, tzinfo=SHANGHAI), NOW) == "12月9日 17:38"
+    assert deadline(datetime(2027, 1, 4, 9, 0, tzinfo=SHANGHAI), NOW) == "2027年1月4日 09:00"
+    # a moment reads the same way; UTC in, Shanghai out (16:30 UTC on the 3rd is 00:30 on the 4th)
+    assert when(datetime(2026, 12, 3, 16, 30, tzinfo=ZoneInfo("UTC")), NOW) == "明天 00:30"
 
 
-def test_time_left_and_overdue():
-    assert time_left(datetime(2026, 12, 3, 10, 20, tzinfo=SHANGHAI), NOW) == "剩余 1小时20分"
-    assert time_left(datetime(2026, 12, 3, 8, 25, tzinfo=SHANGHAI), NOW) == "已超时 35分"
-    assert time_left(datetime(2026, 12, 5, 12, 0, tzinfo=SHANGHAI), NOW) == "剩余 2天3小时"
+def test_time_left_and_overdue_in_minutes_not_points():
+    assert time_left(datetime(2026, 12, 3, 10, 59, tzinfo=SHANGHAI), NOW) == "还剩1小时59分钟"
+    assert time_left(datetime(2026, 12, 3, 11, 0, tzinfo=SHANGHAI), NOW) == "还剩2小时"
+    assert time_left(datetime(2026, 12, 3, 8, 25, tzinfo=SHANGHAI), NOW) == "已超时35分钟"
+    assert time_left(datetime(2026, 12, 5, 12, 0, tzinfo=SHANGHAI), NOW) == "还剩2天3小时"
+    assert time_left(datetime(2026, 12, 3, 9, 0, 30, tzinfo=SHANGHAI), NOW) == "还剩不到1分钟"
+    assert time_left(datetime(2026, 12, 3, 8, 59, 30, tzinfo=SHANGHAI), NOW) == "已超时不到1分钟"
 
 
 def test_grade_colours():

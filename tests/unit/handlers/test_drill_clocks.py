@@ -54,7 +54,7 @@ def test_regrade_assign_reassign_and_report_on_a_drill_start_its_scaled_clocks(w
     world.act("p-wei", text=f"退回 {case.number}")
     world.act("p-wei", text="属于生产环节")
     replies = world.act("p-li", text=f"改派 {case.number} 食品生产")
-    assert texts(replies)[0] == f"{case.number} 已由 李干事 改派给食品生产安全监督管理科。"
+    assert texts(replies)[0] == f"{case.number} 已由李干事改派给食品生产安全监督管理科。"
     now = dues(world, case.id)
     assert now["acknowledge"] == ["11-30 10:00:40"] and now["initial_report"] == ["11-30 10:02:10"]
 

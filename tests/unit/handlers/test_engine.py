@@ -98,7 +98,7 @@ def test_dialog_key_and_where_to_answer():
     assert dialog_chat(group, one_to_one=True) == "1:1"
     assert dialog_chat(group, one_to_one=False) == "cid1"
     assert dialog_chat(ev("x"), one_to_one=False) == "1:1"
-    assert "单聊" in answer_where(group, True) and "@舆情助手" in answer_where(group, False)
+    assert answer_where(group, True) == "" and "@舆情助手" in answer_where(group, False)  # 1:1: the prompt is there
     assert answer_where(ev("x"), True) == ""
 
 

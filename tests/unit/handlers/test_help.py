@@ -1,17 +1,25 @@
-"""帮助 and the friendly fallback, as pure functions: event and context in, cards out."""
+"""帮助 and the friendly fallback, as pure functions: event and context in, cards out. 帮助 is read as a person
+reads it: only the commands their roles allow, grouped, examples to type as they stand (review
+ux-2026-12-07, finding 9)."""
 
 from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
 
 from bot.config import ROOT
 from bot.core.card import Reply
 from bot.core.event import Event
 from bot.core.org import Organisation, Person
-from bot.platforms.render import render_text
+from bot.org.file import parse_org_file
+from bot.platforms.render import render_json, render_text
 from handlers.registry import Context, load_router
+from tests.integration.stack import SAMPLE_ORG
 
 PERSON = Person(id="p-li", name="李干事", wecom="ligs")
 ORG = Organisation("示例市局", "示例市局", {"p-li": PERSON}, {})
 NOW = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
+TEMPLATES = Path(ROOT / "templates")
 
 
 def event(text="", kind="text", action=""):
@@ -19,16 +27,63 @@ def event(text="", kind="text", action=""):
                  dedup_key="k1", received_at=NOW.isoformat(), text=text, action=action)
 
 
-def dispatch(ev):
-    return load_router().dispatch(ev, Context(org=ORG, person=PERSON, now=NOW))
+def dispatch(ev, org=ORG, person=PERSON):
+    return load_router().dispatch(ev, Context(org=org, person=person, now=NOW))
 
 
-def test_help_lists_the_commands_and_greets_by_name():
+@pytest.fixture(scope="module")
+def org() -> Organisation:
+    return parse_org_file(SAMPLE_ORG)
+
+
+def help_for(org, person_id: str, text: str = "帮助") -> list[str]:
+    """帮助 as ``person_id`` reads it in text, line by line."""
+    [reply] = dispatch(event(text), org, org.person(person_id))
+    assert isinstance(reply, Reply) and reply.card.kind == "help"
+    return render_text(TEMPLATES, reply.card).splitlines()
+
+
+def test_help_greets_by_name_and_answers_every_spelling():
     for text in ("帮助", "@舆情助手 帮助", "  help "):
         [reply] = dispatch(event(text))
-        assert isinstance(reply, Reply) and reply.card.kind == "help"
-        shown = render_text(ROOT / "templates", reply.card)
-        assert shown.startswith("李干事，您好！") and "签收 YQ-2026-0001" in shown and "我的待办" in shown
+        shown = render_text(TEMPLATES, reply.card)
+        assert shown.startswith("李干事，您好！") and "我的待办" in shown and "取消" in shown
+
+
+def test_a_liaison_reads_the_units_commands_first_and_none_of_the_desks(org):
+    lines = help_for(org, "p-feng")
+    assert lines[1] == "【承办单位】"
+    assert lines[2:5] == ["· 签收 YQ-2026-0001 —— 签收本单位的舆情预警",
+                          "· 报告 YQ-2026-0001 —— 报送初报、核报、续报或专项报告",
+                          "· 我的待办 —— 查看需要您处理的事项和截止时间"]
+    text = "\n".join(lines)
+    for desk_only in ("分派", "定级 YQ", "改派", "补充", "转办", "领导签收", "立案"):
+        assert desk_only not in text, desk_only
+    assert "群聊中请先 @舆情助手" in text and "“取消”" in text
+    assert "[" not in text and "]" not in text, "no bracket notation a person would type literally"
+
+
+def test_the_desk_reads_its_commands_with_examples_and_its_card_fits_dingtalk(org):
+    lines = help_for(org, "p-li")
+    assert lines[1] == "【舆情工作台】"
+    assert "· 定级 YQ-2026-0001 重大 理由… —— 定级或调整等级" in lines
+    assert "签收 YQ" not in "\n".join(lines) and "领导签收" not in "\n".join(lines)
+    [reply] = dispatch(event("帮助"), org, org.person("p-li"))
+    card = render_json(TEMPLATES, "dingtalk", reply.card)["card"]
+    assert all(len(v.encode()) <= 1024 for v in card.values() if isinstance(v, str)), "DingTalk: 1 KB per value"
+
+
+def test_the_main_leader_reads_his_acknowledgement_and_the_queries_only(org):
+    lines = help_for(org, "p-zhao")
+    assert lines[1:3] == ["【主要领导】", "· 领导签收 YQ-2026-0001 —— 签收特别重大舆情的舆情通报"]
+    assert lines[3] == "【查询】" and not any(l.startswith("· 签收") or l.startswith("· 分派") for l in lines)
+
+
+def test_help_with_a_word_explains_that_command(org):
+    lines = help_for(org, "p-li", "帮助 定级")
+    assert lines[1:3] == ["【定级】", "· 定级 YQ-2026-0001 重大 理由… —— 研判定级或调整等级，等级为一般、敏感、重大或特别重大，可在等级后写理由。"]
+    lines = help_for(org, "p-feng", "帮助 飞行")
+    assert "※ 没有“飞行”这个指令，以上是您可以使用的指令。" in lines and "【承办单位】" in lines
 
 
 def test_anything_else_gets_a_friendly_pointer_to_help():
@@ -39,3 +94,15 @@ def test_anything_else_gets_a_friendly_pointer_to_help():
 def test_a_click_on_an_unknown_button_says_it_no_longer_applies():
     [reply] = dispatch(event(kind="click", action="nothing.here"))
     assert "按钮已失效" in reply.card.data["text"]
+
+
+def test_every_form_of_help_reads_the_same_lines_and_dingtalk_reads_alike_either_way(org):
+    from tests.unit.cards.reading import forms
+
+    [reply] = dispatch(event("帮助"), org, org.person("p-feng"))
+    seen = forms(reply.card)
+    assert seen["dingtalk markdown"] == seen["dingtalk markdown (CommonMark)"]
+    for form in ("wecom 1:1", "text", "dingtalk markdown"):
+        lines = [line.lstrip("•·※【 ").rstrip("】") for line in seen[form]]
+        heads = [i for i, line in enumerate(lines) if line in ("承办单位", "查询")]
+        assert len(heads) == 2 and lines[-1] == "案件编号在每张舆情卡片的标题上。", (form, seen[form])

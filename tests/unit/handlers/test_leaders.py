@@ -35,17 +35,21 @@ def test_leaders_are_told_when_the_grade_is_set_or_raised_and_when_a_unit_is_add
 
 
 def bulletins(replies) -> dict[str, list[str]]:
-    """The bulletins among ``replies``: each leader's bodies."""
+    """The bulletins among ``replies``: each leader's 承办单位 fact, as a line."""
     out: dict[str, list[str]] = {}
     for r in replies:
         if r.card.kind == "bulletin":
             assert r.card.data["title"] == "舆情通报 YQ-2026-0001"
-            out.setdefault(r.to.id, []).append(r.card.data["body"])
+            out.setdefault(r.to.id, []).append(units_of(r.card))
     return out
 
 
-def units_line(body: str) -> str:
-    return next(line for line in body.splitlines() if line.startswith("承办单位："))
+def units_of(card) -> str:
+    return next(f"承办单位：{f['value']}" for f in card.data["facts"] if f["label"] == "承办单位")
+
+
+def units_line(line: str) -> str:
+    return line
 
 
 def grade_then(desk, label: str) -> dict[str, list[str]]:
@@ -86,9 +90,9 @@ def test_an_especially_major_bulletin_after_assigning_still_asks_the_main_leader
     grade_then(desk, "特别重大")
     replies = desk.send("p-sun", kind="click", action="intake.assign", params={"case": "1", "unit": "u-food"})
     main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
-    assert [b.action for b in main.card.buttons] == ["leader.ack"] and FOOD in main.card.data["body"]
+    assert [b.action for b in main.card.buttons] == ["leader.ack"] and units_of(main.card) == f"承办单位：{FOOD}"
     desk.send("p-zhao", "领导签收 YQ-2026-0001", platform="wecom")
     replies = desk.send("p-sun", f"分派 YQ-2026-0001 {DRUG}")
     main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
-    assert main.card.buttons == () and f"承办单位：{FOOD}、{DRUG}" in main.card.data["body"]
+    assert main.card.buttons == () and units_of(main.card) == f"承办单位：{FOOD}、{DRUG}"
 

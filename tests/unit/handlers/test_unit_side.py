@@ -18,7 +18,7 @@ def world(sqlite_database):
     return World(sqlite_database)
 
 
-def test_the_warning_goes_to_the_group_and_each_liaison_with_time_left(world):
+def test_the_warning_goes_to_the_group_and_each_liaison_with_its_deadlines(world):
     case = world.open(Grade.MAJOR).case
     outcome, told = world.assign(case.id, "u-food")
     replies = [r for r in told if r.card.kind != "bulletin"]  # the leaders' bulletins: test_leaders.py
@@ -28,9 +28,11 @@ def test_the_warning_goes_to_the_group_and_each_liaison_with_time_left(world):
     assert group.data["mentions"] == ["fenggs"] and person.data["mentions"] == []
     assert [b.action for b in person.buttons] == ["case.ack", "case.reject"]
     assert person.buttons[0].params == {"case": case.number, "a": str(outcome.assignment.id)}
-    assert "签收预警：截止 今天 10:30（剩余 30分）" in person.data["body"]
-    assert "初报：截止 今天 12:00（剩余 2小时）" in person.data["body"]
-    assert {"label": "等级", "value": "重大舆情"} in person.data["facts"]
+    # what the liaison acts on first: the grade, then the deadlines as times (a card stays; a countdown would not)
+    assert person.data["facts"] == [{"label": "等级", "value": "重大舆情"}, {"label": "签收时限", "value": "今天 10:30"},
+                                    {"label": "初报时限", "value": "今天 12:00"}]
+    assert "剩余" not in str(person.data) and "还剩" not in str(person.data)
+    assert person.data["body"].startswith(case.title) and person.data["link"] == "https://weibo.com/1/abc"
     assert all(r.case_id == case.id for r in replies)
 
 
@@ -50,13 +52,13 @@ def test_acknowledge_by_click_updates_the_card_tells_the_head_and_refuses_twice(
     outcome, _ = world.assign(case.id, "u-foodsale")
     params = {"case": case.number, "a": str(outcome.assignment.id)}
     replies = world.act("p-wei", action="case.ack", params=params, card_id="yqX")
-    assert replies[0].update and "已由 卫干事 于 今天 10:00 签收" == replies[0].card.data["status"]
+    assert replies[0].update and "已由卫干事于今天 10:00签收" == replies[0].card.data["status"]
     assert [b.action for b in replies[0].card.buttons] == ["report.start"]
     head = replies[-1]
-    assert head.to.id == "p-chu" and "卫干事 已于 今天 10:00 签收" in head.card.data["text"]
+    assert head.to.id == "p-chu" and "卫干事已于今天 10:00签收" in head.card.data["text"]
     world.now += timedelta(minutes=5)
     again = world.act("p-chu", action="case.ack", params=params)
-    assert texts(again) == [f"{case.number} 已由 卫干事 于 今天 10:00 签收，无需重复操作。"]
+    assert texts(again) == [f"{case.number} 已由卫干事于今天 10:00签收，无需重复操作。"]
     view = case_view_of(world.ctx("p-li"), case.id)
     assert view.assignments[0].state == AssignmentState.ACKNOWLEDGED and view.case.state == "handling"
 
@@ -123,9 +125,9 @@ def test_grading_is_for_the_desk_with_a_reason_and_tells_leaders(world):
     (no,) = world.act("p-qian", action="leader.ack", params=main.card.buttons[0].params)
     assert "只有主要领导可以签收" in no.card.data["text"]
     (done,) = world.act("p-zhao", action="leader.ack", params=main.card.buttons[0].params)
-    assert done.update and done.card.data["status"].startswith("已由 赵局长")
+    assert done.update and done.card.data["status"].startswith("已由赵局长")
     (again,) = world.act("p-zhao", action="leader.ack", params=main.card.buttons[0].params)
-    assert "已由 赵局长" in again.card.data["text"]
+    assert "已由赵局长" in again.card.data["text"]
 
 
 def test_a_report_walks_kind_text_confirm_and_is_forwarded_versioned(world):
@@ -174,4 +176,4 @@ def test_the_desk_is_offered_likely_units_first_and_can_type_a_loose_name(world)
     (unclear,) = world.act("p-li", text=f"改派 {case.number} 监督管理科")
     assert "找不到唯一的单位" in unclear.card.data["text"]
     replies = world.act("p-li", text=f"改派 {case.number} 食品生产")
-    assert texts(replies)[0] == f"{case.number} 已由 李干事 改派给食品生产安全监督管理科。"
+    assert texts(replies)[0] == f"{case.number} 已由李干事改派给食品生产安全监督管理科。"

@@ -73,4 +73,4 @@ def test_the_text_forms_keep_their_brackets_after_the_mark():
     assert render_text(TEMPLATES, warning).startswith("【演练】【舆情通报】")
     reminder = present(SAMPLES["reminder"][0], Audience.PERSON, DRILL)
     assert render_text(TEMPLATES, reminder).startswith("【演练】【催办】YQ-2026-0001 ")
-    assert render_json(TEMPLATES, "dingtalk", reminder)["card"]["title"] == "【演练】催办：初报"
+    assert render_json(TEMPLATES, "dingtalk", reminder)["card"]["title"] == "【演练】催办：YQ-2026-0001 初报"

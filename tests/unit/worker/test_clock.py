@@ -84,11 +84,11 @@ def test_the_ladder_runs_step_by_step_to_the_main_leader_and_stops_when_done(rt,
         before = len(sent_since(rt, 0))
         assert clock.fire(rt, release.id, fid, fixed.now()) == "sent"
         heard.append(sent_since(rt, before))
-    assert heard[0] == [("reminder", "ligs", "剩余 2小时"), ("reminder", "group", "剩余 2小时")] or \
-        heard[0] == [("reminder", "ligs", "剩余 2小时")]  # the sample desk has no group chat
-    assert heard[1][0] == ("reminder", "ligs", "剩余 48分")
+    assert heard[0] == [("reminder", "ligs", "还剩2小时"), ("reminder", "group", "还剩2小时")] or \
+        heard[0] == [("reminder", "ligs", "还剩2小时")]  # the sample desk has no group chat
+    assert heard[1][0] == ("reminder", "ligs", "还剩48分钟")
     assert ("escalation", "0523", "已到时限") in heard[2]  # 14:00: the unit head (孙科长), with the last reminder
-    assert heard[3] == [("escalation", "qianfjz", "已超时 1小时")]  # 15:00: the leader in charge
+    assert heard[3] == [("escalation", "qianfjz", "已超时1小时")]  # 15:00: the leader in charge
     assert {u for _, u, _ in heard[4]} >= {"zhaojz", "0523", "ligs"}  # 17:00: the desk and the main leader
     assert duty(rt, case, DutyKind.AUTHORITATIVE_RELEASE).firing_id == clock.exhausted(release.id)
 

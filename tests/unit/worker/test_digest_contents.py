@@ -56,8 +56,8 @@ def test_each_figure_of_the_digest(database):
         got = contents(s, make_org(), NOW, 1)
     assert got == {
         "new": ["YQ-2026-0002 案件2", "YQ-2026-0003 案件3"],
-        "by_grade": ["重大舆情 2", "敏感舆情 1"],
-        "by_unit": ["食品生产安全监督管理科 3", "药品监督管理科 1"],
+        "by_grade": ["重大舆情2件", "敏感舆情1件"],
+        "by_unit": ["食品生产安全监督管理科3件", "药品监督管理科1件"],
         "overdue": ["YQ-2026-0001 初报"],
         "late": ["YQ-2026-0005 续报"],
         "open": 3,

@@ -25,4 +25,4 @@ def test_the_desk_role_reads_as_the_desk_units_name():
     assert roles_read(org) == "综合应急和新闻宣传科、主要领导"
     renamed = replace(org, units={**org.units, "u-desk": replace(org.units["u-desk"], name="舆情办")})
     assert roles_read(renamed) == "舆情办、主要领导"
-    assert roles_read(renamed, ("unit_head", "leader_in_charge")) == "单位主要负责人、分管局领导"
+    assert roles_read(renamed, ("unit_head", "leader_in_charge")) == "食品生产安全监督管理科负责人、分管局领导"

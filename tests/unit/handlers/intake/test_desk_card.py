@@ -26,8 +26,8 @@ def test_a_grade_button_sets_the_grade_updates_the_card_and_brings_the_hook_repl
     card = opened(desk)
     major = next(b for b in card.buttons if b.label == "重大")
     [reply] = click(desk, major)
-    assert reply.update and "孙科长 已定为重大舆情" in reply.card.data["status"]
-    assert "定级：重大舆情" in text_of(reply) and "重大" not in [b.label for b in reply.card.buttons]
+    assert reply.update and "孙科长已定为重大舆情" in reply.card.data["status"]
+    assert "等级：重大舆情" in text_of(reply) and "重大" not in [b.label for b in reply.card.buttons]
     assert detail(desk)["grade"] == 3 and told == [3]
     [again] = click(desk, major)
     assert "已是重大舆情" in again.card.data["text"]
@@ -38,7 +38,7 @@ def test_a_unit_button_assigns_the_unit_and_returns_the_warning_hook(desk, monke
     card = opened(desk)
     unit_button = next(b for b in card.buttons if b.action == "intake.assign")
     replies = click(desk, unit_button)
-    assert replies[0].update and f"已分派 {unit_button.label}" in replies[0].card.data["status"]
+    assert replies[0].update and f"已分派{unit_button.label}" in replies[0].card.data["status"]
     assert replies[1:] == [f"warn {unit_button.params['unit']}"]
     assert [a["unit"] for a in detail(desk)["assignments"]] == [unit_button.params["unit"]]
     assert unit_button.params["unit"] not in [b.params.get("unit") for b in replies[0].card.buttons]
@@ -50,7 +50,7 @@ def test_other_units_walks_a_dialog_with_loose_names_until_done(desk, monkeypatc
     [prompt] = click(desk, card.buttons[-1])
     assert "单位名称" in prompt.card.data["text"] and state_of(desk, "p-sun").state == "names"
     [said] = desk.send("p-sun", "食品生产、广告监督")
-    assert "已分派 食品生产安全监督管理科" in said.card.data["text"] and "已分派 广告监督管理科" in said.card.data["text"]
+    assert "已分派食品生产安全监督管理科" in said.card.data["text"] and "已分派广告监督管理科" in said.card.data["text"]
     [said] = desk.send("p-sun", "食品 火星局")
     assert "可能是" in said.card.data["text"] and "没有找到“火星局”" in said.card.data["text"]
     [said] = desk.send("p-sun", "食品生产安全监督管理科")
@@ -64,7 +64,7 @@ def test_typed_assign_with_names_assigns_at_once(desk, monkeypatch):
     monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
     opened(desk)
     [said] = desk.send("p-li", "分派 yq-2026-0001 药品安全监督管理科")
-    assert "已分派 药品安全监督管理科" in said.card.data["text"] and state_of(desk, "p-li") is None
+    assert "已分派药品安全监督管理科" in said.card.data["text"] and state_of(desk, "p-li") is None
     [unknown] = desk.send("p-li", "分派 YQ-2026-0099 药品")
     assert "没有找到案件" in unknown.card.data["text"]
 

@@ -62,7 +62,7 @@ def test_the_same_story_again_points_to_the_open_case_with_a_sighting_button(des
     [button] = reply.card.buttons
     assert button.action == "intake.sighting" and button.params["link"] == WEIBO_AGAIN
     [done] = desk.send("p-chen", kind="click", platform="wecom", action=button.action, params=button.params)
-    assert done.update and "已由 陈干事 添加" in done.card.data["status"] and not done.card.buttons
+    assert done.update and "已由陈干事记为再次发现" in done.card.data["status"] and not done.card.buttons
     with desk.database.session() as session:
         detail = case_detail(session, "YQ-2026-0001")
     assert [s["link"] for s in detail["sightings"]] == [WEIBO_AGAIN]

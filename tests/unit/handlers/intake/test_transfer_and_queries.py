@@ -51,7 +51,8 @@ def test_my_duties_lists_open_duties_with_time_left_in_shanghai_words(desk, monk
     [mine] = desk.send("p-zhou", "我的待办", platform="wecom")
     assert mine.card.kind == "my_duties" and mine.card.data["name"] == "周科长"
     lines = [d["line"] for d in mine.card.data["duties"]]
-    assert lines[0].startswith("签收预警（食品生产安全监督管理科） 今天 16:00 截止，剩余 6小时")
+    assert lines[0].startswith("签收预警：今天 16:00 截止，还剩6小时")  # one unit: named once, in the heading
+    assert mine.card.data["unit"] == "食品生产安全监督管理科"
     assert all(d["case"] == "YQ-2026-0001" for d in mine.card.data["duties"])
     [none] = desk.send("p-jiang", "我的待办", platform="wecom")
     assert none.card.data["duties"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.card import Button, Card
-from bot.core.errors import ConfigError, PlatformError
+from bot.core.errors import AlreadySent, ConfigError, PlatformError
 from bot.core.event import Event
 from bot.platforms.dingtalk.outbound import track_id
 from bot.platforms.dingtalk.signing import now_ms
@@ -32,8 +32,10 @@ def test_a_card_into_a_group_is_an_interactive_card_with_our_callback_route(mess
 
 def test_a_retried_card_send_never_shows_the_card_twice(messenger, emulator):
     first = messenger.send_to_group({"dingtalk_open_conversation_id": DESK}, CARD, dedup_id="outbox-7")
-    again = messenger.send_to_group({"dingtalk_open_conversation_id": DESK}, CARD, dedup_id="outbox-7")
-    assert first.message_id == again.message_id == track_id("outbox-7") and len(track_id("x")) <= 64
+    with pytest.raises(AlreadySent) as again:  # DingTalk's param.cardAlreadyExist: the worker decides
+        messenger.send_to_group({"dingtalk_open_conversation_id": DESK}, CARD, dedup_id="outbox-7")
+    assert first.message_id == again.value.message_id == track_id("outbox-7") and len(track_id("x")) <= 64
+    assert again.value.card_ref == first.card_ref == {"card_id": track_id("outbox-7")}
     assert len(emulator.dingtalk.messages_for_group(DESK)) == 1
 
 
@@ -57,7 +59,7 @@ def test_one_card_into_a_group_and_robot_chats_is_one_instance_everyone_sees_upd
 def test_markdown_to_a_group_and_to_people_in_batches_of_twenty(messenger, emulator):
     messenger.send_to_group({"dingtalk_open_conversation_id": DESK}, NOTICE)
     [msg] = emulator.dingtalk.messages_for_group(DESK)
-    assert (msg.channel, msg.msgtype, msg.content["text"]) == ("robot_group", "sampleMarkdown", "### 舆情助手\n\n已收到")
+    assert (msg.channel, msg.msgtype, msg.content["text"]) == ("robot_group", "sampleMarkdown", "已收到")  # no 舆情助手 heading
     people = sorted(emulator.dingtalk.directory.dingtalk_users) * 2  # more than one batch
     sent = messenger.send_to_people(people[:45], NOTICE)
     assert len(sent) == 3
@@ -68,7 +70,7 @@ def test_work_notifications_go_in_batches_of_a_hundred(messenger, emulator):
     people = [SUN, LI] + [f"9{n:03d}" for n in range(150)]
     assert len(messenger.notify(people, NOTICE)) == 2
     [msg] = emulator.dingtalk.messages_for_user(SUN)
-    assert msg.channel == "work_notice" and msg.content["title"] == "舆情助手"
+    assert msg.channel == "work_notice" and msg.content["title"] == "已收到"  # the preview is the text
 
 
 def test_work_notifications_need_an_agent_id(config, redis_client):
@@ -102,8 +104,9 @@ def test_a_reply_falls_back_to_the_openapi_when_the_session_is_gone_or_expired(m
 
 def test_a_card_reply_is_delivered_once_per_event(messenger, emulator):
     first = messenger.reply(group_event(), CARD)
-    again = messenger.reply(group_event(), CARD)
-    assert first.message_id == again.message_id
+    with pytest.raises(AlreadySent) as again:
+        messenger.reply(group_event(), CARD)
+    assert first.message_id == again.value.message_id
     assert len(emulator.dingtalk.messages_for_group(DESK)) == 1
 
 

@@ -53,16 +53,18 @@ def test_a_kind_renders_string_variables_the_contract_accepts(kind):
     assert set(params) == set(contract.VARIABLES)
     assert all(isinstance(v, str) for v in params.values())
     assert contract.problems(params) == []
-    assert out["markdown"]["title"] and out["markdown"]["text"].startswith("### ")
+    assert out["markdown"]["title"]  # a notice has no heading: its first line is what it says (the preview too)
+    assert out["markdown"]["text"].startswith("### ") == (kind != "notice")
 
 
 def test_user_values_arrive_unchanged_and_buttons_carry_unique_action_ids():
     card = SAMPLES["demo_card"]
     params = render_json(TEMPLATES, "dingtalk", card)["card"]
     view = contract.render(params)
-    assert view["title"] == HOSTILE and view["body"] == defang(HOSTILE)  # the body is markdown: no live <b>
+    # the body is markdown: no live <b>, and a hard line break (two spaces) at each line end
+    assert view["title"] == HOSTILE and view["body"] == defang(HOSTILE).replace("\n", "  \n")
     assert [b["action_id"] for b in view["buttons"]] == ["demo.confirm#1", "demo.confirm#2", "case.show"]
-    assert view["buttons"][0]["params"] == {"n": "1", "who": HOSTILE}
+    assert view["buttons"][0]["params"] == {"n": "1", "who": HOSTILE, "do": "demo.confirm"}  # the key the bot reads
     assert [b["color"] for b in view["buttons"]] == ["blue", "gray", "red"]
     assert json.loads(params["facts"]) == []
 

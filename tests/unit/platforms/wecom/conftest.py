@@ -13,7 +13,8 @@ from tests.unit.platforms.wecom.sealing import CONFIG
 TEMPLATES = Path(__file__).resolve().parents[4] / "templates"
 HOOK = "hook-food-0001"
 CHAT = "wrFood0001"
-ENV = {**CONFIG, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "app-secret-for-tests"}
+HOME = "https://yuqing.example.gov.cn"  # PUBLIC_BASE_URL: what a settled card opens
+ENV = {**CONFIG, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "app-secret-for-tests", "PUBLIC_BASE_URL": HOME}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.card import Button, Card
-from bot.core.errors import PlatformError
+from bot.core.errors import AlreadySent, PlatformError
 from bot.emulator import Directory, EmulatorServer
 from bot.platforms.wecom import wsframes
 from bot.platforms.wecom.connector import Connector, backoff
@@ -105,13 +105,18 @@ def test_after_the_window_a_fresh_card_goes_into_the_group(wecom, connector, mes
     click = wait_for(lambda: connector.events, what="the click")[0]
     late = replace(click, reply={**click.reply, "received": time.time() - 10})
     messenger.update_card({"card_id": late.card_id, **late.reply}, DONE, event=late)
-    first, fresh = wecom.messages_for_group(CHAT)
-    assert "replace_text" not in first["content"] and fresh["content"]["replace_text"] == "已由 冯干事 确认"
+    first, fresh = wecom.messages_for_group(CHAT)  # a fresh settled card: a text_notice showing the outcome
+    assert first["content"]["card_type"] == "button_interaction"
+    assert fresh["content"]["card_type"] == "text_notice" and fresh["content"]["main_title"]["desc"] == "已由 冯干事 确认"
+    assert "replace_text" not in fresh["content"] and fresh["content"]["card_action"]["url"] == ENV["PUBLIC_BASE_URL"]
 
 
 def test_a_resent_row_shows_its_card_once(wecom, connector, messenger):
-    for _ in range(2):
+    """WeCom refuses the resent card's task_id (42014): the messenger says it was sent already, with its card."""
+    sent = messenger.send_to_group({"wecom_aibot_chatid": CHAT}, CARD, dedup_id="row-3")
+    with pytest.raises(AlreadySent) as again:
         messenger.send_to_group({"wecom_aibot_chatid": CHAT}, CARD, dedup_id="row-3")
+    assert again.value.code == 42014 and again.value.card_ref == sent.card_ref
     assert len(wecom.messages_for_group(CHAT)) == 1
 
 
@@ -171,3 +176,18 @@ def test_frames_other_than_messages_and_card_clicks_are_not_events():
     assert wsframes.is_kick(kick) and wsframes.to_event(kick, "", 0) is None
     assert wsframes.to_event({"headers": {"req_id": "r"}, "errcode": 0}, "", 0) is None
     assert [backoff(n) for n in (1, 2, 3, 6, 9)] == [1, 2, 4, 30, 30]
+
+
+def test_an_update_wecom_refuses_846605_becomes_a_fresh_card(wecom, connector, messenger):
+    """The smart bot's "this req_id can no longer be used" (846605, gaps-addendum §1.2): a fresh card instead."""
+    sent = messenger.send_to_group({"wecom_aibot_chatid": CHAT}, CARD, dedup_id="row-846605")
+    wecom.act_as("fenggs").click(sent.card_ref["card_id"], "demo.confirm?n=1")
+    click = wait_for(lambda: connector.events, what="the click")[0]
+    wecom.longconn.messaging.update_window = -1.0  # WeCom refuses every update: 846605
+    try:
+        messenger.update_card({"card_id": click.card_id, **click.reply}, DONE, event=click)
+    finally:
+        wecom.longconn.messaging.update_window = 5.0
+    assert any(f.get("cmd") == "aibot_respond_update_msg" for f in wecom.longconn.frames)
+    first, fresh = wecom.messages_for_group(CHAT)
+    assert first["content"]["card_type"] == "button_interaction" and fresh["content"]["card_type"] == "text_notice"

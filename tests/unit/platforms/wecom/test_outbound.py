@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.card import Button, Card
-from bot.core.errors import PlatformError
+from bot.core.errors import AlreadySent, PlatformError
 from bot.core.event import Event
 from tests.unit.platforms.wecom.conftest import CHAT, HOOK
 
@@ -131,9 +131,9 @@ def test_smart_bot_replies_go_through_the_response_url_once(messenger, wecom):
     messenger.reply(event, CARD)
     (answer,) = wecom.messages_for_group(CHAT)
     assert (answer["sender"], answer["msgtype"]) == ("aibot", "markdown")
-    with pytest.raises(PlatformError) as err:  # used: in a group there is nowhere else to answer
-        messenger.reply(event, Card("notice", {"text": "again"}))
-    assert err.value.code == 60140
+    with pytest.raises(AlreadySent) as err:  # used (42022): in a group there is nowhere else to answer; on a
+        messenger.reply(event, Card("notice", {"text": "again"}))  # retry the worker counts the first as delivered
+    assert err.value.code == 42022
 
 
 def test_a_smart_bot_1to1_reply_carries_the_card_and_falls_back_to_the_app(messenger, wecom):
@@ -187,15 +187,17 @@ def test_two_successive_fresh_copies_of_one_card_both_arrive(messenger, wecom):
     again = Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已报送续报（第1版）"})
     second = messenger.update_card(ref, again)
     assert first.card_ref["card_id"] != second.card_ref["card_id"]
-    shown = [c["card"].get("replace_text") for c in wecom.cards_for_user("zhouks")]
-    assert shown == ["已由 周科长 确认", "已报送初报（第1版）", "已报送续报（第1版）"]
+    cards = [c["card"] for c in wecom.cards_for_user("zhouks")]
+    assert cards[0]["replace_text"] == "已由 周科长 确认"  # in place: update_template_card honours replace_text
+    assert [c["main_title"]["desc"] for c in cards[1:]] == ["已报送初报（第1版）", "已报送续报（第1版）"]
     assert wecom.dropped == []
     messenger.update_card(ref, again)  # a re-run of the same update: WeCom's duplicate check drops it
     assert len(wecom.cards_for_user("zhouks")) == 3 and len(wecom.dropped) == 1
 
 
 def test_wecom_answers_ok_to_a_reused_task_id_and_delivers_nothing(messenger, wecom):
-    """The emulator as the field report has WeCom: errcode 0, errmsg ok, nothing delivered."""
+    """Under the switch, the emulator as the field report has WeCom: errcode 0, errmsg ok, nothing delivered."""
+    wecom.task_id_reuse = "drop"
     messenger.send_to_person("zhouks", CARD, dedup_id="outbox-7")
     answer = messenger.client.post("message/send", {
         "touser": "zhouks", "agentid": int(messenger.agent_id), "msgtype": "template_card",

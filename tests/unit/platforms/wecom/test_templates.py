@@ -87,9 +87,21 @@ def test_a_button_card_goes_1to1_as_a_button_card_and_to_groups_as_text():
     assert group["msgtype"] == "markdown" and "确认收到" in group["markdown"]["content"]
 
 
-def test_a_card_without_live_buttons_shows_its_status_greyed():
-    (body,) = Bodies(TEMPLATES).pieces(SAMPLES["demo_card"][1], "yq_t3", cards=True, plain=False)
-    assert body["template_card"]["replace_text"] == "已由 周科长 确认"
+def test_a_card_without_live_buttons_shows_its_status_greyed_in_place_and_as_a_notice_when_fresh():
+    """``replace_text`` works in update_template_card only: a fresh send of a settled card is a text_notice
+    showing the outcome and opening PUBLIC_BASE_URL (never a link of the case), or its text without one."""
+    settled = SAMPLES["demo_card"][1]
+    bodies = Bodies(TEMPLATES, home_url="https://yuqing.example.gov.cn")
+    assert bodies.rich(settled, "yq_t3")["template_card"]["replace_text"] == "已由 周科长 确认"
+    (body,) = bodies.pieces(settled, "yq_t3", cards=True, plain=False)
+    notice = body["template_card"]
+    assert notice["card_type"] == "text_notice" and "replace_text" not in notice and "button_list" not in notice
+    assert notice["main_title"] == {"title": "测试卡片", "desc": "已由 周科长 确认"}
+    assert notice["card_action"] == {"type": 1, "url": "https://yuqing.example.gov.cn"}
+    app_body({"touser": "zhouks", "agentid": 1, **body})
+    assert bodies.aibot(settled, "yq_t3", cards=True) == body
+    (text,) = Bodies(TEMPLATES).pieces(settled, "yq_t3", cards=True, plain=False)
+    assert text["msgtype"] == "markdown" and "已由 周科长 确认" in text["markdown"]["content"]
 
 
 def test_user_values_stay_inside_their_strings():
@@ -97,8 +109,8 @@ def test_user_values_stay_inside_their_strings():
     card = Card("demo_card", {"title": HOSTILE, "body": HOSTILE, "status": ""}, (Button(HOSTILE, "demo.confirm"),))
     (body,) = bodies.pieces(card, "yq_t4", cards=True, plain=False)
     assert body["msgtype"] == "template_card" and set(body) == {"msgtype", "template_card"}
-    assert body["template_card"]["main_title"]["title"] == HOSTILE
-    assert body["template_card"]["button_list"][0]["text"] == HOSTILE
+    assert body["template_card"]["main_title"]["title"] == HOSTILE[:35] + "…"  # fitted, still inside its string
+    assert body["template_card"]["button_list"][0]["text"] == HOSTILE[:9] + "…"
     (notice,) = bodies.pieces(Card("notice", {"text": HOSTILE}), "yq_t5", cards=True, plain=False)
     assert notice == {"msgtype": "markdown", "markdown": {"content": defang(HOSTILE)}}  # markdown: no live <@all>
     (help_body,) = bodies.pieces(Card("help", {"name": HOSTILE, "commands": [{"text": HOSTILE, "meaning": "m"}]}),

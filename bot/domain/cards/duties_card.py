@@ -1,0 +1,45 @@
+"""我的待办 (kind ``my_duties``): a person's open duties, soonest first, each with its deadline and the time
+left — read as an answer to a question just asked, so the countdown is right when read
+(:mod:`bot.domain.words`). The unit is said once for the list when every duty is for one unit, on each
+item's line only when they differ (review ux-2026-12-07, findings 18 and 19).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.card import Card
+from bot.core.org import Organisation
+from bot.domain.cards.shapes import DutyItem, MyDutiesData
+from bot.domain.kinds import DUTY_LABELS
+from bot.domain.records import Case, Duty
+from bot.domain.words import deadline, time_left
+
+__all__ = ["MAX_DUTIES", "duty_words", "my_duties_card"]
+
+MAX_DUTIES = 20
+MAIN_LEADER = "主要领导"  # the owner of the main leader's own duties, which no unit holds
+
+
+def duty_words(duty: Duty, now: datetime, owner: str = "") -> str:
+    """``签收预警：今天 16:00 截止，还剩6小时`` (``owner``, when given, in brackets after the duty)."""
+    named = f"（{owner}）" if owner else ""
+    return f"{DUTY_LABELS[duty.kind]}{named}：{deadline(duty.due_at, now)} 截止，{time_left(duty.due_at, now)}"
+
+
+def my_duties_card(name: str, duties: list[tuple[Duty, Case]], org: Organisation, now: datetime) -> Card:
+    """The 我的待办 card of the person called ``name`` with their open ``duties`` (soonest first), at most
+    MAX_DUTIES of them listed."""
+    shown = duties[:MAX_DUTIES]
+    owners = [_owner(duty, org) for duty, _ in shown]
+    one = owners[0] if owners and len(set(owners)) == 1 else ""
+    items = [DutyItem(case.number, case.title, duty_words(duty, now, "" if one else owner), case.drill)
+             for (duty, case), owner in zip(shown, owners)]
+    return MyDutiesData(name=name, duties=items, more=max(0, len(duties) - MAX_DUTIES), unit=one).card()
+
+
+def _owner(duty: Duty, org: Organisation) -> str:
+    if duty.owner_unit is None:
+        return MAIN_LEADER
+    unit = org.units.get(duty.owner_unit)
+    return unit.name if unit else duty.owner_unit

@@ -1,0 +1,84 @@
+"""我的待办 read by the person who asked (review ux-2026-12-07, findings 10, 18 and 19): a heading, then each
+duty apart from the next — its case on one line, the duty with its deadline and the time left below — with
+the unit said once when every duty is one unit's and on each line only when they differ; the same duty names
+on the board as in the chat. Built by the product's builder (``bot.domain.cards.duties_card``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.console.board import DUTIES
+from bot.core.clock import SHANGHAI
+from bot.domain.case.lifecycle import CaseState
+from bot.domain.cards.duties_card import my_duties_card
+from bot.domain.grade import Grade
+from bot.domain.kinds import DUTY_LABELS, DutyKind
+from bot.domain.records import Case, Duty
+from bot.platforms.wecom.bodies import Bodies
+from tests.unit.cards.reading import TEMPLATES, forms, runs_together
+from tests.unit.domain.sample_org import make_org
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+
+
+def case(number: str, title: str, drill: bool = False) -> Case:
+    return Case(number, title, Grade.MAJOR, CaseState.HANDLING, "u-desk", "p-li", NOW, NOW, drill=drill)
+
+
+def duty(kind: DutyKind, due: datetime, unit: str | None) -> Duty:
+    return Duty(1, kind, Grade.MAJOR, NOW, due, {}, owner_unit=unit)
+
+
+ONE_UNIT = [(duty(DutyKind.ACKNOWLEDGE, NOW + timedelta(hours=1, minutes=59), "u-food"),
+             case("YQ-2026-0007", "某超市销售过期食品")),
+            (duty(DutyKind.INITIAL_REPORT, NOW + timedelta(days=1), "u-food"), case("YQ-2026-0008", "某饭店卫生问题", True))]
+TWO_UNITS = [ONE_UNIT[0],
+             (duty(DutyKind.FOLLOW_UP, NOW - timedelta(minutes=35), "u-drug"), case("YQ-2026-0009", "某药店售假"))]
+
+
+def test_one_units_list_names_the_unit_once_and_each_duty_on_its_own_line():
+    assert forms(my_duties_card("周科长", ONE_UNIT, make_org(), NOW))["text"] == [
+        "周科长的待办（食品生产安全监督管理科）：",
+        "· YQ-2026-0007 某超市销售过期食品",
+        "签收预警：今天 11:59 截止，还剩1小时59分钟",
+        "· 【演练】YQ-2026-0008 某饭店卫生问题",
+        "初报：明天 10:00 截止，还剩1天",
+    ]
+
+
+def test_units_are_named_on_each_line_only_when_they_differ():
+    lines = forms(my_duties_card("褚科长", TWO_UNITS, make_org(), NOW))["text"]
+    assert lines[0] == "褚科长的待办："
+    assert lines[2] == "签收预警（食品生产安全监督管理科）：今天 11:59 截止，还剩1小时59分钟"
+    assert lines[4] == "续报（药品监督管理科）：今天 09:25 截止，已超时35分钟"
+
+
+def test_the_main_leaders_own_duty_is_named_as_theirs():
+    mine = [(duty(DutyKind.MAIN_LEADER_ACKNOWLEDGE, NOW + timedelta(minutes=30), None), case("YQ-2026-0010", "某奶粉"))]
+    lines = forms(my_duties_card("赵局长", mine, make_org(), NOW))["text"]
+    assert lines == ["赵局长的待办（主要领导）：", "· YQ-2026-0010 某奶粉", "主要领导签收：今天 10:30 截止，还剩30分钟"]
+
+
+def test_on_wecom_the_items_are_separate_quotes():
+    card = my_duties_card("周科长", ONE_UNIT, make_org(), NOW)
+    assert forms(card)["wecom 1:1"] == forms(card)["wecom group"]
+    [body] = Bodies(TEMPLATES).pieces(card, "t", cards=True, plain=False)
+    blocks = body["markdown"]["content"].split("\n\n")
+    assert blocks[0] == "**周科长的待办**（食品生产安全监督管理科）"
+    assert blocks[1:] == ["> YQ-2026-0007 某超市销售过期食品\n> 签收预警：今天 11:59 截止，还剩1小时59分钟",
+                          "> 【演练】YQ-2026-0008 某饭店卫生问题\n> 初报：明天 10:00 截止，还剩1天"]
+
+
+@pytest.mark.parametrize("form", ["wecom 1:1", "text", "dingtalk markdown", "dingtalk markdown (CommonMark)"])
+def test_every_form_keeps_case_and_duty_on_lines_of_their_own(form):
+    lines = forms(my_duties_card("周科长", ONE_UNIT, make_org(), NOW))[form]
+    assert "周科长的待办" in lines[0] and len(lines) == 5 and runs_together(lines) == []
+    assert lines[2].endswith("签收预警：今天 11:59 截止，还剩1小时59分钟")
+    empty = forms(my_duties_card("周科长", [], make_org(), NOW))[form]
+    assert empty[-1] == "目前没有需要您处理的待办事项。"
+
+
+def test_the_board_names_duties_as_the_chat_does():
+    assert DUTIES == {str(kind): label for kind, label in DUTY_LABELS.items()}

@@ -1,0 +1,79 @@
+"""催办 read as the liaison reads it, in every form (review ux-2026-12-07, findings 3, 10, 12, 13): the first
+line names the case and the duty, the second what is asked and by when — 请于…前办理 with the time left
+before the deadline, 请立即办理 once it is up, never 「已到时限，请按时办理」 — the third the exact command that
+ends the duty; then one fact a line. Built by the clock's own builder (``worker.escalation.step_card``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.core.clock import SHANGHAI
+from bot.domain.clock.duties import Alarm
+from bot.domain.grade import Grade
+from bot.domain.kinds import DutyKind
+from bot.domain.records import Duty
+from tests.unit.cards.reading import forms, preview, runs_together
+from tests.unit.domain.sample_org import make_org
+from worker.escalation import step_card
+
+DUE = datetime(2026, 12, 7, 17, 38, tzinfo=SHANGHAI)
+CASE = {"number": "YQ-2026-0007", "title": "某超市销售过期食品被曝光", "owner_unit": "u-desk"}
+
+
+def reminder(kind: DutyKind, at: datetime, owner: str | None = "u-food"):
+    duty = Duty(7, kind, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {}, owner_unit=owner)
+    return step_card("reminder", CASE, duty, Alarm(at, True, ()), make_org())
+
+
+def test_before_the_deadline_the_text_says_the_duty_the_deadline_the_time_left_and_the_command():
+    card = reminder(DutyKind.ACKNOWLEDGE, DUE - timedelta(hours=1, minutes=59))
+    assert forms(card)["text"] == [
+        "【催办】YQ-2026-0007 签收预警",
+        "请于今天 17:38 前办理（还剩1小时59分钟）。",
+        "请向舆情助手发送“签收 YQ-2026-0007”。",
+        "案件：某超市销售过期食品被曝光",
+        "等级：重大舆情",
+        "承办单位：食品生产安全监督管理科",
+    ]
+
+
+def test_at_the_deadline_and_after_it_asks_for_action_now():
+    at_due = forms(reminder(DutyKind.INITIAL_REPORT, DUE))["text"]
+    assert at_due[:3] == ["【催办】YQ-2026-0007 初报", "已到时限（今天 17:38），请立即办理。",
+                          "请向舆情助手发送“报告 YQ-2026-0007 初报”。"]
+    late = forms(reminder(DutyKind.FOLLOW_UP, DUE + timedelta(minutes=35)))["text"]
+    assert late[1:3] == ["已超时35分钟（时限 今天 17:38），请立即办理。", "请向舆情助手发送“报告 YQ-2026-0007 续报”。"]
+    assert not any("请按时办理" in line for line in at_due + late)
+
+
+def test_each_duty_that_a_command_ends_names_that_command_and_the_others_name_none():
+    said = {kind: reminder(kind, DUE - timedelta(hours=1)).data["command"] for kind in DutyKind}
+    assert said[DutyKind.ACKNOWLEDGE] == "签收 YQ-2026-0007"
+    assert said[DutyKind.FEEDBACK] == "报告 YQ-2026-0007 专项报告"
+    assert said[DutyKind.ASSESSMENT_MEETING] == ""  # held at the desk: no chat command ends it
+    assert not any("发送" in line for line in forms(reminder(DutyKind.ASSESSMENT_MEETING, DUE))["text"])
+    main = reminder(DutyKind.MAIN_LEADER_ACKNOWLEDGE, DUE - timedelta(minutes=30), owner=None)
+    assert forms(main)["text"][:3] == ["【催办】YQ-2026-0007 主要领导签收", "请于今天 17:38 前办理（还剩30分钟）。",
+                                       "请向舆情助手发送“领导签收 YQ-2026-0007”。"]
+
+
+def test_a_deadline_on_another_day_reads_as_tomorrow_or_its_date():
+    assert reminder(DutyKind.INITIAL_REPORT, DUE - timedelta(days=1)).data["ask"] == "请于明天 17:38 前办理（还剩1天）"
+    assert reminder(DutyKind.INITIAL_REPORT, DUE - timedelta(days=3)).data["ask"] == "请于12月7日 17:38 前办理（还剩3天）"
+
+
+@pytest.mark.parametrize("form", ["wecom 1:1", "wecom group", "text", "dingtalk markdown",
+                                  "dingtalk markdown (CommonMark)"])
+def test_every_form_reads_the_ask_first_and_one_thing_a_line(form):
+    lines = forms(reminder(DutyKind.ACKNOWLEDGE, DUE - timedelta(minutes=20)))[form]
+    assert "YQ-2026-0007" in lines[0] and "签收预警" in lines[0]
+    assert lines[1] == "请于今天 17:38 前办理（还剩20分钟）。"
+    assert lines[2] == "请向舆情助手发送“签收 YQ-2026-0007”。"
+    assert runs_together(lines) == [] and len(lines) == 6
+    assert not any("剩余" in line for line in lines)  # one way to say the time left: 还剩…分钟
+
+
+def test_the_dingtalk_preview_names_the_reminder_the_case_and_the_duty():
+    assert preview(reminder(DutyKind.ACKNOWLEDGE, DUE)) == "催办：YQ-2026-0007 签收预警"
