@@ -17,8 +17,7 @@ __all__ = ["CardCopies", "CardCopy", "NO_COPIES"]
 @dataclass(frozen=True)
 class CardCopy:
     """One sent (or still pending) message of a card: its outbox id, platform, send method (``person`` or
-    ``group``), address, the card as sent (``Card.to_dict()``), the platform's reference to it (or None), and
-    whether its row is sent yet (``sent``)."""
+    ``group``), address, the card as sent (``Card.to_dict()``) and the platform's reference to it (or None)."""
 
     id: int
     platform: str
@@ -26,7 +25,6 @@ class CardCopy:
     address: dict
     card: dict
     card_ref: dict | None
-    sent: bool = False
 
 
 class CardCopies(Protocol):

@@ -89,10 +89,8 @@ def sighting_done(case: Case, now: datetime, name: str) -> Card:
 
 
 def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], org: Organisation,
-                now: datetime, supervise: Iterable[Button] = ()) -> Card:
-    """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left; with
-    ``supervise`` (the 督办 buttons, one per live unit) for a leader or the desk."""
-    supervise = tuple(supervise)
+                now: datetime) -> Card:
+    """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left."""
     facts = [Fact("状态", CASE_LABELS[case.state]), *_base_facts(case, now)]
     lines = []
     for a in assignments:
@@ -101,8 +99,8 @@ def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], o
     lines += [f"待办 {duty_words(d, now, _unit_name(d, org))}" for d in duties if d.open]
     data = IntakeCardData(title=_title("案件", case), color=grade_color(case.grade), facts=facts,
                           body="\n".join([case.title, *lines] if lines else [case.title, "尚未分派单位。"]), status="",
-                          link=case.link or None, hints=[f"督办：发送“督办 {case.number} 单位 内容”"] if supervise else [])
-    return data.card(supervise)
+                          link=case.link or None, hints=[])
+    return data.card()
 
 
 def _unit_name(duty: Duty, org: Organisation) -> str:
