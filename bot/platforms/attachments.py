@@ -1,5 +1,6 @@
 """Pictures and files people send: the normalised attachment, and the signed link
-that opens it later (served by ``bot.files_route``).
+that opens it later (served by ``bot.files_route``); for those the bot sends, their signed link
+(:func:`blob_link`) and the platforms' media_ids kept by SHA-256 (:func:`cached_upload`).
 
 An attachment is plain JSON kept on the event and, once a report is submitted, on its timeline entry:
 
@@ -24,7 +25,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import import_module
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+
+from bot.core import keys
 
 # How long each platform keeps what a person sent: WeCom's MediaId is valid 3 days (official); DingTalk
 # documents no lifetime for a downloadCode (we take 7 days, a guess; the platform's answer decides).
@@ -105,6 +108,20 @@ def blob_link(config: Mapping[str, str], platform: str, media: Any, now: datetim
            "t": int((now + OUT_KEPT).timestamp())}
     base = (config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
     return f"{base}/files/{_signed(config, platform, ref)}"
+
+
+def cached_upload(redis: Any, platform: str, scope: str, media: Any, upload: Callable[[], str], kept: int) -> str:
+    """The platform's media_id of ``media``'s bytes (a ``bot.core.media.Media``) uploaded to ``scope`` (an app,
+    a robot): from Redis by their SHA-256 while we keep it (``kept`` seconds), else ``upload()``'s, then kept —
+    so a retried send names the same media and uploads nothing twice. Raises what ``upload`` raises."""
+    name = keys.media_upload(platform, scope, media.sha256 or "-")
+    cached = redis.get(name) if redis is not None and media.sha256 else None
+    if cached:
+        return cached.decode()
+    media_id = upload()
+    if redis is not None and media.sha256:
+        redis.set(name, media_id, ex=kept)
+    return media_id
 
 
 def read_token(config: Mapping[str, str], value: str) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from typing import Callable, Sequence, TypeVar
 from bot.core.card import Card
 
 __all__ = ["MARK_PERSON", "MARK_GROUP", "ELLIPSIS", "Fitted", "size", "truncate_utf8", "cut_with_mark",
-           "split_utf8", "split_buttons"]
+           "split_utf8", "split_buttons", "full_text"]
 
 MARK_PERSON = "…（全文见私信）"  # a 1:1 card: the full text follows in the person's chat
 MARK_GROUP = "…（全文见下条消息）"  # a group card: the full text follows in the group
@@ -106,3 +106,13 @@ def split_buttons(buttons: Sequence[T], measure: Callable[[Sequence[T]], int], l
     if current or not parts:
         parts.append(current)
     return parts
+
+
+def full_text(title: str, text: str, piece_bytes: int | None = None) -> tuple[Card, ...]:
+    """The ``notice`` cards that carry a card's whole ``text`` after it: one titled 「<title>（全文）」, or,
+    when ``piece_bytes`` splits it (:func:`split_utf8`) into several, 「<title>（全文 n/m）」 each."""
+    pieces = split_utf8(text, piece_bytes) if piece_bytes else [text]
+    if len(pieces) == 1:
+        return (Card("notice", {"title": f"{title}（全文）", "text": pieces[0]}),)
+    return tuple(Card("notice", {"title": f"{title}（全文 {n}/{len(pieces)}）", "text": piece})
+                 for n, piece in enumerate(pieces, 1))

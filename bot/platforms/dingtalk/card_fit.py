@@ -18,13 +18,12 @@ import json
 from typing import Any, Mapping
 
 from bot.core.card import Card
-from bot.platforms.fitting import ELLIPSIS, cut_with_mark, size, split_buttons, split_utf8, truncate_utf8
+from bot.platforms.fitting import ELLIPSIS, cut_with_mark, full_text, size, split_buttons, truncate_utf8
 
 __all__ = ["VALUE_LIMIT", "MESSAGE_BYTES", "within_limits", "follow_ups", "compact", "button_parts"]
 
 VALUE_LIMIT = 1024  # bytes per cardParamMap value ("最长不超过1KB")
 MESSAGE_BYTES = 12_000  # one follow-up markdown piece: msgParam ≤ 15 000 bytes, less the title and JSON escapes
-FULL_TEXT = "（全文）"
 
 
 def compact(btns: str) -> str:
@@ -104,10 +103,7 @@ def follow_ups(card: Card, params: Mapping[str, str], limit: int = VALUE_LIMIT) 
     rest: list[Card] = []
     full = _full_text(params, limit)
     if full:
-        pieces = split_utf8(full, MESSAGE_BYTES)
-        for n, piece in enumerate(pieces, 1):
-            label = FULL_TEXT if len(pieces) == 1 else f"（全文 {n}/{len(pieces)}）"
-            rest.append(Card("notice", {"title": f"{title}{label}", "text": piece}))
+        rest += full_text(title, full, MESSAGE_BYTES)
     if size(compact(params.get("btns", "[]"))) > limit:
         parts = button_parts(compact(params["btns"]), limit)
         for n, part in enumerate(parts[1:], 2):

@@ -21,10 +21,9 @@ import logging
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-from bot.core import keys
 from bot.core.errors import PlatformError
 from bot.core.media import IMAGE, Media
-from bot.platforms.attachments import OUT_KEPT, blob_link
+from bot.platforms.attachments import OUT_KEPT, blob_link, cached_upload
 from bot.platforms.base import SentMessage
 from bot.platforms.dingtalk.client import DingTalkClient
 
@@ -94,15 +93,11 @@ class DingTalkMedia:
 
     def _upload(self, media: Media, content: bytes) -> str:
         """DingTalk's media_id of ``content`` (``/media/upload?type=file``), from the cache when we have it."""
-        name = keys.media_upload(PLATFORM, f"{self.client.app_key}:file", media.sha256 or "-")
-        cached = self.redis.get(name) if self.redis is not None and media.sha256 else None
-        if cached:
-            return cached.decode()
-        data = self.client.oapi_upload("/media/upload", {"type": "file"}, media.name, content, media.mime)
-        media_id = str(data.get("media_id") or "")
-        if not media_id:
-            raise PlatformError("DingTalk /media/upload answered without a media_id", retryable=True)
-        if self.redis is not None and media.sha256:
-            self.redis.set(name, media_id, ex=MEDIA_KEPT)
-        log.info("dingtalk /media/upload: %s uploaded (%s bytes)", media.extension, len(content))
-        return media_id
+        def upload() -> str:
+            data = self.client.oapi_upload("/media/upload", {"type": "file"}, media.name, content, media.mime)
+            media_id = str(data.get("media_id") or "")
+            if not media_id:
+                raise PlatformError("DingTalk /media/upload answered without a media_id", retryable=True)
+            log.info("dingtalk /media/upload: %s uploaded (%s bytes)", media.extension, len(content))
+            return media_id
+        return cached_upload(self.redis, PLATFORM, f"{self.client.app_key}:file", media, upload, MEDIA_KEPT)

@@ -34,7 +34,7 @@ from bot.platforms.dingtalk.capabilities import CAPABILITIES
 from bot.platforms.dingtalk.client import SESSION_GONE, DingTalkClient
 from bot.platforms.dingtalk.media_out import DingTalkMedia
 from bot.platforms.dingtalk.signing import now_ms
-from bot.platforms.fitting import Fitted, size, split_utf8, truncate_utf8
+from bot.platforms.fitting import Fitted, full_text, size, truncate_utf8
 from bot.platforms.render import render_json
 
 __all__ = ["DingTalkMessenger", "track_id", "valid_track_id", "space", "recipient_id", "BATCH", "NOTICE_BATCH"]
@@ -78,11 +78,6 @@ def recipient_id(method: str, address: Mapping[str, Any]) -> str:
 def space(method: str, address: Mapping[str, Any]) -> str:
     """The card space of an outbox ``person`` or ``group`` address: ``IM_ROBOT.<userid>`` or ``IM_GROUP.<cid>``."""
     return f"{'IM_ROBOT' if method == 'person' else 'IM_GROUP'}.{recipient_id(method, address)}"
-
-
-def _fit(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` UTF-8 bytes (with an ellipsis when cut): the one helper, ``fitting``."""
-    return truncate_utf8(text, limit)
 
 
 class DingTalkMessenger:
@@ -222,9 +217,7 @@ class DingTalkMessenger:
         if size(text) <= MSG_PARAM_LIMIT - 200:
             return Fitted(card)
         title = truncate_utf8(rendered["markdown"]["title"], 150)
-        pieces = split_utf8(text, card_fit.MESSAGE_BYTES)
-        return Fitted(card, tuple(Card("notice", {"title": f"{title}（全文 {n}/{len(pieces)}）", "text": piece})
-                                  for n, piece in enumerate(pieces, 1)))
+        return Fitted(card, full_text(title, text, card_fit.MESSAGE_BYTES))
 
     # --- internals ------------------------------------------------------------------------------------
     def _card_params(self, card: Card, in_group: bool) -> dict[str, str]:
@@ -233,7 +226,7 @@ class DingTalkMessenger:
 
     def _markdown(self, card: Card, limit: int = MSG_PARAM_LIMIT - 200) -> dict[str, str]:
         md = self.render(card)["markdown"]
-        return {"title": _fit(md["title"], 200), "text": _fit(md["text"], limit)}
+        return {"title": truncate_utf8(md["title"], 200), "text": truncate_utf8(md["text"], limit)}
 
     def _group_markdown(self, cid: str, card: Card) -> SentMessage:
         body = {"robotCode": self.robot_code, "openConversationId": cid, "msgKey": "sampleMarkdown",

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 TOKEN_ERRORS = (40014, 42001)
 TASK_ID_TAKEN = 42014  # "taskid has existed or empty or exceed max len": for our valid ids, a taken one
 RETRYABLE = (-1, 45009, 45033)
+UPLOAD_TIMEOUT = 30.0  # seconds at least for an upload (up to 20 MB)
 EARLY_REFRESH = 300  # seconds before WeCom's expiry that the cached token is dropped
 LOCK_SECONDS = 15
 HINTS = {
@@ -156,6 +157,32 @@ class WeComClient:
             except ValueError:
                 raise PlatformError("WeCom media/get: answer is neither media nor JSON", retryable=True) from None
             raise PlatformError("WeCom media/get: ok without media", retryable=True)
+        raise AssertionError("unreachable")
+
+    def upload(self, path: str, params: Mapping[str, str], name: str, content: bytes, mime: str, *,
+               token: bool = True) -> dict:
+        """POST ``content`` as the multipart field ``media`` to ``path`` with ``params`` — with the access
+        token (``media/upload``; one refresh and one retry on 40014/42001) or without (``token=False``: the
+        webhook robot's ``upload_media``); WeCom's answer, or PlatformError with its errcode."""
+        for attempt in (1, 2):
+            query = dict(params)
+            if token:
+                query["access_token"] = self.token()
+            try:
+                response = self.session.post(self.root + path, params=query, files={"media": (name, content, mime)},
+                                             timeout=max(self.timeout, UPLOAD_TIMEOUT))
+            except requests.RequestException as exc:
+                raise PlatformError(f"WeCom {path}: {type(exc).__name__}", retryable=True) from None
+            if response.status_code >= 500 or response.status_code == 429:
+                raise PlatformError(f"WeCom {path}: HTTP {response.status_code}", retryable=True)
+            try:
+                return check(path, response.json())
+            except PlatformError as exc:
+                if not token or exc.code not in TOKEN_ERRORS or attempt == 2:
+                    raise
+                self.invalidate(query["access_token"])
+            except ValueError:
+                raise PlatformError(f"WeCom {path}: answer is not JSON", retryable=True) from None
         raise AssertionError("unreachable")
 
     def post_url(self, url: str, body: Mapping[str, Any], what: str) -> dict:

@@ -20,16 +20,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import quote
 
-import requests
-
-from bot.core import keys
 from bot.core.errors import PlatformError
 from bot.core.media import FILE, IMAGE, Media
+from bot.platforms.attachments import cached_upload
 from bot.platforms.base import SentMessage
-from bot.platforms.wecom.client import TOKEN_ERRORS, WeComClient, check
+from bot.platforms.wecom.client import WeComClient, check
 from bot.platforms.wecom.relay import Relay
 from bot.platforms.wecom.wsframes import SEND_MSG
 
@@ -145,45 +143,17 @@ class WeComMedia:
         return self._cached(scope, media, lambda: self._upload(
             "webhook/upload_media", {"key": key, "type": FILE}, media, content, token=False))
 
-    def _cached(self, scope: str, media: Media, upload) -> str:
-        name = keys.media_upload(PLATFORM, f"{scope}:{media.kind}", media.sha256 or "-")
-        cached = self.client.redis.get(name) if media.sha256 else None
-        if cached:
-            return cached.decode()
-        media_id = upload()
-        if media.sha256:
-            self.client.redis.set(name, media_id, ex=MEDIA_KEPT)
-        return media_id
+    def _cached(self, scope: str, media: Media, upload: Callable[[], str]) -> str:
+        return cached_upload(self.client.redis, PLATFORM, f"{scope}:{media.kind}", media, upload, MEDIA_KEPT)
 
     def _upload(self, path: str, params: dict[str, str], media: Media, content: bytes, *, token: bool) -> str:
-        """POST ``content`` as multipart field ``media``; the media_id, or PlatformError (WeCom's errcode)."""
-        for attempt in (1, 2):
-            query = dict(params)
-            if token:
-                query["access_token"] = self.client.token()
-            try:
-                response = self.client.session.post(self.client.root + path, params=query,
-                                                    files={"media": (media.name, content, media.mime)},
-                                                    timeout=max(self.client.timeout, 30.0))
-            except requests.RequestException as exc:
-                raise PlatformError(f"WeCom {path}: {type(exc).__name__}", retryable=True) from None
-            if response.status_code >= 500 or response.status_code == 429:
-                raise PlatformError(f"WeCom {path}: HTTP {response.status_code}", retryable=True)
-            try:
-                data = check(path, response.json())
-            except PlatformError as exc:
-                if not token or exc.code not in TOKEN_ERRORS or attempt == 2:
-                    raise
-                self.client.invalidate(query["access_token"])
-                continue
-            except ValueError:
-                raise PlatformError(f"WeCom {path}: answer is not JSON", retryable=True) from None
-            media_id = str(data.get("media_id") or "")
-            if not media_id:
-                raise PlatformError(f"WeCom {path}: ok without a media_id", retryable=True)
-            log.info("wecom %s: %s uploaded (%s bytes)", path, media.kind, len(content))
-            return media_id
-        raise AssertionError("unreachable")
+        """POST ``content`` (``WeComClient.upload``); the media_id, or PlatformError (WeCom's errcode)."""
+        data = self.client.upload(path, params, media.name, content, media.mime, token=token)
+        media_id = str(data.get("media_id") or "")
+        if not media_id:
+            raise PlatformError(f"WeCom {path}: ok without a media_id", retryable=True)
+        log.info("wecom %s: %s uploaded (%s bytes)", path, media.kind, len(content))
+        return media_id
 
     # --- helpers ------------------------------------------------------------------------------------
     @staticmethod

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.card import Card
-from bot.platforms.fitting import Fitted, truncate_utf8
+from bot.platforms.fitting import Fitted, full_text, truncate_utf8
 from bot.platforms.render import render_json
 from bot.platforms.wecom import cardfit
 from bot.platforms.wecom.bodies import PLATFORM, Bodies
@@ -39,4 +39,4 @@ def fit(bodies: Bodies, card: Card) -> Fitted:
     if body.get("msgtype") != "template_card" or not cut(body["template_card"]):
         return Fitted(card)
     title = truncate_utf8(str((body["template_card"].get("main_title") or {}).get("title", "")), 120)
-    return Fitted(card, (Card("notice", {"title": f"{title}（全文）", "text": bodies.text(card)}),))
+    return Fitted(card, full_text(title, bodies.text(card)))
