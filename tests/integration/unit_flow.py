@@ -42,7 +42,6 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
                     confidential: bool = False) -> Opened:
     """Open a case as the desk (李干事), tell leaders of its grade, assign ``units`` and send their warnings."""
     now = utcnow()
-    ids = []
     # group webhook keys (${WECOM_HOOK_…}) are resolved from the environment, as in the worker
     os.environ.update({k: v for k, v in stack.env.items() if k.startswith("WECOM_HOOK_")})
     with stack.database.session() as session:
@@ -56,14 +55,28 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
         replies = list(leaders.after_grade(opened, ctx))
         for unit in units:
             replies += warning.after_assign(unit_commands.assign_unit(store, rules, opened.case.id, actor, now, unit), ctx)
-        event = Event(platform="dingtalk", kind="system", user_id="0524", chat_id="0524", chat_type="single",
-                      dedup_key=f"test-intake-{opened.case.number}-{next(_serial)}", received_at=now.isoformat())
-        for i, reply in enumerate(replies):
-            ids += add_rows(session, reply_messages(org, event, reply, i), now)
+        ids = add_replies(session, org, replies, now, user="0524",
+                          dedup_key=f"test-intake-{opened.case.number}-{next(_serial)}")
+    schedule_all(stack, ids)
+    return Opened(opened.case.number, opened.case.id)
+
+
+def add_replies(session, org, replies: list, now, *, user: str, dedup_key: str) -> list[int]:
+    """The outbox rows of ``replies`` to a system event of DingTalk ``user``, as the worker adds them
+    (``worker.events.reply_messages`` → ``worker.presenting.add_rows``); their ids (None for a duplicate)."""
+    event = Event(platform="dingtalk", kind="system", user_id=user, chat_id=user, chat_type="single",
+                  dedup_key=dedup_key, received_at=now.isoformat())
+    ids: list[int] = []
+    for i, reply in enumerate(replies):
+        ids += add_rows(session, reply_messages(org, event, reply, i), now)
+    return ids
+
+
+def schedule_all(stack, ids: list[int]) -> None:
+    """A delivery job for each committed row of ``ids`` on the stack's Redis (``worker.delivery.schedule``)."""
     connection = redis.Redis.from_url(stack.env["REDIS_URL"])
     for row_id in filter(None, ids):
         schedule(_Rt(connection), row_id)
-    return Opened(opened.case.number, opened.case.id)
 
 
 @dataclass

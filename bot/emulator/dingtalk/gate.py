@@ -40,8 +40,8 @@ def apply_faults(emu, family: str):
 def apply_late_faults(emu, family: str, response):
     """The route's ``response``, or a 5xx in its place when ``server_error_after`` hits a successful answer:
     what the route did stands, the caller learns nothing of it."""
-    refused = response.is_json and isinstance(response.get_json(silent=True), dict) \
-        and response.get_json(silent=True).get("errcode", 0) != 0
+    answer = response.get_json(silent=True) if response.is_json else None
+    refused = isinstance(answer, dict) and answer.get("errcode", 0) != 0
     if response.status_code >= 400 or refused:
         return response
     hits = emu.faults.take(family, request.path, AFTER)

@@ -10,7 +10,7 @@ from typing import Mapping
 from flask import Blueprint
 
 from bot.emulator.directory import Directory
-from bot.emulator.wecom import errcodes
+from bot.emulator.wecom import errcodes, media_msgs
 from bot.emulator.wecom.actor import Actor, Person
 from bot.emulator.wecom.api import api_blueprint
 from bot.emulator.wecom.clock import EmulatorClock
@@ -20,7 +20,6 @@ from bot.emulator.wecom.delivery import Delivery
 from bot.emulator.wecom.errcodes import WeComError
 from bot.emulator.wecom.faults import Fault, FaultBoard
 from bot.emulator.wecom.longconn import LongConnServer
-from bot.emulator.wecom import media_msgs
 from bot.emulator.wecom.media import MediaStore
 from bot.emulator.wecom.messaging import AppMessaging
 from bot.emulator.wecom.records import Records

@@ -31,13 +31,13 @@ ROBOT_IMAGE_LIMIT = 2 * 1024 * 1024
 def check_app(store: MediaStore, body: Body) -> None:
     """Refuse an app picture/file message whose media_id is not the app's, of its kind, alive."""
     if body.msgtype in MEDIA_TYPES:
-        _named(store, body, "app")
+        check_named(store, body, "app")
 
 
 def check_robot(store: MediaStore, key: str, body: Body) -> None:
     """Refuse a webhook picture that breaks the rules, or a file not uploaded by this robot."""
     if body.msgtype == "file":
-        _named(store, body, f"robot:{key}")
+        check_named(store, body, f"robot:{key}")
     elif body.msgtype == "image":
         robot_image(body.content)
 
@@ -60,7 +60,9 @@ def robot_image(content: dict) -> bytes:
     return data
 
 
-def _named(store: MediaStore, body: Body, owner: str) -> None:
+def check_named(store: MediaStore, body: Body, owner: str) -> None:
+    """Refuse a picture/file message whose media_id is missing (41006), unknown, expired, of another kind or
+    another ``owner``'s upload (40007)."""
     media = store.get(body.content.get("media_id"))
     if media.kind != body.msgtype or media.owner != owner:
         raise WeComError(errcodes.INVALID_MEDIA_ID, f"media is a {media.kind} of {media.owner}")

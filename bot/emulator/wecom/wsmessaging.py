@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 from bot.emulator.wecom import errcodes, wsmedia
 from bot.emulator.wecom.cards import validate_card
 from bot.emulator.wecom.errcodes import WeComError
-from bot.emulator.wecom.media_msgs import MEDIA_TYPES
+from bot.emulator.wecom.media_msgs import MEDIA_TYPES, check_named
 from bot.emulator.wecom.messaging import new_msgid
-from bot.emulator.wecom.payloads import aibot_body
+from bot.emulator.wecom.payloads import Body, aibot_body
 
 if TYPE_CHECKING:
     from bot.emulator.wecom.emulator import WeComEmulator
@@ -90,9 +90,7 @@ class WsMessaging:
         content = body.get(msgtype)
         if not isinstance(content, dict) or not content.get("media_id"):
             raise WeComError(errcodes.MISSING_MEDIA_ID, f"{msgtype}.media_id missing")
-        media = self.emu.media.get(content["media_id"])
-        if media.kind != msgtype or media.owner != wsmedia.OWNER:
-            raise WeComError(errcodes.INVALID_MEDIA_ID, f"media is a {media.kind} of {media.owner}")
+        check_named(self.emu.media, Body(msgtype, content), wsmedia.OWNER)
         self.emu.records.add(channel=CHANNEL, kind=kind, chats=[chat], sender="aibot", msgtype=msgtype,
                              content={"media_id": content["media_id"]}, time=self.emu.clock.now(), msgid=new_msgid())
         return None

@@ -15,20 +15,18 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from bot.config import ROOT, load
+from bot.config import load
 from bot.core.card import Button, Card
 from bot.core.clock import utcnow
-from bot.demo import DEMO_ENV
-from bot.emulator import Directory, EmulatorServer
 from bot.org.file import parse_org_file
-from bot.platforms.dingtalk.outbound import DingTalkMessenger, track_id
+from bot.platforms.dingtalk.outbound import track_id
 from bot.store import outbox
 from bot.store.org_repo import apply_organisation
+from tests.support.dingtalk_emulator import SAMPLE_ORG, config, emulator, messenger  # noqa: F401 - fixtures
 from worker import failures
 from worker.delivery import deliver
 from worker.runtime import Runtime
 
-SAMPLE_ORG = ROOT / "examples" / "org.yaml"
 DESK, SUN, LI = "cidDesk0001==", "0523", "0524"
 CREATE = "/v1.0/card/instances/createAndDeliver"
 CARD = Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": ""},
@@ -37,18 +35,9 @@ DONE = Card("demo_card", {"title": "测试卡片", "body": "点一下", "status"
 
 
 @pytest.fixture
-def emulator():
-    server = EmulatorServer(DEMO_ENV, Directory.from_org_file(SAMPLE_ORG, DEMO_ENV)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def rt(sqlite_database, redis_url, redis_client, emulator):
+def rt(sqlite_database, redis_url, messenger):
     with sqlite_database.session() as session:
         apply_organisation(session, parse_org_file(SAMPLE_ORG), utcnow())
-    config = {**DEMO_ENV, "DINGTALK_OAPI_BASE": emulator.url, "DINGTALK_API_BASE": emulator.url}
-    messenger = DingTalkMessenger(config, redis=redis_client, templates_dir=ROOT / "templates")
     return Runtime(load({"REDIS_URL": redis_url}), sqlite_database, redis.Redis.from_url(redis_url),
                    {"dingtalk": messenger})
 

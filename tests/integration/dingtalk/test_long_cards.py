@@ -7,25 +7,20 @@ over twelve units with long names reaches the desk with every unit a button; 帮
 from __future__ import annotations
 
 from functools import partial
-from types import SimpleNamespace
 
 import pytest
-import redis
 from sqlalchemy import select
 
 from bot.core.card import Reply, Target
 from bot.core.clock import utcnow
-from bot.core.event import Event
 from bot.domain.cards.desk_card import returned_card
 from bot.store import outbox
 from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import read_organisation
 from tests.integration import stack as stack_module
 from tests.integration.dingtalk.long_names import LONG_UNITS, long_names_org
-from tests.integration.unit_flow import assignment_states, open_and_assign, report_entries
-from worker.delivery import schedule
-from worker.events import reply_messages
-from worker.presenting import add_rows
+from tests.integration.unit_flow import (add_replies, assignment_states, open_and_assign, report_entries,
+                                         schedule_all)
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 HEAD, LIAISON, SUN, LI, CHEN = "0601", "0602", "0523", "0524", "chengs"
@@ -132,13 +127,9 @@ def offer_units(stack, case, reason):
         record = store.run(lambda repo: repo.get_case(case.case_id))
         (returned,) = [a for a in store.run(lambda repo: repo.assignments(case.case_id)) if str(a.state) == "returned"]
         card = returned_card(record, returned, "食品经营安全监督管理科", reason, [(u, n) for u, n, _ in LONG_UNITS])
-        event = Event(platform="dingtalk", kind="system", user_id=SUN, chat_id=SUN, chat_type="single",
-                      dedup_key=f"test-offer-{case.number}", received_at=now.isoformat())
         reply = Reply(card, to=Target("person", "p-sun"), case_id=case.case_id)
-        ids = add_rows(session, reply_messages(org, event, reply, 0), now)
-    connection = redis.Redis.from_url(stack.env["REDIS_URL"])
-    for row_id in filter(None, ids):
-        schedule(SimpleNamespace(redis=connection), row_id)
+        ids = add_replies(session, org, [reply], now, user=SUN, dedup_key=f"test-offer-{case.number}")
+    schedule_all(stack, ids)
 
 
 def test_a_reassign_card_over_twelve_long_unit_names_keeps_every_unit_a_button_away(long_stack):
