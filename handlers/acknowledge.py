@@ -14,7 +14,7 @@ from bot.core.card import Reply, Target
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
-from bot.domain.cards.case_card import person_name, unit_card, unit_name
+from bot.domain.cards.case_card import person_name, signed, unit_card, unit_name
 from bot.domain.case.lifecycle import AssignmentState
 from bot.domain.errors import InvalidInput, NotPermitted
 from bot.domain.permissions import Role, case_roles
@@ -57,18 +57,11 @@ def my_assignment(ctx: Context, view: CaseView, assignment_id: str | None, what:
 def why_not(ctx: Context, view: CaseView, a) -> str:
     """Why a card of ``a`` no longer takes a 签收 or 退回."""
     if a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
-        return f"{view.case.number} 已由{person_name(ctx.org, a.acknowledged_by)}于{when(a.acknowledged_at, ctx.now)}签收，无需重复操作。"
+        who = signed(person_name(ctx.org, a.acknowledged_by), a.acknowledged_at, ctx.now)
+        return f"{view.case.number} {who}，无需重复操作。"
     if a.state == AssignmentState.RETURNED:
         return f"{unit_name(ctx.org, a.unit_id)}已退回 {view.case.number}（{a.reason}），此卡片已失效。"
     return f"{view.case.number} 已改派其他单位办理，此卡片已失效。"
-
-
-def _to_actor(reply: Reply, ctx: Context) -> bool:
-    """Whether ``reply`` is a follow-up notice to the person who just signed (they were answered already:
-    one message, not two that say the same; review ux-2026-12-07, finding 17)."""
-    to = reply.to
-    return (reply.card.kind == "notice" and to is not None and to.kind == "person"
-            and to.id == (ctx.person.id if ctx.person else ""))
 
 
 @router.action("case.ack")
@@ -92,7 +85,7 @@ def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
     after = case_view(ctx, view.case.number)
     done = after.assignment(a.id)
     card = unit_card(ctx.org, after, done, ctx.now)
-    status = f"{view.case.number} 已由{ctx.person.name}于{when(ctx.now, ctx.now)}签收。"
+    status = f"{view.case.number} {signed(ctx.person.name, ctx.now, ctx.now)}。"
     replies = []
     if event.kind == "click":
         replies.append(Reply(card, update=True, case_id=view.case.id))
@@ -100,9 +93,9 @@ def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
         late = "（已超过签收时限）" if outcome.entry.payload.get("late") else ""
         replies.append(Reply(notice(f"已签收 {view.case.number}{late}。报送情况请发送“报告 {view.case.number}”。")))
     copies = ctx.card_copies.of_case(view.case.id, assignment_id=a.id)
-    replies += [r for r in refresh(ctx, ctx.org, copies, card, status, view.case.id,
-                                   skip_card=event.card_id if event.kind == "click" else "")
-                if not _to_actor(r, ctx)]
+    # the person who signed was answered already: one message, not two that say the same (ux-2026-12-07, 17)
+    replies += refresh(ctx, ctx.org, copies, card, status, view.case.id,
+                       skip_card=event.card_id if event.kind == "click" else "", skip_person=ctx.person.id)
     head = ctx.org.units[a.unit_id].head if a.unit_id in ctx.org.units else ""
     if head and head != ctx.person.id:
         text = (f"【签收通知】{unit_name(ctx.org, a.unit_id)}联络员{ctx.person.name}已于{when(ctx.now, ctx.now)}签收"

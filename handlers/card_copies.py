@@ -37,8 +37,9 @@ def clicked(row: CardCopy, card_id: str) -> bool:
 
 
 def refresh(ctx, org: Organisation, rows: list[CardCopy], card: Card, follow_up: str, case_id: int,
-            skip_card: str = "") -> list[Reply]:
-    """Replies that bring every copy in ``rows`` to ``card`` (or a ``follow_up`` notice where it cannot change)."""
+            skip_card: str = "", skip_person: str = "") -> list[Reply]:
+    """Replies that bring every copy in ``rows`` to ``card`` (or a ``follow_up`` notice where it cannot change;
+    none 1:1 to ``skip_person``, who was answered already)."""
     replies: list[Reply] = []
     told_groups: set[tuple[str, str]] = set()
     cards_updated: set[tuple[str, str]] = set()  # copies sharing one card instance are updated once
@@ -64,7 +65,7 @@ def refresh(ctx, org: Organisation, rows: list[CardCopy], card: Card, follow_up:
                                      case_id=case_id))
             continue
         person = org.by_platform_id(row.platform, str((row.address or {}).get("user_id", "")))
-        if person is not None:
+        if person is not None and person.id != skip_person:
             replies.append(Reply(notice(follow_up), to=Target("person", person.id, row.platform),
                                  case_id=case_id))
     return replies

@@ -17,14 +17,15 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.shapes import Command, HelpData
-from bot.domain.permissions import Role, opener_roles
+from bot.domain.permissions import Role, opener_roles, reports_for_a_unit
 from handlers.registry import Context, router
 
 N = "YQ-2026-0001"
+MY_DUTIES = ("我的待办", "查看需要您处理的事项和截止时间")
 UNIT = (
     (f"签收 {N}", "签收本单位的舆情预警"),
     (f"报告 {N}", "报送初报、核报、续报或专项报告"),
-    ("我的待办", "查看需要您处理的事项和截止时间"),
+    MY_DUTIES,
     (f"退回 {N}", "不属于本单位职责：说明理由后退回舆情工作台"),
 )
 DESK = (
@@ -56,6 +57,7 @@ TOPICS = {
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }
 REPORT_LIKE = 15  # characters: shorter text is a word or a command, not a report
+NOT_A_REPORT = "这条消息没有作为报告提交。报送情况请先发送“报告 案件编号”（编号在预警卡片的标题上），再发送报告内容"
 NOTES = (
     "发送“取消”可结束正在进行的操作（如填写报告）。",
     "群聊中请先 @舆情助手 再发送指令。",
@@ -68,7 +70,7 @@ def commands_for(ctx: Context) -> list[Command]:
     and what everyone may send."""
     pid = ctx.person.id if ctx.person else ""
     desks = opener_roles(ctx.org, pid) if pid else {}
-    in_unit = any(not u.desk and (pid == u.head or pid in u.liaisons) for u in ctx.org.units_of(pid)) if pid else False
+    in_unit = reports_for_a_unit(ctx.org, pid)
     main = bool(ctx.person and "main_leader" in ctx.person.roles)
     groups: list[tuple[str, tuple]] = []
     if in_unit:
@@ -77,7 +79,7 @@ def commands_for(ctx: Context) -> list[Command]:
         groups.append(("舆情工作台", DESK + (CITY_DESK if Role.DESK in desks else ())))
     if main:
         groups.append(("主要领导", MAIN_LEADER))
-    rest = EVERYONE if in_unit else (("我的待办", "查看需要您处理的事项和截止时间"),) + EVERYONE
+    rest = EVERYONE if in_unit else (MY_DUTIES, *EVERYONE)
     groups.append(("查询", rest))
     return [Command(text, meaning, group) for group, lines in groups for text, meaning in lines]
 
@@ -94,12 +96,12 @@ def topic_help(name: str, word: str) -> HelpData | None:
 def show_help(event: Event, ctx: Context) -> list[Reply]:
     """Answer 帮助 with the person's commands, or ``帮助 <词>`` with that command explained."""
     name = ctx.person.name if ctx.person else ""
-    word = command_text(event).split(maxsplit=1)[1:]
+    word = "".join(command_text(event).split(maxsplit=1)[1:]).strip()
     if word:
-        one = topic_help(name, word[0].strip())
+        one = topic_help(name, word)
         if one is not None:
             return [Reply(one.card())]
-    notes = [*([f"没有“{word[0].strip()}”这个指令，以上是您可以使用的指令。"] if word else []), *NOTES]
+    notes = [*([f"没有“{word}”这个指令，以上是您可以使用的指令。"] if word else []), *NOTES]
     return [Reply(HelpData(name, commands_for(ctx), notes).card())]
 
 
@@ -118,14 +120,7 @@ def not_understood(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(notice("这个按钮已失效或暂不支持，请发送“帮助”查看可用操作。"))]
     if event.kind == "media":
         return [Reply(notice(media_answer(event)))]
-    if len(command_text(event)) >= REPORT_LIKE and _reports(ctx):
-        return [Reply(notice("这条消息没有作为报告提交。报送情况请先发送“报告 案件编号”（编号在预警卡片的标题上），"
-                             "再发送报告内容；发送“帮助”查看可用的指令。"))]
+    # long text from one who reports is likely a report pasted after its dialog ended (review ux-2026-12-07, finding 5)
+    if len(command_text(event)) >= REPORT_LIKE and reports_for_a_unit(ctx.org, ctx.person.id if ctx.person else ""):
+        return [Reply(notice(f"{NOT_A_REPORT}；发送“帮助”查看可用的指令。"))]
     return [Reply(notice("抱歉，没有看懂您的意思。发送“帮助”查看可用的指令。"))]
-
-
-def _reports(ctx: Context) -> bool:
-    """Whether the person reports for a unit (its liaison or head): long text from them is likely a report
-    pasted after its dialog ended (review ux-2026-12-07, finding 5)."""
-    pid = ctx.person.id if ctx.person else ""
-    return bool(pid) and any(pid == u.head or pid in u.liaisons for u in ctx.org.units_of(pid) if not u.desk)

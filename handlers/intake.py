@@ -26,9 +26,10 @@ from bot.domain.case.commands import open_case
 from bot.domain.intake.links import find_links, source_of
 from bot.domain.intake.reading import TITLE_CHARS, first_line_title, link_key
 from bot.domain.errors import NotPermitted
-from bot.domain.permissions import require_desk
+from bot.domain.permissions import reports_for_a_unit, require_desk
 from bot.domain.records import Intake
 from handlers.case_lookup import current_intake_card
+from handlers.help import NOT_A_REPORT
 from handlers.registry import Context, dialog, router
 
 OPEN_WORDS = ("立案",)
@@ -72,10 +73,9 @@ def receive(event: Event, ctx: Context, data: dict) -> Step:
     try:
         require_desk(ctx.org, ctx.person_id)
     except NotPermitted as exc:
-        if not _in_a_unit(ctx):
+        if not reports_for_a_unit(ctx.org, ctx.person_id):
             raise
-        return Step(END, (Reply(notice(f"这条消息没有作为报告提交。报送情况请先发送“报告 案件编号”（编号在预警卡片的标题上），"
-                                       f"再发送报告内容。{exc.message}")),))
+        return Step(END, (Reply(notice(f"{NOT_A_REPORT}。{exc.message}")),))
     links = links_of(event)
     link = links[0] if links else None
     normal = link_key(link) if link else None
@@ -95,12 +95,6 @@ def receive(event: Event, ctx: Context, data: dict) -> Step:
         ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
     status = f"消息中另有 {len(links) - 1} 个链接未立案，如属不同舆情请分别转发。" if len(links) > 1 else ""
     return Step(END, (Reply(current_intake_card(ctx, outcome.case.id, status), case_id=outcome.case.id),))
-
-
-def _in_a_unit(ctx: Context) -> bool:
-    """Whether the person is a liaison or the head of a unit (one who reports, not one who opens cases)."""
-    pid = ctx.person_id or ""
-    return any(pid == u.head or pid in u.liaisons for u in ctx.org.units_of(pid))
 
 
 def _usage() -> Reply:

@@ -18,7 +18,7 @@ from bot.core.card import Reply, Target
 from bot.core.event import Event
 from bot.domain.cards import notice
 from bot.domain.cards.bulletin import acknowledged_bulletin, bulletin_card
-from bot.domain.cards.case_card import LIVE, person_name, unit_card, unit_name
+from bot.domain.cards.case_card import LIVE, person_name, signed, unit_card, unit_name
 from bot.domain.case import commands as case_commands
 from bot.domain.context import Outcome
 from bot.domain.errors import NotPermitted
@@ -26,7 +26,6 @@ from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.permissions import Role, case_roles
 from bot.domain.records import DutyState
-from bot.domain.words import when
 from handlers.acknowledge import case_number_in
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view, case_view_of
@@ -89,7 +88,7 @@ def _settled_if_acknowledged(ctx: Context, view, card):
                 None)
     if done is None:
         return card
-    status = f"已由{person_name(ctx.org, done.ended_by)}于{when(done.ended_at, ctx.now)}签收"
+    status = signed(person_name(ctx.org, done.ended_by), done.ended_at, ctx.now)
     return acknowledged_bulletin(view.case, status, _units(ctx, view))
 
 
@@ -172,12 +171,13 @@ def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
     if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
         return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]
     if duty.state == DutyState.DONE:
-        return [Reply(notice(f"{view.case.number} 已由{person_name(ctx.org, duty.ended_by)}于{when(duty.ended_at, ctx.now)}签收。"))]
+        who = signed(person_name(ctx.org, duty.ended_by), duty.ended_at, ctx.now)
+        return [Reply(notice(f"{view.case.number} {who}。"))]
     if not duty.open:
         return [Reply(notice(f"{view.case.number} 的主要领导签收事项已结束（{duty.reason or '已关闭'}），此卡片已失效。"))]
     case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, ctx.actor(event), ctx.now, done=True,
                                    note="主要领导签收")
     if event.kind != "click":
         return [Reply(notice(f"已签收 {view.case.number}。"))]
-    status = f"已由{ctx.person.name}于{when(ctx.now, ctx.now)}签收"
+    status = signed(ctx.person.name, ctx.now, ctx.now)
     return [Reply(acknowledged_bulletin(view.case, status, _units(ctx, view)), update=True, case_id=view.case.id)]

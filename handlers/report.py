@@ -131,11 +131,12 @@ def picked(event: Event, ctx, data: dict) -> Step:
     return Step(asked.state, (*settled, *asked.replies), asked.data)
 
 
-def _settled(event: Event, ctx, data: dict, title: str, status: str) -> tuple[Reply, ...]:
-    """The clicked question brought to its outcome (no buttons left), when its step was answered by a click."""
+def _settled(event: Event, ctx, data: dict, title: str, status: str, view=None) -> tuple[Reply, ...]:
+    """The clicked question brought to its outcome (no buttons left), when its step was answered by a click
+    (``view``: the case as already read, else it is read here)."""
     if event.kind != "click" or not event.card_id:
         return ()
-    case_id = case_view(ctx, data["case"]).case.id
+    case_id = (view or case_view(ctx, data["case"])).case.id
     return (Reply(settled_prompt(title, status), update=True, case_id=case_id),)
 
 
@@ -220,7 +221,7 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     label = f"{REPORT_LABELS[kind]}（第{version}版）"
     held = f"（附件：{summary(items)}）" if items else ""
     said = f"已提交 {view.case.number} {label}{held}，提交时间 {when(ctx.now, ctx.now)}{timing}。"
-    settled = _settled(event, ctx, data, f"确认提交{REPORT_LABELS[kind]} {view.case.number}", f"已提交{label}")
+    settled = _settled(event, ctx, data, f"确认提交{REPORT_LABELS[kind]} {view.case.number}", f"已提交{label}", view)
     return Step(END, (*settled, Reply(notice(said)), *forward(ctx, view, int(data["a"]), label, text, timing, items),
                       *refresh_unit_cards(ctx, view.case.id, int(data["a"]))))
 

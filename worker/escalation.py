@@ -17,6 +17,7 @@ import logging
 
 from bot.core.card import Card
 from bot.core.org import Organisation
+from bot.domain.cards.duties_card import MAIN_LEADER
 from bot.domain.cards.shapes import EscalationData, ReminderData
 from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
@@ -80,11 +81,10 @@ def role_labels(org: Organisation, roles: tuple[str, ...], unit_id: str | None, 
     return "、".join(labels.get(r, r) for r in roles)
 
 
-def _state(duty: Duty, alarm: Alarm) -> tuple[str, str, bool]:
-    """The time left in words (``已到时限`` at the deadline), the deadline beside it in brackets, and
-    whether it is up."""
+def _state(duty: Duty, alarm: Alarm, due: str) -> tuple[str, str, bool]:
+    """The time left in words (``已到时限`` at the deadline), the deadline ``due`` (in words) beside it in
+    brackets, and whether it is up."""
     seconds = (duty.due_at - alarm.at).total_seconds()
-    due = deadline(duty.due_at, alarm.at)
     if seconds == 0:
         return "已到时限", f"（{due}）", True
     return time_left(duty.due_at, alarm.at), (f"（时限 {due}）" if seconds < 0 else f"（{due} 截止）"), seconds < 0
@@ -98,9 +98,9 @@ def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation
     unit = org.units.get(duty.owner_unit) if duty.owner_unit else None
     label = DUTY_LABELS[DutyKind(duty.kind)]
     due = deadline(duty.due_at, alarm.at)
-    left, beside, up = _state(duty, alarm)
+    left, beside, up = _state(duty, alarm, due)
     facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"], duty=label,
-                 grade=Grade(duty.grade).label, due=due, unit=unit.name if unit else "主要领导", left=left)
+                 grade=Grade(duty.grade).label, due=due, unit=unit.name if unit else MAIN_LEADER, left=left)
     if kind == "escalation":
         owner = f"{unit.name}的" if unit else ""
         roles = role_labels(org, alarm.notify, duty.owner_unit, case.get("owner_unit") or "")

@@ -102,6 +102,12 @@ def opener_roles(org: Organisation, person_id: str) -> dict[Role, str]:
     return out
 
 
+def reports_for_a_unit(org: Organisation, person_id: str | None) -> bool:
+    """Whether the person is a liaison or the head of a unit other than the desk: one who signs and reports."""
+    return bool(person_id) and any(person_id == u.head or person_id in u.liaisons
+                                   for u in org.units_of(person_id) if not u.desk)
+
+
 NOT_DESK = "只有舆情工作台（{desk}或县局）可以立案、定级和分派单位。如有舆情线索，请转给本单位联络员或{desk}。"
 
 

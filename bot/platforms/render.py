@@ -20,7 +20,7 @@ from bot.core.card import Card
 from bot.core.errors import ConfigError
 from bot.core.presentation import DRILL_MARK
 
-__all__ = ["defang", "environment", "heading", "render_json", "render_text"]
+__all__ = ["defang", "environment", "heading", "render_json", "render_text", "story_link"]
 
 # "@all", "@所有人" (any case): the everyone-mentions people read, whatever a platform makes of them
 _EVERYONE = re.compile(r"@(?=all|所有人)", re.IGNORECASE)
@@ -33,6 +33,12 @@ def defang(value: Any) -> str:
     """``value`` as text no platform reads as a mention, link or markup: the characters that open them
     become their full-width look-alikes (``<@all>`` → ``＜＠all>``); the same text again is unchanged."""
     return _EVERYONE.sub("＠", str(value)).translate(_MARKUP)
+
+
+def story_link(value: Any) -> str:
+    """A case's story link when it is one a reader can open (``http…``), else "" (no link, or a made-up one)."""
+    text = str(value or "")
+    return text if text.startswith("http") else ""
 
 
 def heading(title: Any) -> str:
@@ -52,6 +58,7 @@ def environment(templates_dir: str) -> Environment:
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     env.filters["defang"] = defang
     env.filters["heading"] = heading
+    env.filters["story_link"] = story_link
     return env
 
 

@@ -117,10 +117,15 @@ def report_buttons(case: Case, assignment: Assignment) -> tuple[Button, ...]:
     return (Button("报告", "report.start", {"case": case.number, "a": str(assignment.id)}, "primary"),)
 
 
+def signed(name: str, at: datetime, now: datetime) -> str:
+    """``已由张三于今天 10:30签收``: who signed and when, as every card and answer says it."""
+    return f"已由{name}于{when(at, now)}签收"
+
+
 def unit_status(org: Organisation, a: Assignment, now: datetime) -> str:
     """What has become of a unit's part, in one line (empty while it waits)."""
     if a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED) and a.acknowledged_at:
-        return f"已由{person_name(org, a.acknowledged_by)}于{when(a.acknowledged_at, now)}签收"
+        return signed(person_name(org, a.acknowledged_by), a.acknowledged_at, now)
     if a.state == AssignmentState.WARNED:
         return ""
     return f"{ASSIGNMENT_LABELS[a.state]}" + (f"：{a.reason}" if a.reason else "")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.core.card import Card
 from bot.core.org import Organisation
+from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.shapes import DutyItem, MyDutiesData
 from bot.domain.kinds import DUTY_LABELS
 from bot.domain.records import Case, Duty
@@ -39,7 +40,4 @@ def my_duties_card(name: str, duties: list[tuple[Duty, Case]], org: Organisation
 
 
 def _owner(duty: Duty, org: Organisation) -> str:
-    if duty.owner_unit is None:
-        return MAIN_LEADER
-    unit = org.units.get(duty.owner_unit)
-    return unit.name if unit else duty.owner_unit
+    return MAIN_LEADER if duty.owner_unit is None else unit_name(org, duty.owner_unit)

@@ -1,7 +1,7 @@
-"""The desk's intake cards (kind ``intake_card``) and a person's open duties (kind ``my_duties``), built from
-domain records (the worker's handlers and the API's announcement job use the same ones): the desk's card of a
-new case (grade and units as buttons), "already open" with a button to add the sighting, the sighting added,
-a case's status, and 我的待办.
+"""The desk's intake cards (kind ``intake_card``), built from domain records (the worker's handlers and the
+API's announcement job use the same ones): the desk's card of a new case (grade and units as buttons), "already
+open" with a button to add the sighting, the sighting added, and a case's status (我的待办 is
+:mod:`.duties_card`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 from bot.core.card import Button, Card
 from bot.core.org import Organisation, Unit
+from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.duties_card import duty_words
 from bot.domain.cards.shapes import Fact, IntakeCardData
 from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS
@@ -92,10 +93,7 @@ def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], o
                 now: datetime) -> Card:
     """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left."""
     facts = [Fact("状态", CASE_LABELS[case.state]), *_base_facts(case, now)]
-    lines = []
-    for a in assignments:
-        unit = org.units.get(a.unit_id)
-        lines.append(f"{unit.name if unit else a.unit_id}：{ASSIGNMENT_LABELS[a.state]}")
+    lines = [f"{unit_name(org, a.unit_id)}：{ASSIGNMENT_LABELS[a.state]}" for a in assignments]
     lines += [f"待办 {duty_words(d, now, _unit_name(d, org))}" for d in duties if d.open]
     data = IntakeCardData(title=_title("案件", case), color=grade_color(case.grade), facts=facts,
                           body="\n".join([case.title, *lines] if lines else [case.title, "尚未分派单位。"]), status="",

@@ -8,7 +8,6 @@ from bot.config import ROOT
 from bot.core.clock import SHANGHAI
 from bot.domain.errors import InvalidInput
 from bot.domain.intake.reading import first_line_title, likely_units, link_key, match_units, parse_deadline
-from bot.domain.words import time_left, when
 from bot.org.file import parse_org_file
 
 ORG = parse_org_file(ROOT / "examples" / "org.yaml")
@@ -59,13 +58,3 @@ def test_no_deadline_and_bad_deadlines():
     for bad in ("下周", "2026-13-01", "2026-11-28"):
         with pytest.raises(InvalidInput):
             parse_deadline(bad, NOW)
-
-
-def test_times_in_words():
-    assert when(datetime(2026, 11, 29, 17, 30, tzinfo=SHANGHAI), NOW) == "今天 17:30"
-    assert when(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "明天 09:00"
-    assert when(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), NOW) == "12月3日 09:00"
-    assert time_left(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "还剩2小时15分钟"
-    assert time_left(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "还剩2天2小时"
-    assert time_left(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时30分钟"
-    assert time_left(NOW, NOW) == "还剩不到1分钟"

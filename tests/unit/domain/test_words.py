@@ -31,6 +31,17 @@ def test_time_left_and_overdue_in_minutes_not_points():
     assert time_left(datetime(2026, 12, 3, 8, 59, 30, tzinfo=SHANGHAI), NOW) == "已超时不到1分钟"
 
 
+def test_times_in_words_seen_from_another_day():
+    NOW = datetime(2026, 11, 29, 10, 0, tzinfo=SHANGHAI)  # noqa: N806 (intake's clock, as these read there)
+    assert when(datetime(2026, 11, 29, 17, 30, tzinfo=SHANGHAI), NOW) == "今天 17:30"
+    assert when(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), NOW) == "明天 09:00"
+    assert when(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), NOW) == "12月3日 09:00"
+    assert time_left(datetime(2026, 11, 29, 12, 15, tzinfo=SHANGHAI), NOW) == "还剩2小时15分钟"
+    assert time_left(datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI), NOW) == "还剩2天2小时"
+    assert time_left(datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI), NOW) == "已超时30分钟"
+    assert time_left(NOW, NOW) == "还剩不到1分钟"
+
+
 def test_grade_colours():
     assert [grade_color(g) for g in Grade] == ["blue", "yellow", "orange", "red"]
 
