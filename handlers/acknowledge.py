@@ -22,6 +22,7 @@ from bot.domain.unit import commands as unit_commands
 from bot.domain.words import when
 from handlers.card_copies import refresh
 from handlers.case_lookup import CaseView, case_view
+from handlers.leader_told import main_leader_told
 from handlers.registry import Context, router
 
 UNIT_ROLES = {Role.LIAISON, Role.UNIT_HEAD}
@@ -54,6 +55,15 @@ def my_assignment(ctx: Context, view: CaseView, assignment_id: str | None, what:
     return chosen
 
 
+def clicked_assignment(view: CaseView, params: dict) -> str | None:
+    """The assignment a button names: its ``a``, or the assignment of the duty ``d`` (a reminder's or
+    我的待办's button, ``bot.domain.clock.acts``); None when it names neither."""
+    if params.get("a") is not None:
+        return params.get("a")
+    duty = next((d for d in view.duties if str(d.id) == str(params.get("d"))), None)
+    return str(duty.assignment_id) if duty is not None and duty.assignment_id is not None else None
+
+
 def why_not(ctx: Context, view: CaseView, a) -> str:
     """Why a card of ``a`` no longer takes a 签收 or 退回."""
     if a.state in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
@@ -68,7 +78,7 @@ def why_not(ctx: Context, view: CaseView, a) -> str:
 def acknowledge_warning(event: Event, ctx: Context) -> list[Reply]:
     """The 签收 button on a warning card."""
     view = case_view(ctx, str(event.params.get("case", "")))
-    return _acknowledge(event, ctx, view, my_assignment(ctx, view, event.params.get("a"), "签收"))
+    return _acknowledge(event, ctx, view, my_assignment(ctx, view, clicked_assignment(view, event.params), "签收"))
 
 
 @router.command("签收")
@@ -84,7 +94,7 @@ def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
     outcome = unit_commands.acknowledge(ctx.store, ctx.rules, view.case.id, a.id, ctx.actor(event), ctx.now)
     after = case_view(ctx, view.case.number)
     done = after.assignment(a.id)
-    card = unit_card(ctx.org, after, done, ctx.now)
+    card = unit_card(ctx.org, after, done, ctx.now, leader_told=main_leader_told(ctx, view.case.id))
     status = f"{view.case.number} {signed(ctx.person.name, ctx.now, ctx.now)}。"
     replies = []
     if event.kind == "click":

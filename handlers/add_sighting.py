@@ -1,6 +1,7 @@
 """添加此次发现: the same story forwarded again → the duplicate card's button records the sighting on the
 open case's timeline (``intake.sighting``); the card then shows who added it. ``补充 YQ-… <链接>`` adds
-another link of the same story (another platform) by hand; that link then counts as the same story.
+another link of the same story (another platform) by hand; that link then counts as the same story. A sighting
+of a subsided case offers the desk 重新跟踪 (a button on the answer; ``handlers/subside.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.intake_card import sighting_done
+from bot.domain.cards.progress_card import retrack_offer
+from bot.domain.case.lifecycle import CaseState
 from bot.domain.intake.commands import add_sighting
 from bot.domain.intake.links import find_links, source_of
 from bot.domain.permissions import require_desk
@@ -39,4 +42,7 @@ def add_sighting_by_text(event: Event, ctx: Context) -> list[Reply]:
     case = case_named(ctx, words[1])
     for link in links:
         add_sighting(ctx.store, ctx.rules, case.id, ctx.actor(event), ctx.now, link=link, source=str(source_of(link)))
-    return [Reply(notice(f"已将 {len(links)} 个链接记为 {case.number} 的再次发现，以后转发这些链接会提示已立案。"))]
+    text = f"已将 {len(links)} 个链接记为 {case.number} 的再次发现，以后转发这些链接会提示已立案。"
+    if case.state == CaseState.SUBSIDED:  # the story is back: offer 重新跟踪 (handlers/subside.py)
+        return [Reply(retrack_offer(case, text), case_id=case.id)]
+    return [Reply(notice(text))]

@@ -111,7 +111,7 @@ def _ask(ctx: Context, case_id: int) -> Step:
     where = ctx.extra.get("answer_where") or ""
     prompt = (f"请回复要分派 {number} 的单位名称（可写简称，多个单位用空格或顿号隔开），全部分派后回复“完成”。"
               f"{'（' + where + '）' if where else ''}")
-    return Step(S.NAMES, (Reply(notice(prompt)),), {"case": case_id})
+    return Step(S.NAMES, (Reply(notice(prompt)),), {"case": case_id, "number": number})
 
 
 def got_names(event: Event, ctx: Context, data: dict) -> Step:
@@ -142,6 +142,8 @@ def _is_names(event: Event) -> bool:
 
 ASSIGN = dialog(Conversation(
     name="assign_units",
+    expiry_notice=lambda data: (f"{data.get('number', '')} 的分派尚未完成（等待单位名称），请重新发送"
+                                f"“分派 {data.get('number', '案件编号')} 单位名称”。"),
     entry_points=[(_is_click("intake.units"), start_by_button), (_is_command("分派"), start_by_text)],
     states={S.NAMES: [(_is_names, got_names)]},
 ))

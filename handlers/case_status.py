@@ -1,5 +1,6 @@
 """案件 YQ-…: a case's status card — state, grade, source, link, units and their progress, open duties
-with time left. Anyone holding a role on the case may look (``case.view``); others are refused politely.
+with time left. Anyone holding a role on the case may look (``case.view``); others are refused politely. A leader
+or the desk gets a 督办 button per live unit (handlers/supervision.py) while the case is not archived.
 """
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from bot.core.card import Reply
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
+from bot.domain.cards.case_card import LIVE, unit_name
+from bot.domain.cards.follow_through import supervise_buttons
 from bot.domain.cards.intake_card import status_card
+from bot.domain.case.lifecycle import CaseState
 from bot.domain.errors import NotFound
-from bot.domain.permissions import Action, authorise
+from bot.domain.permissions import Action, allowed, authorise, case_roles
 from handlers.case_lookup import case_view
 from handlers.registry import Context, router
 
@@ -30,5 +34,10 @@ def show_case(event: Event, ctx: Context) -> list[Reply]:
     case = view.case
     owner = ctx.org.units.get(case.owner_unit)
     county = case.owner_unit if owner and owner.kind == "county" else None
-    authorise(ctx.org, ctx.person.id, Action.VIEW, county, [a.unit_id for a in view.assignments])
-    return [Reply(status_card(case, view.assignments, view.duties, ctx.org, ctx.now), case_id=case.id)]
+    units = [a.unit_id for a in view.assignments]
+    authorise(ctx.org, ctx.person.id, Action.VIEW, county, units)
+    supervise = ()
+    if case.state != CaseState.ARCHIVED and allowed(Action.SUPERVISE, case_roles(ctx.org, ctx.person.id, county, units)):
+        supervise = supervise_buttons(case, [(a.unit_id, unit_name(ctx.org, a.unit_id))
+                                             for a in view.assignments if a.state in LIVE])
+    return [Reply(status_card(case, view.assignments, view.duties, ctx.org, ctx.now, supervise), case_id=case.id)]

@@ -51,7 +51,8 @@ def answer_where(event: Event, one_to_one: bool) -> str:
 def asked_one_to_one(event: Event, ctx: Any, decision: EngineDecision) -> EngineDecision:
     """``decision`` with a running dialog's typed-answer questions (replies without buttons) sent to the person
     1:1 and a pointer left in the group, when ``event`` was typed in a group on a platform where dialogs continue
-    1:1 (as is)."""
+    1:1 (as is). The questions come first: their rows are added, and sent, before the pointer that says to look
+    there (issue 19, item 8)."""
     if (decision.state is None or event.chat_type != "group" or event.kind == "click" or ctx.person is None
             or not ctx.can(event.platform).dialogs_one_to_one):
         return decision
@@ -61,7 +62,7 @@ def asked_one_to_one(event: Event, ctx: Any, decision: EngineDecision) -> Engine
         return decision
     chat = ctx.can(event.platform).one_to_one_chat
     pointer = Reply(notice(f"{ctx.person.name}，请在{chat}中继续（已发送下一步）。"))
-    return EngineDecision([pointer, *moved], decision.state, decision.keep)
+    return EngineDecision([*moved, pointer], decision.state, decision.keep)
 
 
 def by_precedence(dialogs: Iterable[Conversation]) -> list[Conversation]:

@@ -105,6 +105,7 @@ def _is_grade_text(event: Event) -> bool:
 
 GRADING = dialog(Conversation(
     name="grade_case",
+    expiry_notice=lambda data: f"{data['case']} 的定级尚未完成（未确定等级或未填写理由），请重新发送“定级 {data['case']}”。",
     owner_buttons=OwnerButtons(("grade.pick",), "定级"),
     entry_points=[(_is_start, start)],
     states={S.GRADE: [(lambda e: e.kind == "click" and e.action == "grade.pick", picked), (_is_grade_text, picked)],

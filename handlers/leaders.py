@@ -8,7 +8,9 @@
         known now: his bulletin updated in place where the platform can, else a one-line follow-up
         (“YQ-… 承办单位更新为：…”), so no bulletin stays at “待分派”
     特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
-    main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收"
+    main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收";
+        each live unit's card then says 主要领导已签收 <时间> (in place, or a one-line follow-up); before that a
+        unit card re-drawn after the main leader's bulletin was sent says 已通知主要领导 (never sooner)
     anyone else (a leader whose main-leader role was taken away, …) --签收--> refused first, nothing changes
 """
 
@@ -19,6 +21,7 @@ from bot.core.event import Event
 from bot.domain.cards import notice
 from bot.domain.cards.bulletin import acknowledged_bulletin, bulletin_card
 from bot.domain.cards.case_card import LIVE, person_name, signed, unit_card, unit_name
+from bot.domain.cards.follow_through import supervise_buttons
 from bot.domain.case import commands as case_commands
 from bot.domain.context import Outcome
 from bot.domain.errors import NotPermitted
@@ -29,6 +32,7 @@ from bot.domain.records import DutyState
 from handlers.acknowledge import case_number_in
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view, case_view_of
+from handlers.leader_told import bulletin_copies, main_leader_told
 from handlers.registry import Context, router
 
 
@@ -43,7 +47,8 @@ def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
     for a in view.assignments:
         if a.state in LIVE:
             replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(case.id, assignment_id=a.id),
-                               unit_card(ctx.org, view, a, ctx.now), follow, case.id)
+                               unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case.id)),
+                               follow, case.id)
     if bulletin_due(outcome.entry.action, case.grade, payload):
         replies += bulletins(ctx, view)
     return replies
@@ -59,27 +64,18 @@ def assign_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
     view = case_view_of(ctx, outcome.case.id)
     if not bulletin_due(outcome.entry.action, view.case.grade, outcome.entry.payload):
         return []
-    sent = _bulletin_copies(ctx, view.case.id)
+    sent = bulletin_copies(ctx, view.case.id)
     replies = []
     for reply in bulletins(ctx, view):
         copies = sent.get(reply.to.id)
         if not copies:
             replies.append(reply)
             continue
-        card = reply.card if reply.card.buttons else _settled_if_acknowledged(ctx, view, reply.card)
+        acking = any(b.action == "leader.ack" for b in reply.card.buttons)
+        card = reply.card if acking else _settled_if_acknowledged(ctx, view, reply.card)
         follow = f"{view.case.number} {UNITS_FOLLOW_UP}{_units(ctx, view)}"
         replies += refresh(ctx, ctx.org, copies, card, follow, view.case.id)
     return replies
-
-
-def _bulletin_copies(ctx: Context, case_id: int) -> dict[str, list]:
-    """The bulletins of the case already sent (or pending), by the org id of the leader they went to."""
-    out: dict[str, list] = {}
-    for row in ctx.card_copies.of_case(case_id, kind="bulletin"):
-        person = ctx.org.by_platform_id(row.platform, str((row.address or {}).get("user_id", "")))
-        if person is not None:
-            out.setdefault(person.id, []).append(row)
-    return out
 
 
 def _settled_if_acknowledged(ctx: Context, view, card):
@@ -89,7 +85,7 @@ def _settled_if_acknowledged(ctx: Context, view, card):
     if done is None:
         return card
     status = signed(person_name(ctx.org, done.ended_by), done.ended_at, ctx.now)
-    return acknowledged_bulletin(view.case, status, _units(ctx, view))
+    return acknowledged_bulletin(view.case, status, _units(ctx, view), card.buttons)  # keeps its 督办 buttons
 
 
 def _units(ctx: Context, view) -> str:
@@ -135,15 +131,17 @@ def leaders(ctx: Context, view) -> list[str]:
 
 def bulletins(ctx: Context, view) -> list[Reply]:
     """The bulletin to each leader, naming the case's live units; the main leader's carries 签收 while his
-    acknowledgement is open."""
+    acknowledgement is open; every one carries 督办 per live unit (handlers/supervision.py)."""
     case = view.case
     units = _units(ctx, view)
+    supervise = supervise_buttons(case, [(a.unit_id, unit_name(ctx.org, a.unit_id))
+                                         for a in view.assignments if a.state in LIVE])
     duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
     replies = []
     for pid in leaders(ctx, view):
         person = ctx.org.person(pid)
         ack = duty if duty is not None and person and "main_leader" in person.roles else None
-        card = bulletin_card(case, units, view.duties, ctx.now, ack)
+        card = bulletin_card(case, units, view.duties, ctx.now, ack, supervise)
         replies.append(Reply(card, to=Target("person", pid), case_id=case.id))
     return replies
 
@@ -177,7 +175,23 @@ def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
         return [Reply(notice(f"{view.case.number} 的主要领导签收事项已结束（{duty.reason or '已关闭'}），此卡片已失效。"))]
     case_commands.end_duty_by_hand(ctx.store, ctx.rules, view.case.id, duty.id, ctx.actor(event), ctx.now, done=True,
                                    note="主要领导签收")
+    told = units_told(ctx, view.case.id)
     if event.kind != "click":
-        return [Reply(notice(f"已签收 {view.case.number}。"))]
+        return [Reply(notice(f"已签收 {view.case.number}。")), *told]
     status = signed(ctx.person.name, ctx.now, ctx.now)
-    return [Reply(acknowledged_bulletin(view.case, status, _units(ctx, view)), update=True, case_id=view.case.id)]
+    return [Reply(acknowledged_bulletin(view.case, status, _units(ctx, view)), update=True, case_id=view.case.id),
+            *told]
+
+
+def units_told(ctx: Context, case_id: int) -> list[Reply]:
+    """Each live unit's card brought to where the main leader stands — 主要领导已签收 <时间> once he signed, else
+    已通知主要领导 (called once his bulletin is sent: ``worker/leader_told.py``) — in place, or a one-line follow-up."""
+    view = case_view_of(ctx, case_id)
+    signed_ = any(d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.state == DutyState.DONE for d in view.duties)
+    follow = f"{view.case.number} " + ("主要领导已签收" if signed_ else "已通知主要领导")
+    replies: list[Reply] = []
+    for a in view.assignments:
+        if a.state in LIVE:
+            replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(case_id, assignment_id=a.id),
+                               unit_card(ctx.org, view, a, ctx.now, leader_told=True), follow, case_id)
+    return replies

@@ -1,5 +1,6 @@
-"""我的待办: the open duties of the person's units (and the main leader's own), soonest due first, with
-their deadline and the time left in Asia/Shanghai words (:mod:`bot.domain.cards.duties_card`).
+"""我的待办: the open duties of the person's units, the person's own and (for a main leader) the main
+leaders' own, soonest due first, with their deadline and the time left in Asia/Shanghai words, buttons
+for the five soonest and the commands to type for the rest (:mod:`bot.domain.cards.duties_card`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from handlers.registry import Context, router
 
 @router.command("我的待办", "待办")
 def show_my_duties(event: Event, ctx: Context) -> list[Reply]:
-    """List the open duties the person's units (or the person as main leader) answer for."""
+    """List the open duties the person's units, the person, or the person as main leader answer for."""
     units = [u.id for u in ctx.org.units_of(ctx.person.id)]
     main_leader = str(Role.MAIN_LEADER) in ctx.person.roles
-    duties = ctx.store.run(lambda repo: repo.open_duties_of(units, main_leader=main_leader))
+    duties = ctx.store.run(lambda repo: repo.open_duties_of(units, main_leader=main_leader, person=ctx.person.id))
     return [Reply(my_duties_card(ctx.person.name, duties, ctx.org, ctx.now))]

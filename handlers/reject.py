@@ -97,6 +97,7 @@ def desk_replies(ctx, view, assignment_id: int, reason: str) -> list[Reply]:
 
 RETURN = dialog(Conversation(
     name="return_case",
+    expiry_notice=lambda data: f"{data['case']} 的退回尚未提交（未填写理由），请重新发送“退回 {data['case']}”。",
     entry_points=[(_is_start, start)],
     states={S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},
 ))

@@ -1,7 +1,8 @@
 """报告 (Art. 14, 26): the unit submits 初报, 核报, 续报 or 专项报告 through a dialog with a confirm step.
 
     (none) --"报告 YQ-…" / click 报告--> KIND: a card with the four kinds
-    (none) --"报告 YQ-… 初报"--> TEXT
+    (none) --"报告 YQ-… 初报" / click a reminder's or 我的待办's 报告初报 (params name the duty)--> TEXT
+    (none) --"反馈 YQ-…" (the unit's feedback to the desk, Art. 14)--> TEXT of the 专项报告 (处置情况)
     KIND --click a kind / type its name--> TEXT: "请发送初报内容" (continued 1:1; the prompt says where)
     TEXT --text or link--> CONFIRM: the report shown back with 确认提交 / 取消
     TEXT, CONFIRM --picture / file--> the same state, the attachment kept (at most 9; the confirm card
@@ -35,10 +36,11 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.kinds import REPORT_FULFILS, REPORT_LABELS, ReportKind
 from bot.domain.unit import commands as unit_commands
 from bot.domain.words import when
-from handlers.acknowledge import my_assignment, why_not
+from handlers.acknowledge import clicked_assignment, my_assignment, why_not
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view, case_view_of
 from handlers.dialog_owner import not_owner, owned
+from handlers.leader_told import main_leader_told
 from handlers.registry import dialog
 
 KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
@@ -57,7 +59,7 @@ class S(StrEnum):
 def _is_start(event: Event) -> bool:
     if event.kind == "click":
         return event.action == "report.start"
-    return command_text(event).split()[:1] == ["报告"]
+    return command_text(event).split()[:1] in (["报告"], ["反馈"])  # 反馈: the 专项报告 (处置情况), Art. 14
 
 
 def _where(ctx) -> str:
@@ -71,7 +73,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     if not number:
         raise InvalidInput("case.number_missing", "请在“报告”后写上案件编号，例如：报告 YQ-2026-0001")
     view = case_view(ctx, number)
-    a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "报告")
+    a = my_assignment(ctx, view, clicked_assignment(view, event.params) if event.kind == "click" else None, "报告")
     if a.state == AssignmentState.WARNED:
         return Step(END, (Reply(notice(f"请先签收 {view.case.number}，再报送情况（发送“签收 {view.case.number}”）。")),))
     if a.state not in (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED):
@@ -80,10 +82,20 @@ def start(event: Event, ctx, data: dict) -> Step:
     data = {"case": view.case.number, "a": a.id, "dues": _dues(view, a.id)}
     if len(parts) > 2 and parts[2] in KINDS:
         return _ask_text(ctx, data, KINDS[parts[2]])
+    if parts[:1] == ["反馈"]:
+        return _ask_text(ctx, data, ReportKind.SPECIAL)
+    if event.kind == "click" and (fulfils := _kind_of_duty(view, event.params.get("d"))) is not None:
+        return _ask_text(ctx, data, fulfils)  # a reminder's or 我的待办's button names the duty: its report
     buttons = tuple(Button(label, "report.kind", owned({"case": view.case.number, "k": str(kind)}, ctx))
                     for kind, label in REPORT_LABELS.items())
     card = report_kind_prompt(view.case, unit_name(ctx.org, a.unit_id), buttons)
     return Step(S.KIND, (Reply(card, case_id=view.case.id),), data)
+
+
+def _kind_of_duty(view, duty_id) -> ReportKind | None:
+    """The report that fulfils the open duty ``duty_id`` (a button of ``bot.domain.clock.acts``), or None."""
+    duty = next((d for d in view.duties if duty_id is not None and str(d.id) == str(duty_id) and d.open), None)
+    return next((k for k, fulfils in REPORT_FULFILS.items() if duty is not None and fulfils == duty.kind), None)
 
 
 def _dues(view, assignment_id: int) -> dict[str, str]:
@@ -245,7 +257,7 @@ def refresh_unit_cards(ctx, case_id: int, assignment_id: int) -> list[Reply]:
     a = view.assignment(assignment_id)
     follow = f"{view.case.number} {unit_name(ctx.org, a.unit_id)} {ctx.person.name} " + latest_report(view, a, ctx.now)
     return refresh(ctx, ctx.org, ctx.card_copies.of_case(case_id, assignment_id=a.id),
-                   unit_card(ctx.org, view, a, ctx.now), follow, case_id)
+                   unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case_id)), follow, case_id)
 
 
 def _is_media(event: Event) -> bool:

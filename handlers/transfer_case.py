@@ -106,8 +106,16 @@ def _is_answer(event: Event) -> bool:
         not words or words[0].lower() not in router.commands)
 
 
+def _pending_step(data: dict) -> str:
+    """The step a 转办 left unanswered, in words (for its expiry notice)."""
+    steps = (("source", "转办来源"), ("slip", "转办单编号"), ("deadline", "办理时限"))
+    return next((label for key, label in steps if key not in data), "转办内容")
+
+
 TRANSFER = dialog(Conversation(
     name="transfer",
+    expiry_notice=lambda data: (f"转办登记尚未完成（停在“{_pending_step(data)}”，尚未生成案件），"
+                                "请重新发送“转办”从头登记。"),
     entry_points=[(lambda e: e.kind != "click" and command_text(e).split(maxsplit=1)[:1] == ["转办"], start)],
     states={S.SOURCE: [(_is_answer, got_source)], S.SLIP: [(_is_answer, got_slip)],
             S.DEADLINE: [(_is_answer, got_deadline)], S.CONTENT: [(_is_answer, got_content)]},

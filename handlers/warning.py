@@ -16,6 +16,7 @@ from bot.core.card import Reply, Target
 from bot.domain.cards.case_card import unit_card
 from bot.domain.context import Outcome
 from handlers.case_lookup import case_view_of
+from handlers.leader_told import main_leader_told
 from handlers.leaders import assign_replies
 
 
@@ -38,13 +39,15 @@ def warning_replies(outcome: Outcome, ctx) -> list[Reply]:
     a = view.assignment(assignment.id) or assignment
     case = view.case
     replies: list[Reply] = []
+    told = main_leader_told(ctx, case.id)  # 特别重大: 已通知主要领导 once his bulletin is sent
     liaisons = [p for p in (org.person(pid) for pid in unit.liaisons) if p]
     for platform in unit.groups.notice_platforms():
         mentioned = ctx.can(platform).mentions_in_groups
         mentions = tuple(uid for p in liaisons if (uid := p.user_id(platform))) if mentioned else ()
-        group_card = unit_card(org, view, a, ctx.now, mentions=mentions)
+        group_card = unit_card(org, view, a, ctx.now, mentions=mentions, leader_told=told)
         replies.append(Reply(group_card, to=Target("group", unit.id, platform), case_id=case.id))
     readers = list(unit.liaisons) + ([unit.head] if case.confidential and unit.head not in unit.liaisons else [])
     for person_id in readers:
-        replies.append(Reply(unit_card(org, view, a, ctx.now), to=Target("person", person_id), case_id=case.id))
+        replies.append(Reply(unit_card(org, view, a, ctx.now, leader_told=told), to=Target("person", person_id),
+                             case_id=case.id))
     return replies

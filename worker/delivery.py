@@ -29,7 +29,7 @@ from bot.core.event import Event
 from bot.core.media import is_media
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
-from worker import batching, follow_ups, media_sends, pacing
+from worker import batching, follow_ups, leader_told, media_sends, pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -217,7 +217,8 @@ def _mark_sent(rt: Runtime, rows: list[outbox.OutboxRow], sent: SentMessage, now
                                 message_id=sent.message_id or None, card_ref=ref if ref else null()))
         added = follow_ups.add(session, rows, sent, rest, now)
         woken = _wake(session, rows, now)
-    _schedule_woken(rt, woken + added, now)
+    told = leader_told.main_leader_bulletins(rows)  # the unit cards learn it now: 已通知主要领导 (issue 19)
+    _schedule_woken(rt, woken + added + (leader_told.tell_unit_cards(rt, told) if told else []), now)
 
 
 def wake_next(rt: Runtime, row_ids: list[int], now: datetime) -> None:

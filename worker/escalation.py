@@ -1,24 +1,30 @@
-"""Who hears about a duty's step, and what they read: a reminder goes to the duty's owner unit (its
-liaisons 1:1, and a group notice where the unit has a group chat; the main leaders for the main
-leader's own acknowledgement); an escalation step goes to the roles of the frozen ladder, resolved
-to people relative to the case: ``unit_head`` and ``leader_in_charge`` of the duty's unit (the
-case's desk for case-level duties), ``desk`` = the people of the desk that runs the case (the city
-desk, or the county bureau for a county's case), ``main_leader`` = everyone with that role.
+"""Who hears about a duty's step, and what they read: a reminder goes to the duty's owner — a unit's
+liaisons 1:1 (its head when it has none) and a group notice where the unit has a group chat, a person's own
+duty to that person, the main leaders' own (their 签收) to each main leader; an escalation step goes to the
+roles of the frozen ladder, resolved to people relative to the case: ``unit_head`` and ``leader_in_charge``
+of the duty's unit (the case's desk for case-level duties; nobody for a person's own duty, whose ladder
+names none — ``bot.domain.clock.policy_file``), ``desk`` = the people of the desk that runs the case (the
+city desk, or the county bureau for a county's case), ``main_leader`` = everyone with that role.
 
-Cards (kinds ``reminder`` and ``escalation``) name the case, the duty and its deadline, so a
-duplicate after a crash is recognisable as one; they say first what is asked of the reader and by
-when. Their heading (``title``: 催办 / 督办) carries the 【演练】 mark of a drill like every case
-card's, put there by the rendering rule (``bot.core.presentation``) as the rows are added
-(``worker.presenting``), not here."""
+Cards (kinds ``reminder`` and ``escalation``) name the case, the duty and its deadline, so a duplicate after
+a crash is recognisable as one; they say first what is asked of the reader and by when. A card to one person
+(a 1:1 reminder, an 逾期提醒) carries the button of the act that ends the duty (``bot.domain.clock.acts``:
+its action, its label, params ``{"case": <number>, "d": <duty id>}``; the act's handler checks who may press
+it and refuses anyone else politely); a group notice names the command to type instead, and a duty no act
+ends yet names none. Headings (``title``): 催办 for a reminder, 逾期提醒 for an automatic escalation — 督办
+is only what a leader or the desk does. The 【演练】 mark of a drill is put there by the rendering rule
+(``bot.core.presentation``) as the rows are added (``worker.presenting``), not here."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.core.card import Card
+from bot.core.card import Button, Card
 from bot.core.org import Organisation
-from bot.domain.cards.duties_card import MAIN_LEADER
+from bot.domain.cards.duties_card import owner_name
+from bot.domain.cards.follow_through import supervise_buttons_for
 from bot.domain.cards.shapes import EscalationData, ReminderData
+from bot.domain.clock.acts import act_of, command_of
 from bot.domain.clock.duties import Alarm
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
@@ -29,12 +35,14 @@ from worker.addressing import Unreachable, group_messages, person_message
 
 log = logging.getLogger(__name__)
 ROLE_LABELS = {"unit_head": "单位主要负责人", "leader_in_charge": "分管局领导", "main_leader": "主要领导"}
-HEADINGS = {"reminder": "催办", "escalation": "督办"}
+HEADINGS = {"reminder": "催办", "escalation": "逾期提醒"}
 
 
-def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str) -> list[str]:
-    """The people the roles name for a duty of ``unit_id`` on a case run by ``desk_id``, once each, in order."""
-    unit = org.units.get(unit_id or desk_id)
+def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str,
+                  personal: bool = False) -> list[str]:
+    """The people the roles name for a duty of ``unit_id`` on a case run by ``desk_id``, once each, in order;
+    a ``personal`` duty (a person's own) has no unit, so unit roles name nobody."""
+    unit = None if personal else org.units.get(unit_id or desk_id)
     desk = org.units.get(desk_id) or org.desk_unit()
     out: dict[str, None] = {}
     for role in roles:
@@ -53,8 +61,10 @@ def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None
 
 
 def reminder_people(org: Organisation, duty: Duty) -> list[str]:
-    """Who is reminded 1:1: the owner unit's liaisons (its head when it has none); the main leaders
-    for the main leader's acknowledgement."""
+    """Who is reminded 1:1: the owner unit's liaisons (its head when it has none); the owner person of a
+    person's own duty; the main leaders for their own acknowledgement."""
+    if duty.owner_person is not None:
+        return [duty.owner_person]
     if duty.owner_unit is None:
         return [p.id for p in org.people.values() if "main_leader" in p.roles and p.active]
     unit = org.units.get(duty.owner_unit)
@@ -63,17 +73,11 @@ def reminder_people(org: Organisation, duty: Duty) -> list[str]:
     return list(unit.liaisons) or [unit.head]
 
 
-# What a person sends to end a duty (handlers/acknowledge.py, leaders.py, report.py); the other duties are
-# done at the desk (held meetings, a release), so their reminder asks for them without a command.
-COMMANDS = {DutyKind.ACKNOWLEDGE: "签收 {number}", DutyKind.MAIN_LEADER_ACKNOWLEDGE: "领导签收 {number}",
-            DutyKind.INITIAL_REPORT: "报告 {number} 初报", DutyKind.FOLLOW_UP: "报告 {number} 续报",
-            DutyKind.FEEDBACK: "报告 {number} 专项报告"}
-
-
-def role_labels(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str) -> str:
+def role_labels(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str,
+                personal: bool = False) -> str:
     """The roles of a step in words, as :func:`resolve_roles` reads them: the unit's head by the unit's name,
     the desk by the name of the desk that runs the case (a county bureau for a county's case)."""
-    unit = org.units.get(unit_id or desk_id)
+    unit = None if personal else org.units.get(unit_id or desk_id)
     desk = org.units.get(desk_id) or org.desk_unit()
     labels = {**ROLE_LABELS, "desk": desk.name if desk else org.desk_name()}
     if unit is not None:
@@ -90,24 +94,42 @@ def _state(duty: Duty, alarm: Alarm, due: str) -> tuple[str, str, bool]:
     return time_left(duty.due_at, alarm.at), (f"（时限 {due}）" if seconds < 0 else f"（{due} 截止）"), seconds < 0
 
 
-def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation) -> Card:
+def act_buttons(duty: Duty, number: str) -> tuple[Button, ...]:
+    """The button of the act that ends ``duty`` (none when no act ends it yet)."""
+    act = act_of(duty.kind)
+    if act is None or duty.id is None:
+        return ()
+    return (Button(act.label, act.action, {"case": number, "d": duty.id}, "primary"),)
+
+
+def _own(duty: Duty) -> bool:
+    """Whether unit roles name nobody for ``duty``: a person's own. (The main leaders' 签收 keeps reading them
+    relative to the case's desk, as its duties frozen before issue 19 expect; its ladder now names none.)"""
+    return duty.owner_person is not None
+
+
+def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation, one_to_one: bool = True) -> Card:
     """The reminder or escalation card of one step; ``case`` has number, title and the desk that runs it
     (``owner_unit``). The first lines say what is asked and by when (review ux-2026-12-07, finding 13):
     a reminder at or after the deadline asks 请立即办理, and names the command that ends the duty; an
-    escalation asks its reader 请您督办."""
+    escalation (逾期提醒) asks its reader 请您督办. A ``one_to_one`` card carries the act's button."""
     unit = org.units.get(duty.owner_unit) if duty.owner_unit else None
     label = DUTY_LABELS[DutyKind(duty.kind)]
     due = deadline(duty.due_at, alarm.at)
     left, beside, up = _state(duty, alarm, due)
+    who = owner_name(org, duty)
+    command = command_of(duty.kind, case["number"])
     facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"], duty=label,
-                 grade=Grade(duty.grade).label, due=due, unit=unit.name if unit else MAIN_LEADER, left=left)
+                 grade=Grade(duty.grade).label, due=due, unit=who, left=left, command=command)
+    buttons = act_buttons(duty, case["number"]) if one_to_one else ()
     if kind == "escalation":
-        owner = f"{unit.name}的" if unit else ""
-        roles = role_labels(org, alarm.notify, duty.owner_unit, case.get("owner_unit") or "")
-        return EscalationData(**facts, ask=f"{owner}{label}{left}{beside}，尚未办结，请您督办", roles=roles).card()
+        owner = f"{unit.name}的" if unit else ("" if duty.owner_person is None else f"{who}的")
+        roles = role_labels(org, alarm.notify, duty.owner_unit, case.get("owner_unit") or "", _own(duty))
+        if unit is not None and one_to_one and set(alarm.notify) - {"unit_head"}:  # to leaders / the desk: 督办
+            buttons += supervise_buttons_for(case["number"], unit.id, "")
+        return EscalationData(**facts, ask=f"{owner}{label}{left}{beside}，尚未办结，请您督办", roles=roles).card(buttons)
     ask = f"{left}{beside}，请立即办理" if up else f"请于{due} 前办理（{left}）"
-    command = COMMANDS.get(DutyKind(duty.kind), "").format(number=case["number"])
-    return ReminderData(**facts, ask=ask, command=command).card()
+    return ReminderData(**facts, ask=ask).card(buttons)
 
 
 def _people(org: Organisation, people: list[str], card: Card, prefix: str, case_id: int) -> list[Message]:
@@ -131,13 +153,14 @@ def step_messages(org: Organisation, case: dict, duty: Duty, alarm: Alarm) -> tu
         messages += _people(org, people, card, f"{prefix}:r", duty.case_id)
         reached += people
         if duty.owner_unit:
+            group_card = step_card("reminder", case, duty, alarm, org, one_to_one=False)
             try:
-                messages += group_messages(org, duty.owner_unit, card, f"{prefix}:g", duty.case_id)
+                messages += group_messages(org, duty.owner_unit, group_card, f"{prefix}:g", duty.case_id)
                 reached.append(f"g:{duty.owner_unit}")
             except Unreachable:
                 pass
     if alarm.notify:
-        people = resolve_roles(org, alarm.notify, duty.owner_unit, case["owner_unit"])
+        people = resolve_roles(org, alarm.notify, duty.owner_unit, case["owner_unit"], _own(duty))
         card = step_card("escalation", case, duty, alarm, org)
         messages += _people(org, people, card, f"{prefix}:e", duty.case_id)
         reached += [p for p in people if p not in reached]

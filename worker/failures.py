@@ -26,7 +26,7 @@ PREFIX = "failnotice:"
 LISTED = 20
 PLATFORM_WORDS = {"wecom": "企业微信", "dingtalk": "钉钉"}  # a platform nobody named here reads as its name
 KIND_WORDS = {"case_card": "舆情预警", "bulletin": "舆情通报", "desk_card": "报告", "intake_card": "立案卡片",
-              "prompt_card": "操作提示", "reminder": "催办", "escalation": "督办", "digest": "舆情日报",
+              "prompt_card": "操作提示", "reminder": "催办", "escalation": "逾期提醒", "digest": "舆情日报",
               "delivery_failed": "未送达提醒", "notice": "通知", "help": "使用说明", "my_duties": "我的待办",
               "demo_card": "测试卡片", "image": "图片", "file": "文件"}
 # Error codes (WeCom's global codes, DingTalk's old and new API codes; docs/platform-*.md) in the desk's words;

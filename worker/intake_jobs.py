@@ -1,5 +1,7 @@
 """Intake's jobs: the link preview of a new case, the desk's card of a case a monitoring system opened
-through the API, and enqueueing the follow-up jobs a handler asked for once its event committed.
+through the API (and, at 敏感 and above, the leaders' bulletins — the same ones a case graded in chat sends,
+``handlers/leaders.py``: 特别重大 puts the main leader's 签收 in his chat at once), and enqueueing the follow-up
+jobs a handler asked for once its event committed.
 
 A preview never blocks a case: it runs after the case exists, its failure is recorded on the timeline
 (``case.preview``) like its success, and the case's title becomes the page's only when nobody gave one.
@@ -15,6 +17,7 @@ from rq.serializers import JSONSerializer
 
 from bot.core.clock import utcnow
 from bot.domain.cards.intake_card import intake_card
+from bot.domain.grade import Grade
 from bot.domain.intake.commands import record_preview
 from bot.domain.intake.reading import likely_units
 from bot.fetch.address_policy import DEFAULT_POLICY, FetchPolicy, Resolver, system_resolver
@@ -23,7 +26,10 @@ from bot.store.case_repo import SessionCaseStore
 from bot.store.case_views import case_row
 from bot.store.intake import intake_of, save_preview
 from bot.store.org_repo import read_organisation
-from worker.addressing import Unreachable, group_messages, person_message
+from handlers.case_lookup import case_view_of
+from handlers.leaders import bulletins
+from handlers.registry import Context
+from worker.addressing import Unreachable, group_messages, person_message, target_messages
 from worker.delivery import schedule
 from worker.presenting import add_rows
 from worker.runtime import Runtime
@@ -70,10 +76,25 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
                     messages.append(person_message(org, pid, card, f"{dedup}:{pid}", case_id))
                 except Unreachable as exc:
                     log.warning("API case %s: desk person not reachable: %s", case_id, exc)
+        if case.grade >= Grade.SENSITIVE:
+            messages += _bulletins(session, org, case_id)
         ids = add_rows(session, messages, utcnow())
     for row_id in filter(None, ids):
         schedule(rt, row_id)
     return [i for i in ids if i]
+
+
+def _bulletins(session, org, case_id: int) -> list:
+    """The leaders' bulletins of an API case graded 敏感 or above, as the chat's grading sends them."""
+    ctx = Context(org, None, utcnow(), store=SessionCaseStore(session))
+    messages = []
+    for reply in bulletins(ctx, case_view_of(ctx, case_id)):
+        try:
+            messages += target_messages(org, reply.to, reply.card, f"api-case:{case_id}:bulletin:{reply.to.id}",
+                                        case_id)
+        except Unreachable as exc:
+            log.warning("API case %s: leader not reachable: %s", case_id, exc)
+    return messages
 
 
 def enqueue_follow_ups(rt: Runtime, jobs: list[dict]) -> None:

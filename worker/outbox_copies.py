@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.card_copies import CardCopy
-from bot.store.outbox import OutboxRow
+from bot.store.outbox import SENT, OutboxRow
 
 __all__ = ["OutboxCopies"]
 
@@ -30,5 +30,5 @@ class OutboxCopies:
             data = card.get("data") or {}
             if card.get("kind") == kind and (assignment_id is None or data.get("assignment") == assignment_id):
                 found.append(CardCopy(row.id, row.platform, row.method, dict(row.address or {}), dict(row.card),
-                                      dict(row.card_ref) if row.card_ref else None))
+                                      dict(row.card_ref) if row.card_ref else None, row.state == SENT))
         return found

@@ -32,7 +32,8 @@ DUTIES = {"acknowledge": "签收预警", "main_leader_acknowledge": "主要领�
           "follow_up": "续报", "handling_opinion": "处置意见", "assessment_meeting": "研判会议",
           "leading_group_meeting": "领导小组会议", "authoritative_release": "发布权威信息",
           "public_response": "公开回应", "feedback": "反馈处置情况", "evaluation": "评估总结",
-          "transfer_feedback": "转办反馈"}
+          "transfer_feedback": "转办反馈", "report_up_city": "上报市委市政府", "report_up_province": "上报省局",
+          "supervision_answer": "回复督办"}
 UNAVAILABLE = (OperationalError, ProgrammingError)
 
 

@@ -17,7 +17,8 @@ __all__ = ["CardCopies", "CardCopy", "NO_COPIES"]
 @dataclass(frozen=True)
 class CardCopy:
     """One sent (or still pending) message of a card: its outbox id, platform, send method (``person`` or
-    ``group``), address, the card as sent (``Card.to_dict()``) and the platform's reference to it (or None)."""
+    ``group``), address, the card as sent (``Card.to_dict()``), the platform's reference to it (or None), and
+    whether its row is sent yet (``sent``)."""
 
     id: int
     platform: str
@@ -25,6 +26,7 @@ class CardCopy:
     address: dict
     card: dict
     card_ref: dict | None
+    sent: bool = False
 
 
 class CardCopies(Protocol):

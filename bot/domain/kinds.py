@@ -20,6 +20,9 @@ class DutyKind(StrEnum):
     FEEDBACK = "feedback"
     EVALUATION = "evaluation"
     TRANSFER_FEEDBACK = "transfer_feedback"
+    REPORT_UP_CITY = "report_up_city"
+    REPORT_UP_PROVINCE = "report_up_province"
+    SUPERVISION_ANSWER = "supervision_answer"
 
 
 class ReportKind(StrEnum):
@@ -37,6 +40,8 @@ DUTY_LABELS = {
     DutyKind.ASSESSMENT_MEETING: "研判会议", DutyKind.LEADING_GROUP_MEETING: "领导小组会议",
     DutyKind.AUTHORITATIVE_RELEASE: "发布权威信息", DutyKind.PUBLIC_RESPONSE: "公开回应",
     DutyKind.FEEDBACK: "反馈处置情况", DutyKind.EVALUATION: "评估总结", DutyKind.TRANSFER_FEEDBACK: "转办反馈",
+    DutyKind.REPORT_UP_CITY: "上报市委市政府", DutyKind.REPORT_UP_PROVINCE: "上报省局",
+    DutyKind.SUPERVISION_ANSWER: "回复督办",
 }
 REPORT_LABELS = {ReportKind.INITIAL: "初报", ReportKind.VERIFIED: "核报", ReportKind.FOLLOW_UP: "续报",
                  ReportKind.SPECIAL: "专项报告"}

@@ -46,6 +46,17 @@ class Action(StrEnum):
     VIEW = "case.view"
     VERIFY = "case.verify"
     SIGHTING = "case.sighting"
+    TRACK = "case.track"
+    SCRIPT = "case.script"
+    SUBSIDE = "case.subside"
+    RETRACK = "case.retrack"
+    ARCHIVE = "case.archive"
+    CORRECT = "case.correct"
+    EVALUATE = "evaluation.submit"
+    ACCEPT_EVALUATION = "evaluation.accept"
+    RETURN_EVALUATION = "evaluation.return"
+    SUPERVISE = "supervision.send"
+    ANSWER_SUPERVISION = "supervision.answer"
 
 
 R = Role
@@ -68,9 +79,21 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW: frozenset(Role),
     Action.VERIFY: DESKS | frozenset({R.ADMIN}),
     Action.SIGHTING: DESKS,
+    Action.TRACK: DESKS | UNIT,  # the desk's note moves the case; a unit's is its own note (for_unit)
+    Action.SCRIPT: UNIT,
+    Action.SUBSIDE: DESKS,
+    Action.RETRACK: DESKS,
+    Action.ARCHIVE: DESKS,
+    Action.CORRECT: DESKS,
+    Action.EVALUATE: UNIT,  # the unit's head or liaison (Art. 19(4)), for its own unit
+    Action.ACCEPT_EVALUATION: DESKS,
+    Action.RETURN_EVALUATION: DESKS,
+    Action.SUPERVISE: DESKS | LEADERS,  # 督办 (Art. 6, 23): leaders and the desk
+    Action.ANSWER_SUPERVISION: UNIT,  # 回复督办, for its own unit
 }
 # Actions done for one unit of the case: the unit roles must be roles for that unit.
-UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT})
+UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT, Action.EVALUATE,
+                         Action.ANSWER_SUPERVISION, Action.SCRIPT})
 # Who may mark a duty done by hand (the others are done by acknowledging or reporting).
 FULFIL_ROLES: dict[DutyKind, frozenset[Role]] = {
     DutyKind.MAIN_LEADER_ACKNOWLEDGE: frozenset({R.MAIN_LEADER}),
@@ -79,15 +102,21 @@ FULFIL_ROLES: dict[DutyKind, frozenset[Role]] = {
     DutyKind.AUTHORITATIVE_RELEASE: DESKS,
     DutyKind.PUBLIC_RESPONSE: DESKS,
     DutyKind.TRANSFER_FEEDBACK: DESKS,
-    DutyKind.HANDLING_OPINION: DESKS | UNIT,
-    DutyKind.EVALUATION: DESKS | UNIT,
+    DutyKind.HANDLING_OPINION: UNIT,  # the unit's head or liaison (Art. 18; the desk may close it: duty.close)
+    DutyKind.REPORT_UP_CITY: DESKS | LEADERS,
+    DutyKind.REPORT_UP_PROVINCE: DESKS | LEADERS,
+    DutyKind.EVALUATION: UNIT,  # submitted by the unit's head or liaison (评估); the desk accepts or returns it
+    DutyKind.SUPERVISION_ANSWER: UNIT,  # 回复督办
     DutyKind.FEEDBACK: DESKS | UNIT,
 }
 ACTION_LABELS = {
     Action.OPEN: "立案", Action.ASSIGN: "分派单位", Action.REASSIGN: "改派单位", Action.TRANSFER_DOWN: "转县局办理",
     Action.ACKNOWLEDGE: "签收", Action.REJECT: "退回", Action.GRADE: "定级", Action.ADVANCE: "推进案件状态",
     Action.REPORT: "报送", Action.CLOSE_DUTY: "关闭待办", Action.FULFIL_DUTY: "办结待办", Action.VIEW: "查看",
-    Action.VERIFY: "校验档案", Action.SIGHTING: "记录再次发现",
+    Action.VERIFY: "校验档案", Action.SIGHTING: "记录再次发现", Action.TRACK: "跟踪", Action.SCRIPT: "答复是否续发口径",
+    Action.SUBSIDE: "平息", Action.RETRACK: "重新跟踪", Action.ARCHIVE: "归档", Action.CORRECT: "更正",
+    Action.EVALUATE: "提交评估总结", Action.ACCEPT_EVALUATION: "通过评估总结", Action.RETURN_EVALUATION: "退回评估总结",
+    Action.SUPERVISE: "督办", Action.ANSWER_SUPERVISION: "回复督办",
 }
 
 

@@ -80,7 +80,8 @@ class Assignment:
 class Duty:
     """A timed obligation with its frozen policy and computed schedule.
 
-    ``owner_unit`` answers for it (None: the main leader); ``assignment_id`` ties it to one unit's part.
+    ``owner_unit`` answers for it, or ``owner_person`` (a person's own duty: a leader's, an approver's);
+    neither: the main leaders (their 签收). ``assignment_id`` ties it to one unit's part.
     ``firing_id`` is the worker clock's active firing (a firing with another id does nothing).
     """
 
@@ -94,6 +95,7 @@ class Duty:
     escalations: list[tuple[datetime, tuple[str, ...]]] = field(default_factory=list)
     owner_unit: str | None = None
     assignment_id: int | None = None
+    owner_person: str | None = None
     state: DutyState = DutyState.OPEN
     ended_at: datetime | None = None
     ended_by: str | None = None
@@ -106,6 +108,11 @@ class Duty:
     def open(self) -> bool:
         """Whether the duty is still running."""
         return self.state == DutyState.OPEN
+
+    @property
+    def personal(self) -> bool:
+        """Whether a person (or the main leaders) answers for it rather than a unit."""
+        return self.owner_unit is None
 
 
 @dataclass

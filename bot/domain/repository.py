@@ -78,9 +78,10 @@ class CaseRepository(Protocol):
     def add_sighting(self, case_id: int, sighting: Sighting) -> None:
         """Keep a sighting; its link joins the detection of the same story."""
 
-    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
-        """Open duties owned by ``units`` (and the main leader's own, when asked) on cases not archived,
-        soonest due first, each with its case."""
+    def open_duties_of(self, units: list[str], main_leader: bool = False,
+                       person: str | None = None) -> list[tuple[Duty, Case]]:
+        """Open duties owned by ``units``, by ``person`` (a person's own) and, when asked, the main leaders'
+        (owned by no unit and no person) on cases not archived, soonest due first, each with its case."""
 
 
 class CaseStore(Protocol):

@@ -38,7 +38,7 @@ RACES = (SEQ_CONSTRAINT, "timeline.case_id", "case_counters", "uq_cases_year_ser
 CASE_FIELDS = ("number", "title", "owner_unit", "county", "opened_by", "opened_at", "first_seen_at", "source", "link",
                "transfer_ref", "confidential", "drill", "drill_scale")
 ASSIGNMENT_FIELDS = ("case_id", "unit_id", "assigned_at", "assigned_by", "acknowledged_by", "acknowledged_at", "reason")
-DUTY_FIELDS = ("case_id", "assignment_id", "owner_unit", "started_at", "due_at", "policy", "ended_at", "ended_by",
+DUTY_FIELDS = ("case_id", "assignment_id", "owner_unit", "owner_person", "started_at", "due_at", "policy", "ended_at", "ended_by",
                "reason", "late", "firing_id")
 
 
@@ -184,11 +184,15 @@ class SqlCaseRepository:
         intake_rows.add_sighting_row(self.session, case_id, link=sighting.link, source=sighting.source,
                                      seen_at=sighting.seen_at, by=sighting.by, platform=sighting.platform)
 
-    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
-        """Open duties of ``units`` (and the main leader's own) on cases not archived, soonest due first."""
+    def open_duties_of(self, units: list[str], main_leader: bool = False,
+                       person: str | None = None) -> list[tuple[Duty, Case]]:
+        """Open duties of ``units``, of ``person`` and (``main_leader``) the main leaders' own on cases not
+        archived, soonest due first."""
         owner = DutyRow.owner_unit.in_(list(units))
+        if person:
+            owner = owner | (DutyRow.owner_person == person)
         if main_leader:
-            owner = owner | DutyRow.owner_unit.is_(None)
+            owner = owner | (DutyRow.owner_unit.is_(None) & DutyRow.owner_person.is_(None))
         query = (select(DutyRow, CaseRow).join(CaseRow, CaseRow.id == DutyRow.case_id)
                  .where(DutyRow.state == "open", owner, CaseRow.state != str(CaseState.ARCHIVED))
                  .order_by(DutyRow.due_at))

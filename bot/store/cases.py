@@ -74,6 +74,7 @@ class DutyRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     grade: Mapped[int] = mapped_column(Integer)
     owner_unit: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    owner_person: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)  # a person's own duty (0012)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     policy: Mapped[dict] = mapped_column(JSON)

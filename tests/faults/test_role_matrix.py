@@ -11,6 +11,13 @@ the person would type it, 1:1, on each platform the person is on, and asserts:
 Desk-only commands (分派, 转办: ``bot.domain.permissions.require_desk``) are refused to everyone who is not in
 the city desk or a county bureau (``opener_roles``). Deactivated people, strangers and stale cards: tests/faults/test_authorisation.py. One stack for
 the module; only refusals are sent, so the case stays as it was between rows.
+
+The rows are held to the tables (issue 19): every Action of ``PERMISSIONS`` has a typed command here or a
+reason in ``NOT_TYPED``, and every act of ``bot.domain.clock.acts.DUTY_ACTS`` has its command here — an action
+or act added without a row fails ``test_every_action_and_every_act_has_a_row``. A duty's act (``duty.fulfil``
+narrowed by ``kind`` to ``FULFIL_ROLES``) is refused as the table says. The commands of issue 11 go on every
+platform a person is on; the newer ones (``new``) on the person's own platform in CI and on the other one too in
+``make soak`` (``-m slow``).
 """
 
 from __future__ import annotations
@@ -22,8 +29,12 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.clock.acts import DUTY_ACTS
+from bot.domain.grade import Grade
+from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.permissions import (
     ACTION_LABELS,
+    FULFIL_ROLES,
     PERMISSIONS,
     UNIT_SCOPED,
     Action,
@@ -31,11 +42,13 @@ from bot.domain.permissions import (
     opener_roles,
 )
 from bot.org.file import parse_org_file
+from bot.store.cases import CaseRow
 from bot.store.outbox import OutboxRow
 from tests.faults.redeliver import settled
 from tests.integration import stack as stack_module
 from tests.integration.stack import SAMPLE_ORG, Stack
 from tests.integration.unit_flow import (
+    Opened,
     assignment_states,
     case_grade,
     open_and_assign,
@@ -55,6 +68,19 @@ class Command:
     action: Action
     rest: str = ""
     desk_only: bool = False  # refused before the case is looked at (bot.domain.permissions.require_desk)
+    kind: DutyKind | None = None  # duty.fulfil of this kind: narrowed to FULFIL_ROLES[kind]
+    new: bool = False  # issue 19: one platform per person in CI, every platform in `make soak`
+    on: str = "general"  # the case of the fixture it is sent on: one that holds its duty (open_cases)
+
+
+def act(word: str, kind: DutyKind, rest: str = "", on: str = "general") -> Command:
+    """The typed act that ends a duty of ``kind`` (``bot.domain.clock.acts``), sent on a case that has one."""
+    return Command(word, Action.FULFIL_DUTY, rest, kind=kind, new=True, on=on)
+
+
+def new(word: str, action: Action, rest: str = "", on: str = "general") -> Command:
+    """A command of issue 19 that is not a duty's act."""
+    return Command(word, action, rest, new=True, on=on)
 
 
 COMMANDS = [
@@ -62,7 +88,29 @@ COMMANDS = [
     Command("定级", Action.GRADE), Command("改派", Action.REASSIGN, " 广告监督管理科"),
     Command("补充", Action.SIGHTING, " https://weibo.com/2/again"), Command("案件", Action.VIEW),
     Command("分派", Action.ASSIGN, desk_only=True), Command("转办", Action.TRANSFER_DOWN, desk_only=True),
+    # issue 19: the duties' acts …
+    act("领导签收", DutyKind.MAIN_LEADER_ACKNOWLEDGE, on="especially_major"),
+    act("处置意见", DutyKind.HANDLING_OPINION, on="sensitive"), act("研判会议", DutyKind.ASSESSMENT_MEETING, on="major"),
+    act("领导小组会议", DutyKind.LEADING_GROUP_MEETING, on="especially_major"),
+    act("上报", DutyKind.REPORT_UP_CITY, " 市委市政府", on="especially_major"),
+    act("上报", DutyKind.REPORT_UP_PROVINCE, " 省局", on="especially_major"),
+    act("转办反馈", DutyKind.TRANSFER_FEEDBACK, on="transfer"), Command("反馈", Action.REPORT, new=True),
+    # … and the acts that move the case
+    new("跟踪", Action.TRACK, " 话题热度下降"), new("需要续发口径", Action.SCRIPT), new("无需续发", Action.SCRIPT),
+    new("平息", Action.SUBSIDE, " 已无新增讨论"), new("重新跟踪", Action.RETRACK), new("归档", Action.ARCHIVE),
+    new("更正", Action.CORRECT, " 首发时间应为9时"),
+    # … evaluation (Art. 19(4)) and 督办 (Art. 6, 23)
+    new("评估", Action.EVALUATE, on="subsided"), new("通过", Action.ACCEPT_EVALUATION, " 药品安全监督管理科", on="subsided"),
+    new("退回修改", Action.RETURN_EVALUATION, " 药品安全监督管理科 经验教训过简", on="subsided"),
+    new("督办", Action.SUPERVISE, " 药品安全监督管理科 请今天内回应"), new("回复督办", Action.ANSWER_SUPERVISION, " 已约谈商家"),
 ]
+# Actions no one types (each with where its refusals are tested, or why none can be).
+NOT_TYPED = {
+    Action.OPEN: "a link pasted or posted to the API; refused to non-desk people in tests/faults/test_authorisation.py",
+    Action.ADVANCE: "no command: the acts move the case (跟踪, 需要续发口径, 平息, 归档; docs/case-flow.md)",
+    Action.CLOSE_DUTY: "the desk closes a duty from the CLI (`yuqing case close-duty`), not from chat",
+    Action.VERIFY: "`yuqing verify`, the CLI's archive check",
+}
 
 # role on the case (as the org file makes it) → person
 ROLES = {
@@ -79,31 +127,76 @@ def refused(person: str, command: Command) -> bool:
     """Whether the permission table refuses ``command`` to ``person`` on a city case of UNITS."""
     if command.desk_only:
         return not opener_roles(ORG, person)  # the city desk or a county bureau
-    own = [u for u in UNITS if person in ORG.units[u].people] if command.action in UNIT_SCOPED else [None]
-    held = set().union(*(case_roles(ORG, person, None, UNITS, for_unit=u) for u in own or [None]))
+    units = [] if command.on == "transfer" else UNITS  # the transfer is the desk's alone: no unit yet
+    own = [u for u in units if person in ORG.units[u].people] if command.action in UNIT_SCOPED else [None]
+    held = set().union(*(case_roles(ORG, person, None, units, for_unit=u) for u in own or [None]))
     if command.action in UNIT_SCOPED and not own:
         held -= {"liaison", "unit_head"}
+    if command.kind is not None:
+        held &= FULFIL_ROLES.get(command.kind, frozenset())
     return not (held & PERMISSIONS[command.action])
 
 
-CASES = [(role, platform, command) for role, person in ROLES.items() for command in COMMANDS
-         for platform in ("dingtalk", "wecom") if getattr(ORG.people[person], platform) and refused(person, command)]
+def _platforms(person: str, command: Command) -> list[tuple[str, tuple]]:
+    """The platforms ``command`` goes on for ``person``, each with its marks: a newer command goes on the
+    person's own platform in CI, on the other one in ``make soak`` only."""
+    who = ORG.people[person]
+    on = [p for p in ("dingtalk", "wecom") if getattr(who, p)]
+    if not command.new:
+        return [(p, ()) for p in on]
+    return [(p, () if p == who.platform else (pytest.mark.slow,)) for p in on]
+
+
+CASES = [(role, platform, command, marks) for role, person in ROLES.items() for command in COMMANDS
+         if refused(person, command) for platform, marks in _platforms(person, command)]
 
 
 @pytest.fixture(scope="module")
 def matrix(redis_service, tmp_path_factory):
     redis_service.reset()
     running = Stack(redis_service.url, tmp_path_factory.mktemp("matrix"))
-    running.case = open_and_assign(running, UNITS)
+    running.cases = open_cases(running)
     settled(running, wait_for)
     yield running
     running.stop()
 
 
-def state(stack) -> tuple:
+def open_cases(stack) -> dict[str, Opened]:
+    """The cases the rows are sent on, each holding the duties its rows' acts end: a 一般 case; a
+    敏感, a 重大 and a 特别重大 one; a 重大 one the desk took to 平息 (its units' 评估 open) and a 转办 the desk
+    registered, both by typing as people do (李干事, DingTalk)."""
+    cases = {"general": open_and_assign(stack, UNITS)}
+    for name, grade in (("sensitive", Grade.SENSITIVE), ("major", Grade.MAJOR),
+                        ("especially_major", Grade.ESPECIALLY_MAJOR), ("subsided", Grade.MAJOR)):
+        cases[name] = open_and_assign(stack, UNITS, grade, title=f"某超市销售过期食品（{name}）")
+    dt, number = stack.emulator.dingtalk, cases["subsided"].number
+    for user, text in (("0602", f"签收 {number}"), ("0524", f"跟踪 {number} 热度下降"),
+                       ("0524", f"平息 {number} 已无新增讨论"), ("0524", "转办"), ("0524", "省局"),
+                       ("0524", "2026第118号"), ("0524", "无")):
+        seen = len(texts(stack, "dingtalk", user))
+        dt.say_to_bot(user, text)
+        wait_for(lambda: len(texts(stack, "dingtalk", user)) > seen, what=f"{text!r} answered\n" + stack.worker_log())
+    assert case_state(stack, cases["subsided"].case_id) == "subsided"
+    dt.say_to_bot("0524", "某药店销售假药 https://weibo.com/3/transfer")  # the 转办's content: the case opens
+    cases["transfer"] = wait_for(lambda: transferred(stack), what="the 转办's case\n" + stack.worker_log())
+    return cases
+
+
+def transferred(stack) -> Opened | None:
+    with stack.database.session() as session:
+        row = session.scalars(select(CaseRow).where(CaseRow.transfer_ref.is_not(None))).first()
+        return Opened(row.number, row.id) if row is not None else None
+
+
+def case_state(stack, case_id: int) -> str:
+    with stack.database.session() as session:
+        return session.get(CaseRow, case_id).state
+
+
+def state(stack, case: Opened) -> tuple:
     with stack.database.session() as session:
         rows = session.scalar(select(func.count()).select_from(OutboxRow))
-    case_id = stack.case.case_id
+    case_id = case.case_id
     return timeline_actions(stack, case_id), assignment_states(stack, case_id), case_grade(stack, case_id), rows
 
 
@@ -115,27 +208,38 @@ def texts(stack, platform: str, user: str) -> list[str]:
 
 
 def test_the_table_refuses_something_to_every_role():
-    assert {role for role, _, _ in CASES} == set(ROLES)
+    assert {role for role, _, _, _ in CASES} == set(ROLES)
     assert len(CASES) >= 60
 
 
-@pytest.mark.parametrize(("role", "platform", "command"), CASES,
-                         ids=[f"{r}-{p}-{c.word}" for r, p, c in CASES])
+def test_every_action_and_every_act_has_a_row():
+    """A new Action, or a new duty act, without a row here (or a reason it is never typed) fails."""
+    typed = {c.action for c in COMMANDS}
+    assert set(PERMISSIONS) - typed - set(NOT_TYPED) == set(), "actions without a row in COMMANDS or NOT_TYPED"
+    assert set(PERMISSIONS) <= set(ACTION_LABELS), "actions without a label to refuse them with"
+    words = {c.word for c in COMMANDS}
+    acts = {kind: a.command.split()[0] for kind, a in DUTY_ACTS.items() if a}
+    assert {k: w for k, w in acts.items() if w not in words} == {}, "duty acts without a row in COMMANDS"
+
+
+@pytest.mark.parametrize(("role", "platform", "command"),
+                         [pytest.param(r, p, c, marks=m, id=f"{r}-{p}-{c.word}{c.rest}") for r, p, c, m in CASES])
 def test_a_refused_action_is_answered_with_its_reason_and_changes_nothing(matrix, role, platform, command):
     person = ORG.people[ROLES[role]]
     user = getattr(person, platform)
-    before, seen = state(matrix), len(texts(matrix, platform, user))
+    case = matrix.cases[command.on]
+    before, seen = state(matrix, case), len(texts(matrix, platform, user))
     audited = len(re.findall(rf"refused platform={platform} user={user} ", matrix.worker_log()))
-    text = f"{command.word} {matrix.case.number}{command.rest}"
+    text = f"{command.word} {case.number}{command.rest}"
     if platform == "dingtalk":
         matrix.emulator.dingtalk.say_to_bot(user, text)
     else:
         matrix.emulator.wecom.act_as(user).send_text(text)
     answer = wait_for(lambda: texts(matrix, platform, user)[seen:], what=f"{role} to be answered on {platform}")
     settled(matrix, wait_for)
-    reason = ACTION_LABELS[command.action]
-    assert len(answer) == 1 and (reason in answer[0] or command.word in answer[0] or "只有" in answer[0]), answer
+    reason = DUTY_LABELS[command.kind] if command.kind else ACTION_LABELS[command.action]
+    assert len(answer) == 1 and any(w in answer[0] for w in (reason, command.word, "只有")), answer
     assert "没有看懂" not in answer[0], answer
-    timeline, assignments, grade, rows = state(matrix)
+    timeline, assignments, grade, rows = state(matrix, case)
     assert (timeline, assignments, grade, rows) == (*before[:3], before[3] + 1)  # the answer, nothing else
     assert len(re.findall(rf"refused platform={platform} user={user} ", matrix.worker_log())) == audited + 1

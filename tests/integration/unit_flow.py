@@ -46,7 +46,8 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
     os.environ.update({k: v for k, v in stack.env.items() if k.startswith("WECOM_HOOK_")})
     with stack.database.session() as session:
         org = read_organisation(session)
-        store, rules = SessionCaseStore(session), load_rules(org, None, None)
+        # the stack's own policy (a test's scaled clocks), as the worker reads it
+        store, rules = SessionCaseStore(session), load_rules(org, stack.env.get("POLICY_FILE"), stack.env.get("HOLIDAY_FILE"))
         ctx = Context(org=org, person=org.person(DESK), now=now, store=store, rules=rules, extra={"answer_where": ""},
                       capabilities=BOTH)
         actor = Actor(DESK, "dingtalk")

@@ -22,7 +22,7 @@ from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, AssignmentState
 from bot.domain.errors import NotFound
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, DutyKind, ReportKind
-from bot.domain.records import Assignment, Case, Duty
+from bot.domain.records import Assignment, Case, Duty, DutyState
 from bot.domain.repository import CaseRepository
 from bot.domain.words import deadline, grade_color, when
 
@@ -30,7 +30,7 @@ ASKED = {
     Grade.GENERAL: "请关注并核实，按时反馈处置情况。",
     Grade.SENSITIVE: "请跟踪研判，提出处置意见（是否公开回应、网评引导、官网/公众号发布），按时初报。",
     Grade.MAJOR: "请立即核实并初报；配合召开研判会议，48小时内公开回应。",
-    Grade.ESPECIALLY_MAJOR: "请立即核实并初报；已报告主要领导，4小时内发布权威信息，24小时内召开新闻发布会。",
+    Grade.ESPECIALLY_MAJOR: "请立即核实并初报；4小时内发布权威信息，24小时内召开新闻发布会。",
 }
 FIRST_DUTIES = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT)  # the deadlines a unit reads first, in this order
 DEADLINE_LABELS = {DutyKind.ACKNOWLEDGE: "签收时限"}
@@ -144,10 +144,20 @@ def latest_report(view: CaseView, a: Assignment, now: datetime) -> str:
     return f"最新报告：{label}（第{version}版），{when(last.at, now)} 提交，{timing}"
 
 
+def main_leader_line(view: CaseView, now: datetime, told: bool) -> str:
+    """Where the main leader stands on a case that asks his 签收 (特别重大): ``主要领导已签收 今天 09:12`` once he
+    signed, ``已通知主要领导`` once his bulletin's outbox row is sent (``told``), else '' — never before."""
+    duties = [d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE]
+    signed = next((d for d in duties if d.state == DutyState.DONE and d.ended_at), None)
+    if signed is not None:
+        return f"主要领导已签收 {when(signed.ended_at, now)}"
+    return "已通知主要领导" if duties and told else ""
+
+
 def unit_card(org: Organisation, view: CaseView, a: Assignment, now: datetime, *,
-              mentions: tuple[str, ...] = ()) -> Card:
+              mentions: tuple[str, ...] = (), leader_told: bool = False) -> Card:
     """The unit's card of ``a`` (kind ``case_card``) as it stands now: warning with buttons, or its outcome
-    with the next step."""
+    with the next step; ``leader_told``: the main leader's bulletin was sent (:func:`main_leader_line`)."""
     case = view.case
     status = "；".join(p for p in (unit_status(org, a, now), latest_report(view, a, now)) if p)
     if a.state == AssignmentState.WARNED:
@@ -160,7 +170,9 @@ def unit_card(org: Organisation, view: CaseView, a: Assignment, now: datetime, *
         buttons, hint = (), ""
     data = CaseCardData(title=f"舆情预警 {case.number}", color=grade_color(case.grade),
                         facts=[*case_facts(case), *deadline_facts(view.duties, now, a.id)],
-                        body=f"{case_body(case)}\n工作要求：{ASKED[case.grade]}", link=case.link or None,
+                        body="\n".join(filter(None, (case_body(case), f"工作要求：{ASKED[case.grade]}",
+                                                      main_leader_line(view, now, leader_told)))),
+                        link=case.link or None,
                         status=status, hint=hint, case_id=case.id, unit=a.unit_id, assignment=a.id,
                         mentions=list(mentions))
     return data.card(buttons)

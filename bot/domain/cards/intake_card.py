@@ -90,15 +90,17 @@ def sighting_done(case: Case, now: datetime, name: str) -> Card:
 
 
 def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], org: Organisation,
-                now: datetime) -> Card:
-    """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left."""
+                now: datetime, supervise: Iterable[Button] = ()) -> Card:
+    """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left; with
+    ``supervise`` (the 督办 buttons, one per live unit) for a leader or the desk."""
+    supervise = tuple(supervise)
     facts = [Fact("状态", CASE_LABELS[case.state]), *_base_facts(case, now)]
     lines = [f"{unit_name(org, a.unit_id)}：{ASSIGNMENT_LABELS[a.state]}" for a in assignments]
     lines += [f"待办 {duty_words(d, now, _unit_name(d, org))}" for d in duties if d.open]
     data = IntakeCardData(title=_title("案件", case), color=grade_color(case.grade), facts=facts,
                           body="\n".join([case.title, *lines] if lines else [case.title, "尚未分派单位。"]), status="",
-                          link=case.link or None, hints=[])
-    return data.card()
+                          link=case.link or None, hints=[f"督办：发送“督办 {case.number} 单位 内容”"] if supervise else [])
+    return data.card(supervise)
 
 
 def _unit_name(duty: Duty, org: Organisation) -> str:

@@ -118,12 +118,15 @@ class IntakeCardData(CardData):
 
 @dataclass(frozen=True)
 class DutyItem:
-    """One open duty in 我的待办."""
+    """One open duty in 我的待办: ``mark`` (①…⑤) names its button on the card, ``command`` what to type instead
+    (shown where there is no button, and always in the text form; "" when no act ends it yet)."""
 
     case: str
     title: str
     line: str
     drill: bool = False
+    mark: str = ""
+    command: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class ReminderData(CardData):
     """催办: a duty's owner is reminded of its deadline (the worker's clock)."""
 
     kind: ClassVar[str] = "reminder"
-    title: str        # the heading word (催办 / 督办); the drill mark is added by the rendering rule
+    title: str        # the heading word (催办 / 逾期提醒); the drill mark is added by the rendering rule
     case: str         # the case number
     case_title: str
     duty: str
@@ -196,12 +199,12 @@ class ReminderData(CardData):
     unit: str
     left: str         # words.time_left, or 已到时限
     ask: str = ""     # what is asked, by when, first: 请于今天 17:38 前办理（还剩20分钟） / 已到时限，请立即办理
-    command: str = ""  # what to send to act (签收 YQ-…), "" when no chat command ends the duty
+    command: str = ""  # what to send to act (签收 YQ-…, ``acts.command_of``), "" when no act ends the duty yet
 
 
 @dataclass(frozen=True)
 class EscalationData(ReminderData):
-    """督办: a missed deadline told to the roles of the ladder's step."""
+    """逾期提醒: a missed deadline told to the roles of the ladder's step (督办 is what a leader does, issue 19)."""
 
     kind: ClassVar[str] = "escalation"
     roles: str = ""   # everyone this step tells, by role (单位负责人、分管局领导), the reader among them

@@ -175,8 +175,10 @@ def transfer_down(store: CaseStore, rules: Rules, case_id: int, actor: Actor, no
 
 
 def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int, actor: Actor, now: datetime,
-                     *, done: bool, reason: str | None = None, note: str | None = None) -> Outcome:
-    """Mark a duty done (meeting held, release published, …) or close it with a reason (desk only).
+                     *, done: bool, reason: str | None = None, note: str | None = None,
+                     details: dict | None = None) -> Outcome:
+    """Mark a duty done (meeting held, release published, …) or close it with a reason (desk only);
+    ``details`` (JSON-able) is the act's record kept in the timeline entry (a meeting's time, place, …).
 
     Raises NotFound, NotPermitted, IllegalTransition or InvalidInput (no reason, duty already ended).
     """
@@ -199,6 +201,8 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
         plan.end_duty(duty, state, now, actor.person_id, note if done else reason_text)
         action = str(Action.FULFIL_DUTY if done else Action.CLOSE_DUTY)
         payload = {"duty": duty.id, "kind": str(duty.kind), "late": duty.late, "reason": duty.reason}
+        if details:
+            payload["details"] = dict(details)
         return record(repo, rules, case, actor, role, action, now, payload, [], [duty])
 
     return store.run(work)

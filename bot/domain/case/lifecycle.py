@@ -4,8 +4,12 @@ case:        opened ─► handling ─► (responding) ─► tracking ─► s
 assignment:  warned ─► acknowledged ─► reported (… reported)
                  └──► returned ─► reassigned (the desk assigns another unit)
 
-A case becomes ``handling`` when its first unit acknowledges; the desk moves it on from there.
-``evaluated`` is for 重大/特别重大 only, and those cannot be archived without it.
+A case becomes ``handling`` when its first unit acknowledges; from there acts move it (``docs/case-flow.md``):
+发布 (issue 20) → responding, the desk's ``跟踪`` → tracking, a unit's ``需要续发口径`` → responding again,
+``平息`` → subsided (from tracking; from handling for 一般/敏感 only), every evaluation accepted → evaluated,
+``归档`` → archived, and ``重新跟踪`` (offered on a sighting) takes a subsided case back to tracking.
+``evaluated`` is for 重大/特别重大 only, and those cannot be archived without it. An archived case is read-only:
+only viewing and the desk's ``更正`` remain.
 """
 
 from __future__ import annotations
@@ -51,10 +55,10 @@ ASSIGNMENT_LABELS = {
 # state → states the desk may move the case to (OPENED → HANDLING happens on acknowledgement only)
 CASE_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.OPENED: frozenset({CaseState.HANDLING}),
-    CaseState.HANDLING: frozenset({CaseState.RESPONDING, CaseState.TRACKING}),
+    CaseState.HANDLING: frozenset({CaseState.RESPONDING, CaseState.TRACKING, CaseState.SUBSIDED}),
     CaseState.RESPONDING: frozenset({CaseState.TRACKING}),
     CaseState.TRACKING: frozenset({CaseState.RESPONDING, CaseState.SUBSIDED}),
-    CaseState.SUBSIDED: frozenset({CaseState.EVALUATED, CaseState.ARCHIVED}),
+    CaseState.SUBSIDED: frozenset({CaseState.EVALUATED, CaseState.ARCHIVED, CaseState.TRACKING}),
     CaseState.EVALUATED: frozenset({CaseState.ARCHIVED}),
     CaseState.ARCHIVED: frozenset(),
 }
@@ -82,7 +86,17 @@ CASE_STATES_FOR_ACTION: dict[str, frozenset[CaseState]] = {
     "duty.close": LIVE,
     "duty.fulfil": LIVE,
     "case.advance": LIVE,
+    "case.track": frozenset({CaseState.HANDLING, CaseState.RESPONDING, CaseState.TRACKING}),
+    "case.script": frozenset({CaseState.TRACKING, CaseState.RESPONDING}),
+    "case.subside": frozenset({CaseState.HANDLING, CaseState.TRACKING}),
+    "case.retrack": frozenset({CaseState.SUBSIDED}),
+    "case.archive": frozenset({CaseState.SUBSIDED, CaseState.EVALUATED}),
+    "case.correct": frozenset(CaseState),
+    "evaluation.submit": frozenset({CaseState.SUBSIDED}),
+    "evaluation.accept": frozenset({CaseState.SUBSIDED}),
+    "evaluation.return": frozenset({CaseState.SUBSIDED}),
 }
+ARCHIVED_READ_ONLY = "案件已归档，只能查看；如需更正，请舆情工作台发送“更正 案件编号 内容”。"
 
 
 def next_case_state(state: CaseState, target: CaseState, grade: Grade) -> CaseState:
@@ -94,6 +108,8 @@ def next_case_state(state: CaseState, target: CaseState, grade: Grade) -> CaseSt
             "case.illegal", f"案件当前为“{CASE_LABELS[state]}”，不能转为“{CASE_LABELS[target]}”。")
     if target == CaseState.EVALUATED and grade not in EVALUATED_GRADES:
         raise IllegalTransition("case.no_evaluation", f"{grade.label}无需评估总结，平息后可直接归档。")
+    if state == CaseState.HANDLING and target == CaseState.SUBSIDED and grade in EVALUATED_GRADES:
+        raise IllegalTransition("case.track_first", f"{grade.label}须先跟踪（发送“跟踪 编号 内容”），才能平息。")
     if state == CaseState.SUBSIDED and target == CaseState.ARCHIVED and grade in EVALUATED_GRADES:
         raise IllegalTransition("case.needs_evaluation", f"{grade.label}须先完成评估总结，才能归档。")
     return target
@@ -102,6 +118,8 @@ def next_case_state(state: CaseState, target: CaseState, grade: Grade) -> CaseSt
 def check_case_allows(state: CaseState, action: str) -> None:
     """Refuse an action the case's state does not allow; raises IllegalTransition."""
     if state not in CASE_STATES_FOR_ACTION.get(action, LIVE):
+        if state == CaseState.ARCHIVED:
+            raise IllegalTransition("case.archived", ARCHIVED_READ_ONLY)
         raise IllegalTransition("case.closed_for_action", f"案件当前为“{CASE_LABELS[state]}”，不能再进行此操作。")
 
 

@@ -2,7 +2,9 @@
 
 The policy says, per duty and grade, how long (requirements.md's defaults table); a grade without a
 duration for a duty has no such duty. Case-level duties belong to the desk that runs the case (the
-main leader's acknowledgement to the main leader); unit duties to each assigned unit. Setting or
+main leader's acknowledgement to the main leaders: no unit, no one person); unit duties to each assigned
+unit; a person's own duty (a 督办's answer is a unit's, an approval a person's) starts by
+:func:`start_owned_duty` and climbs its own ladder (``Policy.ladder``). Setting or
 raising the grade starts what the grade asks from that moment: an open duty of the same kind keeps
 running when it falls due no later than the new one, else it is superseded by the stricter one.
 Lowering starts nothing. A duty freezes its piece of policy when it starts.
@@ -23,7 +25,9 @@ from bot.domain.records import Assignment, Case, Duty, DutyState
 
 K = DutyKind
 CASE_KINDS = (K.MAIN_LEADER_ACKNOWLEDGE, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,
-              K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE)
+              K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE, K.REPORT_UP_CITY, K.REPORT_UP_PROVINCE)
+# Owned by the main leaders (no unit and no one person): reminded to each, on their own ladder.
+MAIN_LEADERS_OWN = (K.MAIN_LEADER_ACKNOWLEDGE,)
 UNIT_KINDS = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.HANDLING_OPINION, K.FEEDBACK)
 RECURRING = (K.FOLLOW_UP,)
 LIVE_ASSIGNMENTS = (AssignmentState.WARNED, AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
@@ -36,18 +40,37 @@ def grade_duties(policy: Policy, grade: Grade) -> list[DutyKind]:
 
 
 def start_duty(policy: Policy, calendar: WorkCalendar, case: Case, kind: DutyKind, now: datetime,
-               assignment: Assignment | None = None, deadline: datetime | None = None) -> Duty | None:
-    """A new duty of ``kind`` whose clock starts at ``now``, frozen from ``policy``; None when no clock applies."""
-    frozen = policy.freeze(kind, case.grade)
+               assignment: Assignment | None = None, deadline: datetime | None = None,
+               owner_person: str | None = None) -> Duty | None:
+    """A new duty of ``kind`` whose clock starts at ``now``, frozen from ``policy``; None when no clock applies.
+
+    Its owner: ``owner_person`` when given (a person's own duty), else the ``assignment``'s unit, else the
+    main leaders for their own kinds, else the desk that runs the case."""
+    personal = owner_person is not None or (assignment is None and kind in MAIN_LEADERS_OWN)
+    frozen = policy.freeze(kind, case.grade, personal=personal)
     if frozen is None:
         return None
     if deadline is not None:
         frozen = {**frozen, "deadline": deadline.isoformat(), "duration": "slip"}
     plan = schedule(frozen, now, calendar)
-    owner = assignment.unit_id if assignment else (None if kind == K.MAIN_LEADER_ACKNOWLEDGE else case.owner_unit)
+    owner = None if personal else (assignment.unit_id if assignment else case.owner_unit)
     return Duty(case_id=case.id, kind=kind, grade=case.grade, started_at=now, due_at=plan.due, policy=frozen,
                 reminders=list(plan.reminders), escalations=list(plan.escalations), owner_unit=owner,
-                assignment_id=assignment.id if assignment else None)
+                assignment_id=assignment.id if assignment else None, owner_person=owner_person)
+
+
+def start_owned_duty(policy: Policy, calendar: WorkCalendar, case: Case, kind: DutyKind, now: datetime, *,
+                     unit: str | None = None, person: str | None = None, assignment: Assignment | None = None,
+                     deadline: datetime | None = None) -> Duty | None:
+    """A duty of ``kind`` started by an act rather than by grading (a 督办's answer, an approval): owned by
+    ``person`` or by ``unit`` (one of the two), its clock from the policy at the case's grade (or the given
+    ``deadline``); None when the policy has no clock for that grade. The caller adds it to the store."""
+    if (unit is None) == (person is None):
+        raise ValueError("a duty is owned by a unit or by a person, not both and not neither")
+    duty = start_duty(policy, calendar, case, kind, now, assignment, deadline, owner_person=person)
+    if duty is not None and unit is not None:
+        duty.owner_unit = unit
+    return duty
 
 
 def _candidates(policy: Policy, case: Case, assignments: list[Assignment]) -> list[tuple[DutyKind, Assignment | None]]:

@@ -20,6 +20,9 @@ STATUTORY_HOURS: dict[tuple[DutyKind, Grade], float] = {
     (DutyKind.PUBLIC_RESPONSE, Grade.MAJOR): 48,
 }
 DEFAULT = "default"
+# The key of ``escalation_by_duty`` for the ladder of a duty a person owns (a leader's, an approver's own),
+# when its kind has no ladder of its own.
+PERSON_OWNED = "person_owned"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,18 @@ class Policy:
     weekly_digest: tuple[int, time] | None
     duties: dict[DutyKind, dict[str, Duration]] = field(default_factory=dict)
     source: str = ""
+    # a duty kind's own ladder (or PERSON_OWNED's) instead of ``escalation``
+    escalation_by_duty: dict[str, tuple[EscalationStep, ...]] = field(default_factory=dict)
+
+    def ladder(self, kind: DutyKind, personal: bool = False) -> tuple[EscalationStep, ...]:
+        """The escalation ladder of a duty of ``kind``: its kind's own; else, for a duty a person owns
+        (``personal``), the person-owned ladder; else the global one."""
+        own = self.escalation_by_duty.get(str(kind))
+        if own is not None:
+            return own
+        if personal and PERSON_OWNED in self.escalation_by_duty:
+            return self.escalation_by_duty[PERSON_OWNED]
+        return self.escalation
 
     def duration(self, kind: DutyKind, grade: Grade | None) -> Duration | None:
         """The configured (unscaled) duration of ``kind`` for ``grade``, or None when the grade has none."""
@@ -57,10 +72,13 @@ class Policy:
             return per_grade[grade.key]
         return per_grade.get(DEFAULT)
 
-    def freeze(self, kind: DutyKind, grade: Grade, duration: Duration | None = None) -> dict | None:
+    def freeze(self, kind: DutyKind, grade: Grade, duration: Duration | None = None,
+               personal: bool = False) -> dict | None:
         """The JSON-able piece of policy a duty of ``kind`` at ``grade`` keeps for its whole life.
 
-        ``duration`` overrides the policy's (e.g. a transfer slip's deadline); None when no clock applies.
+        ``duration`` overrides the policy's (e.g. a transfer slip's deadline); ``personal``: a person (or the
+        main leaders) owns it, so it climbs the person-owned ladder unless its kind has one; None when no
+        clock applies.
         """
         base = duration or self.duration(kind, grade)
         if base is None:
@@ -74,7 +92,7 @@ class Policy:
             "unit": scaled.unit,
             "scale": self.scale,
             "reminders": list(self.reminders),
-            "escalation": [{"after": s.after, "notify": s.targets(grade)} for s in self.escalation],
+            "escalation": [{"after": s.after, "notify": s.targets(grade)} for s in self.ladder(kind, personal)],
             "wait": grade in self.waiting_grades and self.scale == 1,
             "working_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.working_hours],
         }
@@ -86,11 +104,8 @@ class Policy:
             "scale": self.scale,
             "working_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.working_hours],
             "reminders": list(self.reminders),
-            "escalation": [
-                {"after": s.after, "notify": list(s.notify), **({"especially_major": list(s.especially_major)}
-                                                               if s.especially_major else {})}
-                for s in self.escalation
-            ],
+            "escalation": _steps(self.escalation),
+            "escalation_by_duty": {k: _steps(v) for k, v in self.escalation_by_duty.items()},
             "wait_for_working_hours": [g.key for g in sorted(self.waiting_grades)],
             "digests": {"daily": f"{self.daily_digest:%H:%M}" if self.daily_digest else "off",
                         "weekly": f"{days[self.weekly_digest[0]]} {self.weekly_digest[1]:%H:%M}"
@@ -106,10 +121,9 @@ class Policy:
                  f"演练倍率 (scale): {self.scale:g}",
                  f"工作时间 (working hours): {', '.join(data['working_hours'])}",
                  f"提醒 (reminders): {', '.join(f'{r:.0%}' for r in self.reminders)}",
-                 "升级 (escalation): " + "; ".join(
-                     f"+{s.after:.0%} → {', '.join(s.notify)}" + (f" (特别重大 + {', '.join(s.especially_major)})"
-                                                                   if s.especially_major else "")
-                     for s in self.escalation),
+                 "升级 (escalation): " + _steps_text(self.escalation),
+                 *(f"  {DUTY_LABELS[DutyKind(k)] if k != PERSON_OWNED else '个人承办的事项'} ({k}): {_steps_text(v)}"
+                   for k, v in self.escalation_by_duty.items()),
                  f"等待工作时间的级别 (wait for working hours): {', '.join(g.label for g in sorted(self.waiting_grades))}",
                  f"日报/周报 (digests): {data['digests']['daily']} / {data['digests']['weekly']}", "时限 (duties):"]
         for kind, per_grade in self.duties.items():
@@ -120,3 +134,13 @@ class Policy:
     def with_scale(self, scale: float) -> "Policy":
         """The same policy with another drill scale factor."""
         return replace(self, scale=float(scale))
+
+
+def _steps(steps: tuple[EscalationStep, ...]) -> list[dict]:
+    return [{"after": s.after, "notify": list(s.notify),
+             **({"especially_major": list(s.especially_major)} if s.especially_major else {})} for s in steps]
+
+
+def _steps_text(steps: tuple[EscalationStep, ...]) -> str:
+    return "; ".join(f"+{s.after:.0%} → {', '.join(s.notify)}"
+                     + (f" (特别重大 + {', '.join(s.especially_major)})" if s.especially_major else "") for s in steps)

@@ -13,14 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.clock.duration import Duration
-from bot.domain.clock.policy import DEFAULT, STATUTORY_HOURS, EscalationStep, Policy
+from bot.domain.clock.policy import DEFAULT, PERSON_OWNED, STATUTORY_HOURS, EscalationStep, Policy
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, read_text
 
 DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
-TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "wait_for_working_hours", "digests", "duties"}
+TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "escalation_by_duty", "wait_for_working_hours",
+            "digests", "duties"}
 ROLES = ("unit_head", "leader_in_charge", "desk", "main_leader", "publicity_leader", "liaison")
+# A leader's own duty never climbs to a unit's head: these roles mean nothing for a duty no unit owns.
+UNIT_ROLES = ("unit_head", "leader_in_charge", "liaison")
+PERSONAL_LADDERS = (str(DutyKind.MAIN_LEADER_ACKNOWLEDGE), PERSON_OWNED)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -91,6 +95,31 @@ class _Checker:
             if after is not None and notify:
                 steps.append(EscalationStep(after, notify, extra))
         return tuple(steps)
+
+    def ladders(self, raw: Any, line: int) -> dict[str, tuple[EscalationStep, ...]]:
+        """``escalation_by_duty``: duty kind (or person_owned) → its own ladder, in the format of ``escalation``."""
+        if not isinstance(raw, LineMap):
+            self.err(line, "escalation_by_duty must be a mapping of duty (or person_owned) → a list of steps "
+                           "{after, notify}")
+            return {}
+        out: dict[str, tuple[EscalationStep, ...]] = {}
+        for name, steps in raw.items():
+            where = line_of(raw, name)
+            if name != PERSON_OWNED and name not in DutyKind.__members__.values():
+                self.err(where, f"escalation_by_duty: unknown duty {name!r} (known: {PERSON_OWNED}, "
+                                f"{', '.join(DutyKind)})")
+                continue
+            before = len(self.errors)
+            ladder = self.escalation(steps, where)
+            if len(self.errors) > before:
+                continue
+            unit_roles = sorted({r for s in ladder for r in (*s.notify, *s.especially_major) if r in UNIT_ROLES})
+            if name in PERSONAL_LADDERS and unit_roles:
+                self.err(where, f"escalation_by_duty.{name}: a person's own duty has no unit, so it cannot "
+                                f"escalate to {', '.join(unit_roles)}; use desk, main_leader or publicity_leader")
+                continue
+            out[str(name)] = ladder
+        return out
 
     def roles(self, raw: Any, line: int, allow_empty: bool = False) -> tuple[str, ...]:
         if not isinstance(raw, list) or (not raw and not allow_empty) or not all(r in ROLES for r in raw):
@@ -174,6 +203,7 @@ def _build(c: _Checker, data: LineMap, source: str) -> Policy:
         weekly_digest=weekly,
         duties=c.duties(data["duties"], line("duties")),
         source=source,
+        escalation_by_duty=c.ladders(data.get("escalation_by_duty", LineMap()), line("escalation_by_duty")),
     )
 
 
@@ -199,7 +229,8 @@ def parse_policy_text(text: str, source: str = "", defaults: Policy | None = Non
     base = load_marked(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE)) if defaults is None else None
     merged = LineMap({**(base or {}), **data})
     merged.key_lines = {**{k: 0 for k in (base or {})}, **data.key_lines}
-    for key in ("duties", "digests"):  # a file names some duties or one digest; the rest stay the defaults
+    # a file names some duties, ladders or one digest; the rest stay the defaults
+    for key in ("duties", "digests", "escalation_by_duty"):
         if isinstance(base, LineMap) and isinstance(data.get(key), LineMap):
             part = LineMap({**base[key], **data[key]})
             part.key_lines = {**{k: 0 for k in base[key]}, **data[key].key_lines}

@@ -1,5 +1,6 @@
 """POST /api/v1/cases over real HTTP: 201 with the number, 200 with the same number for a seen
-external_id, the desk's card in its DingTalk group (a worker job), and the 401/400/413/415 refusals."""
+external_id, the desk's card in its DingTalk group (a worker job), the leaders' bulletins of a 特别重大 item (the main
+leader signs his), and the 401/400/413/415 refusals."""
 
 from __future__ import annotations
 
@@ -53,3 +54,21 @@ def test_refusals_change_nothing(intake_stack):
     assert post(intake_stack, {**ITEM, "summary": "x" * 70000})[0] == 413
     assert post(intake_stack, b"external_id=1", content_type="text/plain")[0] == 415
     assert detail(intake_stack) is None
+
+
+def test_an_especially_major_api_case_reaches_the_main_leader_at_once_and_he_signs_it(intake_stack):
+    """Issue 19, item 8: the same leader bulletins as a case graded in chat — 特别重大: the main leader's 签收."""
+    status, body = post(intake_stack, {**ITEM, "external_id": "sentinel-4", "grade": 4})
+    assert status == 201
+    number, wecom = body["number"], intake_stack.emulator.wecom
+    bulletin = wait_for(lambda: [c for c in wecom.cards_for_user("zhaojz")
+                                 if c["card"]["main_title"]["title"] == f"舆情通报 {number}"],
+                        what="the main leader's bulletin\n" + intake_stack.worker_log())[0]
+    wait_for(lambda: any(f"舆情通报 {number}" in str(m["content"]) for m in wecom.messages_for_user("qianfjz")),
+             what="the publicity leader's bulletin")
+    ack = next(k for k in bulletin["clickable"] if k.startswith("leader.ack?"))
+    wecom.act_as("zhaojz").click(bulletin["task_id"], ack)
+    wait_for(lambda: (wecom.card_for_user("zhaojz", bulletin["task_id"])["card"].get("replace_text") or "")
+             .startswith("已由赵局长于"), what="the bulletin signed in place\n" + intake_stack.worker_log())
+    duty = next(d for d in detail(intake_stack, number)["duties"] if d["kind"] == "main_leader_acknowledge")
+    assert duty["state"] == "done" and not duty["late"]

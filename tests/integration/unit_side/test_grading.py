@@ -33,17 +33,24 @@ def test_the_desk_raises_the_grade_and_the_leaders_are_told(stack):
     wait_for(lambda: dt.card_view(group_card.out_track_id, "0601")["facts"][0]["value"] == "特别重大舆情",
              what="the unit's card to show the new grade")
     view = dt.card_view(group_card.out_track_id, "0601")
-    assert view["facts"][1]["label"] == "签收时限" and "已报告主要领导" in view["body"]
+    assert view["facts"][1]["label"] == "签收时限"
+    # 已通知主要领导 only once the main leader's bulletin is sent (issue 19): the card is brought to it then
+    wait_for(lambda: "已通知主要领导" in dt.card_view(group_card.out_track_id, "0601")["body"],
+             what="the unit's card to say the main leader was told\n" + stack.worker_log())
     bulletin = wait_for(lambda: [c for c in wecom.cards_for_user("zhaojz")
                                  if c["card"]["main_title"]["title"] == f"舆情通报 {case.number}"],
                         what="the main leader's bulletin")[0]
     assert bulletin["clickable"][0].startswith("leader.ack?")
     wait_for(lambda: any(f"舆情通报 {case.number}" in str(m["content"]) for m in wecom.messages_for_user("qianfjz")),
              what="the publicity leader's bulletin")
-    wait_for(lambda: any(f"舆情通报 {case.number}" in m.content.get("text", "") for m in dt.messages_for_user("0412")),
+    wait_for(lambda: any(f"舆情通报 {case.number}" in (dt.card_view(m.out_track_id, "0412")["title"]
+                                                     if m.channel == "card" else str(m.content))
+                         for m in dt.messages_for_user("0412")),
              what="the bulletin to the leader in charge (吴副局长, DingTalk)")
 
     wecom.act_as("zhaojz").click(bulletin["task_id"], bulletin["clickable"][0])
     wait_for(lambda: (wecom.card_for_user("zhaojz", bulletin["task_id"])["card"].get("replace_text") or "")
              .startswith("已由赵局长于"), what="the bulletin acknowledged in place\n" + stack.worker_log())
+    wait_for(lambda: "主要领导已签收 今天" in dt.card_view(group_card.out_track_id, "0601")["body"],
+             what="the unit's card to say the main leader signed\n" + stack.worker_log())
     assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.grade", "duty.fulfil"]

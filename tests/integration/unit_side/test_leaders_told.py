@@ -21,8 +21,10 @@ WU = "0412"  # 吴副局长, leader in charge of 食品生产安全监督管理�
 
 
 def dt_bulletins(dt, user: str, number: str) -> list[str]:
-    """The texts of the 舆情通报 about ``number`` that ``user`` got on DingTalk."""
-    texts = [str(m.content) for m in dt.messages_for_user(user)]
+    """The texts of the 舆情通报 about ``number`` that ``user`` got on DingTalk (a card — one with 督办 buttons — as
+    the user sees it)."""
+    texts = [str(dt.card_view(m.out_track_id, user)) if m.channel == "card" else str(m.content)
+             for m in dt.messages_for_user(user)]
     return [t for t in texts if f"舆情通报 {number}" in t]
 
 

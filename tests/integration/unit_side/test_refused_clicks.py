@@ -209,12 +209,14 @@ def walk_a(stack, cards: dict) -> None:
     wait_for(lambda: "特别重大" in str(wecom.card_for_user("shengs", first["task_id"])["card"]),
              what="the WeCom warning changed in place to the new grade\n" + stack.worker_log())
     cards["A bulletin"] = wait_for(lambda: [c for c in wc_titled(wecom, "zhaojz", f"舆情通报 {a.number}")
-                                            if c["clickable"]], what="the main leader's bulletin")[0]["task_id"]
+                                            if any(k.startswith("leader.ack") for k in c["clickable"])],
+                                   what="the main leader's bulletin with 签收")[0]["task_id"]  # every one has 督办
     settled(stack, wait_for)
     wecom.act_as("jiangks").send_text(f"签收 {a.number}")
     wait_for(lambda: ("u-drug", "acknowledged") in assignment_states(stack, a.case_id), what="the head's 签收")
     fresh = wait_for(lambda: [c for c in wc_titled(wecom, "shengs", f"舆情预警 {a.number}")
-                              if c["task_id"] != first["task_id"] and c["clickable"]],
+                              if c["task_id"] != first["task_id"]
+                              and any(k.startswith("report.start") for k in c["clickable"])],
                      what="the new state as a fresh WeCom card\n" + stack.worker_log())[0]
     cards["A stale warning"] = first["task_id"]
     wecom.act_as("zhaojz").send_text(f"领导签收 {a.number}")

@@ -1,4 +1,4 @@
-"""督办 read as its reader reads it (review ux-2026-12-07, finding 13): it speaks to the reader — 「请您督办」,
+"""逾期提醒 (an automatic escalation; 督办 is what a leader or the desk does) read as its reader reads it (review ux-2026-12-07, finding 13): it speaks to the reader — 「请您督办」,
 not 「提请分管局领导督办」 — says first what is late and by how much, names everyone the step tells (the unit's
 head by the unit's name, the desk by the name of the desk that runs the case: a county bureau for a county's
 case), in every form."""
@@ -31,7 +31,7 @@ def escalation(case: dict, at: datetime, notify: tuple[str, ...], owner: str = "
 def test_the_reader_is_asked_in_the_second_person_what_is_late_coming_first():
     card = escalation(CITY, DUE + timedelta(minutes=35), ("unit_head", "leader_in_charge"))
     assert forms(card)["text"] == [
-        "【督办】YQ-2026-0007 初报",
+        "【逾期提醒】YQ-2026-0007 初报",
         "食品生产安全监督管理科的初报已超时35分钟（时限 今天 17:38），尚未办结，请您督办。",
         "案件：某超市销售过期食品被曝光",
         "等级：重大舆情",
@@ -54,10 +54,12 @@ def test_the_desk_is_named_by_the_desk_that_runs_the_case():
                                   "dingtalk markdown (CommonMark)"])
 def test_every_form_reads_the_ask_first_and_one_thing_a_line(form):
     lines = forms(escalation(CITY, DUE + timedelta(hours=1), ("leader_in_charge",)))[form]
+    if form == "wecom 1:1":  # a button card: its 承办 row, and the 督办 button a leader's 逾期提醒 carries
+        assert lines.pop() == "督办" and lines.pop(4) == "承办：食品生产安全监督管理科"
     assert "YQ-2026-0007" in lines[0] and "初报" in lines[0]
     assert lines[1] == "食品生产安全监督管理科的初报已超时1小时（时限 今天 17:38），尚未办结，请您督办。"
     assert runs_together(lines) == [] and len(lines) == 5 and lines[-1].endswith("本次告知：分管局领导")
 
 
 def test_the_dingtalk_preview_names_the_escalation_the_case_and_the_duty():
-    assert preview(escalation(CITY, DUE, ("unit_head",))) == "督办：YQ-2026-0007 初报"
+    assert preview(escalation(CITY, DUE, ("unit_head",))) == "逾期提醒：YQ-2026-0007 初报"

@@ -51,9 +51,10 @@ def test_at_the_deadline_and_after_it_asks_for_action_now():
 def test_each_duty_that_a_command_ends_names_that_command_and_the_others_name_none():
     said = {kind: reminder(kind, DUE - timedelta(hours=1)).data["command"] for kind in DutyKind}
     assert said[DutyKind.ACKNOWLEDGE] == "签收 YQ-2026-0007"
-    assert said[DutyKind.FEEDBACK] == "报告 YQ-2026-0007 专项报告"
-    assert said[DutyKind.ASSESSMENT_MEETING] == ""  # held at the desk: no chat command ends it
-    assert not any("发送" in line for line in forms(reminder(DutyKind.ASSESSMENT_MEETING, DUE))["text"])
+    assert said[DutyKind.FEEDBACK] == "反馈 YQ-2026-0007"
+    assert said[DutyKind.ASSESSMENT_MEETING] == "研判会议 YQ-2026-0007"  # recorded by its act (issue 19)
+    assert said[DutyKind.AUTHORITATIVE_RELEASE] == ""  # ended by 发布 (issue 20): nothing to type yet
+    assert not any("发送" in line for line in forms(reminder(DutyKind.AUTHORITATIVE_RELEASE, DUE))["text"])
     main = reminder(DutyKind.MAIN_LEADER_ACKNOWLEDGE, DUE - timedelta(minutes=30), owner=None)
     assert forms(main)["text"][:3] == ["【催办】YQ-2026-0007 主要领导签收", "请于今天 17:38 前办理（还剩30分钟）。",
                                        "请向舆情助手发送“领导签收 YQ-2026-0007”。"]
@@ -77,3 +78,28 @@ def test_every_form_reads_the_ask_first_and_one_thing_a_line(form):
 
 def test_the_dingtalk_preview_names_the_reminder_the_case_and_the_duty():
     assert preview(reminder(DutyKind.ACKNOWLEDGE, DUE)) == "催办：YQ-2026-0007 签收预警"
+
+
+def test_a_one_to_one_reminder_carries_the_acts_button_and_a_group_notice_the_command():
+    duty = Duty(7, DutyKind.ACKNOWLEDGE, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {}, owner_unit="u-food", id=41)
+    alarm = Alarm(DUE - timedelta(minutes=20), True, ())
+    mine = step_card("reminder", CASE, duty, alarm, make_org())
+    assert [(b.label, b.action, b.params) for b in mine.buttons] == [
+        ("签收", "case.ack", {"case": "YQ-2026-0007", "d": 41})]
+    wecom = forms(mine)["wecom 1:1"]
+    assert wecom[0] == "催办：YQ-2026-0007 签收预警" and wecom[-1] == "签收"  # a template card with the button
+    assert forms(mine)["dingtalk card"][-1] == "签收"
+    group = step_card("reminder", CASE, duty, alarm, make_org(), one_to_one=False)
+    assert group.buttons == ()
+    assert "请向舆情助手发送“签收 YQ-2026-0007”。" in forms(group)["wecom group"]
+    assert "请向舆情助手发送“签收 YQ-2026-0007”。" in forms(group)["dingtalk markdown"]
+
+
+def test_a_persons_own_duty_is_reminded_by_the_persons_name_and_a_duty_no_act_ends_has_no_button():
+    own = Duty(7, DutyKind.SUPERVISION_ANSWER, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
+               owner_person="p-zhou", id=5)
+    card = step_card("reminder", CASE, own, Alarm(DUE, True, ()), make_org())
+    assert card.data["unit"] == "周科长" and [b.action for b in card.buttons] == ["supervision.answer"]
+    release = Duty(7, DutyKind.AUTHORITATIVE_RELEASE, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
+                   owner_unit="u-desk", id=6)
+    assert step_card("reminder", CASE, release, Alarm(DUE, True, ()), make_org()).buttons == ()

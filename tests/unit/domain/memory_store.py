@@ -112,9 +112,11 @@ class MemoryRepository:
         key = link_key(sighting.link) if sighting.link else None
         self.s.sightings.append((case_id, sighting, key[1] if key else None))
 
-    def open_duties_of(self, units: list[str], main_leader: bool = False) -> list[tuple[Duty, Case]]:
+    def open_duties_of(self, units: list[str], main_leader: bool = False,
+                       person: str | None = None) -> list[tuple[Duty, Case]]:
         mine = [d for d in self.s.duties.values()
-                if d.open and (d.owner_unit in units or main_leader and d.owner_unit is None)]
+                if d.open and (d.owner_unit in units or (person is not None and d.owner_person == person)
+                               or main_leader and d.owner_unit is None and d.owner_person is None)]
         pairs = [(copy.deepcopy(d), self.get_case(d.case_id)) for d in sorted(mine, key=lambda d: d.due_at)]
         return [(d, c) for d, c in pairs if c.state != CaseState.ARCHIVED]
 

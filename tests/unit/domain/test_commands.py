@@ -56,7 +56,8 @@ def test_especially_major_starts_its_statutory_clocks_at_once(store, rules, cloc
     case = opened(store, rules, clock, Grade.ESPECIALLY_MAJOR)
     due = {str(d.kind): d.due_at.astimezone(SHANGHAI) for d in store.repo.duties(case.id)}
     assert due == {"main_leader_acknowledge": sh(2026, 11, 24, 10, 15), "leading_group_meeting": sh(2026, 11, 24, 12),
-                   "authoritative_release": sh(2026, 11, 24, 14), "public_response": sh(2026, 11, 25, 10)}
+                   "authoritative_release": sh(2026, 11, 24, 14), "public_response": sh(2026, 11, 25, 10),
+                   "report_up_city": sh(2026, 11, 24, 12), "report_up_province": sh(2026, 11, 24, 12)}  # issue 19
 
 
 def test_assign_acknowledge_report_and_follow_ups(store, rules, clock):

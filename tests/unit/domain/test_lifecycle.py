@@ -23,7 +23,10 @@ CASE_MOVES = [
     (C.EVALUATED, C.ARCHIVED, Grade.MAJOR, True),
     (C.OPENED, C.HANDLING, Grade.GENERAL, False),
     (C.OPENED, C.TRACKING, Grade.GENERAL, False),
-    (C.HANDLING, C.SUBSIDED, Grade.GENERAL, False),
+    (C.HANDLING, C.SUBSIDED, Grade.GENERAL, True),   # 一般/敏感 that needed no response (issue 19)
+    (C.HANDLING, C.SUBSIDED, Grade.SENSITIVE, True),
+    (C.HANDLING, C.SUBSIDED, Grade.MAJOR, False),    # 重大+ are tracked first
+    (C.SUBSIDED, C.TRACKING, Grade.GENERAL, True),   # 重新跟踪
     (C.ARCHIVED, C.HANDLING, Grade.GENERAL, False),
     (C.EVALUATED, C.SUBSIDED, Grade.MAJOR, False),
 ]
@@ -72,3 +75,10 @@ def test_an_archived_case_refuses_everything():
         with pytest.raises(IllegalTransition):
             check_case_allows(C.ARCHIVED, action)
     check_case_allows(C.SUBSIDED, "case.grade")
+
+
+def test_an_archived_case_says_it_is_read_only_and_takes_a_correction():
+    for action in ("case.track", "case.subside", "case.archive", "case.retrack", "case.ack"):
+        with pytest.raises(IllegalTransition, match="已归档，只能查看"):
+            check_case_allows(C.ARCHIVED, action)
+    check_case_allows(C.ARCHIVED, "case.correct")

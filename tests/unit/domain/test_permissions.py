@@ -25,6 +25,17 @@ MATRIX = {
     Action.VIEW:          "Y    Y    Y    Y    Y    Y    Y    Y",
     Action.VERIFY:        "Y    .    .    .    .    .    Y    Y",
     Action.SIGHTING:      "Y    .    .    .    .    .    Y    .",
+    Action.TRACK:         "Y    Y    Y    .    .    .    Y    .",
+    Action.SCRIPT:        ".    Y    Y    .    .    .    .    .",
+    Action.SUBSIDE:       "Y    .    .    .    .    .    Y    .",
+    Action.RETRACK:       "Y    .    .    .    .    .    Y    .",
+    Action.ARCHIVE:       "Y    .    .    .    .    .    Y    .",
+    Action.CORRECT:       "Y    .    .    .    .    .    Y    .",
+    Action.EVALUATE:      ".    Y    Y    .    .    .    .    .",
+    Action.ACCEPT_EVALUATION: "Y .    .    .    .    .    Y    .",
+    Action.RETURN_EVALUATION: "Y .    .    .    .    .    Y    .",
+    Action.SUPERVISE:     "Y    .    .    Y    Y    Y    Y    .",
+    Action.ANSWER_SUPERVISION: ". Y   Y    .    .    .    .    .",
 }
 CELLS = [(action, role, row.split()[i] == "Y") for action, row in MATRIX.items() for i, role in enumerate(ROLES)]
 

@@ -19,6 +19,9 @@ DEFAULTS = [  # requirements.md, "Defaults (the policy file)"
     (K.PUBLIC_RESPONSE, {G.MAJOR: "48h", G.ESPECIALLY_MAJOR: "24h"}),
     (K.FEEDBACK, {G.GENERAL: "3wd", G.SENSITIVE: "2wd"}),
     (K.EVALUATION, {G.MAJOR: "5wd", G.ESPECIALLY_MAJOR: "5wd"}),
+    (K.REPORT_UP_CITY, {G.ESPECIALLY_MAJOR: "2h"}),       # issue 19
+    (K.REPORT_UP_PROVINCE, {G.ESPECIALLY_MAJOR: "2h"}),
+    (K.SUPERVISION_ANSWER, {G.GENERAL: "2wd", G.SENSITIVE: "1wd", G.MAJOR: "4h", G.ESPECIALLY_MAJOR: "1h"}),
 ]
 
 

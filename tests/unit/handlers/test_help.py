@@ -75,8 +75,9 @@ def test_the_desk_reads_its_commands_with_examples_and_its_card_fits_dingtalk(or
 
 def test_the_main_leader_reads_his_acknowledgement_and_the_queries_only(org):
     lines = help_for(org, "p-zhao")
-    assert lines[1:3] == ["【主要领导】", "· 领导签收 YQ-2026-0001 —— 签收特别重大舆情的舆情通报"]
-    assert lines[3] == "【查询】" and not any(l.startswith("· 签收") or l.startswith("· 分派") for l in lines)
+    assert lines[1:4] == ["【主要领导】", "· 领导签收 YQ-2026-0001 —— 签收特别重大舆情的舆情通报",
+                          "· 督办 YQ-2026-0001 单位 内容 —— 督办承办单位（或点通报上的“督办”按钮）"]
+    assert lines[4] == "【查询】" and not any(l.startswith("· 签收") or l.startswith("· 分派") for l in lines)
 
 
 def test_help_with_a_word_explains_that_command(org):

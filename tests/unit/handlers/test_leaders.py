@@ -1,12 +1,16 @@
 """The leaders' bulletin (舆情通报) whatever the order of grading and assigning: every leader the grade calls for
-is told once, with the units known at that moment, and told again when a unit is added (分派, 改派)."""
+is told once, with the units known at that moment, and told again when a unit is added (分派, 改派); the unit's
+card says 已通知主要领导 once the main leader's bulletin is sent, and 主要领导已签收 <时间> after his 签收."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.domain.cards.case_card import case_view_by_number, unit_card
 from bot.domain.grade import Grade
-from bot.store.org_repo import apply_organisation
+from bot.domain.words import when
+from bot.store.case_repo import SessionCaseStore
+from bot.store.org_repo import apply_organisation, read_organisation
 from bot.org.file import parse_org_file
 from handlers.leaders import bulletin_due
 from tests.unit.handlers.intake.conftest import NOW, ROOT, Desk
@@ -90,9 +94,34 @@ def test_an_especially_major_bulletin_after_assigning_still_asks_the_main_leader
     grade_then(desk, "特别重大")
     replies = desk.send("p-sun", kind="click", action="intake.assign", params={"case": "1", "unit": "u-food"})
     main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
-    assert [b.action for b in main.card.buttons] == ["leader.ack"] and units_of(main.card) == f"承办单位：{FOOD}"
+    assert [b.action for b in main.card.buttons] == ["leader.ack", "supervision.start"]  # 督办: one per live unit
+    assert units_of(main.card) == f"承办单位：{FOOD}"
     desk.send("p-zhao", "领导签收 YQ-2026-0001", platform="wecom")
     replies = desk.send("p-sun", f"分派 YQ-2026-0001 {DRUG}")
     main = next(r for r in replies if r.card.kind == "bulletin" and r.to.id == "p-zhao")
-    assert main.card.buttons == () and units_of(main.card) == f"承办单位：{FOOD}、{DRUG}"
+    assert [b.action for b in main.card.buttons] == ["supervision.start"] * 2  # 签收 gone, 督办 per unit kept
+    assert units_of(main.card) == f"承办单位：{FOOD}、{DRUG}"
 
+
+
+def unit_body(desk, told: bool) -> str:
+    """The body of u-food's card of YQ-2026-0001 as drawn now, its main leader's bulletin sent or not."""
+    with desk.database.session() as session:
+        org = read_organisation(session)
+        view = SessionCaseStore(session).run(lambda repo: case_view_by_number(repo, "YQ-2026-0001"))
+    return unit_card(org, view, view.assignments[0], desk.now, leader_told=told).data["body"]
+
+
+def test_the_unit_card_says_the_main_leader_was_told_once_his_bulletin_is_sent_and_when_he_signed(desk):
+    grade_then(desk, "特别重大")
+    desk.send("p-sun", kind="click", action="intake.assign", params={"case": "1", "unit": "u-food"})
+    assert "主要领导" not in unit_body(desk, told=False), "not before the bulletin's row is sent"
+    assert unit_body(desk, told=True).endswith("已通知主要领导")
+    desk.send("p-zhao", "领导签收 YQ-2026-0001", platform="wecom")
+    assert unit_body(desk, told=True).endswith(f"主要领导已签收 {when(desk.now, desk.now)}")
+
+
+def test_a_case_that_asks_no_main_leader_signature_says_nothing_of_him(desk):
+    grade_then(desk, "重大")
+    desk.send("p-sun", kind="click", action="intake.assign", params={"case": "1", "unit": "u-food"})
+    assert "主要领导" not in unit_body(desk, told=True)

@@ -121,7 +121,7 @@ def test_grading_is_for_the_desk_with_a_reason_and_tells_leaders(world):
     cards = [r for r in replies if r.card.kind == "bulletin"]
     assert {r.to.id for r in cards} == {"p-zhao", "p-qian", "p-wu"}
     main = next(r for r in cards if r.to.id == "p-zhao")
-    assert [b.action for b in main.card.buttons] == ["leader.ack"]
+    assert [b.action for b in main.card.buttons] == ["leader.ack", "supervision.start"]  # 签收, 督办 the one unit
     (no,) = world.act("p-qian", action="leader.ack", params=main.card.buttons[0].params)
     assert "只有主要领导可以签收" in no.card.data["text"]
     (done,) = world.act("p-zhao", action="leader.ack", params=main.card.buttons[0].params)

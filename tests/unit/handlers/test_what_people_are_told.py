@@ -97,7 +97,7 @@ def test_a_dialog_typed_in_a_group_asks_one_to_one_and_points_there(world):
     case = world.open().case
     world.assign(case.id, "u-foodsale")
     replies = world.act("p-wei", text=f"退回 {case.number}", chat_type="group")
-    pointer, ask = replies
+    ask, pointer = replies  # the question is in the 1:1 chat before the group is told to look there
     assert pointer.to is None and pointer.card.data["text"] == "卫干事，请在与“舆情助手”的单聊中继续（已发送下一步）。"
     assert ask.to == Target("person", "p-wei", "dingtalk") and "理由" in ask.card.data["text"]
     assert "单聊中回复" not in ask.card.data["text"]

@@ -26,7 +26,7 @@ SAMPLES = {
                       {"case": "YQ-2026-0001", "title": HOSTILE, "line": HOSTILE, "drill": False}]}),
     "reminder": Card("reminder", {"title": "催办", "case": "YQ-2026-0001", "case_title": HOSTILE, "duty": "初报",
                                   "grade": "特别重大舆情", "due": "11月29日 11:00", "unit": HOSTILE, "left": "还剩30分钟"}),
-    "escalation": Card("escalation", {"title": "督办", "case": "YQ-2026-0001", "case_title": HOSTILE, "duty": "初报",
+    "escalation": Card("escalation", {"title": "逾期提醒", "case": "YQ-2026-0001", "case_title": HOSTILE, "duty": "初报",
                                       "grade": "重大舆情", "due": "11月29日 11:00", "unit": "食品科", "left": "已超时1小时",
                                       "roles": "分管局领导"}),
     "delivery_failed": Card("delivery_failed", {"count": 1, "items": [HOSTILE]}),

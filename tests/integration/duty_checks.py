@@ -1,0 +1,32 @@
+"""What integration tests of duties read back and run on: a duty's row, the 逾期提醒 the clock fired for it, and
+a stack whose policy runs the clocks fast (scaled, no waiting for working hours)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.store.clock import ClockFiringRow
+from bot.store.cases import DutyRow
+from tests.integration.stack import Stack
+
+
+def scaled_stack(redis_url, tmp_path, scale: int, **env: str) -> Stack:
+    """A running stack whose policy divides every duration by ``scale`` and never waits for working hours."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"scale: {scale}\nwait_for_working_hours: []\n", encoding="utf-8")
+    return Stack(redis_url, tmp_path, extra_env={"POLICY_FILE": str(policy), **env})
+
+
+def duty(stack, case_id: int, kind) -> DutyRow:
+    """The case's one duty of ``kind`` (detached from the session)."""
+    with stack.database.session() as session:
+        row = session.scalars(select(DutyRow).where(DutyRow.case_id == case_id, DutyRow.kind == str(kind))).one()
+        session.expunge(row)
+        return row
+
+
+def escalations(stack, duty_id: int) -> list:
+    """When the clock fired a 逾期提醒 step (one with roles to tell, not a reminder) for the duty."""
+    with stack.database.session() as session:
+        rows = session.scalars(select(ClockFiringRow).where(ClockFiringRow.duty_id == duty_id))
+        return [r.step_at for r in rows if not r.remind]
