@@ -98,6 +98,7 @@ def test_an_evaluation_returned_rewritten_and_accepted_on_wecom(stack):
     write_evaluation(stack, wecom, lambda: wecom.act_as("shengs").send_text(f"评估 {case.number}"))
     first = wait_for(lambda: wecom_cards(wecom, "chengs", "评估总结"), what="the desk's card\n" + stack.worker_log())[-1]
     assert "经验教训：加强抽检" in str(first["card"]) and first["clickable"][0].startswith("evaluation.accept?")
+    wait_for(lambda: wecom_told(wecom, "shengs", f"已提交 {case.number} 评估总结"), what="the liaison's receipt")
     assert wecom_told(wecom, "shengs", f"已提交 {case.number} 评估总结") == 1
 
     wecom.act_as("chengs").send_text(f"退回修改 {case.number} 药品 影响一栏请写明传播范围")
@@ -116,6 +117,8 @@ def test_an_evaluation_returned_rewritten_and_accepted_on_wecom(stack):
     evaluations = duties(stack, case.case_id, DutyKind.EVALUATION)
     assert [(d.state, d.late, d.policy["duration"]) for d in evaluations] == [
         (DutyState.DONE, False, "5wd"), (DutyState.DONE, False, "2wd")]
+    # the liaison's own answer is a row of its own: it may arrive after the desk's
+    wait_for(lambda: wecom_told(wecom, "shengs", "审核通过"), what="the liaison told\n" + stack.worker_log())
     assert wecom_told(wecom, "shengs", "审核通过") == 1
 
 
