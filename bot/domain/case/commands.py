@@ -139,6 +139,8 @@ def advance_case(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now
             own = case_rules(rules, case)
             started, ended = plan.on_subsided(own.policy, own.calendar, case, repo.assignments(case.id),
                                               duties, now, actor.person_id)
+        if target == CaseState.TRACKING and old == CaseState.SUBSIDED:
+            ended = plan.on_retracked(duties, now, actor.person_id)
         if target == CaseState.EVALUATED and any(d.open and d.kind == DutyKind.EVALUATION for d in duties):
             raise InvalidInput("case.evaluation_pending", "尚有单位未提交评估总结，暂不能标记为已评估。")
         if target == CaseState.ARCHIVED:

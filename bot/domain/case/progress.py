@@ -35,15 +35,6 @@ from bot.domain.records import Actor, Case, Duty, DutyState
 from bot.domain.repository import CaseRepository, CaseStore
 
 K = DutyKind
-# open at 平息 → closed as missed (late): the statutory duties, the reports and the unit's 签收
-MISSED_AT_SUBSIDING = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.FEEDBACK, K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE,
-                       K.REPORT_UP_CITY, K.REPORT_UP_PROVINCE)
-# open at 平息 and not yet due → closed as not needed (overdue ones are missed)
-NOT_NEEDED_AT_SUBSIDING = (K.HANDLING_OPINION, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,
-                           K.MAIN_LEADER_ACKNOWLEDGE)
-MISSED = "平息时未办结"
-NOT_NEEDED = "舆情已平息，无需办理"
-FOLLOW_UPS_STOP = "舆情已平息，续报停止"
 TRACK_ASK = "case.track"
 SCRIPT = "case.script"
 
@@ -115,8 +106,9 @@ def subside(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: dat
             raise IllegalTransition("case.needs_response",
                                     f"{case.number} 需要公开回应，须先跟踪（发送“跟踪 {case.number} 内容”），才能平息。")
         case.state = next_case_state(old, CaseState.SUBSIDED, case.grade)
-        ended = [_end_at_subsiding(d, now, actor.person_id) for d in duties if d.open and _ends_at_subsiding(d)]
-        started = _evaluations(repo, rules, case, duties, now)
+        own = case_rules(rules, case)
+        started, ended = plan.on_subsided(own.policy, own.calendar, case, repo.assignments(case.id), duties, now,
+                                          actor.person_id)
         repo.save_case(case)
         payload = {"reason": text, "from": str(old), "to": str(case.state),
                    "missed": [d.id for d in ended if d.late], "evaluations": [d.owner_unit for d in started]}
@@ -132,8 +124,7 @@ def retrack(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: dat
         case = load_case(repo, case_id)
         role = _authorise(repo, rules, actor, Action.RETRACK, case)
         old, case.state = case.state, next_case_state(case.state, CaseState.TRACKING, case.grade)
-        ended = [plan.end_duty(d, DutyState.CLOSED, now, actor.person_id, "重新跟踪，评估待再次平息后开始")
-                 for d in repo.duties(case.id) if d.open and d.kind == K.EVALUATION]
+        ended = plan.on_retracked(repo.duties(case.id), now, actor.person_id)
         repo.save_case(case)
         return record(repo, rules, case, actor, role, str(Action.RETRACK), now,
                       {"from": str(old), "to": str(case.state)}, [], ended)
@@ -197,31 +188,6 @@ def needed_response(entries: list[TimelineEntry], duties: list[Duty]) -> bool:
         return True
     return any(e.action == "duty.fulfil" and e.payload.get("kind") == str(K.HANDLING_OPINION)
                and ((e.payload.get("details") or {}).get("respond") or {}).get("yes") is True for e in entries)
-
-
-def _ends_at_subsiding(duty: Duty) -> bool:
-    return duty.kind in MISSED_AT_SUBSIDING or duty.kind in NOT_NEEDED_AT_SUBSIDING or duty.kind == K.FOLLOW_UP
-
-
-def _end_at_subsiding(duty: Duty, now: datetime, by: str) -> Duty:
-    """Follow-ups stop; a meeting or decision not yet due is not needed; the rest are missed (late)."""
-    if duty.kind == K.FOLLOW_UP:
-        return plan.end_duty(duty, DutyState.CLOSED, now, by, FOLLOW_UPS_STOP)
-    if duty.kind in NOT_NEEDED_AT_SUBSIDING and duty.due_at > now:
-        return plan.end_duty(duty, DutyState.CLOSED, now, by, NOT_NEEDED)
-    plan.end_duty(duty, DutyState.CLOSED, now, by, MISSED)
-    duty.late = True
-    return duty
-
-
-def _evaluations(repo: CaseRepository, rules: Rules, case: Case, duties: list[Duty], now: datetime) -> list[Duty]:
-    """The evaluation duty of each working unit of a 重大+ case that has none open or done (5 wd by default)."""
-    if case.grade not in EVALUATED_GRADES:
-        return []
-    own = case_rules(rules, case)
-    had = {d.assignment_id for d in duties if d.kind == K.EVALUATION and d.state in (DutyState.OPEN, DutyState.DONE)}
-    return [d for a in repo.assignments(case.id) if a.state in plan.WORKING_ASSIGNMENTS and a.id not in had
-            if (d := plan.start_duty(own.policy, own.calendar, case, K.EVALUATION, now, a)) is not None]
 
 
 def _missing_for_archive(case: Case, duties: list[Duty], names: dict[str, str]) -> list[str]:

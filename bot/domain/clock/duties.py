@@ -32,6 +32,16 @@ UNIT_KINDS = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.HANDLING_OPINION, K.FEEDBACK)
 RECURRING = (K.FOLLOW_UP,)
 LIVE_ASSIGNMENTS = (AssignmentState.WARNED, AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
 WORKING_ASSIGNMENTS = (AssignmentState.ACKNOWLEDGED, AssignmentState.REPORTED)
+# open at 平息 → closed as missed (late): the statutory duties, the reports and the unit's 签收
+MISSED_AT_SUBSIDING = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.FEEDBACK, K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE,
+                       K.REPORT_UP_CITY, K.REPORT_UP_PROVINCE)
+# open at 平息 and not yet due → closed as not needed (overdue ones are missed)
+NOT_NEEDED_AT_SUBSIDING = (K.HANDLING_OPINION, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,
+                           K.MAIN_LEADER_ACKNOWLEDGE)
+MISSED = "平息时未办结"
+NOT_NEEDED = "舆情已平息，无需办理"
+FOLLOW_UPS_STOP = "舆情已平息，续报停止"
+RETRACKED = "重新跟踪，评估待再次平息后开始"
 
 
 def grade_duties(policy: Policy, grade: Grade) -> list[DutyKind]:
@@ -128,12 +138,33 @@ def open_duties(duties: list[Duty], kind: DutyKind, assignment_id: int | None = 
 
 def on_subsided(policy: Policy, calendar: WorkCalendar, case: Case, assignments: list[Assignment],
                 duties: list[Duty], now: datetime, by: str) -> tuple[list[Duty], list[Duty]]:
-    """When a case subsides: follow-ups stop, evaluations start (重大/特别重大). Returns (new, ended)."""
-    ended = [end_duty(d, DutyState.CLOSED, now, by, "舆情已平息，续报停止") for d in duties
-             if d.open and d.kind == K.FOLLOW_UP]
-    started = [d for a in assignments if a.state in WORKING_ASSIGNMENTS
+    """When a case subsides (平息): 续报 stops, a meeting or decision not yet due is not needed, the statutory and
+    report duties still open are missed (late); transfer feedback and 督办 answers stay open. Each working unit of a
+    重大+ case starts its evaluation unless one is open or done already. Returns (new, ended)."""
+    ended = [_end_at_subsiding(d, now, by) for d in duties if d.open and _ends_at_subsiding(d)]
+    had = {d.assignment_id for d in duties if d.kind == K.EVALUATION and d.state in (DutyState.OPEN, DutyState.DONE)}
+    started = [d for a in assignments if a.state in WORKING_ASSIGNMENTS and a.id not in had
                if (d := start_duty(policy, calendar, case, K.EVALUATION, now, a)) is not None]
     return started, ended
+
+
+def on_retracked(duties: list[Duty], now: datetime, by: str) -> list[Duty]:
+    """重新跟踪: open evaluations close (they start again at the next 平息). Returns the ended duties."""
+    return [end_duty(d, DutyState.CLOSED, now, by, RETRACKED) for d in duties if d.open and d.kind == K.EVALUATION]
+
+
+def _ends_at_subsiding(duty: Duty) -> bool:
+    return duty.kind in MISSED_AT_SUBSIDING or duty.kind in NOT_NEEDED_AT_SUBSIDING or duty.kind == K.FOLLOW_UP
+
+
+def _end_at_subsiding(duty: Duty, now: datetime, by: str) -> Duty:
+    if duty.kind == K.FOLLOW_UP:
+        return end_duty(duty, DutyState.CLOSED, now, by, FOLLOW_UPS_STOP)
+    if duty.kind in NOT_NEEDED_AT_SUBSIDING and duty.due_at > now:
+        return end_duty(duty, DutyState.CLOSED, now, by, NOT_NEEDED)
+    end_duty(duty, DutyState.CLOSED, now, by, MISSED)
+    duty.late = True
+    return duty
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hypothesis import HealthCheck, event, settings, strategies as st
+from hypothesis import HealthCheck, Phase, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from bot.core.clock import SHANGHAI, FixedClock
@@ -228,6 +228,10 @@ class CaseMachine(RuleBasedStateMachine):
                 assert self.frozen.setdefault(d.id, snapshot) == snapshot, "a frozen duty changed"
 
 
+# No explain phase: it traces every line (chinese_calendar included) and took minutes to report a failure
+# that shrinking had already found in seconds — it looked like a hang in CI.
 CaseMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=50, deadline=None,
+                                         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target,
+                                                 Phase.shrink],
                                          suppress_health_check=list(HealthCheck))
 TestCaseMachine = CaseMachine.TestCase

@@ -137,6 +137,22 @@ def test_a_sighting_of_a_subsided_case_offers_retracking(world):
     assert "无需重复操作" in texts(world.act(DESK, action="case.retrack", params=offer.card.buttons[0].params))[0]
 
 
+def test_subsiding_again_after_retracking_starts_one_evaluation_per_unit(world):
+    """重新跟踪 closes the open evaluation; the next 平息 starts one again — never two clocks for one unit
+    (the case state machine found two when the generic advance path skipped the check)."""
+    case = handling(world, Grade.MAJOR)
+    world.act(DESK, text=f"跟踪 {case.number} 热度下降")
+    world.act(DESK, text=f"平息 {case.number} 无新增")
+    world.act(DESK, text=f"重新跟踪 {case.number}")
+    paused = [d for d in duties(world, case) if d.kind == K.EVALUATION]
+    assert [(d.state, d.reason) for d in paused] == [(DutyState.CLOSED, "重新跟踪，评估待再次平息后开始")]
+    world.now += timedelta(days=1)
+    world.act(DESK, text=f"平息 {case.number} 再次平息")
+    evaluations = [d for d in duties(world, case) if d.kind == K.EVALUATION and d.open]
+    assert [d.owner_unit for d in evaluations] == ["u-food"]
+    assert evaluations[0].started_at == world.now
+
+
 def test_a_sensitive_case_whose_opinion_decided_to_respond_is_tracked_before_it_subsides(world):
     from bot.domain.case.commands import end_duty_by_hand
     from bot.domain.records import Actor
