@@ -223,3 +223,23 @@ class Organisation:
     def units_led_by(self, person_id: str) -> Iterable[Unit]:
         """The active units whose leader in charge is this person."""
         return (u for u in self.units.values() if u.active and u.leader_in_charge == person_id)
+
+    def main_leader(self) -> Person:
+        """The bureau's main leader (主要领导): the one active person with the ``main_leader`` role; raises
+        ConfigError when there is none or more than one (the org file allows exactly one)."""
+        found = [p for p in self.people.values() if p.active and "main_leader" in p.roles]
+        if len(found) != 1:
+            raise ConfigError(f"the organisation has {len(found)} main leaders; exactly one person has the "
+                              "main_leader role (load a valid org file)")
+        return found[0]
+
+    def publicity_leaders(self) -> list[Person]:
+        """The active people with the ``publicity_leader`` role (分管宣传领导), in the org file's order."""
+        return [p for p in self.people.values() if p.active and "publicity_leader" in p.roles]
+
+    def leader_in_charge_of(self, unit_id: str) -> Person | None:
+        """The active leader in charge (分管局领导) of this unit, or None: a county may name none, and an
+        unknown unit or a deactivated leader gives None too."""
+        unit = self.units.get(unit_id)
+        person = self.people.get(unit.leader_in_charge) if unit is not None and unit.leader_in_charge else None
+        return person if person is not None and person.active else None

@@ -16,6 +16,7 @@ from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, rea
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 PERSON_FIELDS = {"id", "name", "prefer", "wechat_plugin", "roles"}
 UNIT_KEYS = {"id", "name", "kind", "desk", "head", "liaisons", "members", "leader_in_charge", "groups"}
+LED_KINDS = ("section", "affiliate")  # design.md: every section and affiliate names a leader_in_charge
 
 
 class OrgFileError(FileErrors):
@@ -128,12 +129,14 @@ def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
         desk = False
     if desk and kind == "county":
         c.err(line_of(raw, "desk"), f"{what}: a county bureau is its own desk; desk: true is for the city desk")
+    leader = c.text(raw, "leader_in_charge", what, required=False)
+    if kind in LED_KINDS and raw.get("leader_in_charge") in (None, ""):
+        c.err(line_of(raw), f"{what} has no leader_in_charge (every section and affiliate names one)")
     unit = None
     if uid and name and kind and head:
         unit = Unit(
             id=uid, name=name, kind=kind, head=head, liaisons=liaisons,
-            members=c.id_list(raw, "members", what),
-            leader_in_charge=c.text(raw, "leader_in_charge", what, required=False),
+            members=c.id_list(raw, "members", what), leader_in_charge=leader,
             desk=desk, groups=_groups(c, raw.get("groups"), what),
         )
     refs = {k: line_of(raw, k) for k in ("head", "liaisons", "members", "leader_in_charge")}
@@ -149,6 +152,25 @@ def _check_unique(c: _Checker, items: list[tuple[int, str | None]], what: str) -
             c.err(line, f"duplicate {what} {value!r} (first on line {first[value]})")
         else:
             first[value] = line
+
+
+def _check_leaders(c: _Checker, raw_people: list, where: int) -> None:
+    """design.md: exactly one person is ``main_leader`` and at least one ``publicity_leader`` (who approves
+    is always defined). Read from the entries as written, so a person refused for another reason still counts."""
+    holders: dict[str, list[tuple[int, str]]] = {"main_leader": [], "publicity_leader": []}
+    for raw in raw_people:
+        roles = raw.get("roles") if isinstance(raw, LineMap) else None
+        for role in holders:
+            if isinstance(roles, list) and role in roles:
+                holders[role].append((line_of(raw, "roles"), str(raw.get("id") or "?")))
+    mains = holders["main_leader"]
+    if not mains:
+        c.err(where, "no main leader: exactly one person has roles: [main_leader]")
+    for line, pid in mains[1:]:
+        c.err(line, f"person {pid} is a second main leader ({mains[0][1]} on line {mains[0][0]} is one already): "
+                    "exactly one person has roles: [main_leader]")
+    if not holders["publicity_leader"]:
+        c.err(where, "no publicity leader: at least one person has roles: [publicity_leader]")
 
 
 def parse_org_text(text: str, source: str = "") -> Organisation:
@@ -173,6 +195,8 @@ def parse_org_text(text: str, source: str = "") -> Organisation:
         c.err(line_of(data, "units") or 1, "units: the list of units is missing or empty")
         raw_units = []
     people = [(line_of(r), _person(c, r)) for r in raw_people]
+    if raw_people:
+        _check_leaders(c, raw_people, line_of(data, "people"))
     _check_unique(c, [(line, p.id if p else None) for line, p in people], "person id")
     for platform in known_platforms():
         _check_unique(c, [(line, p.user_id(platform) if p else None) for line, p in people], f"{platform} id")

@@ -13,10 +13,10 @@ T0 = datetime(2026, 12, 8, 2, 0, tzinfo=timezone.utc)
 ORG = """\
 bureau: {name: 示例局}
 people:
-  - {id: p-a, name: 甲, wecom: a}
+  - {id: p-a, name: 甲, wecom: a, roles: [main_leader, publicity_leader]}
   - {id: p-b, name: 乙, dingtalk: "01", parrot: b1, prefer: parrot}
 units:
-  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b],
+  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b], leader_in_charge: p-a,
      groups: {wecom: {aibot_chatid: wrDesk}, parrot: {room: r-desk}}}
 """
 

@@ -15,9 +15,9 @@ bureau: {name: 示例市市场监督管理局, short: 示例市局}
 people:
   - {id: p-a, name: 甲, wecom: a, roles: [main_leader]}
   - {id: p-b, name: 乙, dingtalk: "01"}
-  - {id: p-c, name: 丙, wecom: c, dingtalk: "02", prefer: dingtalk}
+  - {id: p-c, name: 丙, wecom: c, dingtalk: "02", prefer: dingtalk, roles: [publicity_leader]}
 units:
-  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b, p-c],
+  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b, p-c], leader_in_charge: p-a,
      groups: {dingtalk: {open_conversation_id: "cid1=="}}}
   - {id: u-x, name: 某科, kind: section, head: p-c, liaisons: [p-b], leader_in_charge: p-a}
 """

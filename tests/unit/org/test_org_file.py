@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.errors import ConfigError
 from bot.org.file import OrgFileError, env_references, parse_org_file, parse_org_text, resolve
 
 SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "org.yaml"
@@ -14,8 +15,9 @@ bureau: {name: 示例市市场监督管理局, short: 示例市局}
 people:
   - {id: p-a, name: 甲, wecom: a}
   - {id: p-b, name: 乙, dingtalk: "01"}
+  - {id: p-l, name: 丙局长, wecom: l, roles: [main_leader, publicity_leader]}
 units:
-  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, liaisons: [p-b]}
+  - {id: u-desk, name: 办公室, kind: section, desk: true, head: p-a, leader_in_charge: p-l, liaisons: [p-b]}
 """
 
 
@@ -104,3 +106,72 @@ def test_env_references_are_kept_and_resolved_on_use():
     assert resolve("${HOOK_X}", {"HOOK_X": "k-1"}) == "k-1"
     assert resolve("${HOOK_X}", {}) is None
     assert resolve("literal", {}) == "literal"
+
+
+# Who approves is always defined (design.md, "Organisation file"): one main leader, a publicity leader, and a
+# leader in charge of every section and affiliate.
+
+NO_MAIN = "no main leader: exactly one person has roles: [main_leader]"
+NO_PUBLICITY = "no publicity leader: at least one person has roles: [publicity_leader]"
+NO_LEADER = "has no leader_in_charge (every section and affiliate names one)"
+COUNTY = "  - {id: u-county, name: 甲县局, kind: county, head: p-a, liaisons: [p-b]}\n"
+
+
+def test_a_file_without_a_main_leader_is_refused():
+    text = GOOD.replace("roles: [main_leader, publicity_leader]", "roles: [publicity_leader]")
+    assert errors_of(text) == [(2, NO_MAIN)]
+
+
+def test_a_second_main_leader_is_refused_on_its_line():
+    text = GOOD.replace("units:\n", "  - {id: p-d, name: 丁局长, wecom: d, roles: [admin, main_leader]}\nunits:\n")
+    assert errors_of(text) == [(6, "person p-d is a second main leader (p-l on line 5 is one already): "
+                                   "exactly one person has roles: [main_leader]")]
+
+
+def test_a_file_without_a_publicity_leader_is_refused():
+    text = GOOD.replace("roles: [main_leader, publicity_leader]", "roles: [main_leader]")
+    assert errors_of(text) == [(2, NO_PUBLICITY)]
+
+
+def test_a_section_or_affiliate_without_a_leader_in_charge_is_refused_on_its_line():
+    text = GOOD.replace(" leader_in_charge: p-l,", "")
+    text += "  - {id: u-lab, name: 检验所, kind: affiliate, head: p-a, liaisons: [p-b], leader_in_charge: ''}\n"
+    assert errors_of(text) == [(7, f"unit u-desk {NO_LEADER}"), (8, f"unit u-lab {NO_LEADER}")]
+
+
+def test_a_county_needs_no_leader_in_charge():
+    org = parse_org_text(GOOD + COUNTY)
+    assert org.units["u-county"].leader_in_charge is None
+    assert org.leader_in_charge_of("u-county") is None
+
+
+def test_a_leader_in_charge_must_be_a_person_of_the_file():
+    text = GOOD + """\
+  - id: u-food
+    name: 食品科
+    kind: section
+    head: p-a
+    liaisons: [p-b]
+    leader_in_charge: p-nobody
+"""
+    assert errors_of(text) == [(13, "unit u-food: leader_in_charge names unknown person 'p-nobody'")]
+
+
+def test_every_missing_approver_is_reported_at_once():
+    text = GOOD.replace("roles: [main_leader, publicity_leader]", "roles: [admin]")
+    text = text.replace(" leader_in_charge: p-l,", "")
+    assert errors_of(text) == [(2, NO_MAIN), (2, NO_PUBLICITY), (7, f"unit u-desk {NO_LEADER}")]
+
+
+def test_the_approvers_are_read_from_the_organisation():
+    sample = parse_org_file(SAMPLE)
+    assert sample.main_leader().name == "赵局长"
+    assert [p.name for p in sample.publicity_leaders()] == ["钱副局长"]
+    assert sample.leader_in_charge_of("u-food").name == "吴副局长"
+    org = parse_org_text(GOOD + COUNTY)
+    assert org.main_leader().id == "p-l" and org.leader_in_charge_of("u-desk").id == "p-l"
+    assert org.leader_in_charge_of("u-nowhere") is None
+    gone = replace(org, people={**org.people, "p-l": replace(org.people["p-l"], active=False)})
+    with pytest.raises(ConfigError, match="0 main leaders"):
+        gone.main_leader()
+    assert gone.publicity_leaders() == [] and gone.leader_in_charge_of("u-desk") is None

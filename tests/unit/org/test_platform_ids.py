@@ -16,6 +16,7 @@ people:
   - {id: p-a, name: 甲, wecom: a}
   - {id: p-b, name: 乙, parrot: b1}
   - {id: p-c, name: 丙, dingtalk: "01", parrot: c1, prefer: parrot}
+  - {id: p-l, name: 丁局长, wecom: l, roles: [main_leader, publicity_leader]}
 units:
   - id: u-desk
     name: 办公室
@@ -23,6 +24,7 @@ units:
     desk: true
     head: p-a
     liaisons: [p-b]
+    leader_in_charge: p-l
     groups:
       wecom: {aibot_chatid: wrDesk}
       parrot: {room: r-desk, hook: h-1}
