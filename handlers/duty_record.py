@@ -9,17 +9,20 @@ timeline entry. Not an intent: the dialogs are declared in their own modules wit
     CONFIRM --确认--> END: the duty done (its lateness measured now), the record told to whom it concerns
     CONFIRM --重新填写--> ASK(0)
     a second 确认, or the duty ended meanwhile --> told who recorded it; nothing changes
+
+A record being filled lives while the duty may still be recorded: until its deadline (at least 2 h, at most
+24 h: ``bot.core.conversation.until_due``, as a report does), and its expiry notice names the case, the step
+and the command that starts it again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Callable
 
 from bot.core.card import Button, Reply, Target
-from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
+from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text, until_due
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import Fact, notice
@@ -29,7 +32,7 @@ from bot.domain.cards.prompt_card import settled_prompt
 from bot.domain.case import commands as case_commands
 from bot.domain.errors import DomainError, InvalidInput, NotPermitted
 from bot.domain.kinds import DUTY_LABELS, DutyKind
-from bot.domain.permissions import FULFIL_ROLES, Action, authorise, case_roles
+from bot.domain.permissions import FULFIL_ROLES, Action, authorise, authorise_own_duty, case_roles
 from bot.domain.words import when
 from handlers.case_lookup import case_view
 from handlers.dialog_owner import not_owner, owned
@@ -75,13 +78,16 @@ def duty_of(ctx, view, kinds: tuple[DutyKind, ...], duty_id: str | None):
     for d in duties:
         roles = FULFIL_ROLES.get(d.kind, frozenset())
         mine = case_roles(ctx.org, ctx.person.id, view.case.county, units, d.owner_unit if d.assignment_id else None)
-        if d.open and roles & mine:
+        if d.open and (d.owner_person == ctx.person.id if d.owner_person else roles & mine):
             return d
     return next((d for d in reversed(duties) if d.open), duties[-1] if duties else None)
 
 
 def may_end(ctx, view, duty, who: str) -> None:
     """Refuse politely unless the person may end ``duty`` (``who``: who may, in words); raises NotPermitted."""
+    if duty.owner_person is not None:  # a person's own duty: only its owner (the refusal names him)
+        authorise_own_duty(ctx.org, ctx.person.id, duty.owner_person, DUTY_LABELS[duty.kind])
+        return
     units = [a.unit_id for a in view.assignments]
     try:
         authorise(ctx.org, ctx.person.id, Action.FULFIL_DUTY, view.case.county, units,
@@ -166,7 +172,9 @@ def record_dialog(name: str, word: str, action: str, kinds: tuple[DutyKind, ...]
         may_end(ctx, view, duty, who)
         if said := ended_word(ctx, view, duty):
             return Step(END, (Reply(notice(said)),))
-        return ask(ctx, {"case": view.case.number, "case_id": view.case.id, "d": duty.id, "i": 0, "answers": {}}, view)
+        data = {"case": view.case.number, "case_id": view.case.id, "d": duty.id, "due": duty.due_at.isoformat(),
+                "i": 0, "answers": {}}
+        return ask(ctx, data, view)
 
     def answered(event: Event, ctx, data: dict) -> Step:
         if refused := not_owner(event, ctx):
@@ -216,7 +224,7 @@ def record_dialog(name: str, word: str, action: str, kinds: tuple[DutyKind, ...]
         return lambda e: e.kind == "click" and e.action in keys
 
     return Conversation(
-        name=name, timeout=timedelta(hours=2),
+        name=name, lasts=lambda data, now: until_due(data.get("due"), now),
         owner_buttons=OwnerButtons(((yes, no) if any(f.yes_no for f in fields) else ()) + (confirm, redo), word),
         expiry_notice=lambda data: f"{data['case']} 的{title}尚未提交，请重新发送“{word} {data['case']}”。",
         entry_points=[(is_start, start)],

@@ -109,6 +109,9 @@ FULFIL_ROLES: dict[DutyKind, frozenset[Role]] = {
     DutyKind.SUPERVISION_ANSWER: UNIT,  # 回复督办
     DutyKind.FEEDBACK: DESKS | UNIT,
 }
+# The role recorded when a person ends a duty he owns (``Duty.owner_person``): his ownership is his authority,
+# whatever roles he holds on the case; no one else may end it by its act (the desk may still close it).
+OWNER = "owner"
 ACTION_LABELS = {
     Action.OPEN: "立案", Action.ASSIGN: "分派单位", Action.REASSIGN: "改派单位", Action.TRANSFER_DOWN: "转县局办理",
     Action.ACKNOWLEDGE: "签收", Action.REJECT: "退回", Action.GRADE: "定级", Action.ADVANCE: "推进案件状态",
@@ -197,3 +200,14 @@ def authorise(org: Organisation, person_id: str, action: Action, county: str | N
     if role is None:
         raise NotPermitted("permission.denied", f"您在此案件中没有“{ACTION_LABELS[action]}”的权限。")
     return role
+
+
+def authorise_own_duty(org: Organisation, person_id: str, owner_person: str, label: str) -> str:
+    """``OWNER`` when ``person_id`` is the (active) person who owns a duty (``label``: its name in Chinese);
+    raises NotPermitted for anyone else, naming who does it."""
+    person = org.person(person_id)
+    if person is None or not person.active or person_id != owner_person:
+        owner = org.person(owner_person)
+        raise NotPermitted("permission.not_owner",
+                           f"“{label}”由{owner.name if owner else '其办理人'}本人办理，您的点击或指令未作处理。")
+    return OWNER

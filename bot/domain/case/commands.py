@@ -17,8 +17,8 @@ from bot.domain.context import Outcome, Rules, case_rules, iso, load_case, need_
 from bot.domain.errors import InvalidInput, NotFound, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
-from bot.domain.permissions import Action, Role, authorise, opener_roles
-from bot.domain.records import Actor, Case, DutyState, GradeChange, Intake
+from bot.domain.permissions import Action, Role, authorise, authorise_own_duty, opener_roles
+from bot.domain.records import Actor, Case, Duty, DutyState, GradeChange, Intake
 from bot.domain.repository import CaseRepository, CaseStore
 
 BY_COMMAND = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT, DutyKind.FOLLOW_UP)
@@ -181,6 +181,8 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
                      details: dict | None = None) -> Outcome:
     """Mark a duty done (meeting held, release published, …) or close it with a reason (desk only);
     ``details`` (JSON-able) is the act's record kept in the timeline entry (a meeting's time, place, …).
+    A person's own duty (``Duty.owner_person``) is done by that person alone (role ``owner``); a unit's or the
+    case's by the roles of ``FULFIL_ROLES``.
 
     Raises NotFound, NotPermitted, IllegalTransition or InvalidInput (no reason, duty already ended).
     """
@@ -193,7 +195,7 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
         if done:
             if duty.kind in BY_COMMAND:
                 raise InvalidInput("duty.by_command", f"“{label}”须通过签收或报送完成。")
-            role = authorise_on(repo, rules, actor, Action.FULFIL_DUTY, case, duty.owner_unit, duty.kind)
+            role = _fulfil_role(repo, rules, actor, case, duty)
         else:
             role = authorise_on(repo, rules, actor, Action.CLOSE_DUTY, case)
             reason_text = need_reason(reason, "关闭待办事项")
@@ -208,3 +210,12 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
         return record(repo, rules, case, actor, role, action, now, payload, [], [duty])
 
     return store.run(work)
+
+
+def _fulfil_role(repo: CaseRepository, rules: Rules, actor: Actor, case: Case, duty: Duty) -> str:
+    """Who may mark ``duty`` done: its owner for a person's own duty, else by role; raises NotPermitted or
+    IllegalTransition (the case's state allows no such act)."""
+    if duty.owner_person is None:
+        return authorise_on(repo, rules, actor, Action.FULFIL_DUTY, case, duty.owner_unit, duty.kind)
+    check_case_allows(case.state, str(Action.FULFIL_DUTY))
+    return authorise_own_duty(rules.org, actor.person_id, duty.owner_person, DUTY_LABELS[duty.kind])

@@ -74,7 +74,8 @@ def start_owned_duty(policy: Policy, calendar: WorkCalendar, case: Case, kind: D
                      deadline: datetime | None = None) -> Duty | None:
     """A duty of ``kind`` started by an act rather than by grading (a 督办's answer, an approval): owned by
     ``person`` or by ``unit`` (one of the two), its clock from the policy at the case's grade (or the given
-    ``deadline``); None when the policy has no clock for that grade. The caller adds it to the store."""
+    ``deadline``); None when the policy has no clock for that grade. The caller adds it to the store. A person's
+    own duty is done by that person alone, by its act (``case.commands.end_duty_by_hand``)."""
     if (unit is None) == (person is None):
         raise ValueError("a duty is owned by a unit or by a person, not both and not neither")
     duty = start_duty(policy, calendar, case, kind, now, assignment, deadline, owner_person=person)

@@ -2,7 +2,9 @@
 the policy scaled ×3600 (a 重大 回复督办 of four hours becomes four seconds): 周科长 alone is reminded, 1:1, with
 the act's button; the 逾期提醒 go to the desk, then to the main leader (``person_owned``: desk → main leader),
 never to a unit's head or a leader in charge. The duty is set up through the domain — no act starts a
-person-owned duty yet (the approvals issue will); nothing here ends one."""
+person-owned duty yet (the approvals issue will) — and ended by its act, through the real signed callbacks: the
+main leader's click on the button his 逾期提醒 carries is refused politely (the duty is 周科长's alone), then
+周科长 clicks 回复督办 on his 1:1 reminder, sends his answer, and the duty is done by him."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from bot.domain.kinds import DutyKind
 from bot.domain.records import Actor
 from bot.org.file import parse_org_file
 from bot.store.case_repo import SqlCaseStore
+from bot.store.cases import DutyRow
 from bot.store.clock import ClockFiringRow
 from tests.integration.stack import SAMPLE_ORG, Stack, wait_for
 
@@ -70,3 +73,30 @@ def test_a_persons_own_duty_is_reminded_to_him_and_escalated_to_the_desk_then_th
     told = wait_for(lambda: [m for m in wecom.messages_for_user("zhaojz") if f"逾期提醒：{case.number}" in str(m)
                              or f"【逾期提醒】{case.number}" in str(m)], what="the main leader's 逾期提醒")
     assert "周科长的回复督办" in str(told[-1])
+
+    # the main leader's 逾期提醒 carries the act's button, but the duty is 周科长's own: refused, nothing ends
+    late = wait_for(lambda: next((c for c in wecom.cards_for_user("zhaojz") if c["clickable"] and c["card"]
+                                  ["main_title"]["title"].startswith(f"逾期提醒：{case.number}")), None),
+                    what="the main leader's 逾期提醒 with its button")
+    wecom.act_as("zhaojz").click(late["task_id"], next(k for k in late["clickable"] if "supervision.answer" in k))
+    wait_for(lambda: any("由周科长本人办理" in str(m) for m in wecom.messages_for_user("zhaojz")),
+             what="the main leader refused politely\n" + scaled.worker_log())
+    assert state(scaled, duty.id) == ("open", None)
+
+    # 周科长 ends it by the button of his own 1:1 reminder
+    zhou = wecom.act_as("zhouks")
+    zhou.click(reminder["task_id"], next(k for k in reminder["clickable"] if "supervision.answer" in k))
+    wait_for(lambda: any(f"请发送对 {case.number} 督办的回复内容" in str(m) for m in wecom.messages_for_user("zhouks")),
+             what="周科长 asked for his answer\n" + scaled.worker_log())
+    zhou.send_text("已责成食品科今日内核查")
+    wait_for(lambda: state(scaled, duty.id)[0] == "done", what="the duty ended by its owner\n" + scaled.worker_log())
+    assert state(scaled, duty.id) == ("done", "p-zhou")
+    wait_for(lambda: any(f"已回复 {case.number} 的督办（逾期回复" in str(m) for m in wecom.messages_for_user("zhouks")),
+             what="周科长 told his answer is recorded")
+
+
+def state(stack, duty_id):
+    """The duty's state and who ended it."""
+    with stack.database.session() as session:
+        row = session.get(DutyRow, duty_id)
+        return row.state, row.ended_by
