@@ -88,6 +88,12 @@ def _settled_if_acknowledged(ctx: Context, view, card):
     return acknowledged_bulletin(view.case, status, _units(ctx, view), card.buttons)  # keeps its 督办 buttons
 
 
+def _supervise(ctx: Context, view) -> tuple:
+    """The bulletin's 督办 buttons: one per live unit of the case."""
+    return supervise_buttons(view.case, [(a.unit_id, unit_name(ctx.org, a.unit_id))
+                                         for a in view.assignments if a.state in LIVE])
+
+
 def _units(ctx: Context, view) -> str:
     """The case's live units in words (``待分派`` before the first)."""
     return "、".join(unit_name(ctx.org, a.unit_id) for a in view.assignments if a.state in LIVE) or "待分派"
@@ -134,8 +140,7 @@ def bulletins(ctx: Context, view) -> list[Reply]:
     acknowledgement is open; every one carries 督办 per live unit (handlers/supervision.py)."""
     case = view.case
     units = _units(ctx, view)
-    supervise = supervise_buttons(case, [(a.unit_id, unit_name(ctx.org, a.unit_id))
-                                         for a in view.assignments if a.state in LIVE])
+    supervise = _supervise(ctx, view)
     duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
     replies = []
     for pid in leaders(ctx, view):
@@ -179,8 +184,8 @@ def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
     if event.kind != "click":
         return [Reply(notice(f"已签收 {view.case.number}。")), *told]
     status = signed(ctx.person.name, ctx.now, ctx.now)
-    return [Reply(acknowledged_bulletin(view.case, status, _units(ctx, view)), update=True, case_id=view.case.id),
-            *told]
+    card = acknowledged_bulletin(view.case, status, _units(ctx, view), _supervise(ctx, view))  # 签收 gone, 督办 kept
+    return [Reply(card, update=True, case_id=view.case.id), *told]
 
 
 def units_told(ctx: Context, case_id: int) -> list[Reply]:

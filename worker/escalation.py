@@ -120,7 +120,8 @@ def step_card(kind: str, case: dict, duty: Duty, alarm: Alarm, org: Organisation
     who = owner_name(org, duty)
     command = command_of(duty.kind, case["number"])
     facts = dict(title=HEADINGS[kind], case=case["number"], case_title=case["title"], duty=label,
-                 grade=Grade(duty.grade).label, due=due, unit=who, left=left, command=command)
+                 grade=Grade(duty.grade).label, due=due, unit=who, left=left, command=command,
+                 personal=duty.personal)
     buttons = act_buttons(duty, case["number"]) if one_to_one else ()
     if kind == "escalation":
         owner = f"{unit.name}的" if unit else ("" if duty.owner_person is None else f"{who}的")

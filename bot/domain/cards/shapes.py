@@ -196,10 +196,11 @@ class ReminderData(CardData):
     duty: str
     grade: str
     due: str          # words.deadline
-    unit: str
+    unit: str         # who the duty waits for: the unit, the person (a person's own duty) or 主要领导
     left: str         # words.time_left, or 已到时限
     ask: str = ""     # what is asked, by when, first: 请于今天 17:38 前办理（还剩20分钟） / 已到时限，请立即办理
     command: str = ""  # what to send to act (签收 YQ-…, ``acts.command_of``), "" when no act ends the duty yet
+    personal: bool = False  # ``unit`` is a person or 主要领导 (``Duty.personal``): read as 办理人, not 承办单位
 
 
 @dataclass(frozen=True)

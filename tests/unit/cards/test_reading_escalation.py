@@ -63,3 +63,12 @@ def test_every_form_reads_the_ask_first_and_one_thing_a_line(form):
 
 def test_the_dingtalk_preview_names_the_escalation_the_case_and_the_duty():
     assert preview(escalation(CITY, DUE, ("unit_head",))) == "逾期提醒：YQ-2026-0007 初报"
+
+
+def test_a_persons_own_duty_escalated_names_the_person_as_who_is_to_do_it():
+    own = Duty(7, DutyKind.SUPERVISION_ANSWER, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
+               owner_person="p-zhou", id=5)
+    card = step_card("escalation", CITY, own, Alarm(DUE + timedelta(minutes=35), False, ("desk",)), make_org())
+    assert card.data["ask"] == "周科长的回复督办已超时35分钟（时限 今天 17:38），尚未办结，请您督办"
+    wecom = forms(card)["wecom 1:1"]
+    assert "办理人：周科长" in wecom and not any("承办" in line for line in wecom)

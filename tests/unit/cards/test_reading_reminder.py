@@ -103,3 +103,24 @@ def test_a_persons_own_duty_is_reminded_by_the_persons_name_and_a_duty_no_act_en
     release = Duty(7, DutyKind.AUTHORITATIVE_RELEASE, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
                    owner_unit="u-desk", id=6)
     assert step_card("reminder", CASE, release, Alarm(DUE, True, ()), make_org()).buttons == ()
+
+
+OWNER_LINE = {"wecom 1:1": "办理人：周科长", "text": "办理人：周科长", "dingtalk markdown": "• 办理人：周科长",
+              "dingtalk markdown (CommonMark)": "• 办理人：周科长"}
+
+
+@pytest.mark.parametrize("form", sorted(OWNER_LINE))
+def test_a_persons_own_duty_names_who_is_to_do_it_not_a_unit(form):
+    own = Duty(7, DutyKind.SUPERVISION_ANSWER, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
+               owner_person="p-zhou", id=5)
+    lines = forms(step_card("reminder", CASE, own, Alarm(DUE - timedelta(minutes=20), True, ()), make_org()))[form]
+    assert OWNER_LINE[form] in lines
+    assert not any("承办" in line for line in lines)
+
+
+def test_the_main_leaders_own_acknowledgement_names_them_as_who_is_to_do_it():
+    main = reminder(DutyKind.MAIN_LEADER_ACKNOWLEDGE, DUE - timedelta(minutes=30), owner=None)
+    assert forms(main)["text"][-1] == "办理人：主要领导"
+    assert forms(main)["dingtalk markdown"][-1] == "• 办理人：主要领导"
+    unit = forms(reminder(DutyKind.ACKNOWLEDGE, DUE - timedelta(minutes=30)))
+    assert unit["text"][-1] == "承办单位：食品生产安全监督管理科"  # a unit's duty still names its unit

@@ -103,6 +103,22 @@ def test_an_especially_major_bulletin_after_assigning_still_asks_the_main_leader
     assert units_of(main.card) == f"承办单位：{FOOD}、{DRUG}"
 
 
+def test_the_main_leaders_click_on_sign_leaves_his_bulletin_with_its_supervise_buttons(desk):
+    grade_then(desk, "特别重大")
+    told = desk.send("p-sun", f"分派 YQ-2026-0001 {FOOD} {DRUG}")
+    bulletin = next(r for r in told if r.card.kind == "bulletin" and r.to.id == "p-zhao")
+    sign = next(b for b in bulletin.card.buttons if b.action == "leader.ack")
+    clicked = desk.send("p-zhao", kind="click", action=sign.action, params=dict(sign.params), platform="wecom")
+    card = next(r for r in clicked if r.card.kind == "bulletin")
+    assert card.update and card.card.data["status"] == f"已由赵局长于{when(desk.now, desk.now)}签收"
+    assert [(b.label, b.action, b.params) for b in card.card.buttons] == [  # 签收 gone, 督办 per live unit kept
+        (f"督办{FOOD}", "supervision.start", {"case": "YQ-2026-0001", "u": "u-food"}),
+        (f"督办{DRUG}", "supervision.start", {"case": "YQ-2026-0001", "u": "u-drug"})]
+    asked = desk.send("p-zhao", kind="click", action="supervision.start", params=dict(card.card.buttons[1].params),
+                      platform="wecom")
+    assert f"请发送对{DRUG}的督办内容" in asked[0].card.data["text"]  # the kept button still works
+
+
 
 def unit_body(desk, told: bool) -> str:
     """The body of u-food's card of YQ-2026-0001 as drawn now, its main leader's bulletin sent or not."""
