@@ -6,10 +6,11 @@ the entry points and then to the commands, keeping the dialog. An expired dialog
 entry points are tried in their declared precedence (``Conversation.precedence``, then name), so which
 dialog wins never depends on module names or the order they were imported in.
 
-A dialog typed in a group, on a platform where dialogs continue 1:1, asks a question that wants a typed answer
-(a reason, a report's text, unit names) in the person's 1:1 chat and leaves only a pointer in the group naming
-that chat (review ux-2026-12-07, finding 7); a question answered by its buttons (报告's kinds, 定级's grades)
-stays where the person is — its buttons answer only their owner.
+A dialog started or answered in a group — typed or by a click on a group card — on a platform where dialogs
+continue 1:1, asks a question that wants a typed answer (a reason, a report's text, unit names) in the person's
+1:1 chat and leaves only a pointer in the group naming that chat (review ux-2026-12-07, finding 7); a question
+answered by its buttons (报告's kinds, 定级's grades) stays where the person is — its buttons answer only their
+owner.
 """
 
 from __future__ import annotations
@@ -50,17 +51,19 @@ def answer_where(event: Event, one_to_one: bool) -> str:
 
 def asked_one_to_one(event: Event, ctx: Any, decision: EngineDecision) -> EngineDecision:
     """``decision`` with a running dialog's typed-answer questions (replies without buttons) sent to the person
-    1:1 and a pointer left in the group, when ``event`` was typed in a group on a platform where dialogs continue
-    1:1 (as is). The questions come first: their rows are added, and sent, before the pointer that says to look
-    there (issue 19, item 8)."""
-    if (decision.state is None or event.chat_type != "group" or event.kind == "click" or ctx.person is None
-            or not ctx.can(event.platform).dialogs_one_to_one):
+    1:1 and a pointer left in the group, when ``event`` — typed, or a click on a card in the group — came from a
+    group on a platform where dialogs continue 1:1 (as is). The questions come first: their rows are added, and
+    sent, before the pointer that says to look there (issue 19, item 8)."""
+    if decision.state is None or event.chat_type != "group" or ctx.person is None:
         return decision
+    can = ctx.can(event.platform)
+    if not can.dialogs_one_to_one or (event.kind == "click" and can.answers_clicks_one_to_one):
+        return decision  # no 1:1 chat to move to; or a click, whose answers reach the clicker 1:1 already
     moved = [Reply(r.card, to=Target("person", ctx.person.id, event.platform), case_id=r.case_id)
              if r.to is None and not r.update and not r.card.buttons else r for r in decision.replies]
     if moved == decision.replies:
         return decision
-    chat = ctx.can(event.platform).one_to_one_chat
+    chat = can.one_to_one_chat
     pointer = Reply(notice(f"{ctx.person.name}，请在{chat}中继续（已发送下一步）。"))
     return EngineDecision([*moved, pointer], decision.state, decision.keep)
 

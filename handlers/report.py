@@ -2,7 +2,8 @@
 
     (none) --"报告 YQ-…" / click 报告--> KIND: a card with the four kinds
     (none) --"报告 YQ-… 初报" / click a reminder's or 我的待办's 报告初报 (params name the duty)--> TEXT
-    (none) --"反馈 YQ-…" (the unit's feedback to the desk, Art. 14)--> TEXT of the 专项报告 (处置情况)
+    (none) --"反馈 YQ-…" / click 反馈处置情况 (the unit's feedback to the desk, Art. 14)--> TEXT of the
+        专项报告 (处置情况)
     KIND --click a kind / type its name--> TEXT: "请发送初报内容" (continued 1:1; the prompt says where)
     TEXT --text or link--> CONFIRM: the report shown back with 确认提交 / 取消
     TEXT, CONFIRM --picture / file--> the same state, the attachment kept (at most 9; the confirm card
@@ -13,18 +14,18 @@
     refused at the start: not the unit's liaison/head, not acknowledged yet, returned, case closed
 
 The dialog lives while the report may still be written (review ux-2026-12-07, finding 5): until the deadline
-of the duty it fulfils (at least ``TIMEOUT``, at most ``LONGEST``), and its expiry notice names the case and
-the report (“YQ-… 的初报尚未提交，请重新发送“报告 YQ-…””).
+of the duty it fulfils (``bot.core.conversation.until_due``: at least 2 h, at most 24 h), and its expiry notice
+names the case and the report (“YQ-… 的初报尚未提交，请重新发送“报告 YQ-…””).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from bot.core.attachments import MAX_PER_REPORT, summary
 from bot.core.card import Button, Reply, Target
-from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text
+from bot.core.conversation import END, Conversation, OwnerButtons, Step, is_text, until_due
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
@@ -44,8 +45,6 @@ from handlers.leader_told import main_leader_told
 from handlers.registry import dialog
 
 KINDS = {label: kind for kind, label in REPORT_LABELS.items()}
-TIMEOUT = timedelta(hours=2)   # the least a report being written is kept
-LONGEST = timedelta(hours=24)  # the most, however far its deadline
 
 
 class S(StrEnum):
@@ -93,8 +92,10 @@ def start(event: Event, ctx, data: dict) -> Step:
 
 
 def _kind_of_duty(view, duty_id) -> ReportKind | None:
-    """The report that fulfils the open duty ``duty_id`` (a button of ``bot.domain.clock.acts``), or None."""
-    duty = next((d for d in view.duties if duty_id is not None and str(d.id) == str(duty_id) and d.open), None)
+    """The report that fulfils the duty ``duty_id`` (a button of ``bot.domain.clock.acts``), or None. The button
+    names its report as its command does (反馈处置情况 is ``反馈 YQ-…``, the 专项报告), so a click goes to it even
+    when the duty has ended meanwhile, as the typed command would."""
+    duty = next((d for d in view.duties if duty_id is not None and str(d.id) == str(duty_id)), None)
     return next((k for k, fulfils in REPORT_FULFILS.items() if duty is not None and fulfils == duty.kind), None)
 
 
@@ -110,14 +111,10 @@ def _dues(view, assignment_id: int) -> dict[str, str]:
 
 
 def lasts(data: dict, now: datetime) -> datetime:
-    """When a report being written expires: its duty's deadline, at least ``TIMEOUT`` and at most ``LONGEST``
-    from now (before the kind is chosen: the latest of the part's deadlines)."""
+    """When a report being written expires: its duty's deadline (:func:`until_due`; before the kind is chosen,
+    the latest of the part's deadlines)."""
     dues = data.get("dues") or {}
-    due = dues.get(data["kind"]) if data.get("kind") else max(dues.values(), default=None)
-    until = now + TIMEOUT
-    if due:
-        until = max(until, datetime.fromisoformat(due))
-    return min(until, now + LONGEST)
+    return until_due(dues.get(data["kind"]) if data.get("kind") else max(dues.values(), default=None), now)
 
 
 def expiry_notice(data: dict) -> str:

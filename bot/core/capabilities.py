@@ -42,6 +42,8 @@ class Capabilities:
       update shows in all of them (1: one chat per card);
     * ``people_per_call`` — one plain message goes 1:1 to up to this many people in one call;
     * ``dialogs_one_to_one`` — a dialog begun in a group can continue in the person's 1:1 chat;
+    * ``answers_clicks_one_to_one`` — the answer to a click on a group card reaches the clicker 1:1 anyway
+      (no pointer to the 1:1 chat is needed after one);
       ``one_to_one_chat`` names that chat in words for the pointer left in the group;
     * ``mentions_in_groups`` — a group notice can @-mention people by their user ids;
     * ``text_only_readers`` — a person may read on a client that shows plain text only (the org
@@ -56,6 +58,7 @@ class Capabilities:
     card_spaces: int = 1
     people_per_call: int = 1
     dialogs_one_to_one: bool = False
+    answers_clicks_one_to_one: bool = False
     one_to_one_chat: str = "与“舆情助手”的单聊"
     mentions_in_groups: bool = False
     text_only_readers: bool = False

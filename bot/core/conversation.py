@@ -9,9 +9,10 @@ owner may click (:class:`OwnerButtons`). A callback is ``(event, ctx, data) -> S
     no dialog ──entry point──► state A ──callback──► state B … ──► END (state cleared)
         any state ──"取消"──► END ("已取消")      any state ──timeout──► END (stale firings ignored)
 
-A dialog may tie its timeout to its data (``Conversation.lasts``: the report dialog lives until its duty is
-due) and name what was lost in the notice sent when it expires (``Conversation.expiry_notice``: "YQ-… 的初报
-尚未提交…"); the notice is kept with the stored state, so the timeout firing needs no handler code.
+A dialog may tie its timeout to its data (``Conversation.lasts``: a report or a duty's record lives until its
+duty is due, :func:`until_due`) and name what was lost in the notice sent when it expires
+(``Conversation.expiry_notice``: "YQ-… 的初报尚未提交…"); the notice is kept with the stored state, so the
+timeout firing needs no handler code.
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ Matcher = Callable[[Event], bool]
 LAST = 100
 """The precedence of a dialog whose entry point takes loose input (a link, any text): tried after every
 dialog that starts on its own command word or button (precedence 0, the default)."""
+DUE_LEAST = timedelta(hours=2)
+"""The least a dialog tied to a duty is kept (:func:`until_due`), however near or past the duty's deadline."""
+DUE_LONGEST = timedelta(hours=24)
+"""The most a dialog tied to a duty is kept, however far its deadline: a forgotten dialog would take the
+person's next typed text as its answer."""
+
+
+def until_due(due: str | datetime | None, now: datetime) -> datetime:
+    """When a dialog that fulfils or records a duty due at ``due`` (ISO or datetime; None: unknown) expires: at
+    the deadline, at least ``DUE_LEAST`` and at most ``DUE_LONGEST`` from ``now`` (each step counts again)."""
+    until = now + DUE_LEAST
+    if due:
+        until = max(until, datetime.fromisoformat(due) if isinstance(due, str) else due)
+    return min(until, now + DUE_LONGEST)
 
 
 @dataclass(frozen=True)

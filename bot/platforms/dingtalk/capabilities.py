@@ -15,6 +15,7 @@ CAPABILITIES = Capabilities(
     card_spaces=20,  # createAndDeliver: one card instance into several IM_GROUP/IM_ROBOT spaces (ours: 20)
     people_per_call=20,  # oToMessages/batchSend: 20 userIds per call
     dialogs_one_to_one=True,  # the robot's 1:1 chat
+    answers_clicks_one_to_one=True,  # outbound.reply: a click is answered 1:1 to whoever clicked
     mentions_in_groups=False,  # the robot OpenAPI's markdown cannot @-mention
     text_only_readers=False,
     sends_images=True,  # the robot's markdown showing our signed /files/<token> link (docs/platform-dingtalk.md)
