@@ -25,6 +25,20 @@ def duty(stack, case_id: int, kind) -> DutyRow:
         return row
 
 
+def duties(stack, case_id: int, kind=None) -> list[DutyRow]:
+    """The case's duties (of ``kind`` only, when given), oldest first (detached from the session)."""
+    with stack.database.session() as session:
+        query = select(DutyRow).where(DutyRow.case_id == case_id).order_by(DutyRow.id)
+        rows = list(session.scalars(query if kind is None else query.where(DutyRow.kind == str(kind))))
+        session.expunge_all()
+        return rows
+
+
+def open_duty(stack, case_id: int, kind) -> bool:
+    """Whether the case has an open duty of ``kind``."""
+    return any(d.state == "open" for d in duties(stack, case_id, kind))
+
+
 def escalations(stack, duty_id: int) -> list:
     """When the clock fired a 逾期提醒 step (one with roles to tell, not a reminder) for the duty."""
     with stack.database.session() as session:

@@ -1,12 +1,14 @@
 """Test-only stand-in for the desk's intake: open a case in the stack's database, assign units and let the
 hooks speak — their replies become outbox rows through the same code the worker uses
-(``worker.events.reply_messages`` → ``worker.presenting.add_rows`` → ``worker.delivery.schedule``)."""
+(``worker.events.reply_messages`` → ``worker.presenting.add_rows`` → ``worker.delivery.schedule``); and
+``People``: the org's people typing and clicking through the emulators, and what each has been sent."""
 
 from __future__ import annotations
 
 import itertools
 import os
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import redis
 
@@ -21,6 +23,7 @@ from bot.store.case_repo import SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers import leaders, warning
 from handlers.registry import Context
+from tests.integration.stack import wait_for
 from tests.support.capabilities import BOTH
 from worker.delivery import schedule
 from worker.events import reply_messages
@@ -127,3 +130,86 @@ def opened(stack, number: str | None = None) -> Opened | None:
 def without_previews(actions: list[str]) -> list[str]:
     """Timeline actions without the link preview's entry (it lands whenever the preview job ends)."""
     return [a for a in actions if a != "case.preview"]
+
+
+class People:
+    """The org's people on their platforms (a DingTalk userid is digits, a WeCom one is not): what each is sent,
+    what each types, and the buttons each clicks, all through the emulators' signed callbacks."""
+
+    def __init__(self, stack, timeout: float = 60):
+        self.stack, self.dt, self.wecom, self.timeout = stack, stack.emulator.dingtalk, stack.emulator.wecom, timeout
+
+    def wait(self, condition, what: str):
+        """``condition``'s first truthy value (the worker's log tail in the message when it times out)."""
+        return wait_for(condition, timeout=self.timeout, what=f"{what}\n" + self.stack.worker_log()[-3000:])
+
+    def got(self, user: str) -> list[str]:
+        """Everything sent to ``user`` 1:1, oldest first (a DingTalk card as the person sees it now)."""
+        if user.isdigit():
+            return [str(self.dt.card_view(m.out_track_id, user)) if m.channel == "card" else str(m.content)
+                    for m in self.dt.messages_for_user(user)]
+        return [str(m.get("content", m)) for m in self.wecom.messages_for_user(user)]
+
+    def say(self, user: str, text: str) -> None:
+        if user.isdigit():
+            self.dt.say_to_bot(user, text)
+        else:
+            self.wecom.act_as(user).send_text(text)
+
+    def converse(self, user: str, *texts: str) -> None:
+        """Type ``texts`` one after another, each once the answer to the one before has arrived."""
+        for text in texts:
+            seen = len(self.got(user))
+            self.say(user, text)
+            self.wait(lambda: len(self.got(user)) > seen, what=f"{user} answered after {text!r}")
+
+    def exchange(self, user: str, *turns: tuple[str, str]) -> None:
+        """For each (text, words): type ``text``, then wait for an answer that says ``words``."""
+        for text, words in turns:
+            seen = len(self.got(user))
+            self.say(user, text)
+            self.wait(lambda: any(words in t for t in self.got(user)[seen:]),
+                      what=f"{user} told {words!r} after {text!r}")
+
+    def told(self, user: str, words: str) -> None:
+        self.wait(lambda: any(words in t for t in self.got(user)), what=f"{user} told {words!r}")
+
+    def press(self, user: str, title: str, action: str, **params: str) -> None:
+        """Click the button ``action`` whose params include ``params`` (e.g. ``case=<number>``) on the newest
+        card titled ``title…`` that ``user`` holds."""
+        if user.isdigit():
+            out_track_id, button = self.wait(lambda: dt_button(self.dt, user, title, action, params),
+                                             what=f"{user}'s {action} {params} on {title!r}")
+            self.dt.click(user, out_track_id, button["action_id"])
+        else:
+            self.wecom.act_as(user).click(*self.wait(lambda: wecom_button(self.wecom, user, title, action, params),
+                                                     what=f"{user}'s {action} {params} on {title!r}"))
+
+
+def _has(given: dict, wanted: dict) -> bool:
+    return all(str(given.get(k)) == str(v) for k, v in wanted.items())
+
+
+def wecom_button(wecom, user: str, title: str, action: str, params: dict) -> tuple[str, str] | None:
+    """(task id, key) of the button ``action`` with ``params`` on the newest WeCom card of ``user`` whose title
+    starts with ``title``; None when there is none yet."""
+    for card in reversed(wecom.cards_for_user(user)):
+        if card["card"].get("main_title", {}).get("title", "").startswith(title):
+            keys = [k for k in card["clickable"] if k.partition("?")[0] == action
+                    and _has(dict(parse_qsl(k.partition("?")[2])), params)]
+            if keys:
+                return card["task_id"], keys[0]
+    return None
+
+
+def dt_button(dt, user: str, title: str, action: str, params: dict) -> tuple[str, dict] | None:
+    """(out_track_id, button) of the button ``action`` with ``params`` on the newest DingTalk card of ``user``
+    whose title starts with ``title``; None when there is none yet."""
+    for m in reversed([m for m in dt.messages_for_user(user) if m.channel == "card"]):
+        view = dt.card_view(m.out_track_id, user)
+        if view["title"].startswith(title):
+            button = next((b for b in view["buttons"] if (b["action_id"] or "").partition("#")[0] == action
+                           and _has(b["params"], params)), None)
+            if button:
+                return m.out_track_id, button
+    return None
