@@ -33,7 +33,7 @@ DUTIES = {"acknowledge": "签收预警", "main_leader_acknowledge": "主要领�
           "leading_group_meeting": "领导小组会议", "authoritative_release": "发布权威信息",
           "public_response": "公开回应", "feedback": "反馈处置情况", "evaluation": "评估总结",
           "transfer_feedback": "转办反馈", "report_up_city": "上报市委市政府", "report_up_province": "上报省局",
-          "supervision_answer": "回复督办"}
+          "supervision_answer": "回复督办", "script_approval": "口径审定", "plan_approval": "方案审批"}
 UNAVAILABLE = (OperationalError, ProgrammingError)
 
 

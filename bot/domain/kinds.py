@@ -23,6 +23,8 @@ class DutyKind(StrEnum):
     REPORT_UP_CITY = "report_up_city"
     REPORT_UP_PROVINCE = "report_up_province"
     SUPERVISION_ANSWER = "supervision_answer"
+    SCRIPT_APPROVAL = "script_approval"
+    PLAN_APPROVAL = "plan_approval"
 
 
 class ReportKind(StrEnum):
@@ -41,7 +43,7 @@ DUTY_LABELS = {
     DutyKind.AUTHORITATIVE_RELEASE: "发布权威信息", DutyKind.PUBLIC_RESPONSE: "公开回应",
     DutyKind.FEEDBACK: "反馈处置情况", DutyKind.EVALUATION: "评估总结", DutyKind.TRANSFER_FEEDBACK: "转办反馈",
     DutyKind.REPORT_UP_CITY: "上报市委市政府", DutyKind.REPORT_UP_PROVINCE: "上报省局",
-    DutyKind.SUPERVISION_ANSWER: "回复督办",
+    DutyKind.SUPERVISION_ANSWER: "回复督办", DutyKind.SCRIPT_APPROVAL: "口径审定", DutyKind.PLAN_APPROVAL: "方案审批",
 }
 REPORT_LABELS = {ReportKind.INITIAL: "初报", ReportKind.VERIFIED: "核报", ReportKind.FOLLOW_UP: "续报",
                  ReportKind.SPECIAL: "专项报告"}

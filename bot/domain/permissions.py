@@ -57,6 +57,15 @@ class Action(StrEnum):
     RETURN_EVALUATION = "evaluation.return"
     SUPERVISE = "supervision.send"
     ANSWER_SUPERVISION = "supervision.answer"
+    SCRIPT_SUBMIT = "script.submit"
+    SCRIPT_APPROVE = "script.approve"
+    SCRIPT_RETURN = "script.return"
+    SCRIPT_ONWARD_CONSENT = "script.onward_consent"
+    SCRIPT_ONWARD_REPORT = "script.onward_report"
+    PLAN_SUBMIT = "plan.submit"
+    PLAN_APPROVE = "plan.approve"
+    PLAN_RETURN = "plan.return"
+    PUBLISH = "publication.publish"
 
 
 R = Role
@@ -90,10 +99,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RETURN_EVALUATION: DESKS,
     Action.SUPERVISE: DESKS | LEADERS,  # 督办 (Art. 6, 23): leaders and the desk
     Action.ANSWER_SUPERVISION: UNIT,  # 回复督办, for its own unit
+    # 回应 (Art. 19, issue 20). Who approves a unit's script or plan is narrower than a role on the case — the
+    # leader in charge OF THAT UNIT, a publicity leader, the main leader in place of either or in his turn — and is
+    # decided by bot/domain/response/approvers.py; these rows say which roles may ask at all.
+    Action.SCRIPT_SUBMIT: DESKS | UNIT,  # the unit's head or liaison, or the desk naming the unit it speaks for
+    Action.SCRIPT_APPROVE: LEADERS,
+    Action.SCRIPT_RETURN: LEADERS,
+    Action.SCRIPT_ONWARD_CONSENT: frozenset({R.PUBLICITY_LEADER}),  # 同意报送
+    Action.SCRIPT_ONWARD_REPORT: DESKS,  # 报送 宣传部|网信办|市委市政府
+    Action.PLAN_SUBMIT: DESKS | UNIT,
+    Action.PLAN_APPROVE: frozenset({R.LEADER_IN_CHARGE, R.MAIN_LEADER}),
+    Action.PLAN_RETURN: frozenset({R.LEADER_IN_CHARGE, R.MAIN_LEADER}),
+    Action.PUBLISH: DESKS,  # 发布
 }
 # Actions done for one unit of the case: the unit roles must be roles for that unit.
 UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT, Action.EVALUATE,
-                         Action.ANSWER_SUPERVISION, Action.SCRIPT})
+                         Action.ANSWER_SUPERVISION, Action.SCRIPT, Action.SCRIPT_SUBMIT, Action.PLAN_SUBMIT})
 # Who may mark a duty done by hand (the others are done by acknowledging or reporting).
 FULFIL_ROLES: dict[DutyKind, frozenset[Role]] = {
     DutyKind.MAIN_LEADER_ACKNOWLEDGE: frozenset({R.MAIN_LEADER}),
@@ -120,6 +141,10 @@ ACTION_LABELS = {
     Action.SUBSIDE: "平息", Action.RETRACK: "重新跟踪", Action.ARCHIVE: "归档", Action.CORRECT: "更正",
     Action.EVALUATE: "提交评估总结", Action.ACCEPT_EVALUATION: "通过评估总结", Action.RETURN_EVALUATION: "退回评估总结",
     Action.SUPERVISE: "督办", Action.ANSWER_SUPERVISION: "回复督办",
+    Action.SCRIPT_SUBMIT: "提交口径", Action.SCRIPT_APPROVE: "审定口径", Action.SCRIPT_RETURN: "退回修改口径",
+    Action.SCRIPT_ONWARD_CONSENT: "同意报送口径", Action.SCRIPT_ONWARD_REPORT: "报送口径",
+    Action.PLAN_SUBMIT: "提交回应方案", Action.PLAN_APPROVE: "审批回应方案", Action.PLAN_RETURN: "退回修改回应方案",
+    Action.PUBLISH: "登记发布",
 }
 
 

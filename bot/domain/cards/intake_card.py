@@ -13,7 +13,8 @@ from bot.core.card import Button, Card
 from bot.core.org import Organisation, Unit
 from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.duties_card import duty_words
-from bot.domain.cards.shapes import Fact, IntakeCardData
+from bot.domain.cards.response_section import response_lines
+from bot.domain.cards.shapes import Fact, IntakeCardData, ResponseSection
 from bot.domain.case.lifecycle import ASSIGNMENT_LABELS, CASE_LABELS
 from bot.domain.grade import Grade
 from bot.domain.intake.links import Source
@@ -49,10 +50,11 @@ def _base_facts(case: Case, now: datetime, transfer: str | None = None) -> list[
 
 
 def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), suggested: Iterable[Unit] = (),
-                status: str = "", transfer: str | None = None) -> Card:
+                status: str = "", transfer: str | None = None, response: ResponseSection | None = None) -> Card:
     """The desk's card of a case: other grades, likely units and 其他单位 as buttons (``transfer``: the
     transfer slip in words, when it names its source). Once a unit is assigned it no longer asks for what
-    is done: it says the grade and units can still be changed."""
+    is done: it says the grade and units can still be changed. ``response``: the 回应 section (scripts,
+    plans, publications), after what is asked."""
     assigned = list(assigned)
     facts = _base_facts(case, now, transfer)
     if assigned:
@@ -66,7 +68,8 @@ def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), sugges
     asked = ("如需调整定级或增派单位，可点击下方按钮。" if assigned
              else "请确认定级（默认一般舆情）并分派承办单位，可分派多个单位。")
     data = IntakeCardData(title=_title("已立案", case), color=grade_color(case.grade), facts=facts,
-                          body=f"{case.title}\n{asked}", status=status, link=case.link or None,
+                          body="\n".join([case.title, asked, *response_lines(response, now)]), status=status,
+                          link=case.link or None,
                           hints=[f"定级 {case.number} 敏感", f"分派 {case.number} 单位名称"])
     return data.card(buttons)
 
@@ -90,12 +93,14 @@ def sighting_done(case: Case, now: datetime, name: str) -> Card:
 
 
 def status_card(case: Case, assignments: list[Assignment], duties: list[Duty], org: Organisation,
-                now: datetime, supervise: Iterable[Button] = ()) -> Card:
+                now: datetime, supervise: Iterable[Button] = (), response: ResponseSection | None = None) -> Card:
     """A case's status (``案件 YQ-…``): state, facts, each unit's part, the open duties with time left; with
-    ``supervise`` (the 督办 buttons, one per live unit) for a leader or the desk."""
+    ``supervise`` (the 督办 buttons, one per live unit) for a leader or the desk; ``response``: the 回应 section
+    (each unit's script and plan, publications) after the units' parts."""
     supervise = tuple(supervise)
     facts = [Fact("状态", CASE_LABELS[case.state]), *_base_facts(case, now)]
     lines = [f"{unit_name(org, a.unit_id)}：{ASSIGNMENT_LABELS[a.state]}" for a in assignments]
+    lines += response_lines(response, now)
     lines += [f"待办 {duty_words(d, now, _unit_name(d, org))}" for d in duties if d.open]
     data = IntakeCardData(title=_title("案件", case), color=grade_color(case.grade), facts=facts,
                           body="\n".join([case.title, *lines] if lines else [case.title, "尚未分派单位。"]), status="",

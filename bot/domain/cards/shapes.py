@@ -10,6 +10,7 @@ data (optional fields left out while unset). The four case kinds (``case_card``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Iterable
 
 from bot.core.card import Button, Card
@@ -18,6 +19,9 @@ __all__ = [
     "BulletinData", "CardData", "CaseCardData", "Command", "DeliveryFailedData", "DemoCardData", "DeskCardData",
     "DigestData", "DutyItem", "EscalationData", "Fact", "HelpData", "IntakeCardData", "Link", "MyDutiesData",
     "NoticeData", "PromptCardData", "ReminderData", "SHAPES",
+    # issue 20: 口径审定, 方案审批, 同意报送, the unit's notice of a decision, and the 回应 section
+    "Approver", "OnwardConsentData", "PlanApprovalData", "Publication", "ResponseLine", "ResponseNoticeData",
+    "ResponseSection", "ScriptApprovalData",
 ]
 
 OPTIONAL = {"optional": True}
@@ -240,6 +244,82 @@ class DeliveryFailedData(CardData):
     items: list[str]
 
 
+# --- issue 20: scripts (口径), plans (回应方案) and publications -------------------------------------------------
+
+@dataclass(frozen=True)
+class Approver:
+    """Where one approver role of a version stands (``bot.domain.cards.response_cards``): ``role`` as read
+    (宣传分管领导, 分管领导, 主要领导); ``state`` one of ``pending`` (待审定 / 待审批), ``waiting`` (a plan's
+    main leader before the first approval: 待分管领导审批), ``approved``, ``returned``; ``name`` and ``at`` who
+    decided and when; ``reason`` of a return; ``on_behalf``: the main leader decided in the role's place
+    (代为审定)."""
+
+    role: str
+    state: str = "pending"
+    name: str = ""
+    at: datetime | None = None
+    reason: str = ""
+    on_behalf: bool = False
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    """One unit's line of the 回应 section: the state of its latest script and plan in words (``待审定 v2``,
+    ``已审定 v2``, ``退回修改 v1``; "" when it has none)."""
+
+    unit_name: str
+    script_state: str = ""
+    plan_state: str = ""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication recorded on a case (发布): its channel (新闻发布会, 微信公众号, …) and when."""
+
+    channel: str
+    at: datetime | str
+
+
+@dataclass(frozen=True)
+class ResponseSection:
+    """The 回应 section of the ``案件`` status card and the desk's card: a line per unit, then what was published."""
+
+    lines: list[ResponseLine] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScriptApprovalData(CaseCardData):
+    """口径审定 YQ-… v2: a unit's script version, with 同意 / 退回修改 for an approver, settled for everyone else
+    (``version``: which one, with ``unit`` and ``case_id`` it files the card's copies)."""
+
+    kind: ClassVar[str] = "script_approval"
+    version: int | None = field(default=None, metadata=OPTIONAL)
+
+
+@dataclass(frozen=True)
+class PlanApprovalData(ScriptApprovalData):
+    """方案审批 YQ-… v1: a unit's response plan version, approved in order (分管领导, then 主要领导)."""
+
+    kind: ClassVar[str] = "plan_approval"
+
+
+@dataclass(frozen=True)
+class OnwardConsentData(ScriptApprovalData):
+    """同意报送 YQ-… v2: the publicity leader's consent to report an approved script onward."""
+
+    kind: ClassVar[str] = "onward_consent"
+
+
+@dataclass(frozen=True)
+class ResponseNoticeData(ScriptApprovalData):
+    """The unit's notice of a decision on its script or plan version (退回修改 with the reason and what to send,
+    or 已审定 / 已审批)."""
+
+    kind: ClassVar[str] = "response_notice"
+
+
 SHAPES: dict[str, type[CardData]] = {cls.kind: cls for cls in (
     NoticeData, HelpData, DemoCardData, IntakeCardData, MyDutiesData, CaseCardData, DeskCardData, BulletinData,
-    PromptCardData, ReminderData, EscalationData, DigestData, DeliveryFailedData)}
+    PromptCardData, ReminderData, EscalationData, DigestData, DeliveryFailedData, ScriptApprovalData,
+    PlanApprovalData, OnwardConsentData, ResponseNoticeData)}

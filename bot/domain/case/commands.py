@@ -21,7 +21,8 @@ from bot.domain.permissions import Action, Role, authorise, authorise_own_duty, 
 from bot.domain.records import Actor, Case, Duty, DutyState, GradeChange, Intake
 from bot.domain.repository import CaseRepository, CaseStore
 
-BY_COMMAND = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT, DutyKind.FOLLOW_UP)
+BY_COMMAND = (DutyKind.ACKNOWLEDGE, DutyKind.INITIAL_REPORT, DutyKind.FOLLOW_UP, DutyKind.SCRIPT_APPROVAL,
+              DutyKind.PLAN_APPROVAL)  # an approval ends by its decision (bot/domain/response), never by hand
 
 
 def case_number(year: int, serial: int) -> str:
@@ -194,7 +195,8 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
         label = DUTY_LABELS[duty.kind]
         if done:
             if duty.kind in BY_COMMAND:
-                raise InvalidInput("duty.by_command", f"“{label}”须通过签收或报送完成。")
+                how = "同意或退回修改" if duty.kind in (DutyKind.SCRIPT_APPROVAL, DutyKind.PLAN_APPROVAL) else "签收或报送"
+                raise InvalidInput("duty.by_command", f"“{label}”须通过{how}完成。")
             role = _fulfil_role(repo, rules, actor, case, duty)
         else:
             role = authorise_on(repo, rules, actor, Action.CLOSE_DUTY, case)

@@ -95,6 +95,16 @@ CASE_STATES_FOR_ACTION: dict[str, frozenset[CaseState]] = {
     "evaluation.submit": frozenset({CaseState.SUBSIDED}),
     "evaluation.accept": frozenset({CaseState.SUBSIDED}),
     "evaluation.return": frozenset({CaseState.SUBSIDED}),
+    # 回应 (Art. 19, issue 20): scripts, plans and publications while the case is live and not yet subsided
+    "script.submit": BEFORE_SUBSIDING,
+    "script.approve": BEFORE_SUBSIDING,
+    "script.return": BEFORE_SUBSIDING,
+    "script.onward_consent": BEFORE_SUBSIDING,
+    "script.onward_report": BEFORE_SUBSIDING,
+    "plan.submit": BEFORE_SUBSIDING,
+    "plan.approve": BEFORE_SUBSIDING,
+    "plan.return": BEFORE_SUBSIDING,
+    "publication.publish": BEFORE_SUBSIDING,
 }
 ARCHIVED_READ_ONLY = "案件已归档，只能查看；如需更正，请舆情工作台发送“更正 案件编号 内容”。"
 

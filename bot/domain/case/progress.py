@@ -13,8 +13,8 @@
 
 Each command takes ids, an actor, ``now`` and a CaseStore, runs in one transaction, writes one timeline entry and
 raises a DomainError with a Chinese message when refused. The evaluation's acceptance (``通过``,
-``bot.domain.case.evaluation``) moves a subsided 重大+ case to evaluated; :func:`on_release` is the hook for 发布
-(issue 20).
+``bot.domain.case.evaluation``) moves a subsided 重大+ case to evaluated; :func:`on_release` is the hook of 发布
+(``bot.domain.response.publications``).
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def correct(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: dat
 
 
 def on_release(case: Case) -> bool:
-    """The hook for 发布 (issue 20), inside its transaction: a handling case moves to responding (saved by the
+    """发布's hook (``bot.domain.response.publications.publish``), inside its transaction: a handling case moves to responding (saved by the
     caller). Returns whether it moved."""
     if case.state != CaseState.HANDLING:
         return False

@@ -5,8 +5,8 @@ and who may do it (``bot.domain.permissions.FULFIL_ROLES``). The handler that re
 (``@router.action``) and the command (``@router.command``) ends the duty through the domain; a test holds
 every kind of the policy to a registered action and command (tests/unit/handlers/test_duty_acts.py).
 
-Kinds without an act yet (``None``): 发布权威信息 and 公开回应 are ended by 发布, which the approvals issue
-(#20) brings; until then they close as missed at 平息.
+发布权威信息 and 公开回应 are ended by 发布 (``publication.start`` opens the desk's 发布 dialog; issue 20,
+``bot/domain/response/publications.py``); the approvals (口径审定, 方案审批) by the approver's 同意 (or 退回修改).
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ DUTY_ACTS: dict[DutyKind, Act | None] = {
     DutyKind.TRANSFER_FEEDBACK: Act("duty.transfer_feedback", "登记转办反馈", "转办反馈 {number}"),
     DutyKind.EVALUATION: Act("evaluation.start", "填写评估", "评估 {number}"),
     DutyKind.SUPERVISION_ANSWER: Act("supervision.answer", "回复督办", "回复督办 {number}"),
-    DutyKind.AUTHORITATIVE_RELEASE: None,  # 发布 (issue 20)
-    DutyKind.PUBLIC_RESPONSE: None,  # 发布 (issue 20)
+    DutyKind.AUTHORITATIVE_RELEASE: Act("publication.start", "登记发布", "发布 {number}"),
+    DutyKind.PUBLIC_RESPONSE: Act("publication.start", "登记发布", "发布 {number}"),
+    DutyKind.SCRIPT_APPROVAL: Act("script.approve", "同意", "审定 {number}"),
+    DutyKind.PLAN_APPROVAL: Act("plan.approve", "同意", "审批 {number}"),
 }
 
 

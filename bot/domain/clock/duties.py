@@ -3,8 +3,8 @@
 The policy says, per duty and grade, how long (requirements.md's defaults table); a grade without a
 duration for a duty has no such duty. Case-level duties belong to the desk that runs the case (the
 main leader's acknowledgement to the main leaders: no unit, no one person); unit duties to each assigned
-unit; a person's own duty (a 督办's answer is a unit's, an approval a person's) starts by
-:func:`start_owned_duty` and climbs its own ladder (``Policy.ladder``). Setting or
+unit; a duty an act starts (a 督办's answer, a unit's; an approval — 口径审定, 方案审批 — a person's) starts by
+:func:`start_owned_duty` and climbs its own ladder (``Policy.ladder``); grading never starts those. Setting or
 raising the grade starts what the grade asks from that moment: an open duty of the same kind keeps
 running when it falls due no later than the new one, else it is superseded by the stricter one.
 Lowering starts nothing. A duty freezes its piece of policy when it starts.
@@ -37,7 +37,7 @@ MISSED_AT_SUBSIDING = (K.ACKNOWLEDGE, K.INITIAL_REPORT, K.FEEDBACK, K.AUTHORITAT
                        K.REPORT_UP_CITY, K.REPORT_UP_PROVINCE)
 # open at 平息 and not yet due → closed as not needed (overdue ones are missed)
 NOT_NEEDED_AT_SUBSIDING = (K.HANDLING_OPINION, K.ASSESSMENT_MEETING, K.LEADING_GROUP_MEETING,
-                           K.MAIN_LEADER_ACKNOWLEDGE)
+                           K.MAIN_LEADER_ACKNOWLEDGE, K.SCRIPT_APPROVAL, K.PLAN_APPROVAL)
 MISSED = "平息时未办结"
 NOT_NEEDED = "舆情已平息，无需办理"
 FOLLOW_UPS_STOP = "舆情已平息，续报停止"

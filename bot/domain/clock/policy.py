@@ -92,7 +92,8 @@ class Policy:
             "unit": scaled.unit,
             "scale": self.scale,
             "reminders": list(self.reminders),
-            "escalation": [{"after": s.after, "notify": s.targets(grade)} for s in self.ladder(kind, personal)],
+            "escalation": [{"after": s.after, "notify": s.targets(grade)} for s in self.ladder(kind, personal)
+                           if s.targets(grade)],  # a step for 特别重大 only is left out at other grades
             "wait": grade in self.waiting_grades and self.scale == 1,
             "working_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.working_hours],
         }

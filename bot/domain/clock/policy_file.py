@@ -24,7 +24,8 @@ TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "escalation_by_
 ROLES = ("unit_head", "leader_in_charge", "desk", "main_leader", "publicity_leader", "liaison")
 # A leader's own duty never climbs to a unit's head: these roles mean nothing for a duty no unit owns.
 UNIT_ROLES = ("unit_head", "leader_in_charge", "liaison")
-PERSONAL_LADDERS = (str(DutyKind.MAIN_LEADER_ACKNOWLEDGE), PERSON_OWNED)
+PERSONAL_LADDERS = (str(DutyKind.MAIN_LEADER_ACKNOWLEDGE), PERSON_OWNED, str(DutyKind.SCRIPT_APPROVAL),
+                    str(DutyKind.PLAN_APPROVAL))  # kinds only a person owns (an approval: its approver)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -88,11 +89,12 @@ class _Checker:
                 self.err(where, "an escalation step has the keys after, notify and (optionally) especially_major")
                 continue
             after = self.number(item.get("after"), line_of(item, "after"), "escalation after", 0.0)
-            notify = self.roles(item.get("notify"), line_of(item, "notify"))
             extra = self.roles(item.get("especially_major", []), line_of(item, "especially_major"), allow_empty=True)
+            # ``notify: []`` is a step for 特别重大 only: it must name someone there
+            notify = self.roles(item.get("notify"), line_of(item, "notify"), allow_empty=bool(extra))
             if after is not None and steps and after < steps[-1].after:
                 self.err(where, "escalation steps must be in increasing order of after")
-            if after is not None and notify:
+            if after is not None and (notify or extra):
                 steps.append(EscalationStep(after, notify, extra))
         return tuple(steps)
 

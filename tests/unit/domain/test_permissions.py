@@ -36,6 +36,15 @@ MATRIX = {
     Action.RETURN_EVALUATION: "Y .    .    .    .    .    Y    .",
     Action.SUPERVISE:     "Y    .    .    Y    Y    Y    Y    .",
     Action.ANSWER_SUPERVISION: ". Y   Y    .    .    .    .    .",
+    Action.SCRIPT_SUBMIT: "Y    Y    Y    .    .    .    Y    .",
+    Action.SCRIPT_APPROVE: ".   .    .    Y    Y    Y    .    .",
+    Action.SCRIPT_RETURN: ".    .    .    Y    Y    Y    .    .",
+    Action.SCRIPT_ONWARD_CONSENT: ". . . .    Y    .    .    .",
+    Action.SCRIPT_ONWARD_REPORT: "Y . .    .    .    .    Y    .",
+    Action.PLAN_SUBMIT:   "Y    Y    Y    .    .    .    Y    .",
+    Action.PLAN_APPROVE:  ".    .    .    Y    .    Y    .    .",
+    Action.PLAN_RETURN:   ".    .    .    Y    .    Y    .    .",
+    Action.PUBLISH:       "Y    .    .    .    .    .    Y    .",
 }
 CELLS = [(action, role, row.split()[i] == "Y") for action, row in MATRIX.items() for i, role in enumerate(ROLES)]
 

@@ -36,7 +36,8 @@ SAMPLES = {
                          "facts": [{"label": "案件编号", "value": "YQ-2026-0001"}, {"label": "等级", "value": HOSTILE}]},
                   (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),
                    Button("非本单位职责", "case.reject", {"case": "YQ-2026-0001", "a": "1"}, "danger")))
-       for kind in ("case_card", "desk_card", "bulletin", "prompt_card")},
+       for kind in ("case_card", "desk_card", "bulletin", "prompt_card", "script_approval", "plan_approval",
+                    "onward_consent", "response_notice")},
 }
 
 

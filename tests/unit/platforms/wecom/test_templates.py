@@ -62,7 +62,8 @@ SAMPLES = {
                    Card(kind, {"title": "舆情预警", "facts": [], "body": HOSTILE, "status": "已由 冯干事 于 11-30 10:00 签收"}),
                    Card(kind, {"title": "舆情通报", "facts": [{"label": "等级", "value": "敏感舆情"}], "body": "正文",
                                "status": ""})]
-       for kind in ("case_card", "desk_card", "bulletin", "prompt_card")},
+       for kind in ("case_card", "desk_card", "bulletin", "prompt_card", "script_approval", "plan_approval",
+                    "onward_consent", "response_notice")},
 }
 
 
