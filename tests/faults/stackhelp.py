@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,8 +19,9 @@ from bot.org.file import parse_org_file
 from bot.store.inbound import InboundEventRow
 from bot.store.org_repo import apply_organisation
 from tests.faults.seeds import card_headers
-from tests.integration.stack import ROOT, SAMPLE_ORG
+from tests.integration.stack import SAMPLE_ORG
 from tests.support.messages import without_digests
+from tests.support.workers import spawn_worker, stop_workers
 
 
 def click_body(out_track_id: str, userid: str, action: str, params: dict, space: str) -> bytes:
@@ -65,21 +65,12 @@ def reload_org(stack, folder: Path, edit) -> None:
 
 def more_workers(stack, count: int) -> list[subprocess.Popen]:
     """``count`` more ``yuqing worker`` processes on the stack's Redis and database."""
-    return [subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
-                             stdout=open(stack.folder / f"worker-extra-{i}.log", "wb"), stderr=subprocess.STDOUT)
-            for i in range(count)]
+    return [spawn_worker(stack.env, stack.folder / f"worker-extra-{i}.log") for i in range(count)]
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
     """Terminate processes this test started and reap them."""
-    for proc in processes:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in processes:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop_workers(processes, timeout=20)
 
 
 def handled_events(stack, platform: str = "dingtalk") -> int:
@@ -114,9 +105,7 @@ def kill_worker_tree(stack) -> list[int]:
 
 def start_worker(stack, log_name: str = "worker.log") -> subprocess.Popen:
     """Start a fresh ``yuqing worker`` for the stack (as a supervisor would), appending to its log."""
-    log = open(stack.folder / log_name, "ab")  # noqa: SIM115 - the worker's stdout for its lifetime
-    stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
-                                    stdout=log, stderr=subprocess.STDOUT)
+    stack.worker = spawn_worker(stack.env, stack.folder / log_name, append=True)
     return stack.worker
 
 

@@ -8,9 +8,6 @@ subprocess against this test run's Redis and a migrated SQLite database with the
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -27,6 +24,7 @@ from bot.org.file import parse_org_file
 from bot.store import Database, upgrade
 from bot.store.org_repo import apply_organisation
 from tests.support.digest_policy import stack_files
+from tests.support.workers import spawn_worker, stop_workers
 
 ROOT = config_module.ROOT
 SAMPLE_ORG = ROOT / "examples" / "org.yaml"
@@ -74,8 +72,7 @@ class Stack:
             apply_organisation(session, parse_org_file(org_file), utcnow())
         self._web.app = create_app(self.settings, database=self.database)
         threading.Thread(target=self._web.serve_forever, name="stack-web", daemon=True).start()
-        self.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=self.env, cwd=str(ROOT),
-                                       stdout=open(folder / "worker.log", "wb"), stderr=subprocess.STDOUT)
+        self.worker = spawn_worker(self.env, folder / "worker.log")
 
     def worker_log(self) -> str:
         """What the worker printed so far (for assertion messages)."""
@@ -83,13 +80,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop the worker, the web server and the emulators."""
-        if self.worker.poll() is None:
-            self.worker.send_signal(signal.SIGTERM)
-            try:
-                self.worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.worker.kill()
-                self.worker.wait()
+        stop_workers([self.worker])
         self._web.shutdown()
         self.emulator.stop()
         self.database.dispose()

@@ -7,16 +7,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.config import ROOT
 from tests.integration.clock.test_throttling import queue_messages, texts
 from tests.integration.stack import Stack, wait_for
 from bot.platforms.dingtalk.outbound import BATCH
+from tests.support.workers import spawn_worker
 
 PEOPLE = {"wecom": ["zhouks", "jiangks"], "dingtalk": ["0523", "0601"]}
 PER_PERSON = 8
@@ -64,8 +62,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(stack):
             os.kill(pid, signal.SIGKILL)
     stack.worker.wait()
     arrived_before = sum(map(len, received(stack).values()))
-    stack.worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=stack.env, cwd=str(ROOT),
-                                    stdout=open(stack.folder / "worker2.log", "wb"), stderr=subprocess.STDOUT)
+    stack.worker = spawn_worker(stack.env, stack.folder / "worker2.log")
     wait_for(lambda: all(set(got) == set(range(PER_PERSON)) for got in received(stack).values()), timeout=60,
              what="every message after the crash")
     got = received(stack)
