@@ -16,6 +16,7 @@ from bot.domain.intake.reading import likely_units
 from bot.domain.records import Case
 from bot.domain.repository import CaseRepository
 from handlers.registry import Context
+from handlers.response_view import response_section
 
 __all__ = ["CaseView", "case_id_param", "case_named", "case_view", "case_view_of", "current_intake_card"]
 
@@ -48,7 +49,7 @@ def case_id_param(event: Event) -> int:
 
 def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
     """The desk's intake card of a case as it stands now (kind ``intake_card``): its grade, the units it is
-    assigned to, likely units as buttons; raises NotFound."""
+    assigned to, likely units as buttons, the 回应 section once there is one; raises NotFound."""
     def read(repo: CaseRepository) -> Card:
         view = case_view_by_id(repo, case_id)
         intake = repo.intake(case_id)
@@ -58,5 +59,6 @@ def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
         suggested = likely_units(ctx.org, f"{view.case.title} {summary}", limit=4)
         transfer = (f"{intake.transfer_source} {view.case.transfer_ref}"
                     if intake is not None and intake.transfer_source and view.case.transfer_ref else None)
-        return intake_card(view.case, ctx.now, assigned, suggested, status, transfer)
+        response = response_section(ctx.org, repo.timeline(case_id))
+        return intake_card(view.case, ctx.now, assigned, suggested, status, transfer, response)
     return ctx.store.run(read)

@@ -1,6 +1,7 @@
 """案件 YQ-…: a case's status card — state, grade, source, link, units and their progress, open duties
-with time left. Anyone holding a role on the case may look (``case.view``); others are refused politely. A leader
-or the desk gets a 督办 button per live unit (handlers/supervision.py) while the case is not archived.
+with time left, the 回应 section (scripts, plans, publications: handlers/response_view.py). Anyone holding a
+role on the case may look (``case.view``); others are refused politely. A leader or the desk gets a 督办 button
+per live unit (handlers/supervision.py) while the case is not archived.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.domain.errors import NotFound
 from bot.domain.permissions import Action, allowed, authorise, case_roles
 from handlers.case_lookup import case_view
 from handlers.registry import Context, router
+from handlers.response_view import case_response
 
 USAGE = "请这样查询：案件 YQ-2026-0001"
 
@@ -40,4 +42,6 @@ def show_case(event: Event, ctx: Context) -> list[Reply]:
     if case.state != CaseState.ARCHIVED and allowed(Action.SUPERVISE, case_roles(ctx.org, ctx.person.id, county, units)):
         supervise = supervise_buttons(case, [(a.unit_id, unit_name(ctx.org, a.unit_id))
                                              for a in view.assignments if a.state in LIVE])
-    return [Reply(status_card(case, view.assignments, view.duties, ctx.org, ctx.now, supervise), case_id=case.id)]
+    response = case_response(ctx, case.id)
+    return [Reply(status_card(case, view.assignments, view.duties, ctx.org, ctx.now, supervise, response),
+                  case_id=case.id)]

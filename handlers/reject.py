@@ -5,6 +5,7 @@
         the desk gets a card with buttons of other units (改派) — other units are not affected
     any --取消--> END, nothing changes
     refused at the start (not the unit's liaison/head; already acknowledged; returned; case closed)
+    "退回 YQ-…" from a leader with an approval pending on the case --> END: the 退回修改 form (handlers/approval_typed.py)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.domain.errors import DomainError
 from bot.domain.intake.reading import likely_units
 from bot.domain.unit import commands as unit_commands
 from handlers.acknowledge import case_number_in, my_assignment, why_not
+from handlers.approval_typed import return_form
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view
 from handlers.registry import dialog
@@ -46,6 +48,8 @@ def start(event: Event, ctx, data: dict) -> Step:
     """Check the person may return this part now, then ask for the reason."""
     number = str(event.params.get("case", "")) if event.kind == "click" else case_number_in(event, "退回")
     view = case_view(ctx, number)
+    if event.kind != "click" and (form := return_form(ctx, view)):  # an approver: the 退回修改 form
+        return Step(END, (Reply(notice(form)),))
     a = my_assignment(ctx, view, event.params.get("a") if event.kind == "click" else None, "退回")
     if a.state != AssignmentState.WARNED:
         return Step(END, (Reply(notice(why_not(ctx, view, a))),))

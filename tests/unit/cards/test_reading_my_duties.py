@@ -15,6 +15,7 @@ from bot.console.board import DUTIES
 from bot.core.clock import SHANGHAI
 from bot.domain.case.lifecycle import CaseState
 from bot.domain.cards.duties_card import my_duties_card
+from bot.domain.clock.acts import DUTY_ACTS
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.records import Case, Duty
@@ -119,11 +120,17 @@ def test_the_five_soonest_carry_their_acts_button_and_the_rest_the_command_to_ty
     assert sum(line.startswith("办理请发送") for line in text) == 7
 
 
-def test_a_duty_no_act_ends_yet_has_no_button_and_nothing_to_type():
-    release = [(duty(DutyKind.AUTHORITATIVE_RELEASE, NOW + timedelta(hours=1), "u-desk", duty_id=5),
-                case("YQ-2026-0020", "某发布"))]
+def test_every_duty_kind_has_an_act_so_no_item_leads_nowhere():
+    assert all(DUTY_ACTS.get(kind) is not None for kind in DutyKind), [k for k in DutyKind if not DUTY_ACTS.get(k)]
+
+
+@pytest.mark.parametrize("kind", [DutyKind.AUTHORITATIVE_RELEASE, DutyKind.PUBLIC_RESPONSE], ids=str)
+def test_a_publication_duty_carries_the_publish_button_and_its_command(kind):
+    release = [(duty(kind, NOW + timedelta(hours=1), "u-desk", duty_id=5), case("YQ-2026-0020", "某发布"))]
     card = my_duties_card("李科长", release, make_org(), NOW)
-    assert card.buttons == () and not any("办理请发送" in line for line in forms(card)["text"])
+    assert [(b.label, b.action, b.params) for b in card.buttons] == [
+        ("①登记发布", "publication.start", {"case": "YQ-2026-0020", "d": 5})]
+    assert "办理请发送“发布 YQ-2026-0020”" in forms(card)["text"]
 
 
 def test_a_persons_own_duty_is_named_as_theirs():

@@ -48,13 +48,15 @@ def test_at_the_deadline_and_after_it_asks_for_action_now():
     assert not any("请按时办理" in line for line in at_due + late)
 
 
-def test_each_duty_that_a_command_ends_names_that_command_and_the_others_name_none():
+def test_each_duty_names_the_command_that_ends_it():
     said = {kind: reminder(kind, DUE - timedelta(hours=1)).data["command"] for kind in DutyKind}
+    assert all(said.values()), [k for k, c in said.items() if not c]  # every kind has its act (issue 20)
     assert said[DutyKind.ACKNOWLEDGE] == "签收 YQ-2026-0007"
     assert said[DutyKind.FEEDBACK] == "反馈 YQ-2026-0007"
     assert said[DutyKind.ASSESSMENT_MEETING] == "研判会议 YQ-2026-0007"  # recorded by its act (issue 19)
-    assert said[DutyKind.AUTHORITATIVE_RELEASE] == ""  # ended by 发布 (issue 20): nothing to type yet
-    assert not any("发送" in line for line in forms(reminder(DutyKind.AUTHORITATIVE_RELEASE, DUE))["text"])
+    assert said[DutyKind.AUTHORITATIVE_RELEASE] == "发布 YQ-2026-0007"  # ended by 发布 (issue 20)
+    assert said[DutyKind.PUBLIC_RESPONSE] == "发布 YQ-2026-0007"
+    assert "请向舆情助手发送“发布 YQ-2026-0007”。" in forms(reminder(DutyKind.AUTHORITATIVE_RELEASE, DUE))["text"]
     main = reminder(DutyKind.MAIN_LEADER_ACKNOWLEDGE, DUE - timedelta(minutes=30), owner=None)
     assert forms(main)["text"][:3] == ["【催办】YQ-2026-0007 主要领导签收", "请于今天 17:38 前办理（还剩30分钟）。",
                                        "请向舆情助手发送“领导签收 YQ-2026-0007”。"]
@@ -95,14 +97,16 @@ def test_a_one_to_one_reminder_carries_the_acts_button_and_a_group_notice_the_co
     assert "请向舆情助手发送“签收 YQ-2026-0007”。" in forms(group)["dingtalk markdown"]
 
 
-def test_a_persons_own_duty_is_reminded_by_the_persons_name_and_a_duty_no_act_ends_has_no_button():
+def test_a_persons_own_duty_is_reminded_by_the_persons_name_and_a_release_carries_the_publish_button():
     own = Duty(7, DutyKind.SUPERVISION_ANSWER, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
                owner_person="p-zhou", id=5)
     card = step_card("reminder", CASE, own, Alarm(DUE, True, ()), make_org())
     assert card.data["unit"] == "周科长" and [b.action for b in card.buttons] == ["supervision.answer"]
     release = Duty(7, DutyKind.AUTHORITATIVE_RELEASE, Grade.MAJOR, DUE - timedelta(hours=4), DUE, {},
                    owner_unit="u-desk", id=6)
-    assert step_card("reminder", CASE, release, Alarm(DUE, True, ()), make_org()).buttons == ()
+    card = step_card("reminder", CASE, release, Alarm(DUE, True, ()), make_org())
+    assert [(b.label, b.action, b.params) for b in card.buttons] == [
+        ("登记发布", "publication.start", {"case": "YQ-2026-0007", "d": 6})]
 
 
 OWNER_LINE = {"wecom 1:1": "办理人：周科长", "text": "办理人：周科长", "dingtalk markdown": "• 办理人：周科长",

@@ -1,6 +1,6 @@
 """No clock without an act that ends it (issue 19): every duty kind the shipped policy gives a clock has an act in
-``bot.domain.clock.acts.DUTY_ACTS`` (or is one of the two 发布 ends, issue 20), and that act's button and typed
-command each reach a handler — a registered action or command, or a dialog's entry point. So a reminder's button
+``bot.domain.clock.acts.DUTY_ACTS`` — 发布权威信息 and 公开回应 too: ``publication.start`` opens the desk's 发布
+dialog (issue 20, handlers/publish.py) — and that act's button and typed command each reach a handler — a registered action or command, or a dialog's entry point. So a reminder's button
 (``worker/escalation.py``) and 我的待办's (``bot/domain/cards/duties_card.py``) never lead nowhere."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from bot.domain.kinds import DutyKind
 from handlers.registry import dialogs, load_router
 
 ROUTER = load_router()
-ENDED_BY_RELEASE = {DutyKind.AUTHORITATIVE_RELEASE, DutyKind.PUBLIC_RESPONSE}  # 发布, issue 20
 
 
 def _event(**kw) -> Event:
@@ -29,11 +28,20 @@ def _reached(event: Event) -> bool:
     return handler is not None and handler is not ROUTER.fallback
 
 
-def test_every_clocked_kind_has_an_act_or_waits_for_release():
+def test_every_clocked_kind_has_an_act():
     policy = default_policy()
     clocked = {k for k in DutyKind if policy.duties.get(k)}
-    assert {k for k in clocked if DUTY_ACTS.get(k) is None} <= ENDED_BY_RELEASE
+    assert {k for k in clocked if DUTY_ACTS.get(k) is None} == set()
     assert set(DUTY_ACTS) == set(DutyKind)
+
+
+@pytest.mark.parametrize("kind", [DutyKind.AUTHORITATIVE_RELEASE, DutyKind.PUBLIC_RESPONSE], ids=str)
+def test_the_publication_duties_button_opens_the_publish_dialog(kind):
+    act = DUTY_ACTS[kind]
+    assert act.action == "publication.start" and command_of(kind, "YQ-2026-0001") == "发布 YQ-2026-0001"
+    click = _event(kind="click", action=act.action, params={"case": "YQ-2026-0001", "d": 1})
+    assert dialogs["publish"].entry(click) is not None
+    assert dialogs["publish"].entry(_event(kind="text", text="发布 YQ-2026-0001")) is not None
 
 
 @pytest.mark.parametrize("kind", [k for k, act in DUTY_ACTS.items() if act is not None], ids=str)
