@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,27 @@ def artifacts(request) -> Path:
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def console(request, browser, console_url, artifacts, stack):
+    """The console open in a fresh tab, acting as the default person (the desk's 李干事); on a
+    failure the page, its HTML and the worker's log are kept with the screenshots."""
+    from tests.browser.console_page import ConsolePage
+
+    page = browser.new_page()
+    network: list[str] = []
+    started = time.monotonic()
+    page.on("requestfinished", lambda r: network.append(f"{time.monotonic() - started:7.2f} done {r.method} {r.url}"))
+    page.on("requestfailed", lambda r: network.append(f"{time.monotonic() - started:7.2f} FAILED {r.url} {r.failure}"))
+    page.on("console", lambda m: network.append(f"{time.monotonic() - started:7.2f} console {m.type}: {m.text}"))
+    yield ConsolePage(page, console_url, artifacts).open()
+    if failed(request):
+        (artifacts / "network.log").write_text("\n".join(network), encoding="utf-8")
+        report = request.node.report_call
+        sections = "\n\n".join(f"--- {name}\n{text}" for name, text in report.sections)
+        (artifacts / "failure.txt").write_text(f"{report.longreprtext}\n\n{sections}", encoding="utf-8")
+        page.screenshot(path=str(artifacts / "failure.png"), full_page=True)
+        (artifacts / "failure.html").write_text(page.content(), encoding="utf-8")
+        (artifacts / "worker.log").write_text(stack.worker_log(), encoding="utf-8")
+    page.close()
