@@ -6,9 +6,10 @@
     REASON --text--> END: returned (decide_* approve=False): the unit's liaisons, head and submitter get the notice
         with the reason; every copy of the version's approval card settles (handlers/approvals.py)
     any --取消--> END, nothing changes
-    refused at the start, before the reason is asked (the domain's refusal, nothing changes): not an approver of
-        this version, an old version, decided already, the main leader out of turn; the main leader on a script
-        with both roles pending is first asked in whose place (代宣传分管领导审定 / 代分管领导审定)
+    refused at the start, before the reason is asked (the domain's refusal raised: the worker answers and audits
+        it, nothing changes): not an approver of this version, an old version, decided already, the main leader
+        out of turn; the main leader on a script with both roles pending is first asked in whose place
+        (代宣传分管领导审定 / 代分管领导审定)
 
 Typed ``退回修改`` is shared with the desk's evaluation review (``退回修改 YQ-… 单位 理由``,
 handlers/evaluation_review.py). The rule: the words after the number start with ``vN``, or the person has an
@@ -100,12 +101,9 @@ def start(event: Event, ctx, data: dict) -> Step:
     if not data["b"] and v is not None and v is (st.latest_plan if plan else st.latest_script)(unit) \
             and approvals.needs_role(ctx, v, plan):
         return Step(END, (approvals.role_choice(ctx, view, v, "script.return"),))
-    if reason:
-        return _returned(event, ctx, data, reason)
-    try:
-        _decide(event, ctx, data, "（预检）", _Rehearsal(ctx.store))
-    except DomainError as exc:
-        return Step(END, (Reply(notice(exc.message)),))
+    if reason:  # refused: raised, so the worker answers and audits it (``refused … reason=…``)
+        return Step(END, tuple(approvals.after_decision(event, ctx, _decide(event, ctx, data, reason), plan)))
+    _decide(event, ctx, data, "（预检）", _Rehearsal(ctx.store))  # the domain's refusal raised, as above
     where = ctx.extra.get("answer_where") or "直接回复即可"
     what = f"{unit_name(ctx.org, unit)}的{'回应方案' if plan else '口径'} v{version}"
     return Step(S.REASON, (Reply(notice(f"请说明退回修改 {view.case.number} {what}的理由（{where}；发送“取消”放弃）。")),),

@@ -2,7 +2,8 @@
 an example to type as it stands — ``帮助 <词>`` for one command explained, and a friendly answer to anything
 not understood (review ux-2026-12-07, finding 9).
 
-    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台, 主要领导, then 查询 for all;
+    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台, 主要领导 or 领导 (督办, and what
+             they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all;
              notes: 取消, @舆情助手 in a group, the case number is on the card
     帮助 定级 --> that command: what it does, how to type it, an example
     帮助 <unknown word> --> the list, with a line saying the word is not a command
@@ -36,15 +37,23 @@ DESK = (
     ("转发舆情链接", "立案；或发送“立案 标题”"),
     (f"定级 {N} 重大 理由…", "定级或调整等级"),
     (f"分派 {N} 单位名称", "分派承办单位（可写多个）"),
-    (f"改派 {N} 单位名称", "被退回后改派其他单位"),
+    (f"改派 {N} 单位名称", "单位退回后改派"),
     (f"补充 {N} 链接", "同一舆情的其他链接"),
     (f"督办 {N} 单位 内容", "督办单位"),
     # one short line: the desk's card is at DingTalk's 1 KB (tests/unit/handlers/test_script_submit.py)
-    ("口径 方案 跟踪 平息 归档 更正", "见“帮助 口径”等"),  # 通过 / 退回修改: the evaluation card says them (帮助 通过)
+    ("口径 方案 发布 报送 跟踪 平息 归档 更正", "见“帮助 发布”等"),  # 通过 / 退回修改: the evaluation card says them (帮助 通过)
 )
 CITY_DESK = (("转办", "登记上级转办的舆情"),)
 MAIN_LEADER = ((f"领导签收 {N}", "签收特别重大舆情的舆情通报"),)
 LEADER = ((f"督办 {N} 单位 内容", "督办承办单位（或点通报上的“督办”按钮）"),)
+# issue 20: what a leader decides (the cards carry 同意 / 退回修改; these are the typed forms)
+SCRIPT_APPROVER = ((f"审定 {N} v1", "审定口径（或点口径审定卡片上的“同意”）"),)
+PLAN_APPROVER = ((f"审批 {N} v1", "审批回应方案（或点方案审批卡片上的“同意”）"),)
+APPROVER = (
+    ("同意", "只有一项待审定或审批时，直接同意该项"),
+    (f"退回修改 {N} v1 理由", "退回口径或回应方案修改并说明理由"),
+)
+ONWARD = ((f"同意报送 {N} v1", "同意把已审定的口径报送上级"),)
 EVERYONE = (
     (f"案件 {N}", "查看某个案件的状态"),
     ("帮助 定级", "查看某个指令的说明"),
@@ -63,7 +72,9 @@ TOPICS = {
     "领导签收": ("主要领导签收特别重大舆情的舆情通报。", f"领导签收 {N}"),
     "评估": ("重大、特别重大舆情平息后，承办单位依次填写起因、性质、影响、责任、经验教训，确认后提交舆情工作台审核。", f"评估 {N}"),
     "通过": ("舆情工作台通过单位的评估总结；各单位均通过后案件为已评估，可归档。", f"通过 {N} 单位名称"),
-    "退回修改": ("舆情工作台把评估总结退回单位修改并说明理由，单位须在2个工作日内重新提交。", f"退回修改 {N} 单位名称 理由"),
+    "退回修改": (("审定、审批领导把某一版本的口径或回应方案退回修改并说明理由（点卡片上的“退回修改”，或发送命令写明版本），单位须提交新版本。",
+                 f"退回修改 {N} v1 理由"),
+                ("舆情工作台把评估总结退回单位修改并说明理由，单位须在2个工作日内重新提交。", f"退回修改 {N} 单位名称 理由")),
     "督办": ("领导或舆情工作台督办承办单位：单位负责人和联络员收到督办内容，须在时限内回复。", f"督办 {N} 单位名称 内容"),
     "回复督办": ("承办单位回复督办，回复发给督办人；超过时限回复记为逾期。", f"回复督办 {N} 内容"),
     "跟踪": ("舆情工作台记录跟踪情况，案件转为跟踪中，并询问各承办单位是否需要续发口径；承办单位负责人或联络员发送则记录本单位的跟踪情况。",
@@ -86,6 +97,18 @@ TOPICS = {
            f"口径 {N}"),
     "方案": ("重大、特别重大舆情：舆情工作台或承办单位提交回应方案，依次选择回应方式、填写内容和回应时间，确认后送分管局领导、再送主要领导审批。",
            f"方案 {N}"),
+    "审定": ("分管宣传的局领导和承办单位的分管局领导审定口径（先后不限，均同意才算审定通过；主要领导可代为审定）：点口径审定卡片上的“同意”或“退回修改”，"
+           "或发送命令写明版本；多个单位时在版本后写单位名称。", f"审定 {N} v1"),
+    "审批": ("重大、特别重大舆情的回应方案先由承办单位的分管局领导审批，同意后再送主要领导审批：点方案审批卡片上的“同意”或“退回修改”，或发送命令写明版本。",
+           f"审批 {N} v1"),
+    "同意": ("只有一项口径或回应方案待您审定或审批时，发送“同意”即同意该项；有多项时会列出各项及其命令。", "同意"),
+    "发布": ("舆情工作台登记发布：依次选择发布渠道（门户网站、微信公众号、新闻通稿、新闻发布会、媒体吹风会、接受采访、专家解读、其他），"
+           "回复发布时间（如“今天 15:00”，刚发布回复“现在”）和链接（没有回复“无”），再确认所依据的已审定口径和回应方案"
+           "（默认各单位最新审定通过的版本，可更改）。口径未审定、重大和特别重大舆情的回应方案未审批、敏感舆情处置意见未决定发布的，不予登记并说明原因。",
+           f"发布 {N}"),
+    "报送": ("舆情工作台登记已把经分管宣传的局领导同意报送的口径报送市委宣传部、市委网信办或市委市政府（可在对象后写备注）。", f"报送 {N} 宣传部"),
+    "同意报送": ("分管宣传的局领导同意把已审定的口径报送上级：点审定通过后卡片上的“同意报送”，或发送命令（写明版本；多个单位时写单位名称）；"
+             "同意后由舆情工作台报送。", f"同意报送 {N} v2"),
     "取消": ("结束正在进行的操作（如填写报告、分派单位）。", "取消"),
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }
@@ -111,9 +134,9 @@ def commands_for(ctx: Context) -> list[Command]:
     if desks:
         groups.append(("舆情工作台", DESK + (CITY_DESK if Role.DESK in desks else ())))
     if main:
-        groups.append(("主要领导", MAIN_LEADER + (() if desks else LEADER)))
+        groups.append(("主要领导", MAIN_LEADER + (() if desks else LEADER) + _approves(ctx, pid)))
     elif pid and not desks and _leads(ctx, pid):
-        groups.append(("领导", LEADER))
+        groups.append(("领导", LEADER + _approves(ctx, pid)))
     rest = EVERYONE if in_unit else (MY_DUTIES, *EVERYONE)
     groups.append(("查询", rest))
     return [Command(text, meaning, group) for group, lines in groups for text, meaning in lines]
@@ -126,12 +149,22 @@ def _leads(ctx: Context, pid: str) -> bool:
                                                                      for u in ctx.org.units.values())
 
 
+def _approves(ctx: Context, pid: str) -> tuple:
+    """A leader's approvals (issue 20): 审定 for every leader (the main leader decides in place of either), 审批 for
+    a unit's leader in charge and the main leader, 同意报送 for the publicity leader."""
+    roles = set(ctx.person.roles) if ctx.person else set()
+    in_charge = any(u.leader_in_charge == pid for u in ctx.org.units.values())
+    return (SCRIPT_APPROVER + (PLAN_APPROVER if in_charge or "main_leader" in roles else ()) + APPROVER
+            + (ONWARD if "publicity_leader" in roles else ()))
+
+
 def topic_help(name: str, word: str) -> HelpData | None:
-    """``帮助 <word>``: the one command explained, or None when ``word`` is not a command."""
+    """``帮助 <word>``: the one command explained (a word with two uses, such as 退回修改, both), or None when
+    ``word`` is not a command."""
     if word not in TOPICS:
         return None
-    meaning, example = TOPICS[word]
-    return HelpData(name, [Command(example, meaning, word)], [NOTES[1], NOTES[0]])
+    uses = TOPICS[word] if isinstance(TOPICS[word][0], tuple) else (TOPICS[word],)
+    return HelpData(name, [Command(example, meaning, word) for meaning, example in uses], [NOTES[1], NOTES[0]])
 
 
 @router.command("帮助", "help", "?", "？")

@@ -15,8 +15,11 @@ the module; only refusals are sent, so the case stays as it was between rows.
 The rows are held to the tables (issue 19): every Action of ``PERMISSIONS`` has a typed command here or a
 reason in ``NOT_TYPED``, and every act of ``bot.domain.clock.acts.DUTY_ACTS`` has its command here — an action
 or act added without a row fails ``test_every_action_and_every_act_has_a_row``. A duty's act (``duty.fulfil``
-narrowed by ``kind`` to ``FULFIL_ROLES``) is refused as the table says. The commands of issue 11 go on every
-platform a person is on; the newer ones (``new``) on the person's own platform in CI and on the other one too in
+narrowed by ``kind`` to ``FULFIL_ROLES``) is refused as the table says. Issue 20's commands (口径, 审定, 退回修改,
+同意报送, 报送, 方案, 审批, 发布) are sent on cases people set up by typing (``responses``): a script version pending,
+one approved and consented, a plan version pending; a leader the table allows but ``bot/domain/response/approvers.py``
+narrows away is held by the response integration tests, not here. The commands of issue 11 go on every platform a
+person is on; the newer ones (``new``) on the person's own platform in CI and on the other one too in
 ``make soak`` (``-m slow``).
 """
 
@@ -49,6 +52,7 @@ from tests.integration import stack as stack_module
 from tests.integration.stack import SAMPLE_ORG, Stack
 from tests.integration.unit_flow import (
     Opened,
+    People,
     assignment_states,
     case_grade,
     open_and_assign,
@@ -69,7 +73,7 @@ class Command:
     rest: str = ""
     desk_only: bool = False  # refused before the case is looked at (bot.domain.permissions.require_desk)
     kind: DutyKind | None = None  # duty.fulfil of this kind: narrowed to FULFIL_ROLES[kind]
-    new: bool = False  # issue 19: one platform per person in CI, every platform in `make soak`
+    new: bool = False  # issues 19, 20: one platform per person in CI, every platform in `make soak`
     on: str = "general"  # the case of the fixture it is sent on: one that holds its duty (open_cases)
 
 
@@ -79,7 +83,7 @@ def act(word: str, kind: DutyKind, rest: str = "", on: str = "general") -> Comma
 
 
 def new(word: str, action: Action, rest: str = "", on: str = "general") -> Command:
-    """A command of issue 19 that is not a duty's act."""
+    """A command of issue 19 or 20 that is not a duty's act."""
     return Command(word, action, rest, new=True, on=on)
 
 
@@ -103,6 +107,15 @@ COMMANDS = [
     new("评估", Action.EVALUATE, on="subsided"), new("通过", Action.ACCEPT_EVALUATION, " 药品安全监督管理科", on="subsided"),
     new("退回修改", Action.RETURN_EVALUATION, " 药品安全监督管理科 经验教训过简", on="subsided"),
     new("督办", Action.SUPERVISE, " 药品安全监督管理科 请今天内回应"), new("回复督办", Action.ANSWER_SUPERVISION, " 已约谈商家"),
+    # issue 20: scripts (口径) and their approval, the onward report, plans (方案) and 发布 — each on a case that holds
+    # what it needs: a script v1 pending (script), one approved and consented (approved), a plan v1 pending (major)
+    new("口径", Action.SCRIPT_SUBMIT), new("审定", Action.SCRIPT_APPROVE, " v1", on="script"),
+    new("退回修改", Action.SCRIPT_RETURN, " v1 口径表述不准确", on="script"),
+    new("同意报送", Action.SCRIPT_ONWARD_CONSENT, " v1", on="approved"),
+    new("报送", Action.SCRIPT_ONWARD_REPORT, " 宣传部", on="approved"),
+    new("方案", Action.PLAN_SUBMIT, on="major"), new("审批", Action.PLAN_APPROVE, " v1", on="major"),
+    new("退回修改", Action.PLAN_RETURN, " v1 回应时间过晚", on="major"),
+    new("发布", Action.PUBLISH, on="especially_major"),
 ]
 # Actions no one types (each with where its refusals are tested, or why none can be).
 NOT_TYPED = {
@@ -179,7 +192,28 @@ def open_cases(stack) -> dict[str, Opened]:
     assert case_state(stack, cases["subsided"].case_id) == "subsided"
     dt.say_to_bot("0524", "某药店销售假药 https://weibo.com/3/transfer")  # the 转办's content: the case opens
     cases["transfer"] = wait_for(lambda: transferred(stack), what="the 转办's case\n" + stack.worker_log())
+    responses(stack, cases)
     return cases
+
+
+def responses(stack, cases: dict[str, Opened]) -> None:
+    """Issue 20's cases, set up by people typing: 卫干事 (食品经营科, DingTalk) submits a 口径 on a 一般 case (v1
+    pending: 钱副局长's and 吴副局长's 审定) and on another one that 钱副局长 (WeCom) and 吴副局长 (DingTalk) approve
+    and 钱副局长 consents to report onward; and a 回应方案 on the 重大 case (v1 pending: 吴副局长's 审批)."""
+    cases["script"] = open_and_assign(stack, UNITS, title="某超市销售过期食品（口径待审定）")
+    cases["approved"] = open_and_assign(stack, UNITS, title="某超市销售过期食品（口径已审定）")
+    people = People(stack, timeout=40)
+    for case in (cases["script"], cases["approved"]):
+        people.exchange("0602", (f"口径 {case.number}", "口径内容"), ("涉事批次已全部下架，正在溯源。", "确认提交口径"),
+                        ("确认", f"已提交 {case.number}"))
+    number = cases["approved"].number
+    people.exchange("qianfjz", (f"审定 {number} v1", "已审定同意"))
+    people.exchange("0412", (f"审定 {number} v1", "（已通过）"))
+    people.exchange("qianfjz", (f"同意报送 {number} v1", "已同意报送"))
+    number = cases["major"].number
+    people.exchange("0602", (f"方案 {number}", "请选择回应方式"), ("新闻发布会", "回应方案的内容"),
+                    ("今天下午召开新闻发布会通报核查结果", "回应时间"), ("今天 16:00", "确认提交回应方案"),
+                    ("确认", f"已提交 {number}"))
 
 
 def transferred(stack) -> Opened | None:

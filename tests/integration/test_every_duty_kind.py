@@ -19,11 +19,18 @@ as the desk's intake would (``unit_flow.open_and_assign``) and from then on only
 * 评估总结 (重大, DingTalk): 许干事 signs, the desk (李干事) types 跟踪 and 平息, 许干事 types ``评估 YQ-…``, the
   five parts, 确认;
 * 回复督办 (一般, DingTalk): 李干事 types ``督办 YQ-… 广告 …``; 张干事 clicks 回复督办 on the 督办 card, the words;
-* 发布权威信息 (特别重大) and 公开回应 (重大): no act ends them until 发布 (issue 20) — the one exception the issue
-  allows: the unit signs, the desk tracks and subsides the case, and the duty closes as missed (平息时未办结).
+* 口径审定 (一般, 丙区局): 水干事 types ``口径 YQ-…``, the text, 确认; 钱副局长 (WeCom) clicks 同意 on his 口径审定
+  card, 王副局长 (the unit's leader in charge, WeCom) clicks 同意 on 我的待办 — each ends his own duty;
+* 方案审批 (重大, 丙区局 again — sixteen units for the sixteen walks a unit is in, so this one shares it, through its
+  head): 柏局长 types ``方案 YQ-…``, the way, content, time, 确认; 王副局长 clicks 同意 on his 方案审批 card, then
+  赵局长 (whose card comes only then) types ``审批 YQ-…``;
+* 发布权威信息 (特别重大, 甲县局) and 公开回应 (重大, 乙县局): the unit's liaison submits a 口径 and a 方案, the leaders
+  approve them by typing (审定 ×2, 审批 ×2), and the desk's 发布 dialog (陈干事: 门户网站; 孙科长: 新闻发布会),
+  channel, 现在, 无 (link), 确认 ends the duty.
 
-Each ended duty is done by the person who acted, on time, with nothing left for the clock to fire. A kind the
-policy clocks without a walk here fails (``test_every_kind_the_policy_clocks_is_walked`` and its parameter).
+Each ended duty is done by the person who acted, on time, with nothing left for the clock to fire (the approvals:
+every approver's duty, each by its owner). A kind the policy clocks without a walk here fails
+(``test_every_kind_the_policy_clocks_is_walked`` and its parameter).
 """
 
 from __future__ import annotations
@@ -35,7 +42,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.clock.acts import DUTY_ACTS, act_of, command_of
-from bot.domain.clock.duties import MISSED
 from bot.domain.clock.policy_file import default_policy
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
@@ -44,12 +50,13 @@ from tests.integration import stack as stack_module
 from tests.integration.duty_checks import duties
 from tests.integration.intake.conftest import detail
 from tests.integration.stack import Stack
-from tests.integration.unit_flow import Opened, People, open_and_assign
+from tests.integration.unit_flow import Opened, People, open_and_assign, timeline_actions
 
 wait_for = partial(stack_module.wait_for, timeout=60)
 K = DutyKind
 POLICY_KINDS = sorted(default_policy().duties, key=str)  # the kinds the default policy puts a clock on
-ISSUE_20 = {K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE}   # ended by 发布 (issue 20); until then missed at 平息
+PUBLISHED = {K.AUTHORITATIVE_RELEASE, K.PUBLIC_RESPONSE}  # ended by the desk's 发布 (issue 20)
+APPROVALS = {K.SCRIPT_APPROVAL, K.PLAN_APPROVAL}           # one duty per approver, each ended by its owner
 DESK_CHEN, DESK_LI, DESK_SUN, MAIN = "chengs", "0524", "0523", "zhaojz"
 # a record's dialog (handlers/duty_record.py): each question and its answer
 MEETING = [("会议时间？", "现在"), ("会议地点？", "局三楼会议室"), ("参会人员？", "赵局长、钱副局长、孙科长"),
@@ -202,13 +209,52 @@ def supervision_answer(p: People) -> tuple[Opened, str]:
     return case, "p-zhang"
 
 
-def missed_at_subsiding(grade: Grade, unit: str, liaison: str, desk: str) -> Callable[[People], tuple[Opened, None]]:
-    """发布权威信息 / 公开回应: no act of their own yet (issue 20) — the case is signed, tracked and subsided."""
-    def walk(p: People) -> tuple[Opened, None]:
+def submit_script(p: People, user: str, number: str) -> None:
+    """The unit's ``口径 YQ-…`` dialog: the text, then typed 确认."""
+    p.exchange(user, (f"口径 {number}", "口径内容"), ("涉事批次已全部下架封存，正在溯源，结果将及时公布。", "确认提交口径"),
+               ("确认", f"已提交 {number}"))
+
+
+def submit_plan(p: People, user: str, number: str, way: str) -> None:
+    """The ``方案 YQ-…`` dialog: the way, the content, when, then typed 确认."""
+    p.exchange(user, (f"方案 {number}", "请选择回应方式"), (way, "回应方案的内容"),
+               ("通报核查结果和处置措施，回答记者提问", "回应时间"), ("今天 16:00", "确认提交回应方案"),
+               ("确认", f"已提交 {number}"))
+
+
+def script_approval(p: People) -> tuple[Opened, str]:
+    case = open_and_assign(p.stack, ["u-county-c"], Grade.GENERAL)
+    submit_script(p, "0812", case.number)
+    p.press("qianfjz", f"口径审定 {case.number}", act_of(K.SCRIPT_APPROVAL).action, case=case.number)
+    p.exchange("wangfjz", ("我的待办", "王副局长的待办"))
+    p.press("wangfjz", "王副局长的待办", act_of(K.SCRIPT_APPROVAL).action, case=case.number)
+    return case, "p-qian"
+
+
+def plan_approval(p: People) -> tuple[Opened, str]:
+    case = open_and_assign(p.stack, ["u-county-c"], Grade.MAJOR, title="某超市销售过期食品（回应方案）")
+    submit_plan(p, "0811", case.number, "新闻通稿")
+    p.press("wangfjz", f"方案审批 {case.number}", act_of(K.PLAN_APPROVAL).action, case=case.number)
+    p.told(MAIN, f"方案审批 {case.number}")  # his card only after the leader in charge's 同意
+    p.exchange(MAIN, (command_of(K.PLAN_APPROVAL, case.number), "（已通过）"))
+    return case, "p-wang"
+
+
+def published(grade: Grade, unit: str, liaison: str, leader: str, desk: str, channel: str,
+              ) -> Callable[[People], tuple[Opened, str]]:
+    """发布权威信息 / 公开回应: the unit's 口径 approved by 钱副局长 and its leader in charge, its 方案 by the leader in
+    charge and 赵局长 (all typed), then the desk's 发布 dialog on ``channel``."""
+    def walk(p: People) -> tuple[Opened, str]:
         case = open_and_assign(p.stack, [unit], grade)
-        sign(p, liaison, case.number)
-        track_and_subside(p, desk, case)
-        return case, None
+        submit_script(p, liaison, case.number)
+        p.exchange("qianfjz", (f"审定 {case.number} v1", "已审定同意"))
+        p.exchange(leader, (f"审定 {case.number} v1", "（已通过）"))
+        submit_plan(p, liaison, case.number, "新闻发布会")
+        p.exchange(leader, (f"审批 {case.number} v1", "已审批同意"))
+        p.exchange(MAIN, (f"审批 {case.number} v1", "（已通过）"))
+        p.exchange(desk, (command_of(K.PUBLIC_RESPONSE, case.number), "通过什么渠道发布"), (channel, "何时发布"),
+                   ("现在", "发布链接"), ("无", f"确认发布 {case.number}"), ("确认", f"已登记 {case.number} 发布"))
+        return case, {DESK_CHEN: "p-chen", DESK_SUN: "p-sun"}[desk]
     return walk
 
 
@@ -218,15 +264,17 @@ WALKS: dict[DutyKind, Callable[[People], tuple[Opened, str | None]]] = {
     K.ASSESSMENT_MEETING: assessment_meeting, K.LEADING_GROUP_MEETING: leading_group_meeting,
     K.REPORT_UP_CITY: report_up_city, K.REPORT_UP_PROVINCE: report_up_province,
     K.TRANSFER_FEEDBACK: transfer_feedback, K.EVALUATION: evaluation, K.SUPERVISION_ANSWER: supervision_answer,
-    K.AUTHORITATIVE_RELEASE: missed_at_subsiding(Grade.ESPECIALLY_MAJOR, "u-county-a", "0802", DESK_CHEN),
-    K.PUBLIC_RESPONSE: missed_at_subsiding(Grade.MAJOR, "u-county-b", "yugs", DESK_SUN),
+    K.SCRIPT_APPROVAL: script_approval, K.PLAN_APPROVAL: plan_approval,
+    K.AUTHORITATIVE_RELEASE: published(Grade.ESPECIALLY_MAJOR, "u-county-a", "0802", "0412", DESK_CHEN, "门户网站"),
+    K.PUBLIC_RESPONSE: published(Grade.MAJOR, "u-county-b", "yugs", "0413", DESK_SUN, "新闻发布会"),
 }
 
 
 def test_every_kind_the_policy_clocks_is_walked():
     assert set(WALKS) == set(POLICY_KINDS), "a duty kind with a clock needs a walk here that ends it by its act"
-    assert {k for k in POLICY_KINDS if DUTY_ACTS.get(k) is None} == ISSUE_20, \
-        "every clocked kind has its act, but those 发布 (issue 20) will end"
+    assert {k for k in POLICY_KINDS if DUTY_ACTS.get(k) is None} == set(), "every clocked kind has its act"
+    assert {k for k in PUBLISHED if act_of(k).action == "publication.start"} == PUBLISHED, \
+        "发布权威信息 and 公开回应 are ended by the desk's 发布 (issue 20), no longer missed at 平息"
 
 
 @pytest.mark.parametrize("kind", POLICY_KINDS, ids=str)
@@ -237,9 +285,13 @@ def test_a_duty_kind_ends_by_its_act(people, kind):
     first = lambda: duties(people.stack, case.case_id, kind)[0]  # noqa: E731
     wait_for(lambda: first().state != "open", what=f"the {kind} to end\n" + people.stack.worker_log()[-3000:])
     ended = first()
-    if kind in ISSUE_20:
-        assert act_of(kind) is None, f"{kind} has an act now (issue 20): walk it by that act, not by 平息"
-        assert (ended.state, ended.late, ended.reason) == ("closed", True, MISSED)
-    else:
-        assert (ended.state, ended.ended_by, ended.late) == ("done", actor, False)
+    assert (ended.state, ended.ended_by, ended.late) == ("done", actor, False)
     assert ended.firing_id is None, "nothing left for the clock to fire"
+    if kind in APPROVALS:  # every approver's own duty, each ended by its owner's 同意, on time
+        wait_for(lambda: all(d.state != "open" for d in duties(people.stack, case.case_id, kind)),
+                 what=f"every {kind} to end\n" + people.stack.worker_log()[-3000:])
+        every = duties(people.stack, case.case_id, kind)
+        ends = [(d.state, d.ended_by, d.late, d.firing_id) for d in every]
+        assert len(every) == 2 and ends == [("done", d.owner_person, False, None) for d in every], ends
+    if kind in PUBLISHED:  # by 发布, on time — no longer closed as missed at 平息
+        assert "publication.publish" in timeline_actions(people.stack, case.case_id)

@@ -77,7 +77,11 @@ def test_the_main_leader_reads_his_acknowledgement_and_the_queries_only(org):
     lines = help_for(org, "p-zhao")
     assert lines[1:4] == ["【主要领导】", "· 领导签收 YQ-2026-0001 —— 签收特别重大舆情的舆情通报",
                           "· 督办 YQ-2026-0001 单位 内容 —— 督办承办单位（或点通报上的“督办”按钮）"]
-    assert lines[4] == "【查询】" and not any(l.startswith("· 签收") or l.startswith("· 分派") for l in lines)
+    assert lines[4:8] == ["· 审定 YQ-2026-0001 v1 —— 审定口径（或点口径审定卡片上的“同意”）",
+                          "· 审批 YQ-2026-0001 v1 —— 审批回应方案（或点方案审批卡片上的“同意”）",
+                          "· 同意 —— 只有一项待审定或审批时，直接同意该项",
+                          "· 退回修改 YQ-2026-0001 v1 理由 —— 退回口径或回应方案修改并说明理由"]  # issue 20
+    assert lines[8] == "【查询】" and not any(l.startswith("· 签收") or l.startswith("· 分派") for l in lines)
 
 
 def test_help_with_a_word_explains_that_command(org):
@@ -107,3 +111,57 @@ def test_every_form_of_help_reads_the_same_lines_and_dingtalk_reads_alike_either
         lines = [line.lstrip("•·※【 ").rstrip("】") for line in seen[form]]
         heads = [i for i, line in enumerate(lines) if line in ("承办单位", "查询")]
         assert len(heads) == 2 and lines[-1] == "案件编号在每张舆情卡片的标题上。", (form, seen[form])
+
+
+LEADERS = ("p-zhao", "p-qian", "p-wu", "p-zheng", "p-wang")  # the main, the publicity and the units' leaders in charge
+
+
+@pytest.mark.parametrize("person", LEADERS)
+def test_each_leaders_help_lists_what_he_approves(org, person):
+    """Issue 20: 审定 for every leader (the main leader decides in place of either), with 同意 and 退回修改; 审批 for
+    the leaders in charge and the main leader; 同意报送 for the publicity leader alone."""
+    text = "\n".join(help_for(org, person))
+    assert "· 审定 YQ-2026-0001 v1 —— 审定口径" in text
+    assert "· 同意 ——" in text and "· 退回修改 YQ-2026-0001 v1 理由 ——" in text
+    assert ("审批 YQ-2026-0001 v1" in text) == (person != "p-qian" or any(
+        u.leader_in_charge == person for u in org.units.values()))
+    assert ("同意报送 YQ-2026-0001 v1" in text) == (person == "p-qian")
+    for desk_only in ("发布 YQ", "报送 YQ", "分派"):
+        assert desk_only not in text.replace("同意报送 YQ", ""), desk_only
+
+
+def test_the_desk_finds_publication_and_the_onward_report_and_no_approvals(org):
+    text = "\n".join(help_for(org, "p-li"))
+    assert "发布" in text and "报送" in text and "更正" in text
+    assert "审定 YQ" not in text and "审批 YQ" not in text
+
+
+@pytest.mark.parametrize(("word", "says"), [
+    ("审定", "审定 YQ-2026-0001 v1"), ("审批", "审批 YQ-2026-0001 v1"), ("同意", "只有一项"),
+    ("发布", "发布 YQ-2026-0001 —— 舆情工作台登记发布"), ("报送", "报送 YQ-2026-0001 宣传部"),
+    ("同意报送", "同意报送 YQ-2026-0001 v2"),
+])
+def test_help_explains_the_approvals_and_the_publication(org, word, says):
+    lines = help_for(org, "p-qian", f"帮助 {word}")
+    assert lines[1] == f"【{word}】" and says in "\n".join(lines)
+
+
+def test_help_on_return_for_changes_describes_both_uses(org):
+    lines = [line for line in help_for(org, "p-li", "帮助 退回修改") if line.startswith("· ")]
+    assert len(lines) == 2
+    assert lines[0].startswith("· 退回修改 YQ-2026-0001 v1 理由 —— 审定、审批领导") and "口径或回应方案" in lines[0]
+    assert lines[1].startswith("· 退回修改 YQ-2026-0001 单位名称 理由 —— 舆情工作台") and "评估总结" in lines[1]
+
+
+def test_the_leaders_the_city_desk_and_every_topic_fit_dingtalks_1kb(org):
+    """The leaders', the city desk's and a unit's 帮助, and every 帮助 <词> card: DingTalk takes at most 1,024 bytes
+    a value. (A county bureau's people read the unit's and the desk's lists together, over 1 KB before issue 20
+    too: the card is cut and its full text follows, bot/platforms/dingtalk/card_fit.py.)"""
+    from handlers.help import TOPICS
+
+    people = (*LEADERS, "p-li", "p-chen", "p-sun", "p-feng", "p-wei")
+    asks = [(pid, "帮助") for pid in people] + [("p-li", f"帮助 {word}") for word in TOPICS]
+    for pid, text in asks:
+        [reply] = dispatch(event(text), org, org.person(pid))
+        card = render_json(TEMPLATES, "dingtalk", reply.card)["card"]
+        assert all(len(v.encode()) <= 1024 for v in card.values() if isinstance(v, str)), (pid, text)
