@@ -29,7 +29,7 @@ from bot.core.event import Event
 from bot.core.media import is_media
 from bot.platforms.base import Messenger, SentMessage
 from bot.store import outbox
-from worker import batching, follow_ups, leader_told, media_sends, pacing
+from worker import batching, card_order, follow_ups, leader_told, media_sends, pacing
 from worker.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,12 @@ def deliver(rt: Runtime, row_id: int, now: datetime | None = None) -> str:
             row.next_attempt_at = now + (QUEUE_FALLBACK if behind else wait)
             session.flush()
         original = _original(session, row)
+        newer = card_order.newer_drawing(session, row) if wait is None else None
+        if newer is not None:  # a later drawing of this card is out already: this one would undo it
+            row.state, row.lease_until, row.sent_at = outbox.SENT, None, utcnow()
+            row.last_error = f"not sent: outbox row {newer} updated this card later"
+            log.info("outbox=%s skipped: row %s updated the same card later", row.id, newer)
+            return "superseded"
         mates = [] if wait is not None or original is not None or is_media(row.card) else \
             batching.companions(session, row, now, lease(rt), rt.messengers.get(platform))
         for each in (row, *mates):

@@ -8,7 +8,8 @@ callbacks, real workers and the emulators (issue 20, Done when: "Tests prove").
   赵局长 before the leader in charge (the plan) type their decisions: each refused with the reason, nothing written;
 * 钱副局长 (WeCom) and 吴副局长 (DingTalk) press 同意 on one version at the same moment (two threads released by a
   barrier, each posting its signed click callback), with three workers taking events: both decisions count and the
-  version is approved exactly once — on SQLite and on PostgreSQL, three rounds each.
+  version is approved exactly once, and both leaders' cards end settled (an older drawing of a card is not sent
+  after a newer one: worker/card_order.py) — on SQLite and on PostgreSQL, three rounds each.
 
 A click the emulator would no longer show (the card updated) is posted as DingTalk would post it
 (``tests.faults.stackhelp.click_body`` / ``post_click``: the same signed callback the emulator sends).
@@ -17,24 +18,20 @@ The timeline is read straight from the database, for assertions only."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.domain.grade import Grade
+from bot.store import outbox
 from tests.faults.stackhelp import click_body, more_workers, now_ms, post_click
 from tests.integration.response.walk import QIAN, WU, ZHAO, button, entries, live, submit_plan, submit_script
-from tests.integration.stack import Stack
+from tests.integration.stack import Stack, wait_for
 from tests.integration.unit_flow import People, open_and_assign
 from tests.support.workers import stop_workers
 
 UNIT, LIAISON, ZHENG = "食品经营安全监督管理科", "0602", "0413"  # 郑副局长 prefers DingTalk
 ROUNDS = 3
-STALE_CARD = ("known bug: the first decider's handler renders the other approver's card from the state before the "
-              "other's decision commits (handlers/approvals.py:copies, live) and that update can be delivered after "
-              "the other's own settled card, leaving his card live with 同意 / 退回修改 on an approved version")
-
-
 @pytest.fixture
 def people(stack):
     """A stack of this test's own (the race below starts its own on the same Redis database: never two at once)."""
@@ -134,9 +131,15 @@ def test_two_leaders_pressing_agree_at_the_same_moment_approve_once(racing):
         assert [e.payload["approved"] for e in decisions] == [False, True], [e.payload for e in decisions]
         assert sum(f"口径已审定 {n} v1" in t for t in p.got(LIAISON)) == 1
         cards.append(n)
-    # every leader's card should end settled; a race between the two decisions' card updates can leave one live
-    # (a product bug, see STALE_CARD): reported as an expected failure once the approvals themselves have held
-    time.sleep(2)  # the last round's card updates delivered
+    # every leader's card ends settled: the first decider's handler draws the other's copy as still awaited, and
+    # that older drawing must not reach the platform after the other's own settled card (worker/card_order.py)
+    wait_for(lambda: not outbox_unsent(p.stack), timeout=30, what="every card update delivered")
     stale = [(n, who) for n in cards for who in (QIAN, WU) if live(p, who, f"口径审定 {n}")]
-    if stale:
-        pytest.xfail(f"{STALE_CARD} — still live: {stale}")
+    assert not stale, f"approval cards still live on an approved version: {stale}"
+
+
+def outbox_unsent(stack) -> int:
+    """How many outbox rows are still pending or being sent."""
+    with stack.database.session() as session:
+        return session.scalar(select(func.count()).select_from(outbox.OutboxRow)
+                              .where(outbox.OutboxRow.state.in_((outbox.PENDING, outbox.SENDING))))

@@ -74,3 +74,36 @@ def test_an_update_of_a_copy_that_failed_for_good_fails_too(rt):
 def test_replies_to_people_and_in_place_are_filed_under_their_case(rt):
     answer = reply_messages(None, EVENT, Reply(Card("notice", {"text": "x"}), case_id=9), 1)
     assert answer[0].case_id == 9 and answer[0].method == "reply"
+
+
+def test_an_older_drawing_of_a_card_is_not_sent_after_a_newer_one(rt):
+    """Two leaders press 同意 at once: the first one's handler drew the other's copy as still awaited (the older
+    row); the other's own click settled his card (the newer row). Sent in the wrong order, the card would go
+    live again: the older drawing is dropped instead (worker/card_order.py)."""
+    original = put(rt, outbox.Message("w-3", "dingtalk", "person", {"user_id": "0602"},
+                                      Card("case_card", {"status": ""}).to_dict(), 7))
+    assert deliver(rt, original, NOW) == "sent"
+    older = put(rt, outbox.Message("u-3a", "dingtalk", "update", {"copy_of": original},
+                                   Card("case_card", {"status": "待您审定"}).to_dict(), 7))
+    click = replace(EVENT, card_id="yq-0602", dedup_key="k3")
+    (settled,) = reply_messages(None, click, Reply(Card("case_card", {"status": "已审定"}), update=True), 0)
+    newer = put(rt, settled)
+    assert deliver(rt, newer, NOW) == "sent"
+    assert deliver(rt, older, NOW) == "superseded"
+    updates = [s for s in rt.messengers["dingtalk"].sent if s[0] == "update"]
+    assert [status for *_, status in updates] == ["已审定"], "the card ends settled"
+    with rt.database.session() as session:
+        row = session.get(outbox.OutboxRow, older)
+        assert row.state == outbox.SENT and f"outbox row {newer}" in row.last_error
+
+
+def test_drawings_sent_in_their_order_all_go_out(rt):
+    original = put(rt, outbox.Message("w-4", "dingtalk", "person", {"user_id": "0602"},
+                                      Card("case_card", {"status": ""}).to_dict(), 7))
+    assert deliver(rt, original, NOW) == "sent"
+    first = put(rt, outbox.Message("u-4a", "dingtalk", "update", {"copy_of": original},
+                                   Card("case_card", {"status": "一"}).to_dict(), 7))
+    second = put(rt, outbox.Message("u-4b", "dingtalk", "update", {"copy_of": original},
+                                    Card("case_card", {"status": "二"}).to_dict(), 7))
+    assert (deliver(rt, first, NOW), deliver(rt, second, NOW)) == ("sent", "sent")
+    assert [s[2] for s in rt.messengers["dingtalk"].sent if s[0] == "update"] == ["一", "二"]
