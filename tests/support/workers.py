@@ -5,6 +5,7 @@ behind, still on the run's Redis database, whose scheduler then moved a later te
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -14,13 +15,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+_started: list[subprocess.Popen] = []
 
 
 def spawn_worker(env: Mapping[str, str], log: Path, append: bool = False) -> subprocess.Popen:
     """Start ``python -m bot.cli worker`` with ``env``, its output in ``log``, in a new session."""
     out = open(log, "ab" if append else "wb")  # noqa: SIM115 - the worker's stdout for its lifetime
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=dict(env), cwd=str(ROOT),
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=dict(env), cwd=str(ROOT),
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    _started.append(proc)
+    return proc
 
 
 def stop_workers(processes: Iterable[subprocess.Popen], timeout: float = 15) -> None:
@@ -36,3 +40,12 @@ def stop_workers(processes: Iterable[subprocess.Popen], timeout: float = 15) -> 
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)  # its session: pgid == pid (start_new_session)
         proc.wait()
+
+
+@atexit.register
+def _none_left() -> None:
+    """A run that ends without a test's teardown (interrupted) still takes its workers' sessions down: they are
+    out of pytest's process group, so a signal to the run no longer reaches them."""
+    for proc in _started:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
