@@ -34,6 +34,7 @@ from bot.domain.response.state import PlanVersion, ResponseState, Version, respo
 from handlers.approval_sending import approval_card, approval_cards, approvers_of
 from handlers.card_copies import refresh
 from handlers.case_lookup import CaseView, case_view, case_view_of
+from handlers.desk_card import desk_card_updates
 from handlers.registry import Context, router
 
 ON_BEHALF = {Role.PUBLICITY_LEADER: "代宣传分管领导审定", Role.LEADER_IN_CHARGE: "代分管领导审定"}
@@ -145,7 +146,7 @@ def after_decision(event: Event, ctx: Context, outcome, plan: bool) -> list[Repl
         replies += approved(ctx, view, v, plan)
     if plan and p.get("next"):
         replies += main_leader_card(ctx, view, outcome)
-    return replies
+    return replies + desk_card_updates(ctx, view.case.id)
 
 
 def copies(ctx: Context, view: CaseView, st: ResponseState, v: Version, plan: bool, follow: str,

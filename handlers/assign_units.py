@@ -26,8 +26,8 @@ from bot.domain.intake.reading import match_units
 from bot.domain.permissions import require_desk
 from bot.domain.unit.commands import assign_unit
 from handlers import warning
-from handlers.card_copies import refresh
 from handlers.case_lookup import case_id_param, case_named, case_view_of, current_intake_card
+from handlers.desk_card import desk_card_updates
 from handlers.leaders import latest_bulletins
 from handlers.registry import Context, dialog, dialogs, router
 
@@ -73,18 +73,8 @@ def assign_names(event: Event, ctx: Context, case_id: int, text: str) -> list[Re
                 said.append(f"已分派{match.unit.name}。")
             except HandlerError as exc:
                 said.append(exc.message)
-    cards = intake_cards(ctx, case_id) if told else []
+    cards = desk_card_updates(ctx, case_id) if told else []
     return [Reply(notice("\n".join(said))), *cards, *latest_bulletins(told)]
-
-
-def intake_cards(ctx: Context, case_id: int, status: str = "") -> list[Reply]:
-    """Updates of the desk's intake cards of the case (its grade and units as they are now) that can change in
-    place; none for a copy that cannot (the answer in words says what was done)."""
-    rows = [r for r in ctx.card_copies.of_case(case_id, kind="intake_card")
-            if any(b.get("action") == "intake.units" for b in (r.card or {}).get("buttons") or [])]
-    if not rows:
-        return []
-    return refresh(ctx, ctx.org, rows, current_intake_card(ctx, case_id, status), "", case_id)
 
 
 def start_by_button(event: Event, ctx: Context, data: dict) -> Step:
@@ -118,7 +108,7 @@ def got_names(event: Event, ctx: Context, data: dict) -> Step:
     """Names typed in the dialog: assign what matches, stay for more until 完成."""
     text = command_text(event)
     if text in DONE_WORDS:
-        updated = intake_cards(ctx, data["case"], "分派完成")
+        updated = desk_card_updates(ctx, data["case"], "分派完成")
         if updated:
             return Step(END, (Reply(notice("分派完成，舆情工作台的卡片已更新。")), *updated))
         return Step(END, (Reply(current_intake_card(ctx, data["case"], "分派完成"), case_id=data["case"]),))

@@ -33,6 +33,7 @@ from bot.domain.response.plans import PLANNED_GRADES
 from bot.domain.words import grade_color
 from handlers.approval_sending import PLAN, approval_cards, names_of
 from handlers.case_lookup import case_view
+from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
 from handlers.evaluation_review import unit_named
 from handlers.registry import dialog
@@ -184,7 +185,8 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     said = (f"已提交 {view.case.number} {unit_name(ctx.org, data['u'])}的回应方案 v{n}，"
             f"已送{names_of(ctx, outcome, PLAN)}审批（分管局领导同意后再送主要领导审批）。")
     settled = _settled(event, data, f"确认提交回应方案 {data['case']}", f"已提交 v{n}")
-    return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, PLAN)))
+    return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, PLAN),
+                      *desk_card_updates(ctx, view.case.id)))
 
 
 def _settled(event: Event, data: dict, title: str, status: str) -> tuple[Reply, ...]:

@@ -37,6 +37,7 @@ from bot.domain.response.publications import LEEWAY, publish
 from bot.domain.response.state import response_state
 from bot.domain.words import grade_color, when
 from handlers.case_lookup import case_view
+from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
 from handlers.meetings import moment
 from handlers.registry import dialog
@@ -224,7 +225,8 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
         said = (f"不能登记发布：{'；'.join(result.refused)}。（此次登记已记入案件记录；"
                 f"审定、审批通过后请重新发送“{WORD} {data['case']}”）")
         return Step(END, (*settled, Reply(notice(said), case_id=data["case_id"])))
-    return Step(END, (*settled, Reply(notice(_accepted(ctx, data, result)), case_id=data["case_id"])))
+    return Step(END, (*settled, Reply(notice(_accepted(ctx, data, result)), case_id=data["case_id"]),
+                      *desk_card_updates(ctx, data["case_id"])))
 
 
 def _clicked(*keys: str):

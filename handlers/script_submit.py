@@ -33,6 +33,7 @@ from bot.domain.response.checks import need_text, state_allows
 from bot.domain.words import grade_color
 from handlers.approval_sending import SCRIPT, approval_cards, names_of
 from handlers.case_lookup import case_view
+from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
 from handlers.evaluation_review import unit_named
 from handlers.registry import dialog
@@ -227,7 +228,8 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     said = (f"已提交 {view.case.number} {unit_name(ctx.org, data['u'])}的口径 v{n}，"
             f"已送{names_of(ctx, outcome, SCRIPT)}审定。")
     settled = _settled(event, data, f"确认提交口径 {data['case']}", f"已提交 v{n}")
-    return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, SCRIPT)))
+    return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, SCRIPT),
+                      *desk_card_updates(ctx, view.case.id)))
 
 
 def _typed(*words: str):
