@@ -49,8 +49,12 @@ def test_the_desk_raises_the_grade_and_the_leaders_are_told(stack):
              what="the bulletin to the leader in charge (吴副局长, DingTalk)")
 
     wecom.act_as("zhaojz").click(bulletin["task_id"], bulletin["clickable"][0])
-    wait_for(lambda: (wecom.card_for_user("zhaojz", bulletin["task_id"])["card"].get("replace_text") or "")
-             .startswith("已由赵局长于"), what="the bulletin acknowledged in place\n" + stack.worker_log())
+    # acknowledged in place; it keeps its 督办 buttons (one per live unit, issue 19), so it stays a card with buttons
+    signed = wait_for(lambda: [c for c in [wecom.card_for_user("zhaojz", bulletin["task_id"])]
+                               if "已由赵局长于" in str(c["card"])],
+                      what="the bulletin acknowledged in place\n" + stack.worker_log())[0]
+    assert not any(k.startswith("leader.ack?") for k in signed["clickable"])
+    assert any(k.startswith("supervision.start?") for k in signed["clickable"])
     wait_for(lambda: "主要领导已签收 今天" in dt.card_view(group_card.out_track_id, "0601")["body"],
              what="the unit's card to say the main leader signed\n" + stack.worker_log())
     assert timeline_actions(stack, case.case_id) == ["case.open", "case.assign", "case.grade", "duty.fulfil"]
