@@ -32,6 +32,7 @@ from bot.domain.permissions import Action, Role, authorise, case_roles
 from bot.domain.words import when
 from handlers.case_lookup import case_view
 from handlers.dialog_owner import not_owner, owned
+from handlers.dialog_steps import clicked, typed
 from handlers.registry import dialog
 
 WORD = "评估"
@@ -126,20 +127,12 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     return Step(END, (Reply(notice(said)), *to_desk))
 
 
-def _typed(*words: str):
-    return lambda e: e.kind != "click" and command_text(e) in words
-
-
-def _clicked(action: str):
-    return lambda e: e.kind == "click" and e.action == action
-
-
 EVALUATION = dialog(Conversation(
     name="evaluation", timeout=timedelta(hours=24),
     expiry_notice=lambda data: f"{data['case']} 的评估总结尚未提交，请重新发送“{WORD} {data['case']}”。",
     owner_buttons=OwnerButtons(("evaluation.confirm", "evaluation.redo"), WORD),
     entry_points=[(_is_start, start)],
     states={S.FIELD: [(lambda e: is_text(e) and not _is_start(e), got_text)],
-            S.CONFIRM: [(_clicked("evaluation.confirm"), confirmed), (_typed("确认", "确认提交"), confirmed),
-                        (_clicked("evaluation.redo"), redo), (_typed("重新填写"), redo)]},
+            S.CONFIRM: [(clicked("evaluation.confirm"), confirmed), (typed("确认", "确认提交"), confirmed),
+                        (clicked("evaluation.redo"), redo), (typed("重新填写"), redo)]},
 ))

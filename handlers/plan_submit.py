@@ -22,7 +22,6 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import Fact, notice
 from bot.domain.cards.case_card import case_facts, unit_name
-from bot.domain.cards.prompt_card import settled_prompt
 from bot.domain.cards.shapes import PromptCardData
 from bot.domain.errors import DomainError, IllegalTransition, InvalidInput
 from bot.domain.permissions import Action
@@ -35,6 +34,7 @@ from handlers.approval_sending import PLAN, approval_cards, names_of
 from handlers.case_lookup import case_view
 from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
+from handlers.dialog_steps import clicked, settled_click, typed
 from handlers.evaluation_review import unit_named
 from handlers.registry import dialog
 from handlers.script_submit import names_of_units, start_for
@@ -104,7 +104,7 @@ def picked_unit(event: Event, ctx, data: dict) -> Step:
     if unit_id not in data["units"]:
         return Step(S.UNIT, (Reply(notice(f"请选择：{names_of_units(ctx, data['units'])}。")),), data)
     asked = _ask_way(ctx, view, {**data, "u": unit_id})
-    return Step(asked.state, (*_settled(event, data, f"{WORD} {data['case']}", f"已选择{unit_name(ctx.org, unit_id)}"),
+    return Step(asked.state, (*settled_click(event, data, f"{WORD} {data['case']}", f"已选择{unit_name(ctx.org, unit_id)}"),
                               *asked.replies), asked.data)
 
 
@@ -125,7 +125,7 @@ def picked_way(event: Event, ctx, data: dict) -> Step:
         return Step(S.WAY, (Reply(notice(exc.message)),), data)
     label = CHANNEL_LABELS[way]
     ask = f"请发送回应方案的内容（{data['case']} 第2/3项，回应方式：{label}；{_where(ctx)}；发送“取消”放弃）。"
-    return Step(S.CONTENT, (*_settled(event, data, f"回应方案 {data['case']}", f"回应方式：{label}"),
+    return Step(S.CONTENT, (*settled_click(event, data, f"回应方案 {data['case']}", f"回应方式：{label}"),
                             Reply(notice(ask))), {**data, "way": str(way)})
 
 
@@ -160,7 +160,7 @@ def redo(event: Event, ctx, data: dict) -> Step:
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
     asked = _ask_way(ctx, None, {k: v for k, v in data.items() if k not in ("way", "content", "when")})
-    return Step(asked.state, (*_settled(event, data, f"确认提交回应方案 {data['case']}", "已选择修改"),
+    return Step(asked.state, (*settled_click(event, data, f"确认提交回应方案 {data['case']}", "已选择修改"),
                               *asked.replies), asked.data)
 
 
@@ -168,7 +168,7 @@ def cancelled(event: Event, ctx, data: dict) -> Step:
     """取消 clicked: nothing is submitted."""
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
-    return Step(END, (*_settled(event, data, f"确认提交回应方案 {data['case']}", "已取消"), cancelled_reply()))
+    return Step(END, (*settled_click(event, data, f"确认提交回应方案 {data['case']}", "已取消"), cancelled_reply()))
 
 
 def confirmed(event: Event, ctx, data: dict) -> Step:
@@ -184,23 +184,9 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     n = outcome.entry.payload["version"]
     said = (f"已提交 {view.case.number} {unit_name(ctx.org, data['u'])}的回应方案 v{n}，"
             f"已送{names_of(ctx, outcome, PLAN)}审批（分管局领导同意后再送主要领导审批）。")
-    settled = _settled(event, data, f"确认提交回应方案 {data['case']}", f"已提交 v{n}")
+    settled = settled_click(event, data, f"确认提交回应方案 {data['case']}", f"已提交 v{n}")
     return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, PLAN),
                       *desk_card_updates(ctx, view.case.id)))
-
-
-def _settled(event: Event, data: dict, title: str, status: str) -> tuple[Reply, ...]:
-    if event.kind != "click" or not event.card_id:
-        return ()
-    return (Reply(settled_prompt(title, status), update=True, case_id=data.get("case_id")),)
-
-
-def _typed(*words: str):
-    return lambda e: e.kind != "click" and command_text(e) in words
-
-
-def _clicked(action: str):
-    return lambda e: e.kind == "click" and e.action == action
 
 
 def _answer(e: Event) -> bool:
@@ -217,11 +203,11 @@ PLAN_DIALOG = dialog(Conversation(
     expiry_notice=lambda data: f"{data['case']} 的回应方案尚未提交，请重新发送“{WORD} {data['case']}”。",
     owner_buttons=OwnerButtons(("plan.unit", "plan.way", "plan.confirm", "plan.redo", "plan.cancel"), WORD),
     entry_points=[(_is_start, start)],
-    states={S.UNIT: [(_clicked("plan.unit"), picked_unit), (_answer, picked_unit)],
-            S.WAY: [(_clicked("plan.way"), picked_way), (_answer, picked_way)],
+    states={S.UNIT: [(clicked("plan.unit"), picked_unit), (_answer, picked_unit)],
+            S.WAY: [(clicked("plan.way"), picked_way), (_answer, picked_way)],
             S.CONTENT: [(_any_text, got_content)],
             S.WHEN: [(_any_text, got_when)],
-            S.CONFIRM: [(_clicked("plan.confirm"), confirmed), (_typed("确认", "确认提交"), confirmed),
-                        (_clicked("plan.redo"), redo), (_typed("修改", "重新填写"), redo),
-                        (_clicked("plan.cancel"), cancelled)]},
+            S.CONFIRM: [(clicked("plan.confirm"), confirmed), (typed("确认", "确认提交"), confirmed),
+                        (clicked("plan.redo"), redo), (typed("修改", "重新填写"), redo),
+                        (clicked("plan.cancel"), cancelled)]},
 ))

@@ -25,7 +25,6 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import Fact, notice
 from bot.domain.cards.case_card import unit_name
-from bot.domain.cards.prompt_card import settled_prompt
 from bot.domain.cards.shapes import PromptCardData
 from bot.domain.case.lifecycle import CASE_LABELS
 from bot.domain.errors import InvalidInput
@@ -39,6 +38,7 @@ from bot.domain.words import grade_color, when
 from handlers.case_lookup import case_view
 from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
+from handlers.dialog_steps import clicked, settled_click, typed
 from handlers.meetings import moment
 from handlers.registry import dialog
 from handlers.response_view import version_words
@@ -68,9 +68,7 @@ def _where(ctx) -> str:
 
 
 def _settled(event: Event, data: dict, status: str) -> tuple[Reply, ...]:
-    if event.kind != "click" or not event.card_id:
-        return ()
-    return (Reply(settled_prompt(f"发布 {data['case']}", status), update=True, case_id=data.get("case_id")),)
+    return settled_click(event, data, f"发布 {data['case']}", status)
 
 
 def start(event: Event, ctx, data: dict) -> Step:
@@ -229,14 +227,6 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
                       *desk_card_updates(ctx, data["case_id"])))
 
 
-def _clicked(*keys: str):
-    return lambda e: e.kind == "click" and e.action in keys
-
-
-def _typed(*words: str):
-    return lambda e: e.kind != "click" and command_text(e) in words
-
-
 def _answer(e: Event) -> bool:
     return is_text(e) and not _is_start(e)
 
@@ -246,10 +236,10 @@ PUBLISH = dialog(Conversation(
     owner_buttons=OwnerButtons(("publish.channel", "publish.confirm", "publish.change"), WORD),
     expiry_notice=lambda data: f"{data['case']} 的发布尚未登记，请重新发送“{WORD} {data['case']}”。",
     entry_points=[(_is_start, start)],
-    states={S.CHANNEL: [(_clicked("publish.channel"), channel_given), (_answer, channel_given)],
+    states={S.CHANNEL: [(clicked("publish.channel"), channel_given), (_answer, channel_given)],
             S.WHEN: [(_answer, when_given)],
             S.LINK: [(_answer, link_given)],
-            S.BASIS: [(_clicked("publish.confirm"), confirmed), (_typed("确认", "确认登记"), confirmed),
-                      (_clicked("publish.change"), change), (_typed("更改依据", "更改"), change)],
+            S.BASIS: [(clicked("publish.confirm"), confirmed), (typed("确认", "确认登记"), confirmed),
+                      (clicked("publish.change"), change), (typed("更改依据", "更改"), change)],
             S.CHOOSE: [(_answer, chosen)]},
 ))

@@ -24,7 +24,6 @@ from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import Fact, notice
 from bot.domain.cards.case_card import LIVE, case_facts, unit_name
-from bot.domain.cards.prompt_card import settled_prompt
 from bot.domain.cards.shapes import PromptCardData
 from bot.domain.errors import DomainError, InvalidInput, NotPermitted
 from bot.domain.permissions import DESKS, UNIT, Action, authorise, case_roles
@@ -35,6 +34,7 @@ from handlers.approval_sending import SCRIPT, approval_cards, names_of
 from handlers.case_lookup import case_view
 from handlers.desk_card import desk_card_updates
 from handlers.dialog_owner import not_owner, owned
+from handlers.dialog_steps import clicked, settled_click, typed
 from handlers.evaluation_review import unit_named
 from handlers.registry import dialog
 
@@ -139,14 +139,8 @@ def picked(event: Event, ctx, data: dict) -> Step:
     if unit_id not in data["units"]:
         return Step(S.UNIT, (Reply(notice(f"请选择：{names_of_units(ctx, data['units'])}。")),), data)
     asked = _ask_text(ctx, {**data, "u": unit_id})
-    return Step(asked.state, (*_settled(event, data, f"{WORD} {data['case']}", f"已选择{unit_name(ctx.org, unit_id)}"),
+    return Step(asked.state, (*settled_click(event, data, f"{WORD} {data['case']}", f"已选择{unit_name(ctx.org, unit_id)}"),
                               *asked.replies), asked.data)
-
-
-def _settled(event: Event, data: dict, title: str, status: str) -> tuple[Reply, ...]:
-    if event.kind != "click" or not event.card_id:
-        return ()
-    return (Reply(settled_prompt(title, status), update=True, case_id=data.get("case_id")),)
 
 
 def _keep(data: dict, items: list[dict]) -> tuple[dict, str]:
@@ -203,7 +197,7 @@ def redo(event: Event, ctx, data: dict) -> Step:
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
     asked = _ask_text(ctx, {k: v for k, v in data.items() if k != "text"})
-    return Step(asked.state, (*_settled(event, data, f"确认提交口径 {data['case']}", "已选择修改"), *asked.replies),
+    return Step(asked.state, (*settled_click(event, data, f"确认提交口径 {data['case']}", "已选择修改"), *asked.replies),
                 asked.data)
 
 
@@ -211,7 +205,7 @@ def cancelled(event: Event, ctx, data: dict) -> Step:
     """取消 clicked: nothing is submitted."""
     if refused := not_owner(event, ctx):
         return Step(S.CONFIRM, (Reply(notice(refused)),), data)
-    return Step(END, (*_settled(event, data, f"确认提交口径 {data['case']}", "已取消"), cancelled_reply()))
+    return Step(END, (*settled_click(event, data, f"确认提交口径 {data['case']}", "已取消"), cancelled_reply()))
 
 
 def confirmed(event: Event, ctx, data: dict) -> Step:
@@ -227,17 +221,9 @@ def confirmed(event: Event, ctx, data: dict) -> Step:
     n = outcome.entry.payload["version"]
     said = (f"已提交 {view.case.number} {unit_name(ctx.org, data['u'])}的口径 v{n}，"
             f"已送{names_of(ctx, outcome, SCRIPT)}审定。")
-    settled = _settled(event, data, f"确认提交口径 {data['case']}", f"已提交 v{n}")
+    settled = settled_click(event, data, f"确认提交口径 {data['case']}", f"已提交 v{n}")
     return Step(END, (*settled, Reply(notice(said)), *approval_cards(ctx, view, outcome, SCRIPT),
                       *desk_card_updates(ctx, view.case.id)))
-
-
-def _typed(*words: str):
-    return lambda e: e.kind != "click" and command_text(e) in words
-
-
-def _clicked(action: str):
-    return lambda e: e.kind == "click" and e.action == action
 
 
 def _answer(e: Event) -> bool:
@@ -254,10 +240,10 @@ SCRIPT_DIALOG = dialog(Conversation(
     expiry_notice=lambda data: f"{data['case']} 的口径尚未提交，请重新发送“{WORD} {data['case']}”。",
     owner_buttons=OwnerButtons(("script.unit", "script.confirm", "script.redo", "script.cancel"), WORD),
     entry_points=[(_is_start, start)],
-    states={S.UNIT: [(_clicked("script.unit"), picked), (_answer, picked)],
+    states={S.UNIT: [(clicked("script.unit"), picked), (_answer, picked)],
             S.TEXT: [(_any_text, got_text), (lambda e: e.kind == "media", got_media)],
-            S.CONFIRM: [(lambda e: e.kind == "media", got_media), (_clicked("script.confirm"), confirmed),
-                        (_typed("确认", "确认提交"), confirmed), (_clicked("script.redo"), redo),
-                        (_typed("修改", "重新填写"), redo), (_clicked("script.cancel"), cancelled),
+            S.CONFIRM: [(lambda e: e.kind == "media", got_media), (clicked("script.confirm"), confirmed),
+                        (typed("确认", "确认提交"), confirmed), (clicked("script.redo"), redo),
+                        (typed("修改", "重新填写"), redo), (clicked("script.cancel"), cancelled),
                         (_answer, got_text)]},
 ))
