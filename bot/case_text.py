@@ -1,5 +1,9 @@
 """Cases as the command line prints them: a list line per case, and one case in full (``yuqing case
 list`` / ``yuqing case show``). Plain text in Asia/Shanghai; ``--json`` prints the views themselves.
+
+A confidential (涉密) case is printed as its number, grade and state only (:func:`redacted`, :func:`secret_line`)
+unless the operator asks for ``--reveal`` (docs/secrecy.md): the command line has no acting person to ask
+``bot.domain.secrecy`` about.
 """
 
 from __future__ import annotations
@@ -17,11 +21,26 @@ def _local(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if iso else "-"
 
 
+SECRET_HINT = "涉密（内容不显示，使用 --reveal 查看）"
+SHOWN_WHEN_SECRET = ("number", "grade", "state", "confidential")  # what a redacted view keeps
+
+
 def case_line(case: dict[str, Any]) -> str:
-    """``YQ-2026-0001  已立案  一般舆情  2026-11-29 10:00  标题``."""
-    drill = "【演练】" if case.get("drill") else ""
+    """``YQ-2026-0001  已立案  一般舆情  2026-11-29 10:00  标题`` (``【涉密】`` before the title of a revealed
+    confidential case)."""
+    marks = ("【演练】" if case.get("drill") else "") + ("【涉密】" if case.get("confidential") else "")
     return (f"{case['number']}  {CASE_LABELS[CaseState(case['state'])]}  {Grade(case['grade']).label}  "
-            f"{_local(case['opened_at'])}  {drill}{case['title']}")
+            f"{_local(case['opened_at'])}  {marks}{case['title']}")
+
+
+def redacted(case: dict[str, Any]) -> dict[str, Any]:
+    """A confidential case's view cut to its number, grade and state (and ``confidential: true``)."""
+    return {key: case[key] for key in SHOWN_WHEN_SECRET}
+
+
+def secret_line(case: dict[str, Any]) -> str:
+    """``YQ-2026-0003  处置中  重大舆情  涉密（内容不显示，使用 --reveal 查看）``: a redacted case as text."""
+    return f"{case['number']}  {CASE_LABELS[CaseState(case['state'])]}  {Grade(case['grade']).label}  {SECRET_HINT}"
 
 
 def case_text(case: dict[str, Any]) -> str:

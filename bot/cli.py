@@ -247,21 +247,31 @@ def case() -> None:
     """Cases: list, show, verify, export."""
 
 
+REVEAL_HELP = "print confidential (涉密) cases in full; each is recorded on its timeline (actor cli:<OS user>)"
+
+
 @case.command("list")
 @click.option("--open", "only_open", is_flag=True, help="only cases not archived")
 @click.option("--json", "as_json", is_flag=True)
-def case_list(only_open: bool, as_json: bool) -> None:
-    """List cases."""
-    from bot.case_text import case_line
+@click.option("--reveal", is_flag=True, help=REVEAL_HELP)
+def case_list(only_open: bool, as_json: bool, reveal: bool) -> None:
+    """List cases (a confidential one as number, grade and state unless --reveal)."""
+    from bot.case_text import case_line, redacted, secret_line
     from bot.store.case_views import list_cases
 
-    with _database(_settings()).session() as session:
+    database = _database(_settings())
+    with database.session() as session:
         cases = list_cases(session, open_only=only_open)
+    secret = [item for item in cases if item["confidential"]]
+    if reveal and secret:
+        _record_reveals(database, [item["id"] for item in secret])
+    hidden = not reveal
     if as_json:
-        click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
+        shown = [redacted(item) if hidden and item["confidential"] else item for item in cases]
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     for item in cases:
-        click.echo(case_line(item))
+        click.echo(secret_line(item) if hidden and item["confidential"] else case_line(item))
     if not cases:
         click.echo("尚无案件 (no cases)")
 
@@ -269,17 +279,54 @@ def case_list(only_open: bool, as_json: bool) -> None:
 @case.command("show")
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True)
-def case_show(number: str, as_json: bool) -> None:
-    """Show one case with its timeline."""
-    from bot.case_text import case_text
+@click.option("--reveal", is_flag=True, help=REVEAL_HELP)
+def case_show(number: str, as_json: bool, reveal: bool) -> None:
+    """Show one case with its timeline (a confidential one as number, grade and state unless --reveal)."""
+    from bot.case_text import case_text, redacted, secret_line
     from bot.store.case_views import case_detail
 
-    with _database(_settings()).session() as session:
+    database = _database(_settings())
+    with database.session() as session:
         detail = case_detail(session, number.strip().upper())
     if detail is None:
         click.echo(f"yuqing: 找不到案件 {number} (no such case)", err=True)
         sys.exit(1)
+    if detail["confidential"] and not reveal:
+        view = redacted(detail)
+        click.echo(json.dumps(view, ensure_ascii=False, indent=2) if as_json else secret_line(view))
+        return
+    if detail["confidential"]:
+        _record_reveals(database, [detail["id"]])
+        with database.session() as session:  # read again: the timeline shows this reveal too
+            detail = case_detail(session, detail["number"])
     click.echo(json.dumps(detail, ensure_ascii=False, indent=2) if as_json else case_text(detail))
+
+
+def _record_reveals(database, case_ids: list[int]) -> None:
+    """One ``case.revealed`` timeline entry per case, actor ``cli:<OS user>`` (before anything is printed). A reveal
+    starts no clock, so it runs by the default policy: a broken POLICY_FILE does not keep the operator out."""
+    from bot.domain.case.secrecy import record_reveal
+    from bot.domain.clock.policy_file import default_policy
+    from bot.domain.clock.workdays import WorkCalendar
+    from bot.domain.context import Rules
+    from bot.store.case_repo import SqlCaseStore
+    from bot.store.org_repo import read_organisation
+
+    with database.session() as session:
+        rules = Rules(read_organisation(session), default_policy(), WorkCalendar())
+    store, user, now = SqlCaseStore(database), _os_user(), utcnow()
+    for case_id in case_ids:
+        record_reveal(store, rules, case_id, user, now)
+
+
+def _os_user() -> str:
+    """The operating-system user running the command (``unknown`` when the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError, ImportError):
+        return "unknown"
 
 
 @case.command("verify")

@@ -3,7 +3,9 @@
 Person roles (main_leader, publicity_leader, admin) hold on every case. The rest come from units
 (design.md, "Organisation file"): the desk's people act on every case; a county bureau's people are
 the county desk of the cases it opened or that were transferred down to it; head, liaisons and
-leader in charge of a unit hold their role on the cases that unit is assigned to.
+leader in charge of a unit hold their role on the cases that unit is assigned to. The head (科长) of the
+unit running the case — its county bureau, else the city desk (:func:`running_desk`) — is its desk head
+(issue 21: only he lifts 涉密).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Iterable
 
-from bot.core.org import Organisation
+from bot.core.org import Organisation, Unit
 from bot.domain.errors import NotPermitted
 from bot.domain.kinds import DutyKind
 
@@ -26,6 +28,7 @@ class Role(StrEnum):
     PUBLICITY_LEADER = "publicity_leader"
     MAIN_LEADER = "main_leader"
     COUNTY_DESK = "county_desk"
+    DESK_HEAD = "desk_head"
     ADMIN = "admin"
 
 
@@ -66,6 +69,9 @@ class Action(StrEnum):
     PLAN_APPROVE = "plan.approve"
     PLAN_RETURN = "plan.return"
     PUBLISH = "publication.publish"
+    MARK_CONFIDENTIAL = "case.confidential"
+    CLEAR_CONFIDENTIAL = "case.unconfidential"
+    EXPORT = "case.export"
 
 
 R = Role
@@ -111,6 +117,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PLAN_APPROVE: frozenset({R.LEADER_IN_CHARGE, R.MAIN_LEADER}),
     Action.PLAN_RETURN: frozenset({R.LEADER_IN_CHARGE, R.MAIN_LEADER}),
     Action.PUBLISH: DESKS,  # 发布
+    # 涉密 (issue 21): the desk marks, only the desk head lifts; export is narrowed for a confidential case to
+    # the desk head and the main leader by bot/domain/secrecy.may_export
+    Action.MARK_CONFIDENTIAL: DESKS,
+    Action.CLEAR_CONFIDENTIAL: frozenset({R.DESK_HEAD}),
+    Action.EXPORT: DESKS | frozenset({R.DESK_HEAD}) | LEADERS,
 }
 # Actions done for one unit of the case: the unit roles must be roles for that unit.
 UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT, Action.EVALUATE,
@@ -144,7 +155,8 @@ ACTION_LABELS = {
     Action.SCRIPT_SUBMIT: "提交口径", Action.SCRIPT_APPROVE: "审定口径", Action.SCRIPT_RETURN: "退回修改口径",
     Action.SCRIPT_ONWARD_CONSENT: "同意报送口径", Action.SCRIPT_ONWARD_REPORT: "报送口径",
     Action.PLAN_SUBMIT: "提交回应方案", Action.PLAN_APPROVE: "审批回应方案", Action.PLAN_RETURN: "退回修改回应方案",
-    Action.PUBLISH: "登记发布",
+    Action.PUBLISH: "登记发布", Action.MARK_CONFIDENTIAL: "标记涉密", Action.CLEAR_CONFIDENTIAL: "解除涉密",
+    Action.EXPORT: "导出",
 }
 
 
@@ -175,6 +187,15 @@ def require_desk(org: Organisation, person_id: str | None) -> None:
         raise NotPermitted("intake.not_desk", NOT_DESK.format(desk=org.desk_name()))
 
 
+def running_desk(org: Organisation, county: str | None) -> Unit | None:
+    """The unit running a case: its county bureau when it has one (``county``), else the city desk; None when
+    that unit is unknown or inactive."""
+    if county:
+        unit = org.units.get(county)
+        return unit if unit is not None and unit.active else None
+    return org.desk_unit()
+
+
 def case_roles(org: Organisation, person_id: str, county: str | None, units: Iterable[str],
                for_unit: str | None = None) -> set[Role]:
     """The roles ``person_id`` holds on a case of ``county`` (or None) assigned to ``units``.
@@ -190,6 +211,9 @@ def case_roles(org: Organisation, person_id: str, county: str | None, units: Ite
         roles.add(Role.DESK)
     if county and county in mine:
         roles.add(Role.COUNTY_DESK)
+    desk = running_desk(org, county)
+    if desk is not None and desk.head == person_id:
+        roles.add(Role.DESK_HEAD)
     for unit_id in set(units):
         unit = org.units.get(unit_id)
         if unit is None or not unit.active:

@@ -99,9 +99,10 @@ class SqlCaseRepository:
         return _to_case(row) if row else None
 
     def save_case(self, case: Case) -> None:
-        """Write back a case's grade, state and owner."""
+        """Write back a case's grade, state, owner and 涉密 mark."""
         self.session.execute(update(CaseRow).where(CaseRow.id == case.id).values(
-            grade=int(case.grade), state=str(case.state), owner_unit=case.owner_unit, county=case.county))
+            grade=int(case.grade), state=str(case.state), owner_unit=case.owner_unit, county=case.county,
+            confidential=case.confidential))
 
     def assignments(self, case_id: int) -> list[Assignment]:
         """The case's assignments, oldest first."""

@@ -111,3 +111,97 @@ def test_serving_a_channel_whose_library_is_missing_is_a_configuration_error_nam
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "configuration error" in lines[0] and "package wechatpy" in lines[0]
+
+
+# --- 涉密 (issue 21): the command line redacts confidential cases unless --reveal ----------------------------------
+
+SECRET_TITLE, SECRET_LINK = "某涉密事项的标题", "https://weibo.com/1/SeCrEt"
+
+
+@pytest.fixture
+def secret_runner(sqlite_database, monkeypatch):
+    """Two cases: YQ-2026-0001 plain, YQ-2026-0002 confidential (major, assigned to u-food)."""
+    from bot.domain.case import commands as cases
+    from bot.domain.case.secrecy import mark_confidential
+    from bot.domain.clock.policy_file import default_policy
+    from bot.domain.clock.workdays import WorkCalendar
+    from bot.domain.context import Rules
+    from bot.domain.grade import Grade
+    from bot.domain.records import Actor
+    from bot.domain.unit import commands as units
+    from bot.store.case_repo import SqlCaseStore
+    from bot.store.org_repo import apply_organisation
+    from tests.store.test_case_cli import NOW
+    from tests.unit.domain.sample_org import make_org
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_database.url)
+    for name in ("POLICY_FILE", "HOLIDAY_FILE", "ORG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "operator")
+    with sqlite_database.session() as session:
+        apply_organisation(session, make_org(), NOW)
+    store, rules = SqlCaseStore(sqlite_database), Rules(make_org(), default_policy(), WorkCalendar())
+    cases.open_case(store, rules, Actor("p-li"), NOW, title="公开的事", source="weibo")
+    secret = cases.open_case(store, rules, Actor("p-li"), NOW, title=SECRET_TITLE, link=SECRET_LINK, source="weibo",
+                             grade=Grade.MAJOR).case
+    units.assign_unit(store, rules, secret.id, Actor("p-li"), NOW, "u-food")
+    mark_confidential(store, rules, secret.id, Actor("p-li"), NOW, "涉及未公开的执法行动")
+    return CliRunner()
+
+
+def _leaks(text: str) -> list[str]:
+    return [word for word in (SECRET_TITLE, SECRET_LINK, "weibo", "u-food", "p-li", "涉及未公开") if word in text]
+
+
+def _timeline(runner, number="YQ-2026-0002"):
+    return json.loads(runner.invoke(cli, ["case", "show", number, "--json", "--reveal"]).output)["timeline"]
+
+
+def test_case_list_shows_a_confidential_case_as_number_grade_and_state(secret_runner):
+    result = secret_runner.invoke(cli, ["case", "list"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "YQ-2026-0002  已立案  重大舆情  涉密（内容不显示，使用 --reveal 查看）"
+    assert "公开的事" in result.output and not _leaks(result.output)
+    listed = json.loads(secret_runner.invoke(cli, ["case", "list", "--json"]).output)
+    assert listed[0] == {"number": "YQ-2026-0002", "grade": 3, "state": "opened", "confidential": True}
+    assert listed[1]["title"] == "公开的事"
+
+
+def test_case_show_redacts_a_confidential_case_and_records_nothing(secret_runner):
+    text = secret_runner.invoke(cli, ["case", "show", "yq-2026-0002"])
+    assert text.exit_code == 0 and text.output.strip() == "YQ-2026-0002  已立案  重大舆情  涉密（内容不显示，使用 --reveal 查看）"
+    data = json.loads(secret_runner.invoke(cli, ["case", "show", "YQ-2026-0002", "--json"]).output)
+    assert data == {"number": "YQ-2026-0002", "grade": 3, "state": "opened", "confidential": True}
+    assert not _leaks(text.output + json.dumps(data, ensure_ascii=False))
+    plain = secret_runner.invoke(cli, ["case", "show", "YQ-2026-0001"]).output
+    assert "公开的事" in plain and "case.revealed" not in plain
+    assert [e["action"] for e in _timeline(secret_runner)].count("case.revealed") == 1  # only the check's own
+
+
+def test_reveal_prints_in_full_and_appends_one_entry_per_case(secret_runner):
+    shown = secret_runner.invoke(cli, ["case", "show", "YQ-2026-0002", "--reveal"])
+    assert shown.exit_code == 0, shown.output
+    assert SECRET_TITLE in shown.output and SECRET_LINK in shown.output and "【涉密】" in shown.output
+    assert "case.revealed  cli:operator" in shown.output  # the printed timeline ends with this very reveal
+    listed = secret_runner.invoke(cli, ["case", "list", "--reveal"])
+    assert SECRET_TITLE in listed.output and "涉密（内容不显示" not in listed.output
+    as_json = json.loads(secret_runner.invoke(cli, ["case", "list", "--json", "--reveal"]).output)
+    assert as_json[0]["title"] == SECRET_TITLE
+    entries = _timeline(secret_runner)
+    reveals = [e for e in entries if e["action"] == "case.revealed"]
+    assert len(reveals) == 4 and {e["actor"] for e in reveals} == {"cli:operator"}
+    plain = secret_runner.invoke(cli, ["case", "show", "YQ-2026-0001", "--json", "--reveal"])
+    assert "case.revealed" not in plain.output  # nothing to reveal on a plain case, nothing recorded
+    verified = secret_runner.invoke(cli, ["case", "verify", "--all"])
+    assert verified.exit_code == 0 and verified.output.count("完好") == 2, verified.output
+
+
+def test_a_reveal_without_a_known_os_user_is_recorded_as_unknown(secret_runner, monkeypatch):
+    def nobody():
+        raise OSError("no user name for uid 12345")
+
+    monkeypatch.setattr("getpass.getuser", nobody)
+    assert secret_runner.invoke(cli, ["case", "show", "YQ-2026-0002", "--reveal"]).exit_code == 0
+    monkeypatch.setattr("getpass.getuser", lambda: "operator")
+    assert [e["actor"] for e in _timeline(secret_runner) if e["action"] == "case.revealed"] == [
+        "cli:unknown", "cli:operator"]
