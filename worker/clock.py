@@ -114,14 +114,15 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
     case = store.cached_case_row(session, duty.case_id)
     info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit}
-    messages, reached = ([], []) if skip else step_messages(org or read_organisation(session), info, duty, alarm)
+    org = org or read_organisation(session)
+    messages, reached = ([], []) if skip else step_messages(org, info, duty, alarm)
     try:
         with session.begin_nested():
             store.record_step(session, duty, step_at, now, store.SKIPPED if skip else store.SENT,
                               alarm.remind, alarm.notify, reached)
     except IntegrityError:
         return "duplicate", [], None
-    ids = [i for i in add_rows(session, messages, now) if i]  # through the rendering rule (【演练】 on a drill)
+    ids = [i for i in add_rows(session, messages, now, org) if i]  # through the rendering rule
     next_fid = firing_id(duty.id, later.at) if later else exhausted(duty.id)
     store.set_firing(session, duty.id, next_fid, expected=fid, check=True)
     return store.SKIPPED if skip else store.SENT, ids, next_fid if later else None

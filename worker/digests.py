@@ -2,7 +2,8 @@
 calendar and HOLIDAY_FILE), the weekly one on the policy's weekday (Monday) — both in Asia/Shanghai,
 checked by every reconcile (so at most one RECONCILE_INTERVAL late), never by a cron in the worker's
 time zone. Content: cases opened in the period, open cases by grade and by unit, overdue duties,
-duties done late in the period (late reports); drills are left out. It goes to the leaders (main,
+duties done late in the period (late reports); drills are left out, a confidential case is its number and
+grade only (涉密舆情（重大）: no title). It goes to the leaders (main,
 publicity, leaders in charge) and the desk through the outbox; the outbox's unique dedup id
 (``dg:<kind>:<day>:<person>``) makes a second send of the same digest impossible, a Redis claim
 only saves the work of building it twice."""
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from bot.core import keys
 from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
+from bot.core.presentation import secret_item
 from bot.domain.cards.shapes import DigestData
 from bot.domain.grade import Grade
 from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
@@ -65,7 +67,8 @@ def contents(session, org: Organisation, now: datetime, days: int) -> dict:
     the digest reads what it prints, not the case table (bench/store.py)."""
     since = now - timedelta(days=days)
     real = CaseRow.drill.is_(False)
-    new = session.execute(select(CaseRow.number, CaseRow.title).where(real, CaseRow.opened_at >= since)
+    new = session.execute(select(CaseRow.number, CaseRow.title, CaseRow.grade, CaseRow.confidential)
+                          .where(real, CaseRow.opened_at >= since)
                           .order_by(CaseRow.opened_at, CaseRow.id)).all()  # by id, SQLite scans the table
     live = session.execute(select(CaseRow.id, CaseRow.grade).where(real, CaseRow.state.in_(OPEN_STATES))).all()
     units = Counter(org.units[u].name if u in org.units else u for u in session.scalars(
@@ -78,13 +81,19 @@ def contents(session, org: Organisation, now: datetime, days: int) -> dict:
         return [f"{number} {_label(kind)}" for number, kind in rows]
 
     return {
-        "new": [f"{number} {title}" for number, title in new],
+        "new": [f"{number} {_named(title, grade, confidential)}" for number, title, grade, confidential in new],
         "by_grade": [f"{Grade(g).label}{n}件" for g, n in sorted(Counter(g for _, g in live).items(), reverse=True)],
         "by_unit": [f"{u}{n}件" for u, n in units.most_common()],
         "overdue": duties(DutyRow.state == "open", DutyRow.due_at < now),
         "late": duties(DutyRow.late.is_(True), DutyRow.ended_at >= since),
         "open": len(live),
     }
+
+
+def _named(title: str, grade: int, confidential: bool) -> str:
+    """A new case as the digest names it after its number: its title, or for a confidential case (issue 21:
+    its readers are not all named for it) only its grade, 涉密舆情（重大）."""
+    return secret_item(Grade(grade).label.removesuffix("舆情")) if confidential else title
 
 
 def _one_of(session, column, ids: list[int]):

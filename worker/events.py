@@ -97,7 +97,7 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool,
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]
-        ids = add_rows(session, messages, ctx.now)  # each card of a case through the rendering rule
+        ids = add_rows(session, messages, ctx.now, org)  # each card of a case through the rendering rule
     if not outcome.keep:
         store.save(event.platform, chat, event.user_id, outcome.state, ctx.now)
     return outcome, [i for i in ids if i], ctx.extra["jobs"]

@@ -78,7 +78,7 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
                     log.warning("API case %s: desk person not reachable: %s", case_id, exc)
         if case.grade >= Grade.SENSITIVE:
             messages += _bulletins(session, org, case_id)
-        ids = add_rows(session, messages, utcnow())
+        ids = add_rows(session, messages, utcnow(), org)
     for row_id in filter(None, ids):
         schedule(rt, row_id)
     return [i for i in ids if i]

@@ -57,4 +57,4 @@ def _tell(rt: Runtime, case_id: int) -> list[int]:
                                                reply.card.to_dict(), case_id))
             elif reply.to is not None:
                 messages += target_messages(org, reply.to, reply.card, dedup, case_id)
-        return [i for i in add_rows(session, messages, now) if i]
+        return [i for i in add_rows(session, messages, now, org) if i]

@@ -1,5 +1,9 @@
 """Render a platform-neutral Card into a platform's JSON with one Jinja2 template per kind.
 
+A confidential case's group notice (``bot.core.presentation``: a card of any kind whose data has
+``secret_notice``) is drawn by the ``secret_notice`` templates, never by its kind's own: the notice has
+none of the keys a kind's template reads, and nothing of the case to show.
+
 Templates hold layout only: every user value goes through ``|tojson`` (no JSON injection) and, where
 a platform reads markup (WeCom markdown and text, DingTalk markdown), through ``|defang`` first (no
 mention, link or markup injection); ``StrictUndefined`` turns a missing value into an error, not an empty field.
@@ -18,9 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from bot.core.card import Card
 from bot.core.errors import ConfigError
-from bot.core.presentation import DRILL_MARK
+from bot.core.presentation import DRILL_MARK, SECRET_KEY, group_notice, is_secret_notice
 
-__all__ = ["defang", "environment", "heading", "render_json", "render_text", "story_link"]
+__all__ = ["defang", "environment", "heading", "render_json", "render_text", "stem", "story_link"]
 
 # "@all", "@所有人" (any case): the everyone-mentions people read, whatever a platform makes of them
 _EVERYONE = re.compile(r"@(?=all|所有人)", re.IGNORECASE)
@@ -59,6 +63,7 @@ def environment(templates_dir: str) -> Environment:
     env.filters["defang"] = defang
     env.filters["heading"] = heading
     env.filters["story_link"] = story_link
+    env.globals["group_notice"] = group_notice  # the one wording of a confidential case's group notice
     return env
 
 
@@ -66,23 +71,33 @@ def _context(card: Card, extra: dict[str, Any]) -> dict[str, Any]:
     return {"kind": card.kind, "data": card.data, "buttons": [b.to_dict() for b in card.buttons], **extra}
 
 
+def stem(card: Card) -> str:
+    """The template stem ``card`` is drawn by: its kind, or ``secret_notice`` for a confidential case's
+    group notice, whatever its kind."""
+    return SECRET_KEY if is_secret_notice(card) else card.kind
+
+
 def render_json(templates_dir: Path, platform: str, card: Card, **extra: Any) -> dict[str, Any]:
-    """Render ``<platform>/<kind>.json.j2`` and parse it; raises ConfigError when the template is missing or bad."""
+    """Render ``<platform>/<stem>.json.j2`` (:func:`stem`) and parse it; raises ConfigError when the template
+    is missing or bad."""
     env = environment(str(templates_dir))
+    name = f"{platform}/{stem(card)}.json.j2"
     try:
-        text = env.get_template(f"{platform}/{card.kind}.json.j2").render(_context(card, extra))
+        text = env.get_template(name).render(_context(card, extra))
     except TemplateNotFound:
-        raise ConfigError(f"no template {platform}/{card.kind}.json.j2 in {templates_dir}") from None
+        raise ConfigError(f"no template {name} in {templates_dir}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"template {platform}/{card.kind}.json.j2 rendered invalid JSON: {exc}") from None
+        raise ConfigError(f"template {name} rendered invalid JSON: {exc}") from None
 
 
 def render_text(templates_dir: Path, card: Card, **extra: Any) -> str:
-    """Render the plain-text fallback ``text/<kind>.txt.j2``; raises ConfigError when it is missing."""
+    """Render the plain-text fallback ``text/<stem>.txt.j2`` (:func:`stem`); raises ConfigError when it is
+    missing."""
     env = environment(str(templates_dir))
+    name = f"text/{stem(card)}.txt.j2"
     try:
-        return env.get_template(f"text/{card.kind}.txt.j2").render(_context(card, extra)).strip()
+        return env.get_template(name).render(_context(card, extra)).strip()
     except TemplateNotFound:
-        raise ConfigError(f"no template text/{card.kind}.txt.j2 in {templates_dir}") from None
+        raise ConfigError(f"no template {name} in {templates_dir}") from None

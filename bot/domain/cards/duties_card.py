@@ -4,7 +4,8 @@ left — read as an answer to a question just asked, so the countdown is right w
 item's line only when they differ (review ux-2026-12-07, findings 18 and 19). The five soonest duties an act
 ends carry its button (``bot.domain.clock.acts``: label marked ①…⑤ like its item — WeCom shows ten characters
 of a button — params ``{"case": <number>, "d": <duty id>}``); every item names the command to type, which
-the cards show for the items without a button and the text form for all.
+the cards show for the items without a button and the text form for all. A confidential case is its number
+and grade only (:func:`item_title`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from bot.core.card import Button, Card
 from bot.core.org import Organisation
+from bot.core.presentation import secret_item
 from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.shapes import DutyItem, MyDutiesData
 from bot.domain.clock.acts import act_of, command_of
@@ -20,7 +22,7 @@ from bot.domain.kinds import DUTY_LABELS
 from bot.domain.records import Case, Duty
 from bot.domain.words import deadline, time_left
 
-__all__ = ["MAX_BUTTONS", "MAX_DUTIES", "duty_words", "my_duties_card"]
+__all__ = ["MAX_BUTTONS", "MAX_DUTIES", "duty_words", "item_title", "my_duties_card"]
 
 MAX_DUTIES = 20
 MAX_BUTTONS = 5  # buttons for the five soonest; typed commands for the rest
@@ -48,9 +50,15 @@ def my_duties_card(name: str, duties: list[tuple[Duty, Case]], org: Organisation
         if act is not None and duty.id is not None and len(buttons) < MAX_BUTTONS:
             mark = MARKS[len(buttons)]
             buttons.append(Button(f"{mark}{act.label}", act.action, {"case": case.number, "d": duty.id}, "primary"))
-        items.append(DutyItem(case.number, case.title, duty_words(duty, now, "" if one else owner), case.drill,
+        items.append(DutyItem(case.number, item_title(case), duty_words(duty, now, "" if one else owner), case.drill,
                               mark, command_of(duty.kind, case.number)))
     return MyDutiesData(name=name, duties=items, more=max(0, len(duties) - MAX_DUTIES), unit=one).card(buttons)
+
+
+def item_title(case: Case) -> str:
+    """What an item says of its case after the number: its title, or for a confidential case only its grade
+    (涉密舆情（重大）; the list may be read in a group, issue 21)."""
+    return secret_item(case.grade.label.removesuffix("舆情")) if case.confidential else case.title
 
 
 def owner_name(org: Organisation, duty: Duty) -> str:

@@ -18,7 +18,7 @@ from bot.core.card import Button, Card
 __all__ = [
     "BulletinData", "CardData", "CaseCardData", "Command", "DeliveryFailedData", "DemoCardData", "DeskCardData",
     "DigestData", "DutyItem", "EscalationData", "Fact", "HelpData", "IntakeCardData", "Link", "MyDutiesData",
-    "NoticeData", "PromptCardData", "ReminderData", "SHAPES",
+    "NoticeData", "PromptCardData", "ReminderData", "SHAPES", "SecretNotice", "SecretNoticeData",
     # issue 20: 口径审定, 方案审批, 同意报送, the unit's notice of a decision, and the 回应 section
     "Approver", "OnwardConsentData", "PlanApprovalData", "Publication", "ResponseLine", "ResponseNoticeData",
     "ResponseSection", "ScriptApprovalData",
@@ -72,6 +72,25 @@ class NoticeData(CardData):
 
     kind: ClassVar[str] = "notice"
     text: str
+
+
+@dataclass(frozen=True)
+class SecretNotice:
+    """What a group reads of a confidential case: its number and its grade's short label (重大)."""
+
+    number: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class SecretNoticeData(CardData):
+    """A confidential case's card in a group, whatever kind it had (``bot.core.presentation``, issue 21): the
+    data the ``secret_notice`` templates read (the rule keeps the card's kind and its id keys beside them;
+    ``title`` is where a drill's mark goes)."""
+
+    kind: ClassVar[str] = "secret_notice"
+    secret_notice: SecretNotice
+    title: str = "涉密舆情"
 
 
 @dataclass(frozen=True)
@@ -322,4 +341,4 @@ class ResponseNoticeData(ScriptApprovalData):
 SHAPES: dict[str, type[CardData]] = {cls.kind: cls for cls in (
     NoticeData, HelpData, DemoCardData, IntakeCardData, MyDutiesData, CaseCardData, DeskCardData, BulletinData,
     PromptCardData, ReminderData, EscalationData, DigestData, DeliveryFailedData, ScriptApprovalData,
-    PlanApprovalData, OnwardConsentData, ResponseNoticeData)}
+    PlanApprovalData, OnwardConsentData, ResponseNoticeData, SecretNoticeData)}

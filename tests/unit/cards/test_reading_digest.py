@@ -1,13 +1,19 @@
 """舆情日报 / 舆情周报 read line by line (review ux-2026-12-07, finding 3): every figure and every listed case
 on a line of its own in every form — no 「新增舆情 0 件在办 0 件」, no 「· YQ-… · YQ-…」 on one line — a quiet
-period reads as short lines, a long list says how many it left out, and DingTalk says its title once."""
+period reads as short lines, a long list says how many it left out, and DingTalk says its title once. A
+confidential case is listed by its number and grade, never its title (issue 21)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from bot.domain.cards.shapes import DigestData
+from bot.domain.grade import Grade
 from tests.unit.cards.reading import forms, preview, runs_together
+from tests.unit.handlers.unit_side import World
+from worker.digests import contents
 
 BUSY = DigestData(period="daily", day="3月10日",
                   new=["YQ-2026-0007 某超市销售过期食品被曝光", "YQ-2026-0008 某品牌电动车充电起火"],
@@ -54,3 +60,15 @@ def test_a_long_list_says_how_many_it_left_out():
                       by_grade=["一般舆情25件"], by_unit=[], overdue=[], late=[], open=25).card()
     lines = forms(many)["text"]
     assert lines[1] == "新增舆情25件：" and lines[21] == "· YQ-2026-0020 标题20" and lines[22] == "……另有5件未列出"
+
+
+def test_a_confidential_case_is_listed_by_its_number_and_grade_only(sqlite_database):
+    world = World(sqlite_database)
+    secret = world.open(Grade.MAJOR, confidential=True, title="某超市销售过期食品").case
+    plain = world.open(Grade.GENERAL, title="某品牌电动车充电起火").case
+    with sqlite_database.session() as session:
+        figures = contents(session, world.org, world.now + timedelta(minutes=1), 1)
+    card = DigestData(period="daily", day="11月30日", **figures).card()
+    for form, lines in forms(card).items():
+        assert f"· {secret.number} 涉密舆情（重大）" in lines and f"· {plain.number} 某品牌电动车充电起火" in lines, form
+        assert not any("某超市" in line for line in lines), form

@@ -111,7 +111,8 @@ def test_a_units_warning_to_its_group_and_liaisons_is_one_card_in_one_call(rt):
 
 
 def test_a_different_card_is_not_put_into_the_same_instance(rt):
-    hidden = {**WARNING, "data": {**WARNING["data"], "hidden": True}}  # a confidential case's group notice
+    hidden = {**WARNING, "data": {"secret_notice": {"number": "YQ-2026-0001", "grade": "重大"}, "title": "涉密舆情",
+                                  "unit": "u-foodsale"}}  # a confidential case's group notice (bot.core.presentation)
     group = add_to_group(rt, "w-group", hidden)
     liaison = add(rt, "w-0601", "0601", WARNING)
     assert deliver(rt, group, NOW) == "sent" and deliver(rt, liaison, NOW) == "sent"

@@ -30,6 +30,8 @@ SAMPLES = {
                                       "grade": "重大舆情", "due": "11月29日 11:00", "unit": "食品科", "left": "已超时1小时",
                                       "roles": "分管局领导"}),
     "delivery_failed": Card("delivery_failed", {"count": 1, "items": [HOSTILE]}),
+    "secret_notice": Card("secret_notice", {"secret_notice": {"number": HOSTILE, "grade": HOSTILE}, "title": "涉密舆情"},
+                          (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),)),
     "digest": Card("digest", {"kind": "weekly", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                               "by_unit": [HOSTILE], "overdue": [HOSTILE], "late": [], "open": 1}),
     **{kind: Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": HOSTILE, "hint": HOSTILE,

@@ -21,6 +21,13 @@ SAMPLES = {
     "help": [Card("help", {"name": "周科长", "commands": [{"text": "帮助", "meaning": "查看本说明"}]}),
              Card("help", {"name": "", "commands": []})],
     "notice": [Card("notice", {"text": "抱歉，没有看懂。"}), Card("notice", {"text": "预警", "mentions": ["zhouks"]})],
+    # a confidential case's card in a group, whatever its kind (bot.core.presentation): drawn by secret_notice
+    "secret_notice": [Card("secret_notice", {"secret_notice": {"number": HOSTILE, "grade": HOSTILE}, "title": "涉密舆情",
+                                             "unit": "u-food", "assignment": 1},
+                           (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),
+                            Button("非本单位职责", "case.reject", {"case": "YQ-2026-0001", "a": "1"}, "danger"))),
+                      Card("secret_notice", {"secret_notice": {"number": "YQ-2026-0001", "grade": "重大"},
+                                             "title": "涉密舆情"})],
     "demo_card": [Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": ""},
                        (Button("确认收到", "demo.confirm", {"n": "1"}, "primary"), Button("驳回", "demo.no"))),
                   Card("demo_card", {"title": "测试卡片", "body": "点一下", "status": "已由 周科长 确认"})],
