@@ -3,6 +3,8 @@ names the desk unit the case is opened for; the JSON item is checked against a s
 opens synchronously (the one write of the web layer) and the desk's card and the link preview are
 left to the worker, enqueued by dotted name.
 
+``confidential`` (a JSON boolean, default false) opens the case 涉密 (issue 21): no group ever sees its content.
+
 Answers: 201 ``{"number", "created": true}``; 200 with the same number when the ``external_id`` was seen
 for that unit; 401 bad or missing token; 413 body too large; 415 not JSON; 400 with the reason.
 """
@@ -37,7 +39,8 @@ LIMITS = {"external_id": 200, "title": 500, "link": 2048, "summary": 5000, "sour
           "transfer_source": 128}
 REQUIRED = ("external_id", "title")
 TIMES = ("first_seen_at", "transfer_deadline")
-FIELDS = frozenset(LIMITS) | frozenset(TIMES) | {"grade"}
+FLAGS = ("confidential",)  # JSON booleans: true or false, nothing else ("yes", 1 or null would be a guess)
+FIELDS = frozenset(LIMITS) | frozenset(TIMES) | {"grade"} | frozenset(FLAGS)
 
 
 class SchemaError(ValueError):
@@ -117,6 +120,11 @@ def check_item(body: Any) -> dict[str, Any]:
     item.update({n: _time(n, body[n]) for n in TIMES if body.get(n) is not None})
     if body.get("grade") is not None:
         item["grade"] = _grade(body["grade"])
+    for name in FLAGS:
+        if name in body:
+            if not isinstance(body[name], bool):
+                raise SchemaError(f"{name} must be true or false (a JSON boolean)")
+            item[name] = body[name]
     if "transfer_deadline" in item and "transfer_ref" not in item:
         raise SchemaError("transfer_deadline needs transfer_ref")
     return item

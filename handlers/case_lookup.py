@@ -1,6 +1,8 @@
 """How a handler finds the case an event names and reads it — only through the repository its context
 hands in (``ctx.store.run``), never a session: a case with its parts (:class:`CaseView`) by number or id, the
-case id a button carries, and the desk's intake card of a case as it stands now. Not an intent: no handler.
+case id a button carries, the desk's intake card of a case as it stands now, and how much of a case the person
+asking may see (issue 21: :func:`case_sight`; a refused view of a confidential case goes on its timeline,
+:func:`refuse_view`). Not an intent: no handler.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from bot.core.card import Card
 from bot.core.event import Event
 from bot.domain.cards.case_card import LIVE, CaseView, case_view_by_id, case_view_by_number
 from bot.domain.cards.intake_card import intake_card
-from bot.domain.errors import InvalidInput
+from bot.domain.case.secrecy import record_refused
+from bot.domain.errors import InvalidInput, NotPermitted
 from bot.domain.intake.reading import likely_units
 from bot.domain.records import Case
 from bot.domain.repository import CaseRepository
+from bot.domain.secrecy import REFUSED_VIEW, Sight, sight
 from handlers.registry import Context
 from handlers.response_view import response_section
 
-__all__ = ["CaseView", "case_id_param", "case_named", "case_view", "case_view_of", "current_intake_card"]
+__all__ = ["CaseView", "case_id_param", "case_named", "case_sight", "case_view", "case_view_of", "current_intake_card",
+           "refuse_view"]
 
 
 def case_view(ctx: Context, number: str) -> CaseView:
@@ -45,6 +50,19 @@ def case_id_param(event: Event) -> int:
         return int(event.params.get("case"))
     except (TypeError, ValueError):
         raise InvalidInput("case.param", "这个按钮已失效，请发送“案件 编号”查看案件。") from None
+
+
+def case_sight(ctx: Context, view: CaseView) -> Sight:
+    """How much of the case the person acting may see (``bot.domain.secrecy.sight``, over the live units)."""
+    live = [a.unit_id for a in view.assignments if a.state in LIVE]
+    return sight(ctx.org, ctx.person_id, confidential=view.case.confidential, county=view.case.county, units=live)
+
+
+def refuse_view(ctx: Context, event: Event, view: CaseView) -> None:
+    """Refuse the person a confidential case they may not see: the refusal goes on the case's timeline first
+    (its own transaction step, kept); raises NotPermitted with :data:`bot.domain.secrecy.REFUSED_VIEW`."""
+    record_refused(ctx.store, ctx.rules, view.case.id, ctx.actor(event), ctx.now, "view")
+    raise NotPermitted("case.view_refused", REFUSED_VIEW.format(number=view.case.number))
 
 
 def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:

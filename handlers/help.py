@@ -2,7 +2,8 @@
 an example to type as it stands — ``帮助 <词>`` for one command explained, and a friendly answer to anything
 not understood (review ux-2026-12-07, finding 9).
 
-    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台, 主要领导 or 领导 (督办, and what
+    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台 (涉密 among the short words; a desk
+             head's line adds 解除涉密 — issue 21), 主要领导 or 领导 (督办, and what
              they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all;
              notes: 取消, @舆情助手 in a group, the case number is on the card
     帮助 定级 --> that command: what it does, how to type it, an example
@@ -33,16 +34,19 @@ UNIT = (
     (f"口径 {N}", "提交口径，送领导审定"),
     ("方案 处置意见 反馈", "见“帮助 方案”等"),
 )
+DESK_MORE = "口径 方案 发布 报送 跟踪 平息 归档 更正 涉密"
 DESK = (
-    ("转发舆情链接", "立案；或发送“立案 标题”"),
+    ("转发舆情链接", "立案，或发“立案 标题”"),
     (f"定级 {N} 重大 理由…", "定级或调整等级"),
-    (f"分派 {N} 单位名称", "分派承办单位（可写多个）"),
-    (f"改派 {N} 单位名称", "单位退回后改派"),
+    (f"分派 {N} 单位名称", "分派承办单位，可写多个"),
+    (f"改派 {N} 单位名称", "退回后改派"),
     (f"补充 {N} 链接", "同一舆情的其他链接"),
     (f"督办 {N} 单位 内容", "督办单位"),
-    # one short line: the desk's card is at DingTalk's 1 KB (tests/unit/handlers/test_script_submit.py)
-    ("口径 方案 发布 报送 跟踪 平息 归档 更正", "见“帮助 发布”等"),  # 通过 / 退回修改: the evaluation card says them (帮助 通过)
+    # one short line: the desk's card is at DingTalk's 1 KB (tests/unit/handlers/test_help.py); 涉密 (issue 21) too
+    (DESK_MORE, "见“帮助 发布”等"),  # 通过 / 退回修改: the evaluation card says them (帮助 通过)
 )
+# the head of the unit running a case (issue 21: only he lifts 涉密): the same short line, with 解除涉密
+DESK_HEAD = (*DESK[:-1], (f"{DESK_MORE} 解除涉密", DESK[-1][1]))
 CITY_DESK = (("转办", "登记上级转办的舆情"),)
 MAIN_LEADER = ((f"领导签收 {N}", "签收特别重大舆情的舆情通报"),)
 LEADER = ((f"督办 {N} 单位 内容", "督办承办单位（或点通报上的“督办”按钮）"),)
@@ -109,6 +113,10 @@ TOPICS = {
     "报送": ("舆情工作台登记已把经分管宣传的局领导同意报送的口径报送市委宣传部、市委网信办或市委市政府（可在对象后写备注）。", f"报送 {N} 宣传部"),
     "同意报送": ("分管宣传的局领导同意把已审定的口径报送上级：点审定通过后卡片上的“同意报送”，或发送命令（写明版本；多个单位时写单位名称）；"
              "同意后由舆情工作台报送。", f"同意报送 {N} v2"),
+    "涉密": (("舆情工作台把案件标记为涉密（须写理由，也可点立案卡片上的“标记涉密”）：此后各群只显示案件编号和等级，"
+             "详情单独发送给知悉范围内的人员；标记前已发到群里、无法修改的消息会列出，请联系群主删除。", f"涉密 {N} 理由"),
+            ("涉密案件由承办科室（县局）科长解除涉密，须写理由。", f"解除涉密 {N} 理由")),
+    "解除涉密": ("承办科室（县局）科长解除案件的涉密标记（须写理由），此后群内消息恢复显示案件内容。", f"解除涉密 {N} 理由"),
     "取消": ("结束正在进行的操作（如填写报告、分派单位）。", "取消"),
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }
@@ -132,7 +140,8 @@ def commands_for(ctx: Context) -> list[Command]:
     if in_unit:
         groups.append(("承办单位", UNIT))
     if desks:
-        groups.append(("舆情工作台", DESK + (CITY_DESK if Role.DESK in desks else ())))
+        lines = DESK_HEAD if _heads_a_desk(ctx, pid) else DESK
+        groups.append(("舆情工作台", lines + (CITY_DESK if Role.DESK in desks else ())))
     if main:
         groups.append(("主要领导", MAIN_LEADER + (() if desks else LEADER) + _approves(ctx, pid)))
     elif pid and not desks and _leads(ctx, pid):
@@ -140,6 +149,11 @@ def commands_for(ctx: Context) -> list[Command]:
     rest = EVERYONE if in_unit else (MY_DUTIES, *EVERYONE)
     groups.append(("查询", rest))
     return [Command(text, meaning, group) for group, lines in groups for text, meaning in lines]
+
+
+def _heads_a_desk(ctx: Context, pid: str) -> bool:
+    """Whether the person heads the city desk or a county bureau: the desk head of its cases (解除涉密)."""
+    return any(u.head == pid for u in ctx.org.units_of(pid) if u.desk or u.kind == "county")
 
 
 def _leads(ctx: Context, pid: str) -> bool:

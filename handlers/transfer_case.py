@@ -1,12 +1,15 @@
 """转办 (Art. 11, 21): an item transferred from above (省局, 市委网信办, other departments) is opened with its
 slip number and feedback deadline, through a short dialog with the desk.
 
-    (none) --转办--> [desk?] --no--> refusal
+    (none) --转办 [涉密]--> [desk?] --no--> refusal
                        └─yes─> SOURCE --text--> SLIP --text--> DEADLINE --date | 无--> CONTENT
-    CONTENT --title and/or link--> open_case(transfer_ref, transfer_deadline) → desk card (END)
+    CONTENT --涉密--> CONTENT (the case will open 涉密)
+    CONTENT --title and/or link--> open_case(transfer_ref, transfer_deadline, confidential) → desk card (END)
     any --取消--> END
 
-The deadline starts the transfer-feedback duty (the slip's deadline, else the policy's 3 working days).
+The deadline starts the transfer-feedback duty (the slip's deadline, else the policy's 3 working days). A
+transfer marked 涉密 (``转办 涉密``, or ``涉密`` answered where the content is asked) opens confidential
+(issue 21): no group ever sees its content.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from handlers.case_lookup import current_intake_card
 from handlers.registry import Context, dialog, router
 
 SOURCES = "省局、市委网信办、市政府办公室或其他部门"
+SECRET = "涉密"
+ASK_CONTENT = "请回复舆情标题或内容，也可以直接转发链接。"
 
 
 class S(StrEnum):
@@ -51,13 +56,16 @@ def _where(ctx: Context) -> str:
 def start(event: Event, ctx: Context, data: dict) -> Step:
     """转办: ask where the item comes from."""
     require_desk(ctx.org, ctx.person_id)
-    return Step(S.SOURCE, (Reply(notice(f"请回复转办来源（如{SOURCES}）。随时回复“取消”可退出。{_where(ctx)}")),))
+    secret = command_text(event).split()[1:2] == [SECRET]
+    told = "（按涉密案件登记：各群只显示案件编号和等级）" if secret else ""
+    return Step(S.SOURCE, (Reply(notice(f"请回复转办来源（如{SOURCES}）{told}。随时回复“取消”可退出。{_where(ctx)}")),),
+                {"confidential": True} if secret else {})
 
 
 def got_source(event: Event, ctx: Context, data: dict) -> Step:
     """The source; ask for the slip number."""
     return Step(S.SLIP, (Reply(notice("请回复转办单编号（如“2026第118号”），没有编号请回复“无”。")),),
-                {"source": command_text(event)[:60]})
+                {**data, "source": command_text(event)[:60]})
 
 
 def got_slip(event: Event, ctx: Context, data: dict) -> Step:
@@ -73,8 +81,15 @@ def got_deadline(event: Event, ctx: Context, data: dict) -> Step:
         deadline = parse_deadline(command_text(event), ctx.now)
     except InvalidInput as exc:
         return Step(S.DEADLINE, (Reply(notice(exc.message)),), data)
-    return Step(S.CONTENT, (Reply(notice("请回复舆情标题或内容，也可以直接转发链接。")),),
+    secret = "" if data.get("confidential") else f"如为涉密舆情，请先回复“{SECRET}”。"
+    return Step(S.CONTENT, (Reply(notice(ASK_CONTENT + secret)),),
                 {**data, "deadline": deadline.isoformat() if deadline else None})
+
+
+def got_secret(event: Event, ctx: Context, data: dict) -> Step:
+    """涉密 where the content is asked: the case will open confidential; ask for the content again."""
+    return Step(S.CONTENT, (Reply(notice(f"已按涉密案件登记：各群只显示案件编号和等级。{ASK_CONTENT}")),),
+                {**data, "confidential": True})
 
 
 def got_content(event: Event, ctx: Context, data: dict) -> Step:
@@ -91,7 +106,8 @@ def got_content(event: Event, ctx: Context, data: dict) -> Step:
     slip = data.get("slip") or "无编号"
     outcome = open_case(ctx.store, ctx.rules, ctx.actor(event), ctx.now, title=title,
                         source=str(source_of(link)) if link else "other", link=link, transfer_ref=slip,
-                        transfer_deadline=deadline, drill=drill.on, drill_scale=drill.scale,
+                        transfer_deadline=deadline, confidential=bool(data.get("confidential")),
+                        drill=drill.on, drill_scale=drill.scale,
                         intake=Intake(title_from, transfer_source=data.get("source") or None))
     if link and link_key(link) is not None:
         ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
@@ -118,5 +134,6 @@ TRANSFER = dialog(Conversation(
                                 "请重新发送“转办”从头登记。"),
     entry_points=[(lambda e: e.kind != "click" and command_text(e).split(maxsplit=1)[:1] == ["转办"], start)],
     states={S.SOURCE: [(_is_answer, got_source)], S.SLIP: [(_is_answer, got_slip)],
-            S.DEADLINE: [(_is_answer, got_deadline)], S.CONTENT: [(_is_answer, got_content)]},
+            S.DEADLINE: [(_is_answer, got_deadline)],
+            S.CONTENT: [(lambda e: e.kind != "click" and command_text(e) == SECRET, got_secret), (_is_answer, got_content)]},
 ))

@@ -6,12 +6,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.card_copies import CardCopy
-from bot.store.outbox import SENT, OutboxRow
+from bot.core.card_copies import CardCopy, in_group
+from bot.store.outbox import FAILED, SENT, OutboxRow
 
 __all__ = ["OutboxCopies"]
 
 SENDS = ("person", "group")
+
+
+def _copy(row: OutboxRow) -> CardCopy:
+    return CardCopy(row.id, row.platform, row.method, dict(row.address or {}), dict(row.card or {}),
+                    dict(row.card_ref) if row.card_ref else None, row.state == SENT, row.sent_at)
 
 
 class OutboxCopies:
@@ -29,6 +34,12 @@ class OutboxCopies:
             card = row.card or {}
             data = card.get("data") or {}
             if card.get("kind") == kind and (assignment_id is None or data.get("assignment") == assignment_id):
-                found.append(CardCopy(row.id, row.platform, row.method, dict(row.address or {}), dict(row.card),
-                                      dict(row.card_ref) if row.card_ref else None, row.state == SENT))
+                found.append(_copy(row))
         return found
+
+    def in_groups(self, case_id: int) -> list[CardCopy]:
+        """The case's rows to a group chat (group sends, answers in a group), any kind, oldest first; none failed."""
+        rows = self.session.scalars(select(OutboxRow).where(OutboxRow.case_id == case_id,
+                                                            OutboxRow.method.in_(("group", "reply")),
+                                                            OutboxRow.state != FAILED).order_by(OutboxRow.id))
+        return [_copy(row) for row in rows if in_group(row.method, row.address or {})]

@@ -100,6 +100,7 @@ def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any
     outcome = open_case(store, rules, actor, now, title=item["title"], grade=Grade(item.get("grade", Grade.GENERAL)),
                         source=item.get("source") or (str(source_of(link)) if link else "other"), link=link,
                         first_seen_at=item.get("first_seen_at"), transfer_ref=item.get("transfer_ref"),
-                        transfer_deadline=item.get("transfer_deadline"), drill=drill, drill_scale=drill_scale,
+                        transfer_deadline=item.get("transfer_deadline"), confidential=bool(item.get("confidential")),
+                        drill=drill, drill_scale=drill_scale,
                         intake=intake)
     return ApiIntake(outcome.case.number, True, outcome.case.id, link)

@@ -18,9 +18,12 @@ or act added without a row fails ``test_every_action_and_every_act_has_a_row``. 
 narrowed by ``kind`` to ``FULFIL_ROLES``) is refused as the table says. Issue 20's commands (口径, 审定, 退回修改,
 同意报送, 报送, 方案, 审批, 发布) are sent on cases people set up by typing (``responses``): a script version pending,
 one approved and consented, a plan version pending; a leader the table allows but ``bot/domain/response/approvers.py``
-narrows away is held by the response integration tests, not here. The commands of issue 11 go on every platform a
-person is on; the newer ones (``new``) on the person's own platform in CI and on the other one too in
-``make soak`` (``-m slow``).
+narrows away is held by the response integration tests, not here. Issue 21's 涉密 (the desk) and 解除涉密 (the
+desk head, ``Role.DESK_HEAD``) are refused as the table says; so is ``案件`` on a confidential case, to whoever
+the visibility table (``bot.domain.secrecy.sight``) leaves outside — that refusal alone is kept on the case's
+timeline (``case.view_refused``), and it is the only change. The commands of
+issue 11 go on every platform a person is on; the newer ones (``new``) on the person's own platform in CI and on
+the other one too in ``make soak`` (``-m slow``).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from bot.domain.permissions import (
     case_roles,
     opener_roles,
 )
+from bot.domain.secrecy import Sight, sight
 from bot.org.file import parse_org_file
 from bot.store.cases import CaseRow
 from bot.store.outbox import OutboxRow
@@ -116,6 +120,10 @@ COMMANDS = [
     new("方案", Action.PLAN_SUBMIT, on="major"), new("审批", Action.PLAN_APPROVE, " v1", on="major"),
     new("退回修改", Action.PLAN_RETURN, " v1 回应时间过晚", on="major"),
     new("发布", Action.PUBLISH, on="especially_major"),
+    # issue 21: 涉密 (the desk) and 解除涉密 (the desk head alone), each with its reason; refused before the case changes
+    new("涉密", Action.MARK_CONFIDENTIAL, " 涉及未公开的执法信息"), new("解除涉密", Action.CLEAR_CONFIDENTIAL, " 已公开通报"),
+    # … and the visibility table: 案件 on a confidential case, refused to whoever is outside it (secrecy.sight NONE)
+    new("案件", Action.VIEW, on="confidential"),
 ]
 # Actions no one types (each with where its refusals are tested, or why none can be).
 NOT_TYPED = {
@@ -123,6 +131,8 @@ NOT_TYPED = {
     Action.ADVANCE: "no command: the acts move the case (跟踪, 需要续发口径, 平息, 归档; docs/case-flow.md)",
     Action.CLOSE_DUTY: "the desk closes a duty from the CLI (`yuqing case close-duty`), not from chat",
     Action.VERIFY: "`yuqing verify`, the CLI's archive check",
+    Action.EXPORT: "导出 is built by issue 24; who may export a confidential case is bot/domain/secrecy.may_export "
+                   "(tests/unit/domain/test_secrecy.py), and a refused export goes on the timeline (record_refused)",
 }
 
 # role on the case (as the org file makes it) → person
@@ -140,6 +150,8 @@ def refused(person: str, command: Command) -> bool:
     """Whether the permission table refuses ``command`` to ``person`` on a city case of UNITS."""
     if command.desk_only:
         return not opener_roles(ORG, person)  # the city desk or a county bureau
+    if command.on == "confidential":  # the visibility table of issue 21 (bot.domain.secrecy)
+        return sight(ORG, person, confidential=True, county=None, units=UNITS) == Sight.NONE
     units = [] if command.on == "transfer" else UNITS  # the transfer is the desk's alone: no unit yet
     own = [u for u in units if person in ORG.units[u].people] if command.action in UNIT_SCOPED else [None]
     held = set().union(*(case_roles(ORG, person, None, units, for_unit=u) for u in own or [None]))
@@ -193,6 +205,7 @@ def open_cases(stack) -> dict[str, Opened]:
     dt.say_to_bot("0524", "某药店销售假药 https://weibo.com/3/transfer")  # the 转办's content: the case opens
     cases["transfer"] = wait_for(lambda: transferred(stack), what="the 转办's case\n" + stack.worker_log())
     responses(stack, cases)
+    cases["confidential"] = open_and_assign(stack, UNITS, title="某超市销售过期食品（涉密）", confidential=True)
     return cases
 
 
@@ -257,7 +270,7 @@ def test_every_action_and_every_act_has_a_row():
 
 
 @pytest.mark.parametrize(("role", "platform", "command"),
-                         [pytest.param(r, p, c, marks=m, id=f"{r}-{p}-{c.word}{c.rest}") for r, p, c, m in CASES])
+                         [pytest.param(r, p, c, marks=m, id=f"{r}-{p}-{c.word}{c.rest}@{c.on}") for r, p, c, m in CASES])
 def test_a_refused_action_is_answered_with_its_reason_and_changes_nothing(matrix, role, platform, command):
     person = ORG.people[ROLES[role]]
     user = getattr(person, platform)
@@ -275,5 +288,6 @@ def test_a_refused_action_is_answered_with_its_reason_and_changes_nothing(matrix
     assert len(answer) == 1 and any(w in answer[0] for w in (reason, command.word, "只有")), answer
     assert "没有看懂" not in answer[0], answer
     timeline, assignments, grade, rows = state(matrix, case)
-    assert (timeline, assignments, grade, rows) == (*before[:3], before[3] + 1)  # the answer, nothing else
+    refusal = ["case.view_refused"] if command.on == "confidential" else []  # a refused view of a 涉密 case is kept
+    assert (timeline, assignments, grade, rows) == (before[0] + refusal, *before[1:3], before[3] + 1)  # the answer
     assert len(re.findall(rf"refused platform={platform} user={user} ", matrix.worker_log())) == audited + 1

@@ -24,6 +24,8 @@ from bot.domain.words import grade_color, when
 GRADE_BUTTON_STYLE = {Grade.GENERAL: "default", Grade.SENSITIVE: "primary", Grade.MAJOR: "warning",
                       Grade.ESPECIALLY_MAJOR: "danger"}
 MAX_UNIT_BUTTONS = 2
+MAX_BUTTONS = 6  # WeCom's template card shows at most 6 (bot/platforms/wecom/cardfit.py); more would split it
+CONFIDENTIAL = "intake.confidential"  # 标记涉密 (handlers/secrecy.py): asks the reason, then marks the case
 LINK_PARAM_CHARS = 600  # a button's params travel in its key (WeCom: 1024 bytes in all)
 
 
@@ -51,8 +53,8 @@ def _base_facts(case: Case, now: datetime, transfer: str | None = None) -> list[
 
 def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), suggested: Iterable[Unit] = (),
                 status: str = "", transfer: str | None = None, response: ResponseSection | None = None) -> Card:
-    """The desk's card of a case: other grades, likely units and 其他单位 as buttons (``transfer``: the
-    transfer slip in words, when it names its source). Once a unit is assigned it no longer asks for what
+    """The desk's card of a case: other grades, likely units, 标记涉密 (until the case is confidential) and
+    其他单位 as buttons, six at most (``transfer``: the transfer slip in words, when it names its source). Once a unit is assigned it no longer asks for what
     is done: it says the grade and units can still be changed. ``response``: the 回应 section (scripts,
     plans, publications), after what is asked."""
     assigned = list(assigned)
@@ -62,9 +64,13 @@ def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), sugges
     buttons = [Button(g.label.removesuffix("舆情"), "intake.grade", {"case": case.id, "grade": int(g)},
                       GRADE_BUTTON_STYLE[g]) for g in Grade if g != case.grade][:3]
     taken = {u.id for u in assigned}
+    tail = [Button("其他单位…", "intake.units", {"case": case.id})]
+    if not case.confidential:
+        tail.insert(0, Button("标记涉密", CONFIDENTIAL, {"case": case.id}))
+    room = min(MAX_UNIT_BUTTONS, MAX_BUTTONS - len(buttons) - len(tail))
     buttons += [Button(u.name, "intake.assign", {"case": case.id, "unit": u.id}, "primary")
-                for u in suggested if u.id not in taken][:MAX_UNIT_BUTTONS]
-    buttons.append(Button("其他单位…", "intake.units", {"case": case.id}))
+                for u in suggested if u.id not in taken][:max(room, 0)]
+    buttons += tail
     asked = ("如需调整定级或增派单位，可点击下方按钮。" if assigned
              else "请确认定级（默认一般舆情）并分派承办单位，可分派多个单位。")
     data = IntakeCardData(title=_title("已立案", case), color=grade_color(case.grade), facts=facts,

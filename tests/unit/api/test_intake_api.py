@@ -113,6 +113,9 @@ def test_schema_and_token_helpers():
     ({"external_id": "x", "title": "t", "first_seen_at": "9999-12-31T23:59:59-14:00"}, "2000 and 2100"),
     ({"external_id": "x", "title": "t", "grade": True}, "grade"),
     ({"external_id": "x", "title": "t", "grade": 2.5}, "grade"),
+    ({"external_id": "x", "title": "t", "confidential": "true"}, "confidential must be true or false"),
+    ({"external_id": "x", "title": "t", "confidential": 1}, "confidential must be true or false"),
+    ({"external_id": "x", "title": "t", "confidential": None}, "confidential must be true or false"),
 ])
 def test_hostile_values_are_400_never_500(client, body, reason):
     response = post(client, body)
@@ -122,3 +125,11 @@ def test_hostile_values_are_400_never_500(client, body, reason):
 
 def test_tabs_and_new_lines_are_plain_text(client):
     assert post(client, {"external_id": "x", "title": "第一行\n第二行\t完"}).status_code == 201
+
+
+def test_a_confidential_item_opens_a_confidential_case_and_the_default_is_not(client):
+    """Issue 21: ``confidential`` (a JSON boolean) opens the case 涉密, so no group ever sees its content."""
+    assert post(client, {**ITEM, "confidential": True}).status_code == 201
+    assert post(client, {**ITEM, "external_id": "mon-2", "confidential": False}).status_code == 201
+    assert post(client, {**ITEM, "external_id": "mon-3"}).status_code == 201
+    assert [c["confidential"] for c in sorted(cases(client), key=lambda c: c["number"])] == [True, False, False]

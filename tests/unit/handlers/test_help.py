@@ -165,3 +165,15 @@ def test_the_leaders_the_city_desk_and_every_topic_fit_dingtalks_1kb(org):
         [reply] = dispatch(event(text), org, org.person(pid))
         card = render_json(TEMPLATES, "dingtalk", reply.card)["card"]
         assert all(len(v.encode()) <= 1024 for v in card.values() if isinstance(v, str)), (pid, text)
+
+
+def test_the_desk_finds_secrecy_and_only_the_desk_head_lifting_it(org):
+    """Issue 21: 涉密 for the desk, 解除涉密 for the head of the unit running the case (the city desk's or a county
+    bureau's); 帮助 涉密 says both, each with its reason."""
+    desk = "\n".join(help_for(org, "p-li"))
+    assert "涉密" in desk and "解除涉密" not in desk
+    assert "解除涉密" in "\n".join(help_for(org, "p-sun")) and "解除涉密" in "\n".join(help_for(org, "p-qi"))
+    assert "涉密" not in "\n".join(help_for(org, "p-wei")) and "涉密" not in "\n".join(help_for(org, "p-zhao"))
+    lines = [line for line in help_for(org, "p-li", "帮助 涉密") if line.startswith("· ")]
+    assert lines[0].startswith("· 涉密 YQ-2026-0001 理由 —— 舆情工作台把案件标记为涉密")
+    assert lines[1].startswith("· 解除涉密 YQ-2026-0001 理由 —— ")
