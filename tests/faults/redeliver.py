@@ -88,12 +88,12 @@ def idle(stack) -> bool:
     return pending == 0
 
 
-def settled(stack, wait_for) -> None:
-    """Wait until the stack is idle twice in a row, half a second apart."""
+def settled(stack, wait_for, pause: float = 0.5) -> None:
+    """Wait until the stack is idle twice in a row, ``pause`` seconds apart."""
     def twice():
         if not idle(stack):
             return False
-        time.sleep(0.5)
+        time.sleep(pause)
         return idle(stack)
     wait_for(twice, what="the workers to finish\n" + stack.worker_log()[-3000:])
 

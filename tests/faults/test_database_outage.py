@@ -84,7 +84,8 @@ class PgOutage:
         self._admin(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(self.name)))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.slow),  # 55 s (SQLite's 30 s busy timeout): make soak
+                        pytest.param("postgres", marks=pytest.mark.postgres)])
 def outage_stack(request, tmp_path):
     try:
         server = start_private()

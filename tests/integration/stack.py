@@ -80,7 +80,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop the worker, the web server and the emulators."""
-        stop_workers([self.worker])
+        stop_workers([self.worker], timeout=3)  # the test is over: no job's end is waited for (15 s at worst)
         self._web.shutdown()
         self.emulator.stop()
         self.database.dispose()
