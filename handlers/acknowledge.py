@@ -101,7 +101,8 @@ def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
         replies.append(Reply(card, update=True, case_id=view.case.id))
     else:
         late = "（已超过签收时限）" if outcome.entry.payload.get("late") else ""
-        replies.append(Reply(notice(f"已签收 {view.case.number}{late}。报送情况请发送“报告 {view.case.number}”。")))
+        replies.append(Reply(notice(f"已签收 {view.case.number}{late}。报送情况请发送“报告 {view.case.number}”。"),
+                             case_id=view.case.id))
     copies = ctx.card_copies.of_case(view.case.id, assignment_id=a.id)
     # the person who signed was answered already: one message, not two that say the same (ux-2026-12-07, 17)
     replies += refresh(ctx, ctx.org, copies, card, status, view.case.id,

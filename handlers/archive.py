@@ -39,4 +39,4 @@ def correct(event: Event, ctx: Context) -> list[Reply]:
         raise InvalidInput("correct.usage", "请这样写：更正 YQ-2026-0001 更正内容及原因。")
     case = case_named(ctx, words[1])
     progress.correct(ctx.store, ctx.rules, case.id, ctx.actor(event), ctx.now, words[2])
-    return [Reply(notice(f"已在 {case.number} 的记录中追加更正（{ctx.person.name}，{when(ctx.now, ctx.now)}）：{words[2]}"))]
+    return [Reply(notice(f"已在 {case.number} 的记录中追加更正（{ctx.person.name}，{when(ctx.now, ctx.now)}）：{words[2]}"), case_id=case.id)]

@@ -16,6 +16,11 @@ A confidential case (issue 21):
   named — gets the whole card 1:1 (``person``, on their own platform, filed under the case), unless the same
   batch already gives them a card of that kind of the case 1:1 (a warning goes to liaisons and head already).
   These rows come after the batch's own, so the ids of its rows keep their places. Updates never fan out.
+- **an answer in a group about a confidential case is that case's message**, whether or not its handler filed it
+  under the case: a ``reply`` (or the clicked card's ``update``) in a group to an event that names a confidential
+  case — a click's ``case`` parameter, or a case number in the typed text (``更正 YQ-… 内容``, ``签收 YQ-…``,
+  the pointer to a dialog moved 1:1) — is filed under that case before the rule reads it (``_event_case``), so the
+  group sees the notice and a named sender gets the answer 1:1.
 - **the safety net**: a group's card that names a confidential case's number without being that case's card
   (a row of no case, or of another) loses that case's title and link (``presentation.unnamed``).
 """
@@ -31,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.card import Card
 from bot.core.org import Organisation, Unit
-from bot.core.presentation import Audience, CaseTraits, is_secret_notice, named_numbers, present, unnamed
+from bot.core.presentation import NUMBER, Audience, CaseTraits, is_secret_notice, named_numbers, present, unnamed
 from bot.domain.grade import Grade
 from bot.domain.secrecy import named_people
 from bot.store import outbox
@@ -110,6 +115,7 @@ class Presenter:
     def messages(self, messages: list[outbox.Message]) -> list[outbox.Message]:
         """``messages`` as their audiences may see them, then the details 1:1 of every fresh group message
         of a confidential case (module docstring)."""
+        messages = [self._event_case(m) for m in messages]
         shown = [self.message(m) for m in messages]
         hidden = [before for before, after in zip(messages, shown)
                   if before.method in FRESH and after is not before and is_secret_notice(Card.from_dict(after.card))]
@@ -117,6 +123,27 @@ class Presenter:
             return shown
         given = {key for m in messages if m.method == "person" and (key := self._given(m))}
         return shown + [m for before in hidden for m in self._details(before, given)]
+
+    def _event_case(self, message: outbox.Message) -> outbox.Message:
+        """``message`` filed under the confidential case its event names, when it is an answer in a group to such
+        an event and no case was given (module docstring); else as it is."""
+        if message.case_id is not None or message.method not in ("reply", "update"):
+            return message
+        event = message.address.get("event") or {}
+        if event.get("chat_type") != "group":
+            return message
+        try:
+            clicked = int((event.get("params") or {}).get("case"))
+        except (TypeError, ValueError):
+            clicked = None
+        if clicked is not None and (case := self.case(clicked)) is not None and case.confidential:
+            return replace(message, case_id=clicked)
+        for number in NUMBER.findall(str(event.get("text") or "").upper()):
+            case = self.by_number(number)
+            if case is not None and case.confidential:
+                row = self.session.scalars(select(CaseRow.id).where(CaseRow.number == number)).first()
+                return replace(message, case_id=row)
+        return message
 
     def _net(self, card: Card, case: CaseTraits | None) -> Card:
         """The safety net: ``card`` without the title and link of any other confidential case it names."""

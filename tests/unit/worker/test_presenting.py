@@ -195,3 +195,28 @@ def test_a_group_card_of_no_case_that_names_a_confidential_case_loses_its_title_
     assert {m.card["data"]["text"] for m in rows} == {
         f"{case.number} （涉密） （涉密）；{plain.number} 某商场促销纠纷"}
     assert all(m.method == "group" for m in rows), "no case: nobody is sent anything more"
+
+
+def answered_in_group(world, by: str, text: str, replies: list[Reply]) -> list[outbox.Message]:
+    """The rows ``replies`` become as answers to ``text`` typed by ``by`` in a group."""
+    event = world.event(by, text, chat_type="group")
+    messages = [m for i, r in enumerate(replies) for m in reply_messages(world.org, event, r, i)]
+    with world.store.database.session() as session:
+        ids = add_rows(session, messages, world.now, world.org)
+        rows = [session.get(outbox.OutboxRow, i) for i in ids if i]
+        return [outbox.Message(r.dedup_id, r.platform, r.method, r.address, r.card, r.case_id) for r in rows]
+
+
+def test_an_answer_in_a_group_to_a_command_naming_a_confidential_case_is_that_cases_notice(world):
+    """A handler that did not file its answer under the case (``更正 YQ-… 内容`` echoing the correction and the
+    person, a dialog's pointer naming the person) still shows the group only the notice, and the named sender
+    gets the answer 1:1 (found by the leak test, issue 21)."""
+    case, _ = confidential(world)
+    echo = Card("notice", {"text": "已在记录中追加更正（卫干事，今天 10:00）：首发时间应为9时"})
+    rows = answered_in_group(world, "p-wei", f"更正 {case.number.lower()} 首发时间应为9时", [Reply(echo)])
+    assert rows[0].method == "reply" and rows[0].card["data"]["secret_notice"]["number"] == case.number
+    assert "卫干事" not in str(rows[0].card) and "9时" not in str(rows[0].card)
+    assert [m.method for m in rows] == ["reply", "person"] and rows[1].card == echo.to_dict()
+    plain = world.open(Grade.GENERAL, title="某商场促销纠纷").case
+    rows = answered_in_group(world, "p-wei", f"更正 {plain.number} 首发时间应为9时", [Reply(echo)])
+    assert [m.method for m in rows] == ["reply"] and rows[0].card == echo.to_dict(), "an ordinary case: as it was"
