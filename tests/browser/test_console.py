@@ -87,7 +87,7 @@ def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
     DingTalk unit; its liaison 卫干事 clicks 签收 in the unit's group and submits the initial report;
     the head sees it, the board moves."""
     console.open_chat("wecom", "舆情助手")
-    console.send("某店销售过期食品 https://news.example.com/a/1", as_link=True)
+    console.send("某超市经营过期食品 https://news.example.com/a/1", as_link=True)
     card = console.card("已立案")
     number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
     expect(console.board_row(number)).to_contain_text("一般")
@@ -136,7 +136,7 @@ def test_a_drill_lets_a_deadline_pass_and_the_escalation_reach_the_leader(consol
     expect(console.page.locator("#drill-state")).to_contain_text("演练模式：开")
 
     console.open_chat("wecom", "舆情助手")
-    console.send("某店销售过期食品 https://news.example.com/a/2", as_link=True)
+    console.send("某超市经营过期食品 https://news.example.com/a/2", as_link=True)
     card = console.card("已立案")
     expect(card).to_contain_text("演练")
     number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)

@@ -17,7 +17,7 @@ SCRIPT = "经核查，涉事门店已下架全部过期食品，执法人员已�
 
 def test_a_script_is_approved_by_two_leaders_on_two_platforms(console):
     console.open_chat("wecom", "舆情助手")
-    console.send("某店销售过期食品 https://news.example.com/a/2", as_link=True)
+    console.send("某超市经营过期食品 https://news.example.com/a/2", as_link=True)
     card = console.card("已立案")
     number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
     console.click_button(card, "重大")
