@@ -225,17 +225,33 @@ def policy() -> None:
 
 @policy.command("show")
 @click.option("--json", "as_json", is_flag=True)
-def policy_show(as_json: bool) -> None:
-    """Print the policy in force."""
+@click.option("--county", "county", metavar="ID", help="the merged policy of one county bureau (its unit id): "
+              "the city's with the file's counties.ID block over it")
+def policy_show(as_json: bool, county: str | None) -> None:
+    """Print the policy in force (with --county: a county bureau's merged policy)."""
     from bot.domain.clock.policy_file import PolicyFileError, load_policy
 
     settings = _settings()
+    known = None
+    if county is not None:  # which ids are county units only the stored org knows
+        from bot.domain.context import county_ids
+        from bot.store.org_repo import read_organisation
+
+        with _database(settings).session() as session:
+            known = county_ids(read_organisation(session))
+        if county not in known:
+            click.echo(f"yuqing: 没有这个县局 {county} (no county unit {county!r} in the org; its counties: "
+                       f"{', '.join(sorted(known)) or 'none — load the org file first (yuqing org load FILE)'})",
+                       err=True)
+            sys.exit(1)
     try:
-        policy_in_force = load_policy(settings.get("POLICY_FILE"))
+        policy_in_force = load_policy(settings.get("POLICY_FILE"), known)
     except PolicyFileError as exc:
         click.echo(f"策略文件有 {len(exc.errors)} 处错误 (policy file refused):", err=True)
         click.echo(str(exc), err=True)
         sys.exit(2)
+    if county is not None:
+        policy_in_force = policy_in_force.for_county(county)
     if as_json:
         click.echo(json.dumps(policy_in_force.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -32,9 +32,15 @@ class Rules:
 def load_rules(org: Organisation, policy_file: str | None, holiday_file: str | None) -> Rules:
     """The rules in force from the org and the files named by POLICY_FILE and HOLIDAY_FILE (either may be empty).
 
+    The org is known here, so the policy file's ``counties`` blocks must name county units of it.
     Raises PolicyFileError, HolidayFileError (every error with its line) or ConfigError (unreadable file).
     """
-    return Rules(org, load_policy(policy_file), load_calendar(holiday_file))
+    return Rules(org, load_policy(policy_file, county_ids(org)), load_calendar(holiday_file))
+
+
+def county_ids(org: Organisation) -> set[str]:
+    """The ids of the org's county units (the ids a policy file's ``counties`` blocks may name)."""
+    return {unit_id for unit_id, unit in org.units.items() if unit.kind == "county"}
 
 
 @dataclass
@@ -51,11 +57,14 @@ class Outcome:
 
 
 def case_rules(rules: Rules, case: Case) -> Rules:
-    """The rules a case's clocks run by: ``rules`` with the policy at the case's own scale (``drill_scale``,
-    kept from its opening), so a drill stays scaled whatever the policy or the drill switch say later."""
-    if rules.policy.scale == case.drill_scale:
-        return rules
-    return replace(rules, policy=rules.policy.with_scale(case.drill_scale))
+    """The rules a case's clocks run by: ``rules`` with the policy of the case's county (Art. 27: the city's
+    with the file's ``counties.<id>`` block over it; the city's own for a city case) at the case's own scale
+    (``drill_scale``, kept from its opening), so a drill stays scaled whatever the policy or the drill switch
+    say later."""
+    policy = rules.policy.for_county(case.county)
+    if policy.scale != case.drill_scale:
+        policy = policy.with_scale(case.drill_scale)
+    return rules if policy is rules.policy else replace(rules, policy=policy)
 
 
 def load_case(repo: CaseRepository, case_id: int) -> Case:

@@ -205,3 +205,80 @@ def test_a_reveal_without_a_known_os_user_is_recorded_as_unknown(secret_runner, 
     monkeypatch.setattr("getpass.getuser", lambda: "operator")
     assert [e["actor"] for e in _timeline(secret_runner) if e["action"] == "case.revealed"] == [
         "cli:unknown", "cli:operator"]
+
+
+# --- county rules (issue 22, item 6): `yuqing policy show --county ID` -----------------------------------------
+
+COUNTY_POLICY = """\
+counties:
+  u-county-a:
+    duties:
+      public_response: {major: 24h, especially_major: 12h}
+    reminders: [0.5, 1.0]
+"""
+
+
+@pytest.fixture
+def county_runner(sqlite_database, monkeypatch, tmp_path):
+    """The sample org stored; POLICY_FILE with a block for u-county-a."""
+    from bot.store.org_repo import apply_organisation
+    from tests.store.test_case_cli import NOW
+    from tests.unit.domain.sample_org import make_org
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_database.url)
+    for name in ("HOLIDAY_FILE", "ORG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(COUNTY_POLICY, encoding="utf-8")
+    monkeypatch.setenv("POLICY_FILE", str(policy))
+    with sqlite_database.session() as session:
+        apply_organisation(session, make_org(), NOW)
+    return CliRunner()
+
+
+def test_policy_show_county_prints_the_merged_policy(county_runner):
+    text = county_runner.invoke(cli, ["policy", "show", "--county", "u-county-a"])
+    assert text.exit_code == 0, text.output
+    assert "县局 (county): u-county-a" in text.output
+    assert "公开回应 (public_response): 重大舆情 24h, 特别重大舆情 12h" in text.output    # the county's
+    assert "初报 (initial_report): 一般舆情 2wd, 敏感舆情 24h, 重大舆情 2h" in text.output  # the city's, kept
+    assert "提醒 (reminders): 50%, 100%" in text.output
+    data = json.loads(county_runner.invoke(cli, ["policy", "show", "--county", "u-county-a", "--json"]).output)
+    assert data["county"] == "u-county-a" and data["reminders"] == [0.5, 1.0]
+    assert data["duties"]["public_response"] == {"major": "24h", "especially_major": "12h"}
+    assert data["duties"]["acknowledge"]["major"] == "30min"
+    city = json.loads(county_runner.invoke(cli, ["policy", "show", "--json"]).output)
+    assert city["duties"]["public_response"] == {"major": "48h", "especially_major": "24h"}
+    assert city["counties"] == ["u-county-a"] and "county" not in city
+    assert "县局规则 (counties): u-county-a" in county_runner.invoke(cli, ["policy", "show"]).output
+
+
+def test_policy_show_county_refuses_an_unknown_county(county_runner):
+    for unknown in ("u-county-z", "u-food"):  # no such unit; a unit but not a county
+        result = county_runner.invoke(cli, ["policy", "show", "--county", unknown])
+        assert result.exit_code == 1
+        assert f"没有这个县局 {unknown}" in result.output and "its counties: u-county-a" in result.output
+        assert "{" not in result.output  # no policy printed
+
+
+def test_policy_show_county_refuses_a_file_naming_a_county_the_org_lacks(county_runner, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(COUNTY_POLICY + "  u-county-z:\n    reminders: [1.0]\n"
+                   "  u-county-a2:\n    duties: {authoritative_release: {especially_major: 5h}}\n", encoding="utf-8")
+    monkeypatch.setenv("POLICY_FILE", str(bad))
+    result = county_runner.invoke(cli, ["policy", "show", "--county", "u-county-a"])
+    assert result.exit_code == 2
+    assert "bad.yaml:6: counties: 'u-county-z' is not a county unit of the org" in result.output
+    assert "bad.yaml:8: counties: 'u-county-a2' is not a county unit" in result.output
+    # without --county the org is not read: the blocks are checked, so the cap still holds
+    plain = county_runner.invoke(cli, ["policy", "show"])
+    assert plain.exit_code == 2 and "bad.yaml:9: counties.u-county-a2: duty authoritative_release" in plain.output
+
+
+def test_a_county_without_a_block_shows_the_citys_values(county_runner, monkeypatch):
+    monkeypatch.delenv("POLICY_FILE")  # the shipped defaults: no counties block
+    result = county_runner.invoke(cli, ["policy", "show", "--county", "u-county-a", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["county"] == "u-county-a" and data["duties"]["public_response"] == {"major": "48h",
+                                                                                    "especially_major": "24h"}

@@ -72,9 +72,10 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
         if intake is not None:
             repo.add_intake(case.id, intake, link)
         repo.add_grade_change(GradeChange(case.id, None, case.grade, actor.person_id, now, "立案定级"))
-        started, _ = plan.apply_grade(rules.policy, rules.calendar, case, [], [], now, actor.person_id)
+        own = case_rules(rules, case)  # a county's case: its county's clocks (Art. 27)
+        started, _ = plan.apply_grade(own.policy, own.calendar, case, [], [], now, actor.person_id)
         if transfer_ref:
-            started.append(plan.start_duty(rules.policy, rules.calendar, case, DutyKind.TRANSFER_FEEDBACK, now,
+            started.append(plan.start_duty(own.policy, own.calendar, case, DutyKind.TRANSFER_FEEDBACK, now,
                                            deadline=transfer_deadline))
         payload = {"number": case.number, "title": case.title, "grade": int(case.grade), "source": source,
                    "link": link, "first_seen": iso(case.first_seen_at), "transfer_ref": transfer_ref,

@@ -54,6 +54,16 @@ class Policy:
     source: str = ""
     # a duty kind's own ladder (or PERSON_OWNED's) instead of ``escalation``
     escalation_by_duty: dict[str, tuple[EscalationStep, ...]] = field(default_factory=dict)
+    # county unit id → that county's merged policy (the city's with the file's ``counties.<id>`` block over it)
+    counties: dict[str, "Policy"] = field(default_factory=dict)
+    county: str | None = None          # set on a county's merged policy: whose it is
+
+    def for_county(self, county: str | None) -> "Policy":
+        """The policy a case of ``county`` runs by (Art. 27): that county's merged policy; the city's (this one)
+        for a city case; for a county the file gives no rules, the city's, marked as that county's."""
+        if not county or self.county is not None:
+            return self
+        return self.counties.get(county) or replace(self, counties={}, county=county)
 
     def ladder(self, kind: DutyKind, personal: bool = False) -> tuple[EscalationStep, ...]:
         """The escalation ladder of a duty of ``kind``: its kind's own; else, for a duty a person owns
@@ -113,12 +123,16 @@ class Policy:
                                   if self.weekly_digest else "off"},
             "duties": {str(k): {g: str(d) for g, d in v.items()} for k, v in self.duties.items()},
             "source": self.source,
+            **({"counties": sorted(self.counties)} if self.counties else {}),
+            **({"county": self.county} if self.county else {}),
         }
 
     def as_text(self) -> str:
         """The policy for people to read (`yuqing policy show`)."""
         data = self.to_dict()
         lines = [f"策略文件 (policy): {self.source or '内置默认值 (built-in defaults)'}",
+                 *([f"县局 (county): {self.county} — 市局策略叠加该县局规则 (the city's policy with this county's "
+                    f"rules over it)"] if self.county else []),
                  f"演练倍率 (scale): {self.scale:g}",
                  f"工作时间 (working hours): {', '.join(data['working_hours'])}",
                  f"提醒 (reminders): {', '.join(f'{r:.0%}' for r in self.reminders)}",
@@ -130,11 +144,14 @@ class Policy:
         for kind, per_grade in self.duties.items():
             cells = [f"{Grade.from_key(g).label if g != DEFAULT else '默认'} {d}" for g, d in per_grade.items()]
             lines.append(f"  {DUTY_LABELS[kind]} ({kind}): {', '.join(cells)}")
+        if self.counties:
+            lines.append(f"县局规则 (counties): {', '.join(sorted(self.counties))} "
+                         f"(yuqing policy show --county ID)")
         return "\n".join(lines)
 
     def with_scale(self, scale: float) -> "Policy":
-        """The same policy with another drill scale factor."""
-        return replace(self, scale=float(scale))
+        """The same policy (and its counties') with another drill scale factor."""
+        return replace(self, scale=float(scale), counties={k: v.with_scale(scale) for k, v in self.counties.items()})
 
 
 def _steps(steps: tuple[EscalationStep, ...]) -> list[dict]:

@@ -3,14 +3,21 @@
 Without a file the shipped defaults (policy_default.yaml = requirements.md's defaults table) apply.
 A file may leave out any top-level key; what it leaves out comes from the defaults, and a duty it
 names replaces that duty's defaults for every grade.
+
+County rules (Art. 27): ``counties: {<county unit id>: {…}}`` — each block has the top level's keys (but
+not ``scale`` or ``counties``) and lies over the city's values the same way the file lies over the
+defaults; it is validated like the top level (statutory caps included), each error with its line. Which ids
+are county units only the org knows: given them (``counties=``, as ``context.load_rules`` does), an id that
+is not one is an error too.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from bot.domain.clock.duration import Duration
 from bot.domain.clock.policy import DEFAULT, PERSON_OWNED, STATUTORY_HOURS, EscalationStep, Policy
@@ -20,7 +27,9 @@ from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, rea
 
 DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
 TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "escalation_by_duty", "wait_for_working_hours",
-            "digests", "duties"}
+            "digests", "duties", "counties"}
+COUNTY_KEYS = TOP_KEYS - {"scale", "counties"}  # a county block may not set the drill scale or nest counties
+MERGED_BY_ENTRY = ("duties", "digests", "escalation_by_duty")  # a file names some entries; the rest stay
 ROLES = ("unit_head", "leader_in_charge", "desk", "main_leader", "publicity_leader", "liaison")
 # A leader's own duty never climbs to a unit's head: these roles mean nothing for a duty no unit owns.
 UNIT_ROLES = ("unit_head", "leader_in_charge", "liaison")
@@ -45,11 +54,12 @@ def _clock(text: Any) -> time | None:
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
         self.errors: list[tuple[int, str]] = []
+        self.prefix = prefix  # ``counties.<id>: `` for a county block's errors
 
     def err(self, line: int, message: str) -> None:
-        self.errors.append((line, message))
+        self.errors.append((line, self.prefix + message))
 
     def number(self, value: Any, line: int, what: str, low: float, high: float | None = None) -> float | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high is not None and value > high):
@@ -219,8 +229,68 @@ def _check_required(c: _Checker, policy: Policy, data: LineMap) -> None:
         c.err(line, "duty transfer_feedback needs a default (used when a transfer slip names no deadline)")
 
 
-def parse_policy_text(text: str, source: str = "", defaults: Policy | None = None) -> Policy:
-    """Parse and validate a policy file's text; raises PolicyFileError listing every error with its line."""
+def _over(base: LineMap, data: LineMap, line: int | None = None) -> LineMap:
+    """``data`` over ``base``: a key ``data`` gives replaces the base's; in duties, digests and escalation_by_duty
+    an entry it names replaces that entry and the others stay. The base's keys get ``line`` (0: the defaults)."""
+    keep = 0 if line is None else line
+    merged = LineMap({**base, **data})
+    merged.key_lines = {**{k: keep for k in base}, **getattr(data, "key_lines", {})}
+    merged.line = data.line if line is None else line
+    for key in MERGED_BY_ENTRY:
+        if isinstance(base.get(key), LineMap) and isinstance(data.get(key), LineMap):
+            part = LineMap({**base[key], **data[key]})
+            part.key_lines = {**{k: keep for k in base[key]}, **data[key].key_lines}
+            part.line = data[key].line
+            merged[key] = part
+    return merged
+
+
+def _policy(c: _Checker, merged: LineMap, source: str) -> Policy:
+    policy = _build(c, merged, source)
+    if not c.errors:  # a wrong duration is reported once, not again as "left out"
+        _check_required(c, policy, merged)
+    return policy
+
+
+def _counties(c: _Checker, raw: Any, line: int, city: LineMap, city_ok: bool, base: LineMap, source: str,
+              known: Collection[str] | None) -> dict[str, Policy]:
+    """``counties``: county unit id → its merged policy (the block over the city's values: over the defaults
+    when the city's are refused, so a county's errors are reported without repeating the city's)."""
+    if not isinstance(raw, LineMap):
+        c.err(line, "counties must be a mapping of county unit id → the values that differ for its cases")
+        return {}
+    out: dict[str, Policy] = {}
+    for county, block in raw.items():
+        where = raw.line_of(county)
+        name = str(county)
+        if known is not None and name not in known:
+            c.err(where, f"counties: {name!r} is not a county unit of the org (its counties: "
+                         f"{', '.join(sorted(known)) or 'none'})")
+            continue
+        if not isinstance(block, LineMap):
+            c.err(where, f"counties.{name}: give a mapping of the values that differ from the city's")
+            continue
+        sub = _Checker(f"counties.{name}: ")
+        for key in block:
+            if key in ("scale", "counties"):
+                sub.err(block.line_of(key), f"a county block may not set {key} (the city's {key} holds)")
+            elif key not in COUNTY_KEYS:
+                sub.err(block.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(COUNTY_KEYS))})")
+        given = LineMap({k: v for k, v in block.items() if k in COUNTY_KEYS})
+        given.key_lines, given.line = dict(block.key_lines), block.line
+        policy = _policy(sub, _over(city if city_ok else base, given, line=block.line), source)
+        c.errors.extend(sub.errors)
+        if not sub.errors:
+            out[name] = replace(policy, county=name)
+    return out
+
+
+def parse_policy_text(text: str, source: str = "", defaults: Policy | None = None,
+                      counties: Collection[str] | None = None) -> Policy:
+    """Parse and validate a policy file's text; raises PolicyFileError listing every error with its line.
+
+    ``counties``: the org's county unit ids, when known; a ``counties`` block naming another id is refused.
+    """
     data = load_marked(text, source, PolicyFileError) or LineMap()
     if not isinstance(data, LineMap):
         raise PolicyFileError([(1, "the policy file must be a mapping (see policy_default.yaml)")], source)
@@ -229,18 +299,15 @@ def parse_policy_text(text: str, source: str = "", defaults: Policy | None = Non
         if key not in TOP_KEYS:
             c.err(data.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_KEYS))})")
     base = load_marked(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE)) if defaults is None else None
-    merged = LineMap({**(base or {}), **data})
-    merged.key_lines = {**{k: 0 for k in (base or {})}, **data.key_lines}
+    city_data = LineMap({k: v for k, v in data.items() if k != "counties"})
+    city_data.key_lines, city_data.line = dict(getattr(data, "key_lines", {})), data.line
     # a file names some duties, ladders or one digest; the rest stay the defaults
-    for key in ("duties", "digests", "escalation_by_duty"):
-        if isinstance(base, LineMap) and isinstance(data.get(key), LineMap):
-            part = LineMap({**base[key], **data[key]})
-            part.key_lines = {**{k: 0 for k in base[key]}, **data[key].key_lines}
-            part.line = data[key].line
-            merged[key] = part
-    policy = _build(c, merged, source)
-    if not c.errors:  # a wrong duration is reported once, not again as "left out"
-        _check_required(c, policy, merged)
+    merged = _over(base, city_data) if isinstance(base, LineMap) else city_data
+    policy = _policy(c, merged, source)
+    if "counties" in data:
+        county_policies = _counties(c, data["counties"], data.line_of("counties"), merged, not c.errors,
+                                    base if isinstance(base, LineMap) else merged, source, counties)
+        policy = replace(policy, counties=county_policies)
     if c.errors:
         raise PolicyFileError(c.errors, source)
     return policy
@@ -251,11 +318,12 @@ def default_policy() -> Policy:
     return parse_policy_text(DEFAULT_FILE.read_text(encoding="utf-8"), str(DEFAULT_FILE))
 
 
-def load_policy(path: str | Path | None) -> Policy:
+def load_policy(path: str | Path | None, counties: Collection[str] | None = None) -> Policy:
     """The policy in force: the file at ``path``, or the defaults when ``path`` is empty.
 
-    Raises PolicyFileError (every error with its line) or ConfigError when the file cannot be read.
+    ``counties``: the org's county unit ids where the org is known (``counties`` blocks are checked against
+    them). Raises PolicyFileError (every error with its line) or ConfigError when the file cannot be read.
     """
     if not path:
         return default_policy()
-    return parse_policy_text(read_text(path, "policy file"), source=str(path))
+    return parse_policy_text(read_text(path, "policy file"), source=str(path), counties=counties)
