@@ -31,6 +31,18 @@ def updatable(row: CardCopy, capabilities: Capabilities) -> bool:
     return not (row.address or {}).get("wechat_plugin")
 
 
+def first_of_its_instance(row: CardCopy, capabilities: Capabilities, seen: set[tuple[str, str]]) -> bool:
+    """Whether ``row`` is the first copy of its card instance in ``seen`` (which it joins): on a platform that puts
+    one card into many spaces, the copies sharing one instance are updated once; elsewhere every copy is first."""
+    instance = (row.platform, str((row.card_ref or {}).get("card_id") or ""))
+    if not (capabilities.one_card_many_spaces and instance[1]):
+        return True
+    if instance in seen:
+        return False
+    seen.add(instance)
+    return True
+
+
 def clicked(row: CardCopy, card_id: str) -> bool:
     """Whether ``row`` is the card the person clicked (updated through the click itself)."""
     return bool(card_id) and (row.card_ref or {}).get("card_id") == card_id
@@ -48,11 +60,8 @@ def refresh(ctx, org: Organisation, rows: list[CardCopy], card: Card, follow_up:
             continue
         can = ctx.can(row.platform)
         if updatable(row, can):
-            instance = (row.platform, str((row.card_ref or {}).get("card_id") or ""))
-            if can.one_card_many_spaces and instance[1]:
-                if instance in cards_updated:
-                    continue
-                cards_updated.add(instance)
+            if not first_of_its_instance(row, can, cards_updated):
+                continue
             replies.append(Reply(card, to=Target("card", str(row.id), row.platform), update=True, case_id=case_id))
             continue
         if not follow_up:

@@ -21,7 +21,7 @@ from bot.core.org import Organisation, Unit
 from bot.core.presentation import is_secret_notice
 from bot.domain.context import iso
 from bot.domain.words import when
-from handlers.card_copies import updatable
+from handlers.card_copies import first_of_its_instance, updatable
 
 __all__ = ["Exposed", "exposure_words", "redraw"]
 
@@ -61,11 +61,8 @@ def redraw(ctx, case_id: int) -> tuple[list[Reply], list[Exposed]]:
         if not updatable(replace(row, method="group"), can) or (row.sent and not row.card_ref):
             exposed.append(Exposed(row, *_group(ctx.org, row)))
             continue
-        instance = (row.platform, str((row.card_ref or {}).get("card_id") or ""))
-        if can.one_card_many_spaces and instance[1]:
-            if instance in instances:
-                continue
-            instances.add(instance)
+        if not first_of_its_instance(row, can, instances):
+            continue
         replies.append(Reply(card, to=Target("card", str(row.id), row.platform), update=True, case_id=case_id))
     return replies, exposed
 

@@ -33,32 +33,32 @@ def mark_confidential(store: CaseStore, rules: Rules, case_id: int, actor: Actor
                       reason: str) -> Outcome:
     """标记涉密 by the desk (city or the case's county), with a reason. Raises NotPermitted, InvalidInput (no
     reason: ``reason.missing``; already confidential: ``confidential.already``) or NotFound."""
-    def work(repo: CaseRepository) -> Outcome:
-        case = load_case(repo, case_id)
-        role = authorise(rules.org, actor.person_id, Action.MARK_CONFIDENTIAL, case.county, _units(repo, case))
-        text = need_reason(reason, "标记涉密")
-        if case.confidential:
-            raise InvalidInput("confidential.already", f"{case.number} 已是涉密案件。")
-        case.confidential = True
-        repo.save_case(case)
-        return record(repo, rules, case, actor, role, str(Action.MARK_CONFIDENTIAL), now, {"reason": text})
-
-    return store.run(work)
+    return _set(store, rules, case_id, actor, now, reason, True)
 
 
 def clear_confidential(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime,
                        reason: str) -> Outcome:
     """解除涉密 by the desk head (the head of the unit running the case), with a reason. Raises NotPermitted,
     InvalidInput (no reason; not confidential: ``confidential.not``) or NotFound."""
+    return _set(store, rules, case_id, actor, now, reason, False)
+
+
+def _set(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, reason: str,
+         confidential: bool) -> Outcome:
+    """Mark (``confidential``) or lift the mark: the one transaction and timeline entry of each."""
+    action, label = ((Action.MARK_CONFIDENTIAL, "标记涉密") if confidential
+                     else (Action.CLEAR_CONFIDENTIAL, "解除涉密"))
+
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
-        role = authorise(rules.org, actor.person_id, Action.CLEAR_CONFIDENTIAL, case.county, _units(repo, case))
-        text = need_reason(reason, "解除涉密")
-        if not case.confidential:
-            raise InvalidInput("confidential.not", f"{case.number} 不是涉密案件。")
-        case.confidential = False
+        role = authorise(rules.org, actor.person_id, action, case.county, _units(repo, case))
+        text = need_reason(reason, label)
+        if case.confidential == confidential:
+            raise InvalidInput(*(("confidential.already", f"{case.number} 已是涉密案件。") if confidential
+                                 else ("confidential.not", f"{case.number} 不是涉密案件。")))
+        case.confidential = confidential
         repo.save_case(case)
-        return record(repo, rules, case, actor, role, str(Action.CLEAR_CONFIDENTIAL), now, {"reason": text})
+        return record(repo, rules, case, actor, role, str(action), now, {"reason": text})
 
     return store.run(work)
 
