@@ -38,7 +38,9 @@ class DingTalkEmulator:
     """DingTalk's servers for one app, knowing the org file's people and groups.
 
     Timing attributes (seconds) tests may shorten: ``robot_timeout``, ``robot_redeliver_after``,
-    ``card_callback_timeout``, ``check_url_timeout``, ``event_timeout``, ``event_retry_delays``.
+    ``card_callback_timeout``, ``check_url_timeout``, ``event_timeout``, ``event_retry_delays``;
+    ``robot_answers_lost``: the next so many answers of the bot to robot callbacks come too late for DingTalk
+    (recorded as timed out, the message redelivered) — a timeout on demand, not a race against a tiny read timeout.
     ``now`` is the clock (epoch seconds) used for tokens, sessions and signatures.
 
     Switches for the readings DingTalk's pages leave open (default: the documented one; ``reset()``
@@ -61,6 +63,7 @@ class DingTalkEmulator:
         self.robot_timeout = 2.0
         self.robot_redeliver_after = 60.0
         self.robot_max_attempts = 2
+        self.robot_answers_lost = 0
         self.card_callback_timeout = 2.0
         self.check_url_timeout = 1.5
         self.event_timeout = 2.5
@@ -213,6 +216,7 @@ class DingTalkEmulator:
     def reset(self) -> None:
         """Forget every record, card, token, session, fault and pending redelivery; switches to defaults."""
         self.default_switches()
+        self.robot_answers_lost = 0
         self.courier.cancel_all()
         for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices,
                      self.files, self.media):

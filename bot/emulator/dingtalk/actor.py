@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from dataclasses import replace
 
 from bot.emulator.dingtalk import payloads
 from bot.emulator.dingtalk.errors import EmulatorUsageError, OapiError
@@ -112,6 +113,10 @@ class RobotActor:
         ts = str(int(emu.now() * 1000))
         headers = {"timestamp": ts, "sign": robot_sign(ts, emu.app_secret)}
         attempt, resp = emu.courier.post(delivery, headers, emu.robot_timeout)
+        if resp is not None and emu.robot_answers_lost > 0:  # the answer came after DingTalk stopped waiting
+            emu.robot_answers_lost -= 1
+            delivery.attempts[-1] = replace(attempt, status=None, error="ReadTimeout: the answer came too late")
+            resp = None
         if delivery.answered:
             delivery.done = True
             self._sync_reply(delivery, resp)
