@@ -80,7 +80,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop the worker, the web server and the emulators."""
-        stop_workers([self.worker], timeout=3)  # the test is over: no job's end is waited for (15 s at worst)
+        stop_workers([self.worker], timeout=0.3)  # the test is over: no job's end nor RQ's idle dequeue (~3 s) is waited for
         self._web.shutdown()
         self.emulator.stop()
         self.database.dispose()

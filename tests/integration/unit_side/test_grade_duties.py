@@ -90,6 +90,8 @@ def wecom_button(wecom, user, title, action, number):
     return wait_for(find, what=f"{user}'s {action} button for {number}")
 
 
+@pytest.mark.slow  # ~46 s waiting for a witness duty's scaled escalation: make soak; each kind's act
+# is walked in CI by tests/integration/test_every_duty_kind.py (and nothing left to fire after it)
 def test_a_sensitive_case_on_dingtalk_records_its_three_decisions(scaled):
     dt = scaled.emulator.dingtalk
     case = open_and_assign(scaled, ["u-foodsale"], Grade.SENSITIVE)
@@ -137,6 +139,8 @@ def test_a_sensitive_case_on_dingtalk_records_its_three_decisions(scaled):
     no_escalation_after_due(scaled, opinion, duty(scaled, case.case_id, DutyKind.INITIAL_REPORT))
 
 
+@pytest.mark.slow  # ~46 s waiting for a witness duty's scaled escalation: make soak; each kind's act
+# is walked in CI by tests/integration/test_every_duty_kind.py (and nothing left to fire after it)
 def test_a_major_case_on_wecom_records_its_assessment_meeting(scaled):
     wecom, dt = scaled.emulator.wecom, scaled.emulator.dingtalk
     case = open_and_assign(scaled, ["u-food"], Grade.MAJOR)
