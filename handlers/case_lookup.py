@@ -23,7 +23,7 @@ from handlers.registry import Context
 from handlers.response_view import response_section
 
 __all__ = ["CaseView", "case_id_param", "case_named", "case_sight", "case_view", "case_view_of", "current_intake_card",
-           "refuse_view"]
+           "live_units", "refuse_view"]
 
 
 def case_view(ctx: Context, number: str) -> CaseView:
@@ -52,10 +52,15 @@ def case_id_param(event: Event) -> int:
         raise InvalidInput("case.param", "这个按钮已失效，请发送“案件 编号”查看案件。") from None
 
 
+def live_units(view: CaseView) -> list[str]:
+    """The units the case is live with (warned, acknowledged, reported), in assignment order."""
+    return [a.unit_id for a in view.assignments if a.state in LIVE]
+
+
 def case_sight(ctx: Context, view: CaseView) -> Sight:
     """How much of the case the person acting may see (``bot.domain.secrecy.sight``, over the live units)."""
-    live = [a.unit_id for a in view.assignments if a.state in LIVE]
-    return sight(ctx.org, ctx.person_id, confidential=view.case.confidential, county=view.case.county, units=live)
+    return sight(ctx.org, ctx.person_id, confidential=view.case.confidential, county=view.case.county,
+                 units=live_units(view))
 
 
 def refuse_view(ctx: Context, event: Event, view: CaseView) -> None:
@@ -71,8 +76,7 @@ def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
     def read(repo: CaseRepository) -> Card:
         view = case_view_by_id(repo, case_id)
         intake = repo.intake(case_id)
-        live = [a.unit_id for a in view.assignments if a.state in LIVE]
-        assigned = [ctx.org.units[u] for u in live if u in ctx.org.units]
+        assigned = [ctx.org.units[u] for u in live_units(view) if u in ctx.org.units]
         summary = (intake.summary or intake.preview_summary or "") if intake else ""
         suggested = likely_units(ctx.org, f"{view.case.title} {summary}", limit=4)
         transfer = (f"{intake.transfer_source} {view.case.transfer_ref}"

@@ -23,13 +23,12 @@ from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
 from bot.core.router import command_text
 from bot.domain.cards import notice
-from bot.domain.cards.case_card import LIVE
 from bot.domain.cards.intake_card import CONFIDENTIAL
 from bot.domain.case.secrecy import clear_confidential, mark_confidential, record_exposed
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.permissions import Action, authorise, running_desk
 from bot.domain.secrecy import named_people
-from handlers.case_lookup import CaseView, case_id_param, case_named, case_view, case_view_of, current_intake_card
+from handlers.case_lookup import case_id_param, case_named, case_view, case_view_of, current_intake_card, live_units
 from handlers.registry import Context, dialog, router
 from handlers.secret_groups import exposure_words, redraw
 
@@ -90,7 +89,7 @@ def mark(event: Event, ctx: Context, number: str, reason: str) -> list[Reply]:
     if exposed:
         record_exposed(ctx.store, ctx.rules, case.id, ctx.actor(event), ctx.now, [e.entry() for e in exposed])
     view = case_view_of(ctx, case.id)
-    named = named_people(ctx.org, county=view.case.county, units=_live(view))
+    named = named_people(ctx.org, county=view.case.county, units=live_units(view))
     told = [pid for pid in named if pid != ctx.person.id]
     lines = [f"已将 {number} 标记为涉密案件（理由：{reason}）。今后各群只显示案件编号和等级，详情单独发送给知悉范围内的人员"
              f"（已私信告知 {len(told)} 人）。"]
@@ -106,10 +105,6 @@ def mark(event: Event, ctx: Context, number: str, reason: str) -> list[Reply]:
         card = current_intake_card(ctx, case.id, f"{ctx.person.name}已标记为涉密")
         replies.append(Reply(card, to=Target("person", ctx.person.id, event.platform), case_id=case.id))
     return replies
-
-
-def _live(view: CaseView) -> list[str]:
-    return [a.unit_id for a in view.assignments if a.state in LIVE]
 
 
 @router.command(CLEAR_WORD)

@@ -65,7 +65,7 @@ class Presenter:
         self.session = session
         self._org = org
         self._cases: dict[int, CaseTraits | None] = {}
-        self._numbers: dict[str, CaseTraits | None] = {}
+        self._numbers: dict[str, tuple[int, CaseTraits] | None] = {}
 
     @property
     def org(self) -> Organisation:
@@ -83,12 +83,12 @@ class Presenter:
             self._cases[case_id] = None if row is None else traits(row)
         return self._cases[case_id]
 
-    def by_number(self, number: str) -> CaseTraits | None:
-        """What the rule reads of the case numbered ``number`` (None for no such case)."""
+    def by_number(self, number: str) -> tuple[int, CaseTraits] | None:
+        """The id of the case numbered ``number`` and what the rule reads of it (None for no such case)."""
         if number not in self._numbers:
             row = self.session.scalars(select(CaseRow).where(CaseRow.number == number)
                                        .execution_options(populate_existing=True)).first()
-            self._numbers[number] = None if row is None else traits(row)
+            self._numbers[number] = None if row is None else (row.id, traits(row))
         return self._numbers[number]
 
     def audience(self, method: str, address: dict) -> Audience:
@@ -139,16 +139,16 @@ class Presenter:
         if clicked is not None and (case := self.case(clicked)) is not None and case.confidential:
             return replace(message, case_id=clicked)
         for number in NUMBER.findall(str(event.get("text") or "").upper()):
-            case = self.by_number(number)
-            if case is not None and case.confidential:
-                row = self.session.scalars(select(CaseRow.id).where(CaseRow.number == number)).first()
-                return replace(message, case_id=row)
+            found = self.by_number(number)
+            if found is not None and found[1].confidential:
+                return replace(message, case_id=found[0])
         return message
 
     def _net(self, card: Card, case: CaseTraits | None) -> Card:
         """The safety net: ``card`` without the title and link of any other confidential case it names."""
         own = case.number if case else ""
-        named = [c for n in sorted(named_numbers(card) - {own}) if (c := self.by_number(n)) and c.confidential]
+        found = [self.by_number(n) for n in sorted(named_numbers(card) - {own})]
+        named = [c for f in found if f is not None and (c := f[1]).confidential]
         return unnamed(card, named) if named else card
 
     def _given(self, message: outbox.Message) -> tuple[str, int, str] | None:

@@ -6,6 +6,7 @@ scenarios (forwarding a link, 签收, grading, reports) add steps, not plumbing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -77,6 +78,18 @@ class ConsolePage:
         found = self.page.locator("#messages .wc-card, #messages .dt-card", has_text=title).last
         expect(found).to_be_visible()
         return found
+
+    def desk_opens_major_case(self, forwarded: str, unit_button: str) -> str:
+        """As the person acting (a desk member on WeCom): forward ``forwarded`` (a title and link) to the bot, grade
+        the case 重大 and assign it by ``unit_button`` on the intake card; the case's number."""
+        self.open_chat("wecom", "舆情助手")
+        self.send(forwarded, as_link=True)
+        card = self.card("已立案")
+        number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
+        self.click_button(card, "重大")
+        self.click_button(card, unit_button)
+        expect(card).to_contain_text("已分派")
+        return number
 
     def click_button(self, card: Locator, label: str) -> None:
         """Click a card's button (its exact label) as the person."""

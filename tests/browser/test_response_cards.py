@@ -4,8 +4,6 @@ Screenshots of both platforms' cards before and after are kept under var/test-ar
 
 from __future__ import annotations
 
-import re
-
 try:
     from playwright.sync_api import expect
 except ImportError:  # the ``browser`` fixture skips (or fails in strict mode) with the reason
@@ -16,13 +14,7 @@ SCRIPT = "经核查，涉事门店已下架全部过期食品，执法人员已�
 
 
 def test_a_script_is_approved_by_two_leaders_on_two_platforms(console):
-    console.open_chat("wecom", "舆情助手")
-    console.send("某超市经营过期食品 https://news.example.com/a/2", as_link=True)
-    card = console.card("已立案")
-    number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
-    console.click_button(card, "重大")
-    console.click_button(card, FOOD_SALE_ON_WECOM)
-    expect(card).to_contain_text("已分派")
+    number = console.desk_opens_major_case("某超市经营过期食品 https://news.example.com/a/2", FOOD_SALE_ON_WECOM)
 
     console.act_as("卫干事").open_chat("dingtalk", "食品经营安全监督管理科")
     console.click_button(console.card(number), "签收")

@@ -4,8 +4,6 @@ nothing of the story, while its liaison's 1:1 card keeps the details. Screenshot
 
 from __future__ import annotations
 
-import re
-
 try:
     from playwright.sync_api import expect
 except ImportError:  # the ``browser`` fixture skips (or fails in strict mode) with the reason
@@ -16,13 +14,7 @@ TITLE = "某超市经营过期食品"  # 经营: the food-sale unit is the one s
 
 
 def test_a_case_marked_confidential_shows_only_its_number_and_grade_in_the_group(console):
-    console.open_chat("wecom", "舆情助手")
-    console.send(f"{TITLE} https://news.example.com/a/3", as_link=True)
-    card = console.card("已立案")
-    number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
-    console.click_button(card, "重大")
-    console.click_button(card, FOOD_SALE_ON_WECOM)
-    expect(card).to_contain_text("已分派")
+    number = console.desk_opens_major_case(f"{TITLE} https://news.example.com/a/3", FOOD_SALE_ON_WECOM)
 
     console.act_as("卫干事").open_chat("dingtalk", "食品经营安全监督管理科")
     expect(console.card(number)).to_contain_text("过期食品")  # not confidential yet: the group sees the story
