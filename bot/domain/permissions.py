@@ -1,8 +1,10 @@
 """Who may do what: roles × actions as data, and the roles a person holds on one case.
 
 Person roles (main_leader, publicity_leader, admin) hold on every case. The rest come from units
-(design.md, "Organisation file"): the desk's people act on every case; a county bureau's people are
-the county desk of the cases it opened or that were transferred down to it; head, liaisons and
+(design.md, "Organisation file"): the desk's people are the desk of every city case and, on a county's case
+(before 接管), the city desk that may only view, 督办, follow and take it over (issue 22); a county bureau's people
+are the county desk of the cases it opened or that were transferred down to it, and its leaders (``leaders:``,
+else its head) the main and publicity leaders of those cases; head, liaisons and
 leader in charge of a unit hold their role on the cases that unit is assigned to. The head (科长) of the
 unit running the case — its county bureau, else the city desk (:func:`running_desk`) — is its desk head
 (issue 21: only he lifts 涉密).
@@ -22,12 +24,13 @@ class Role(StrEnum):
     """A role a person may hold on a case."""
 
     DESK = "desk"
+    COUNTY_DESK = "county_desk"  # before the unit roles: a county's people act on its case as its desk first
     LIAISON = "liaison"
     UNIT_HEAD = "unit_head"
     LEADER_IN_CHARGE = "leader_in_charge"
     PUBLICITY_LEADER = "publicity_leader"
     MAIN_LEADER = "main_leader"
-    COUNTY_DESK = "county_desk"
+    CITY_DESK = "city_desk"  # the city desk's people on a county's case before 接管 (issue 22)
     DESK_HEAD = "desk_head"
     ADMIN = "admin"
 
@@ -72,6 +75,8 @@ class Action(StrEnum):
     MARK_CONFIDENTIAL = "case.confidential"
     CLEAR_CONFIDENTIAL = "case.unconfidential"
     EXPORT = "case.export"
+    TAKE_OVER = "case.take_over"
+    FOLLOW = "case.follow"
 
 
 R = Role
@@ -103,7 +108,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EVALUATE: UNIT,  # the unit's head or liaison (Art. 19(4)), for its own unit
     Action.ACCEPT_EVALUATION: DESKS,
     Action.RETURN_EVALUATION: DESKS,
-    Action.SUPERVISE: DESKS | LEADERS,  # 督办 (Art. 6, 23): leaders and the desk
+    Action.SUPERVISE: DESKS | LEADERS | frozenset({R.CITY_DESK}),  # 督办 (Art. 6, 23): leaders and the desk
     Action.ANSWER_SUPERVISION: UNIT,  # 回复督办, for its own unit
     # 回应 (Art. 19, issue 20). Who approves a unit's script or plan is narrower than a role on the case — the
     # leader in charge OF THAT UNIT, a publicity leader, the main leader in place of either or in his turn — and is
@@ -122,6 +127,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MARK_CONFIDENTIAL: DESKS,
     Action.CLEAR_CONFIDENTIAL: frozenset({R.DESK_HEAD}),
     Action.EXPORT: DESKS | frozenset({R.DESK_HEAD}) | LEADERS,
+    # a county's case (issue 22): before 接管 the city desk may view, 督办, follow (关注/取消关注) and take it over
+    Action.TAKE_OVER: frozenset({R.CITY_DESK}),
+    Action.FOLLOW: frozenset({R.CITY_DESK}),
 }
 # Actions done for one unit of the case: the unit roles must be roles for that unit.
 UNIT_SCOPED = frozenset({Action.ACKNOWLEDGE, Action.REJECT, Action.REPORT, Action.EVALUATE,
@@ -156,7 +164,7 @@ ACTION_LABELS = {
     Action.SCRIPT_ONWARD_CONSENT: "同意报送口径", Action.SCRIPT_ONWARD_REPORT: "报送口径",
     Action.PLAN_SUBMIT: "提交回应方案", Action.PLAN_APPROVE: "审批回应方案", Action.PLAN_RETURN: "退回修改回应方案",
     Action.PUBLISH: "登记发布", Action.MARK_CONFIDENTIAL: "标记涉密", Action.CLEAR_CONFIDENTIAL: "解除涉密",
-    Action.EXPORT: "导出",
+    Action.EXPORT: "导出", Action.TAKE_OVER: "接管", Action.FOLLOW: "关注",
 }
 
 
@@ -208,9 +216,11 @@ def case_roles(org: Organisation, person_id: str, county: str | None, units: Ite
     roles = {Role(r) for r in person.roles if r in Role.__members__.values()}
     mine = {u.id: u for u in org.units_of(person_id)}
     if any(u.desk for u in mine.values()):
-        roles.add(Role.DESK)
+        roles.add(Role.CITY_DESK if county else Role.DESK)
     if county and county in mine:
         roles.add(Role.COUNTY_DESK)
+    if county:
+        roles |= county_leader_roles(org, person_id, county)
     desk = running_desk(org, county)
     if desk is not None and desk.head == person_id:
         roles.add(Role.DESK_HEAD)
@@ -227,6 +237,14 @@ def case_roles(org: Organisation, person_id: str, county: str | None, units: Ite
         if person_id in unit.liaisons:
             roles.add(Role.LIAISON)
     return roles
+
+
+def county_leader_roles(org: Organisation, person_id: str, county: str) -> set[Role]:
+    """The leader roles ``person_id`` holds on ``county``'s cases as its own leaders (org file ``leaders``:
+    main → main_leader, publicity → publicity_leader; each its head by default)."""
+    leaders = org.county_leaders(county)
+    return ({Role.MAIN_LEADER} if leaders.main == person_id else set()) | (
+        {Role.PUBLICITY_LEADER} if leaders.publicity == person_id else set())
 
 
 def allowed(action: Action, roles: Iterable[Role]) -> Role | None:

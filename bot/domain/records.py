@@ -40,7 +40,8 @@ class Actor:
 @dataclass
 class Case:
     """One case of public opinion. ``owner_unit`` is the desk that runs it (city desk or a county bureau);
-    ``county`` is set for a county's cases (opened by it or transferred down to it). ``drill_scale`` divides
+    ``county`` is set for a county's cases (opened by it or transferred down to it) while the county runs them;
+    ``taken_from`` is the county a case was taken over from (接管: ``county`` is None from then on). ``drill_scale`` divides
     every clock the case starts: the policy's scale when it opened (a drill's: the switch's), kept for life."""
 
     number: str
@@ -58,7 +59,31 @@ class Case:
     confidential: bool = False
     drill: bool = False
     drill_scale: float = 1.0
+    taken_from: str | None = None
     id: int | None = None
+
+
+@dataclass
+class Follow:
+    """A desk following a county's case (issue 22): ``how`` it began (report_up, follow, transfer_down); the
+    last timeline seq shown on its card copies (``seen_seq``) and in its batched notices (``noticed_seq``,
+    ``noticed_at``); ``ended_at`` when 取消关注 or 接管 ended it."""
+
+    case_id: int
+    unit_id: str
+    since: datetime
+    by: str
+    how: str
+    ended_at: datetime | None = None
+    seen_seq: int = 0
+    noticed_seq: int = 0
+    noticed_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether the desk still follows the case."""
+        return self.ended_at is None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, Protocol, TypeVar
 
 from bot.domain.case.timeline import EntryDraft, TimelineEntry
-from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
+from bot.domain.records import Assignment, Case, Duty, Follow, GradeChange, Intake, Sighting
 
 T = TypeVar("T")
 
@@ -78,10 +78,26 @@ class CaseRepository(Protocol):
     def add_sighting(self, case_id: int, sighting: Sighting) -> None:
         """Keep a sighting; its link joins the detection of the same story."""
 
+    # follows (issue 22): the city desk following a county's case
+
+    def follows(self, case_id: int) -> list[Follow]:
+        """Every follow of the case, oldest first (ended ones included)."""
+
+    def add_follow(self, follow: Follow) -> Follow:
+        """Insert a follow; returns it with its id."""
+
+    def save_follow(self, follow: Follow) -> None:
+        """Write back a follow's end and progress marks."""
+
+    def county_cases(self, desk_unit: str) -> list[tuple[Case, Follow | None]]:
+        """The county cases ``desk_unit`` follows now and those it took over, not archived, newest first, each
+        with its active follow (None for one taken over)."""
+
     def open_duties_of(self, units: list[str], main_leader: bool = False,
-                       person: str | None = None) -> list[tuple[Duty, Case]]:
-        """Open duties owned by ``units``, by ``person`` (a person's own) and, when asked, the main leaders'
-        (owned by no unit and no person) on cases not archived, soonest due first, each with its case."""
+                       person: str | None = None, counties: tuple[str, ...] = ()) -> list[tuple[Duty, Case]]:
+        """Open duties owned by ``units``, by ``person`` (a person's own) and the main leaders' (owned by no unit
+        and no person: ``main_leader``, on the city's cases; ``counties``, on those counties' cases) on cases not
+        archived, soonest due first, each with its case."""
 
 
 class CaseStore(Protocol):

@@ -23,9 +23,9 @@ from bot.domain.case.timeline import EntryDraft, TimelineEntry
 from bot.domain.grade import Grade
 from bot.domain.intake.reading import link_key
 from bot.domain.kinds import DutyKind
-from bot.domain.records import Assignment, Case, Duty, DutyState, GradeChange, Intake, Sighting
+from bot.domain.records import Assignment, Case, Duty, DutyState, Follow, GradeChange, Intake, Sighting
 from bot.store import intake as intake_rows
-from bot.store.cases import AssignmentRow, CaseCounterRow, CaseRow, DutyRow, GradeChangeRow
+from bot.store.cases import AssignmentRow, CaseCounterRow, CaseRow, DutyRow, FollowRow, GradeChangeRow
 from bot.store.db import Database
 from bot.store.timeline import SEQ_CONSTRAINT, append_entry, case_entries
 
@@ -36,18 +36,27 @@ RACES = (SEQ_CONSTRAINT, "timeline.case_id", "case_counters", "uq_cases_year_ser
          "database is locked", "could not serialize", "deadlock detected")
 
 CASE_FIELDS = ("number", "title", "owner_unit", "county", "opened_by", "opened_at", "first_seen_at", "source", "link",
-               "transfer_ref", "confidential", "drill", "drill_scale")
+               "transfer_ref", "confidential", "drill", "drill_scale", "taken_from")
 ASSIGNMENT_FIELDS = ("case_id", "unit_id", "assigned_at", "assigned_by", "acknowledged_by", "acknowledged_at", "reason")
 DUTY_FIELDS = ("case_id", "assignment_id", "owner_unit", "owner_person", "started_at", "due_at", "policy", "ended_at", "ended_by",
                "reason", "late", "firing_id")
 
 
-def _to_case(row: CaseRow) -> Case:
+def to_case(row: CaseRow) -> Case:
+    """The domain's Case of a row."""
     return Case(grade=Grade(row.grade), state=CaseState(row.state), id=row.id, **{f: getattr(row, f) for f in CASE_FIELDS})
 
 
 def _to_assignment(row: AssignmentRow) -> Assignment:
     return Assignment(state=AssignmentState(row.state), id=row.id, **{f: getattr(row, f) for f in ASSIGNMENT_FIELDS})
+
+
+FOLLOW_FIELDS = ("case_id", "unit_id", "since", "by", "how", "ended_at", "seen_seq", "noticed_seq", "noticed_at")
+
+
+def to_follow(row: FollowRow) -> Follow:
+    """The domain's Follow of a row."""
+    return Follow(id=row.id, **{f: getattr(row, f) for f in FOLLOW_FIELDS})
 
 
 def _to_duty(row: DutyRow) -> Duty:
@@ -91,18 +100,18 @@ class SqlCaseRepository:
     def get_case(self, case_id: int) -> Case | None:
         """The case, with its row locked for update (PostgreSQL), or None."""
         row = self.session.scalars(select(CaseRow).where(CaseRow.id == case_id).with_for_update()).first()
-        return _to_case(row) if row else None
+        return to_case(row) if row else None
 
     def case_by_number(self, number: str) -> Case | None:
         """The case with this number, or None."""
         row = self.session.scalars(select(CaseRow).where(CaseRow.number == number)).first()
-        return _to_case(row) if row else None
+        return to_case(row) if row else None
 
     def save_case(self, case: Case) -> None:
-        """Write back a case's grade, state, owner and 涉密 mark."""
+        """Write back a case's grade, state, owner (county, taken_from) and 涉密 mark."""
         self.session.execute(update(CaseRow).where(CaseRow.id == case.id).values(
             grade=int(case.grade), state=str(case.state), owner_unit=case.owner_unit, county=case.county,
-            confidential=case.confidential))
+            confidential=case.confidential, taken_from=case.taken_from))
 
     def assignments(self, case_id: int) -> list[Assignment]:
         """The case's assignments, oldest first."""
@@ -122,6 +131,30 @@ class SqlCaseRepository:
         self.session.execute(update(AssignmentRow).where(AssignmentRow.id == assignment.id).values(
             state=str(assignment.state), acknowledged_by=assignment.acknowledged_by,
             acknowledged_at=assignment.acknowledged_at, reason=assignment.reason))
+
+    def follows(self, case_id: int) -> list[Follow]:
+        """Every follow of the case, oldest first."""
+        rows = self.session.scalars(select(FollowRow).where(FollowRow.case_id == case_id).order_by(FollowRow.id))
+        return [to_follow(r) for r in rows]
+
+    def add_follow(self, follow: Follow) -> Follow:
+        """Insert a follow; returns it with its id."""
+        row = FollowRow(**{f: getattr(follow, f) for f in FOLLOW_FIELDS})
+        self.session.add(row)
+        self.session.flush()
+        follow.id = row.id
+        return follow
+
+    def save_follow(self, follow: Follow) -> None:
+        """Write back a follow's end and progress marks."""
+        self.session.execute(update(FollowRow).where(FollowRow.id == follow.id).values(
+            **{f: getattr(follow, f) for f in ("ended_at", "seen_seq", "noticed_seq", "noticed_at")}))
+
+    def county_cases(self, desk_unit: str) -> list[tuple[Case, Follow | None]]:
+        """The county cases ``desk_unit`` follows now and those it took over (bot.store.follows)."""
+        from bot.store.follows import county_cases_of  # it reads rows through this module
+
+        return county_cases_of(self.session, desk_unit)
 
     def duties(self, case_id: int) -> list[Duty]:
         """The case's duties, oldest first."""
@@ -173,12 +206,12 @@ class SqlCaseRepository:
         """The newest case not archived whose link (or a sighting's) is the same story as ``link``, or None."""
         key = link_key(link)
         row = intake_rows.open_case_with_link(self.session, key[1]) if key else None
-        return _to_case(row) if row else None
+        return to_case(row) if row else None
 
     def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:
         """The case a monitoring system opened for ``unit_id`` under ``external_id``, or None."""
         row = intake_rows.case_by_external_id(self.session, unit_id, external_id)
-        return _to_case(row) if row else None
+        return to_case(row) if row else None
 
     def add_sighting(self, case_id: int, sighting: Sighting) -> None:
         """Keep a sighting (its normalised link joins duplicate detection)."""
@@ -186,18 +219,22 @@ class SqlCaseRepository:
                                      seen_at=sighting.seen_at, by=sighting.by, platform=sighting.platform)
 
     def open_duties_of(self, units: list[str], main_leader: bool = False,
-                       person: str | None = None) -> list[tuple[Duty, Case]]:
-        """Open duties of ``units``, of ``person`` and (``main_leader``) the main leaders' own on cases not
-        archived, soonest due first."""
+                       person: str | None = None, counties: tuple[str, ...] = ()) -> list[tuple[Duty, Case]]:
+        """Open duties of ``units``, of ``person`` and the main leaders' own (``main_leader``: on the city's cases;
+        ``counties``: on the cases of the counties whose main leader he is) on cases not archived, soonest due
+        first."""
         owner = DutyRow.owner_unit.in_(list(units))
         if person:
             owner = owner | (DutyRow.owner_person == person)
+        leaders_own = DutyRow.owner_unit.is_(None) & DutyRow.owner_person.is_(None)
         if main_leader:
-            owner = owner | (DutyRow.owner_unit.is_(None) & DutyRow.owner_person.is_(None))
+            owner = owner | (leaders_own & CaseRow.county.is_(None))
+        if counties:
+            owner = owner | (leaders_own & CaseRow.county.in_(list(counties)))
         query = (select(DutyRow, CaseRow).join(CaseRow, CaseRow.id == DutyRow.case_id)
                  .where(DutyRow.state == "open", owner, CaseRow.state != str(CaseState.ARCHIVED))
                  .order_by(DutyRow.due_at))
-        return [(_to_duty(d), _to_case(c)) for d, c in self.session.execute(query)]
+        return [(_to_duty(d), to_case(c)) for d, c in self.session.execute(query)]
 
 
 def lost_race(exc: Exception) -> bool:

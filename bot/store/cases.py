@@ -1,4 +1,4 @@
-"""Tables of cases: the per-year number counter, cases, assignments, duties and grade changes.
+"""Tables of cases: the per-year number counter, cases, assignments, duties, grade changes and follows.
 
 A duty keeps its frozen policy (JSON) and computed schedule; ``firing_id`` is the worker clock's
 active firing. The timeline has its own module (timeline.py).
@@ -46,6 +46,8 @@ class CaseRow(Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     drill: Mapped[bool] = mapped_column(Boolean, default=False)
     drill_scale: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")  # its clocks' scale (0009)
+    # 接管: the county it was taken from (0013); no foreign key: SQLite could not drop the column again
+    taken_from: Mapped[str | None] = mapped_column(String(64))
 
 
 class AssignmentRow(Base):
@@ -99,3 +101,19 @@ class GradeChangeRow(Base):
     by: Mapped[str] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text)
+
+
+class FollowRow(Base):
+    """A desk following a county's case (0013): how it began, when it ended, what its copies and notices showed."""
+
+    __tablename__ = "follows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(64))
+    how: Mapped[str] = mapped_column(String(16))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    seen_seq: Mapped[int] = mapped_column(Integer, default=0)
+    noticed_seq: Mapped[int] = mapped_column(Integer, default=0)
+    noticed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

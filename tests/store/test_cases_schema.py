@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from bot.store import cases, timeline  # noqa: F401 - registers the tables on Base.metadata
 from bot.store.models import Base
 
-OURS = {"case_counters", "cases", "assignments", "duties", "grade_changes", "timeline"}
+OURS = {"case_counters", "cases", "assignments", "duties", "grade_changes", "timeline", "follows"}
 
 
 def _table(diff) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core.clock import SHANGHAI, ensure_utc
+from bot.domain.case import county as county_rules
 from bot.domain.case.lifecycle import CaseState, check_case_allows, next_case_state
 from bot.domain.clock import duties as plan
 from bot.domain.context import Outcome, Rules, case_rules, iso, load_case, need_reason, record
@@ -77,10 +78,12 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
         if transfer_ref:
             started.append(plan.start_duty(own.policy, own.calendar, case, DutyKind.TRANSFER_FEEDBACK, now,
                                            deadline=transfer_deadline))
+        report_up = bool(case.county) and case.grade >= Grade.MAJOR
+        if report_up:
+            county_rules.start_following(repo, rules, case, "report_up", actor, now)
         payload = {"number": case.number, "title": case.title, "grade": int(case.grade), "source": source,
                    "link": link, "first_seen": iso(case.first_seen_at), "transfer_ref": transfer_ref,
-                   "confidential": confidential, "drill": drill,
-                   "report_up": role == Role.COUNTY_DESK and case.grade >= Grade.MAJOR}
+                   "confidential": confidential, "drill": drill, "report_up": report_up, "tell_unit": None}
         return record(repo, rules, case, actor, role, str(Action.OPEN), now, payload, [d for d in started if d])
 
     return store.run(work)
@@ -94,8 +97,12 @@ def opening_rules(rules: Rules, drill: bool, drill_scale: float | None) -> Rules
 
 
 def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, grade: Grade,
-              reason: str) -> Outcome:
+              reason: str, tell_unit: str | None = None) -> Outcome:
     """Change a case's grade with a reason; raising starts the stricter clocks from now, lowering none.
+
+    A county's case raised to 重大 or above is reported up (issue 22): the payload says ``report_up`` (and the
+    city unit the county named to be told, ``tell_unit``) and the city desk follows the case from now; lowering
+    reports nothing.
 
     Raises NotFound, NotPermitted, IllegalTransition (archived) or InvalidInput (no reason, same grade).
     """
@@ -105,6 +112,8 @@ def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: d
         case = load_case(repo, case_id)
         role = authorise_on(repo, rules, actor, Action.GRADE, case)
         text = need_reason(reason, "调整定级")
+        if tell_unit is not None:
+            county_rules.check_tell_unit(rules.org, tell_unit)
         if grade == case.grade:
             raise InvalidInput("grade.same", f"案件已是{grade.label}。")
         old, case.grade = case.grade, grade
@@ -115,8 +124,11 @@ def set_grade(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: d
             own = case_rules(rules, case)
             started, ended = plan.apply_grade(own.policy, own.calendar, case, repo.assignments(case.id),
                                               repo.duties(case.id), now, actor.person_id)
-        payload = {"from": int(old), "to": int(grade), "reason": text,
-                   "report_up": bool(case.county) and grade >= Grade.MAJOR}
+        report_up = bool(case.county) and grade >= Grade.MAJOR and grade > old
+        if report_up:
+            county_rules.start_following(repo, rules, case, "report_up", actor, now)
+        payload = {"from": int(old), "to": int(grade), "reason": text, "report_up": report_up,
+                   "tell_unit": tell_unit if report_up else None}
         return record(repo, rules, case, actor, role, str(Action.GRADE), now, payload, started, ended)
 
     return store.run(work)
@@ -155,7 +167,8 @@ def advance_case(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now
 
 
 def transfer_down(store: CaseStore, rules: Rules, case_id: int, actor: Actor, now: datetime, county: str) -> Outcome:
-    """The city desk hands a case to a county bureau, which then runs it and feeds back the result.
+    """The city desk hands a case to a county bureau (转县局, Art. 21), which then runs it and feeds back the result:
+    the transfer-feedback duty is the county's (the case's owner), and the city desk follows the case.
 
     Raises NotFound, NotPermitted, IllegalTransition or InvalidInput (not a county bureau).
     """
@@ -171,8 +184,10 @@ def transfer_down(store: CaseStore, rules: Rules, case_id: int, actor: Actor, no
         case.county, case.owner_unit = county, county
         repo.save_case(case)
         own = case_rules(rules, case)
-        duty = plan.start_duty(own.policy, own.calendar, case, DutyKind.TRANSFER_FEEDBACK, now)
-        return record(repo, rules, case, actor, role, str(Action.TRANSFER_DOWN), now, {"county": county},
+        duty = plan.start_duty(own.policy, own.calendar, case, DutyKind.TRANSFER_FEEDBACK, now)  # the county's
+        followed = county_rules.start_following(repo, rules, case, "transfer_down", actor, now)
+        payload = {"county": county, "follow": followed.unit_id if followed else None}
+        return record(repo, rules, case, actor, role, str(Action.TRANSFER_DOWN), now, payload,
                       [duty] if duty else [])
 
     return store.run(work)
@@ -218,6 +233,12 @@ def end_duty_by_hand(store: CaseStore, rules: Rules, case_id: int, duty_id: int,
 def _fulfil_role(repo: CaseRepository, rules: Rules, actor: Actor, case: Case, duty: Duty) -> str:
     """Who may mark ``duty`` done: its owner for a person's own duty, else by role; raises NotPermitted or
     IllegalTransition (the case's state allows no such act)."""
+    desk = rules.org.desk_unit()
+    if case.county and desk is not None and duty.owner_unit == desk.id:  # the city's own duty on a case handed down
+        check_case_allows(case.state, str(Action.FULFIL_DUTY))  # (its 转办's feedback upward): the city desk's alone
+        if actor.person_id not in desk.people:
+            raise NotPermitted("permission.denied", f"“{DUTY_LABELS[duty.kind]}”由{desk.name}办理。")
+        return str(Role.DESK)
     if duty.owner_person is None:
         return authorise_on(repo, rules, actor, Action.FULFIL_DUTY, case, duty.owner_unit, duty.kind)
     check_case_allows(case.state, str(Action.FULFIL_DUTY))

@@ -79,6 +79,9 @@ CASE_STATES_FOR_ACTION: dict[str, frozenset[CaseState]] = {
     "case.assign": BEFORE_SUBSIDING,
     "case.reassign": BEFORE_SUBSIDING,
     "case.transfer_down": BEFORE_SUBSIDING,
+    "case.take_over": LIVE,  # a county's case (issue 22)
+    "case.follow": LIVE,
+    "case.unfollow": LIVE,
     "case.ack": BEFORE_SUBSIDING,
     "case.reject": BEFORE_SUBSIDING,
     "case.grade": LIVE,

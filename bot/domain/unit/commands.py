@@ -32,9 +32,14 @@ def _assignment(repo: CaseRepository, case: Case, assignment_id: int) -> Assignm
     return found
 
 
+CITY_UNIT = ("县局案件由本局办理，不能分派市局单位；需要告知市局单位的，请在定级为重大及以上时的上报步骤中写明。")
+
+
 def _new_assignment(repo: CaseRepository, rules: Rules, case: Case, unit_id: str, actor: Actor,
                     now: datetime) -> tuple[Assignment, list, list]:
     name = _unit_name(rules, unit_id)
+    if case.county and unit_id != case.county:  # a county runs its own case (issue 22): it tells a city unit instead
+        raise InvalidInput("county.city_unit", CITY_UNIT)
     current = repo.assignments(case.id)
     if any(a.unit_id == unit_id and a.state in plan.LIVE_ASSIGNMENTS for a in current):
         raise InvalidInput("assignment.exists", f"{name}已在办理此案件。")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.domain.case.lifecycle import CaseState
 from bot.domain.case.timeline import GENESIS, EntryDraft, TimelineEntry, chain
 from bot.domain.intake.reading import link_key
-from bot.domain.records import Assignment, Case, Duty, GradeChange, Intake, Sighting
+from bot.domain.records import Assignment, Case, Duty, Follow, GradeChange, Intake, Sighting
 
 
 @dataclass
@@ -21,6 +21,7 @@ class _State:
     timeline: dict[int, list[TimelineEntry]] = field(default_factory=dict)
     intakes: dict[int, tuple[Intake, str | None]] = field(default_factory=dict)  # with the link's key
     sightings: list[tuple[int, Sighting, str | None]] = field(default_factory=list)
+    follows: dict[int, Follow] = field(default_factory=dict)
     next_id: int = 1
 
 
@@ -76,6 +77,22 @@ class MemoryRepository:
         assert old.policy == duty.policy and old.due_at == duty.due_at, "a duty's frozen policy never changes"
         self.s.duties[duty.id] = copy.deepcopy(duty)
 
+    def follows(self, case_id: int) -> list[Follow]:
+        return [copy.deepcopy(f) for f in self.s.follows.values() if f.case_id == case_id]
+
+    def add_follow(self, follow: Follow) -> Follow:
+        follow.id = self._id()
+        self.s.follows[follow.id] = copy.deepcopy(follow)
+        return follow
+
+    def save_follow(self, follow: Follow) -> None:
+        self.s.follows[follow.id] = copy.deepcopy(follow)
+
+    def county_cases(self, desk_unit: str) -> list[tuple[Case, Follow | None]]:
+        follows = {f.case_id: f for f in self.s.follows.values() if f.active and f.unit_id == desk_unit}
+        found = [c for c in self.s.cases.values() if c.state != CaseState.ARCHIVED and (c.id in follows or c.taken_from)]
+        return [(copy.deepcopy(c), copy.deepcopy(follows.get(c.id))) for c in sorted(found, key=lambda c: -c.id)]
+
     def add_grade_change(self, change: GradeChange) -> None:
         self.s.grade_changes.append(copy.deepcopy(change))
 
@@ -113,10 +130,16 @@ class MemoryRepository:
         self.s.sightings.append((case_id, sighting, key[1] if key else None))
 
     def open_duties_of(self, units: list[str], main_leader: bool = False,
-                       person: str | None = None) -> list[tuple[Duty, Case]]:
+                       person: str | None = None, counties: tuple[str, ...] = ()) -> list[tuple[Duty, Case]]:
+        def leaders_own(d: Duty) -> bool:
+            if d.owner_unit is not None or d.owner_person is not None:
+                return False
+            county = self.s.cases[d.case_id].county
+            return county in counties if county else main_leader
+
         mine = [d for d in self.s.duties.values()
                 if d.open and (d.owner_unit in units or (person is not None and d.owner_person == person)
-                               or main_leader and d.owner_unit is None and d.owner_person is None)]
+                               or leaders_own(d))]
         pairs = [(copy.deepcopy(d), self.get_case(d.case_id)) for d in sorted(mine, key=lambda d: d.due_at)]
         return [(d, c) for d, c in pairs if c.state != CaseState.ARCHIVED]
 

@@ -8,46 +8,48 @@ from bot.domain.permissions import PERMISSIONS, Action, Role, allowed, authorise
 
 # The matrix, written out by hand: Y = allowed. Columns follow ROLES.
 ROLES = [Role.DESK, Role.LIAISON, Role.UNIT_HEAD, Role.LEADER_IN_CHARGE, Role.PUBLICITY_LEADER, Role.MAIN_LEADER,
-         Role.COUNTY_DESK, Role.ADMIN, Role.DESK_HEAD]
+         Role.COUNTY_DESK, Role.ADMIN, Role.DESK_HEAD, Role.CITY_DESK]
 MATRIX = {
-    #                     desk liai head lic  pub  main county admin dhead
-    Action.OPEN:          "Y    .    .    .    .    .    Y    .    .",
-    Action.ASSIGN:        "Y    .    .    .    .    .    Y    .    .",
-    Action.REASSIGN:      "Y    .    .    .    .    .    Y    .    .",
-    Action.TRANSFER_DOWN: "Y    .    .    .    .    .    .    .    .",
-    Action.ACKNOWLEDGE:   ".    Y    Y    .    .    .    .    .    .",
-    Action.REJECT:        ".    Y    Y    .    .    .    .    .    .",
-    Action.GRADE:         "Y    .    .    .    .    .    Y    .    .",
-    Action.ADVANCE:       "Y    .    .    .    .    .    Y    .    .",
-    Action.REPORT:        ".    Y    Y    .    .    .    .    .    .",
-    Action.CLOSE_DUTY:    "Y    .    .    .    .    .    Y    .    .",
-    Action.FULFIL_DUTY:   "Y    Y    Y    Y    Y    Y    Y    .    .",
-    Action.VIEW:          "Y    Y    Y    Y    Y    Y    Y    Y    Y",
-    Action.VERIFY:        "Y    .    .    .    .    .    Y    Y    .",
-    Action.SIGHTING:      "Y    .    .    .    .    .    Y    .    .",
-    Action.TRACK:         "Y    Y    Y    .    .    .    Y    .    .",
-    Action.SCRIPT:        ".    Y    Y    .    .    .    .    .    .",
-    Action.SUBSIDE:       "Y    .    .    .    .    .    Y    .    .",
-    Action.RETRACK:       "Y    .    .    .    .    .    Y    .    .",
-    Action.ARCHIVE:       "Y    .    .    .    .    .    Y    .    .",
-    Action.CORRECT:       "Y    .    .    .    .    .    Y    .    .",
-    Action.EVALUATE:      ".    Y    Y    .    .    .    .    .    .",
-    Action.ACCEPT_EVALUATION: "Y .    .    .    .    .    Y    .    .",
-    Action.RETURN_EVALUATION: "Y .    .    .    .    .    Y    .    .",
-    Action.SUPERVISE:     "Y    .    .    Y    Y    Y    Y    .    .",
-    Action.ANSWER_SUPERVISION: ". Y   Y    .    .    .    .    .    .",
-    Action.SCRIPT_SUBMIT: "Y    Y    Y    .    .    .    Y    .    .",
-    Action.SCRIPT_APPROVE: ".   .    .    Y    Y    Y    .    .    .",
-    Action.SCRIPT_RETURN: ".    .    .    Y    Y    Y    .    .    .",
-    Action.SCRIPT_ONWARD_CONSENT: ". . . .    Y    .    .    .    .",
-    Action.SCRIPT_ONWARD_REPORT: "Y . .    .    .    .    Y    .    .",
-    Action.PLAN_SUBMIT:   "Y    Y    Y    .    .    .    Y    .    .",
-    Action.PLAN_APPROVE:  ".    .    .    Y    .    Y    .    .    .",
-    Action.PLAN_RETURN:   ".    .    .    Y    .    Y    .    .    .",
-    Action.PUBLISH:       "Y    .    .    .    .    .    Y    .    .",
-    Action.MARK_CONFIDENTIAL: "Y .    .    .    .    .    Y    .    .",
-    Action.CLEAR_CONFIDENTIAL: ". .   .    .    .    .    .    .    Y",
-    Action.EXPORT:        "Y    .    .    Y    Y    Y    Y    .    Y",
+    #                     desk liai head lic  pub  main county admin dhead city
+    Action.OPEN:          "Y    .    .    .    .    .    Y    .    .    .",
+    Action.ASSIGN:        "Y    .    .    .    .    .    Y    .    .    .",
+    Action.REASSIGN:      "Y    .    .    .    .    .    Y    .    .    .",
+    Action.TRANSFER_DOWN: "Y    .    .    .    .    .    .    .    .    .",
+    Action.ACKNOWLEDGE:   ".    Y    Y    .    .    .    .    .    .    .",
+    Action.REJECT:        ".    Y    Y    .    .    .    .    .    .    .",
+    Action.GRADE:         "Y    .    .    .    .    .    Y    .    .    .",
+    Action.ADVANCE:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.REPORT:        ".    Y    Y    .    .    .    .    .    .    .",
+    Action.CLOSE_DUTY:    "Y    .    .    .    .    .    Y    .    .    .",
+    Action.FULFIL_DUTY:   "Y    Y    Y    Y    Y    Y    Y    .    .    .",
+    Action.VIEW:          "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y",
+    Action.VERIFY:        "Y    .    .    .    .    .    Y    Y    .    .",
+    Action.SIGHTING:      "Y    .    .    .    .    .    Y    .    .    .",
+    Action.TRACK:         "Y    Y    Y    .    .    .    Y    .    .    .",
+    Action.SCRIPT:        ".    Y    Y    .    .    .    .    .    .    .",
+    Action.SUBSIDE:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.RETRACK:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.ARCHIVE:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.CORRECT:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.EVALUATE:      ".    Y    Y    .    .    .    .    .    .    .",
+    Action.ACCEPT_EVALUATION: "Y .    .    .    .    .    Y    .    .    .",
+    Action.RETURN_EVALUATION: "Y .    .    .    .    .    Y    .    .    .",
+    Action.SUPERVISE:     "Y    .    .    Y    Y    Y    Y    .    .    Y",
+    Action.ANSWER_SUPERVISION: ". Y   Y    .    .    .    .    .    .    .",
+    Action.SCRIPT_SUBMIT: "Y    Y    Y    .    .    .    Y    .    .    .",
+    Action.SCRIPT_APPROVE: ".   .    .    Y    Y    Y    .    .    .    .",
+    Action.SCRIPT_RETURN: ".    .    .    Y    Y    Y    .    .    .    .",
+    Action.SCRIPT_ONWARD_CONSENT: ". . . .    Y    .    .    .    .    .",
+    Action.SCRIPT_ONWARD_REPORT: "Y . .    .    .    .    Y    .    .    .",
+    Action.PLAN_SUBMIT:   "Y    Y    Y    .    .    .    Y    .    .    .",
+    Action.PLAN_APPROVE:  ".    .    .    Y    .    Y    .    .    .    .",
+    Action.PLAN_RETURN:   ".    .    .    Y    .    Y    .    .    .    .",
+    Action.PUBLISH:       "Y    .    .    .    .    .    Y    .    .    .",
+    Action.MARK_CONFIDENTIAL: "Y .    .    .    .    .    Y    .    .    .",
+    Action.CLEAR_CONFIDENTIAL: ". .   .    .    .    .    .    .    Y    .",
+    Action.EXPORT:        "Y    .    .    Y    Y    Y    Y    .    Y    .",
+    Action.TAKE_OVER:     ".    .    .    .    .    .    .    .    .    Y",
+    Action.FOLLOW:        ".    .    .    .    .    .    .    .    .    Y",
 }
 CELLS = [(action, role, row.split()[i] == "Y") for action, row in MATRIX.items() for i, role in enumerate(ROLES)]
 
@@ -105,9 +107,10 @@ def test_fulfilling_a_duty_depends_on_its_kind(org):
 
 def test_the_desk_head_is_the_head_of_the_unit_running_the_case(org):
     assert Role.DESK_HEAD in case_roles(org, "p-sun", None, ["u-food"])  # a city case: the city desk's head
-    assert Role.DESK_HEAD not in case_roles(org, "p-sun", "u-county-a", [])  # a county case: still the desk…
-    assert Role.DESK in case_roles(org, "p-sun", "u-county-a", [])
-    assert case_roles(org, "p-qi", "u-county-a", []) == {Role.COUNTY_DESK, Role.DESK_HEAD}  # …its bureau's head
+    assert Role.DESK_HEAD not in case_roles(org, "p-sun", "u-county-a", [])  # a county case: the city desk…
+    assert case_roles(org, "p-sun", "u-county-a", []) == {Role.CITY_DESK}  # …views, 督办, 关注, 接管 only (issue 22)
+    assert case_roles(org, "p-qi", "u-county-a", []) == {Role.COUNTY_DESK, Role.DESK_HEAD,  # …its bureau's head,
+                                                          Role.MAIN_LEADER, Role.PUBLICITY_LEADER}  # its leaders
     assert Role.DESK_HEAD not in case_roles(org, "p-qi", None, [])
     assert Role.DESK_HEAD not in case_roles(org, "p-zhou", None, ["u-food"])  # a unit's head is not the desk head
     assert authorise(org, "p-sun", Action.CLEAR_CONFIDENTIAL, None, []) == Role.DESK_HEAD

@@ -15,6 +15,7 @@ from bot.domain.case import commands as cases
 from bot.domain.clock.policy_file import PolicyFileError, default_policy, parse_policy_text
 from bot.domain.clock.workdays import WorkCalendar
 from bot.domain.context import Rules, case_rules, load_rules
+from bot.domain.errors import InvalidInput
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind as K
 from bot.domain.records import Actor
@@ -60,8 +61,11 @@ def test_a_county_override_shortens_a_county_cases_clock_and_not_a_city_cases(st
     assert city_due == sh(2026, 11, 26, 10) and city_frozen["duration"] == "48h"        # the city's (the default)
     assert county_due == sh(2026, 11, 25, 10) and county_frozen["duration"] == "24h"    # the county's block
     assert county_frozen["reminders"] == [0.5, 1.0] and city_frozen["reminders"] == [0.5, 0.8, 1.0]
-    # a unit the county warns signs for it on the county's 10 min; the city's unit on the city file's 20 min
-    units.assign_unit(store, county_rules, county.id, COUNTY_DESK, clock.now(), "u-food")
+    # the county warns itself (a county desk may not assign city units) and signs on the county's 10 min; the
+    # city's unit on the city file's 20 min
+    with pytest.raises(InvalidInput, match="不能分派市局单位"):
+        units.assign_unit(store, county_rules, county.id, COUNTY_DESK, clock.now(), "u-food")
+    units.assign_unit(store, county_rules, county.id, COUNTY_DESK, clock.now(), "u-county-a")
     units.assign_unit(store, county_rules, city.id, CITY_DESK, clock.now(), "u-food")
     assert due(store, county.id, K.ACKNOWLEDGE)[0] == sh(2026, 11, 24, 10, 10)
     assert due(store, city.id, K.ACKNOWLEDGE)[0] == sh(2026, 11, 24, 10, 20)
