@@ -94,7 +94,7 @@ def _acknowledge(event: Event, ctx: Context, view: CaseView, a) -> list[Reply]:
     outcome = unit_commands.acknowledge(ctx.store, ctx.rules, view.case.id, a.id, ctx.actor(event), ctx.now)
     after = case_view(ctx, view.case.number)
     done = after.assignment(a.id)
-    card = unit_card(ctx.org, after, done, ctx.now, leader_told=main_leader_told(ctx, view.case.id))
+    card = unit_card(ctx.org, after, done, ctx.now, leader_told=main_leader_told(ctx, view.case.id, view.case.county))
     status = f"{view.case.number} {signed(ctx.person.name, ctx.now, ctx.now)}。"
     replies = []
     if event.kind == "click":

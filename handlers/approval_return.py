@@ -99,7 +99,7 @@ def start(event: Event, ctx, data: dict) -> Step:
     st = approvals.state_of(ctx, view.case.id)
     v = (st.plan if plan else st.script)(unit, version)
     if not data["b"] and v is not None and v is (st.latest_plan if plan else st.latest_script)(unit) \
-            and approvals.needs_role(ctx, v, plan):
+            and approvals.needs_role(ctx, v, plan, view.case.county):
         return Step(END, (approvals.role_choice(ctx, view, v, "script.return"),))
     if reason:  # refused: raised, so the worker answers and audits it (``refused … reason=…``)
         return Step(END, tuple(approvals.after_decision(event, ctx, _decide(event, ctx, data, reason), plan)))

@@ -125,7 +125,7 @@ def _typed(event: Event, ctx: Context, word: str, plan: bool | None) -> list[Rep
     view = case_view(ctx, chosen.number)
     v = (state_of(ctx, view.case.id).plan if chosen.plan else state_of(ctx, view.case.id).script)(chosen.unit,
                                                                                                   chosen.version)
-    if needs_role(ctx, v, chosen.plan):
+    if needs_role(ctx, v, chosen.plan, view.case.county):
         return [role_choice(ctx, view, v, "script.approve")]
     return decide(event, ctx, view, chosen.unit, chosen.version, chosen.plan, True)
 

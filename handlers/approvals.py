@@ -45,15 +45,16 @@ def state_of(ctx: Context, case_id: int) -> ResponseState:
     return ctx.store.run(lambda repo: response_state(repo.timeline(case_id)))
 
 
-def awaits(ctx: Context, v: Version, plan: bool, person_id: str) -> bool:
-    """Whether version ``v`` still waits for ``person_id``'s decision (his card stays live)."""
+def awaits(ctx: Context, v: Version, plan: bool, person_id: str, county: str | None = None) -> bool:
+    """Whether version ``v`` still waits for ``person_id``'s decision (his card stays live); ``county``: the
+    case's county (its leaders approve a county case)."""
     if v.status != PENDING or v.decided_by(person_id) is not None:
         return False
     settled = v.settled()
     if plan:
         nxt = next((s for s in who.PLAN_STEPS if str(s) not in settled), None)
-        return nxt is not None and nxt in who.plan_steps(ctx.org, person_id, v.unit)
-    return any(str(r) not in settled for r in who.script_roles(ctx.org, person_id, v.unit))
+        return nxt is not None and nxt in who.plan_steps(ctx.org, person_id, v.unit, county=county)
+    return any(str(r) not in settled for r in who.script_roles(ctx.org, person_id, v.unit, county=county))
 
 
 def version_card(ctx: Context, view: CaseView, st: ResponseState, v: Version, plan: bool, live: bool) -> Card:
@@ -77,11 +78,13 @@ def clicked_version(ctx: Context, view: CaseView, event: Event, plan: bool) -> t
         raise InvalidInput("approval.button", "这个按钮已失效，请发送“我的待办”查看待审定的事项。") from None
 
 
-def needs_role(ctx: Context, v: Version | None, plan: bool) -> bool:
-    """Whether the person is the main leader without a role of his own on a script whose two roles are pending."""
+def needs_role(ctx: Context, v: Version | None, plan: bool, county: str | None = None) -> bool:
+    """Whether the person is the main leader (of the case: ``county``'s on a county case) without a role of his own
+    on a script whose two roles are pending."""
     if plan or v is None or v.status != PENDING or v.settled():
         return False
-    return who.is_main_leader(ctx.org, ctx.person.id) and not who.script_roles(ctx.org, ctx.person.id, v.unit)
+    return (who.is_main_leader(ctx.org, ctx.person.id, county=county)
+            and not who.script_roles(ctx.org, ctx.person.id, v.unit, county=county))
 
 
 def role_choice(ctx: Context, view: CaseView, v: Version, action: str) -> Reply:
@@ -162,7 +165,7 @@ def copies(ctx: Context, view: CaseView, st: ResponseState, v: Version, plan: bo
         by_person.setdefault(person.id if person else "", []).append(row)
     replies: list[Reply] = []
     for pid, mine in by_person.items():
-        card = version_card(ctx, view, st, v, plan, live=bool(pid) and awaits(ctx, v, plan, pid))
+        card = version_card(ctx, view, st, v, plan, live=bool(pid) and awaits(ctx, v, plan, pid, view.case.county))
         replies += refresh(ctx, ctx.org, mine, card, follow, view.case.id, skip_card=card_id,
                            skip_person=ctx.person.id)
     return replies
@@ -194,7 +197,7 @@ def approved(ctx: Context, view: CaseView, v: Version, plan: bool) -> list[Reply
     replies = [Reply(card, to=Target("person", pid), case_id=view.case.id) for pid in unit_people(ctx, v)]
     if not plan:
         decision = v.settled().get(str(Role.PUBLICITY_LEADER))
-        leaders = [p.id for p in ctx.org.publicity_leaders()]
+        leaders = who.publicity_approvers(ctx.org, county=view.case.county)
         to = [decision.person] if decision is not None and decision.person in leaders else leaders
         consent = onward_consent_card(view.case, v.unit, name, v.version, v.text, v.approved_at, ctx.now)
         replies += [Reply(consent, to=Target("person", pid), case_id=view.case.id) for pid in to]
@@ -217,7 +220,7 @@ def approve_clicked(event: Event, ctx: Context) -> list[Reply]:
         st = state_of(ctx, view.case.id)
         v = (st.plan if plan else st.script)(unit, version)
         latest = (st.latest_plan if plan else st.latest_script)(unit)
-        if latest is v and needs_role(ctx, v, plan):
+        if latest is v and needs_role(ctx, v, plan, view.case.county):
             return [role_choice(ctx, view, v, "script.approve")]
     return decide(event, ctx, view, unit, version, plan, True, on_behalf=behalf)
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from bot.domain.response.approvers import is_main_leader
+
 __all__ = ["bulletin_copies", "main_leader_told"]
 
 
@@ -17,10 +19,8 @@ def bulletin_copies(ctx, case_id: int) -> dict[str, list]:
     return out
 
 
-def main_leader_told(ctx, case_id: int) -> bool:
-    """Whether a bulletin of the case to a main leader has been sent (its outbox row, not just added)."""
-    for pid, rows in bulletin_copies(ctx, case_id).items():
-        person = ctx.org.person(pid)
-        if person is not None and "main_leader" in person.roles and any(row.sent for row in rows):
-            return True
-    return False
+def main_leader_told(ctx, case_id: int, county: str | None = None) -> bool:
+    """Whether a bulletin of the case to its main leader (the bureau's; a county's case, ``county``: the county's)
+    has been sent (its outbox row, not just added)."""
+    return any(is_main_leader(ctx.org, pid, county=county) and any(row.sent for row in rows)
+               for pid, rows in bulletin_copies(ctx, case_id).items())

@@ -254,7 +254,7 @@ def refresh_unit_cards(ctx, case_id: int, assignment_id: int) -> list[Reply]:
     a = view.assignment(assignment_id)
     follow = f"{view.case.number} {unit_name(ctx.org, a.unit_id)} {ctx.person.name} " + latest_report(view, a, ctx.now)
     return refresh(ctx, ctx.org, ctx.card_copies.of_case(case_id, assignment_id=a.id),
-                   unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case_id)), follow, case_id)
+                   unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case_id, view.case.county)), follow, case_id)
 
 
 def _is_media(event: Event) -> bool:

@@ -39,7 +39,7 @@ def warning_replies(outcome: Outcome, ctx) -> list[Reply]:
     a = view.assignment(assignment.id) or assignment
     case = view.case
     replies: list[Reply] = []
-    told = main_leader_told(ctx, case.id)  # 特别重大: 已通知主要领导 once his bulletin is sent
+    told = main_leader_told(ctx, case.id, case.county)  # 特别重大: 已通知主要领导 once his bulletin is sent
     liaisons = [p for p in (org.person(pid) for pid in unit.liaisons) if p]
     for platform in unit.groups.notice_platforms():
         mentioned = ctx.can(platform).mentions_in_groups

@@ -113,7 +113,7 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
     # after an outage: a reminder overtaken by a later step already due is recorded, not sent
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
     case = store.cached_case_row(session, duty.case_id)
-    info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit}
+    info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit, "county": case.county}
     org = org or read_organisation(session)
     messages, reached = ([], []) if skip else step_messages(org, info, duty, alarm)
     try:

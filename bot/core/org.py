@@ -19,6 +19,7 @@ from bot.core.errors import ConfigError
 
 PERSON_ROLES = ("main_leader", "publicity_leader", "admin")
 UNIT_KINDS = ("section", "affiliate", "county")
+COUNTY_LEADER_KEYS = ("main", "publicity")  # a county unit's ``leaders:`` keys: its own approvers
 PLATFORMS = ("wecom", "dingtalk")  # the platforms design.md's org file names, with their fixed keys
 
 # platform → the keys of its ``groups.<platform>`` mapping in the org file (registered platforms add theirs)
@@ -177,6 +178,10 @@ class Unit:
     desk: bool = False
     groups: UnitGroups = field(default_factory=UnitGroups)
     active: bool = True
+    leaders: Mapping[str, str] = field(default_factory=dict, hash=False)  # a county's {"main": id, "publicity": id}
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "leaders", _copy(self.leaders or {}))
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -185,6 +190,19 @@ class Unit:
         for pid in (self.head, *self.liaisons, *self.members):
             seen.setdefault(pid, None)
         return tuple(seen)
+
+
+@dataclass(frozen=True)
+class CountyLeaders:
+    """A county bureau's own approvers (the org file's ``leaders:`` of a county unit): its main leader and
+    its publicity leader, person ids; None when the county has nobody active for the post."""
+
+    main: str | None
+    publicity: str | None
+
+    def ids(self) -> tuple[str, ...]:
+        """Both posts' holders, main first, once each (one person may hold both)."""
+        return tuple(dict.fromkeys(p for p in (self.main, self.publicity) if p))
 
 
 @dataclass(frozen=True)
@@ -216,6 +234,10 @@ class Organisation:
         desk = self.desk_unit()
         return desk.name if desk is not None else "舆情工作台"
 
+    def counties(self) -> list[Unit]:
+        """The active county bureaus, in the org file's order."""
+        return [u for u in self.units.values() if u.kind == "county" and u.active]
+
     def units_of(self, person_id: str) -> Iterable[Unit]:
         """The active units that name this person as head, liaison or member."""
         return (u for u in self.units.values() if u.active and person_id in u.people)
@@ -243,3 +265,18 @@ class Organisation:
         unit = self.units.get(unit_id)
         person = self.people.get(unit.leader_in_charge) if unit is not None and unit.leader_in_charge else None
         return person if person is not None and person.active else None
+
+    def county_leaders(self, county_id: str) -> CountyLeaders:
+        """The county's own leaders: each post's named person when active, else the county's head when
+        active, else None (an unknown unit or one that is not a county gives None for both)."""
+        unit = self.units.get(county_id)
+        if unit is None or unit.kind != "county":
+            return CountyLeaders(None, None)
+
+        def active(pid: str | None) -> str | None:
+            person = self.people.get(pid) if pid else None
+            return pid if person is not None and person.active else None
+
+        head = active(unit.head)
+        return CountyLeaders(main=active(unit.leaders.get("main")) or head,
+                             publicity=active(unit.leaders.get("publicity")) or head)

@@ -2,10 +2,13 @@
 
     named people   the running desk's head and liaisons (the county bureau for a county case, else the city
                    desk), the head and liaisons of each live assigned unit, the main leader, the publicity
-                   leader(s) and the leader in charge of each live assigned unit
+                   leader(s) — on a county case the county's own main and publicity leaders (org file
+                   ``leaders:``, each defaulting to its head) instead of the city's — and the leader in charge
+                   of each live assigned unit
     sight          not confidential: FULL for anyone the org knows (active); confidential: FULL for the named
                    people, SUMMARY (number, grade and state) for an admin, NONE for everyone else
-    may_export     confidential: the running desk's head or the main leader only; otherwise a desk, the desk
+    may_export     confidential: the running desk's head or the case's main leader (the county's on a county
+                   case) only; otherwise a desk, the desk
                    head or a leader on the case
 
 Callers pass the unit ids of the case's LIVE assignments as ``units`` (warned, acknowledged, reported): a unit
@@ -46,8 +49,11 @@ def named_people(org: Organisation, *, county: str | None, units: Iterable[str])
     assigned = [u for u in (org.units.get(uid) for uid in units) if u is not None and u.active]
     for unit in assigned:
         found += [unit.head, *unit.liaisons]
-    found.append(_main_leader(org))
-    found += [p.id for p in org.publicity_leaders()]
+    if county:
+        found += org.county_leaders(county).ids()
+    else:
+        found.append(_main_leader(org))
+        found += [p.id for p in org.publicity_leaders()]
     found += [unit.leader_in_charge for unit in assigned]
     return [pid for pid in dict.fromkeys(found) if pid and _active(org, pid)]
 
@@ -71,7 +77,8 @@ def may_export(org: Organisation, person_id: str | None, *, confidential: bool, 
         return False
     if confidential:
         desk = running_desk(org, county)
-        return person_id in {desk.head if desk is not None else None, _main_leader(org)}
+        main = org.county_leaders(county).main if county else _main_leader(org)
+        return person_id in {desk.head if desk is not None else None, main}
     return bool(case_roles(org, person_id, county, units) & EXPORTERS)
 
 

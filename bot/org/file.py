@@ -10,12 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.core.org import PERSON_ROLES, UNIT_KINDS, Organisation, Person, Unit, UnitGroups, group_keys, known_platforms
+from bot.core.org import (COUNTY_LEADER_KEYS, PERSON_ROLES, UNIT_KINDS, Organisation, Person, Unit, UnitGroups,
+                          group_keys, known_platforms)
 from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, read_text
 
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 PERSON_FIELDS = {"id", "name", "prefer", "wechat_plugin", "roles"}
-UNIT_KEYS = {"id", "name", "kind", "desk", "head", "liaisons", "members", "leader_in_charge", "groups"}
+UNIT_KEYS = {"id", "name", "kind", "desk", "head", "liaisons", "members", "leader_in_charge", "groups", "leaders"}
 LED_KINDS = ("section", "affiliate")  # design.md: every section and affiliate names a leader_in_charge
 
 
@@ -108,6 +109,27 @@ def _groups(c: _Checker, raw: Any, what: str) -> UnitGroups:
     return UnitGroups(ids=ids)
 
 
+def _county_leaders(c: _Checker, raw: LineMap, kind: str | None, what: str) -> tuple[dict[str, str], dict[str, int]]:
+    """A county's ``leaders: {main: …, publicity: …}`` (its own approvers; each defaults to its head), with the
+    line of each id for the unknown-person check; only a county unit may have it."""
+    if "leaders" not in raw:
+        return {}, {}
+    value = raw.get("leaders")
+    if kind and kind != "county":
+        c.err(line_of(raw, "leaders"), f"{what}: leaders is for a county bureau (kind: county), not a {kind}; "
+                                       "the city's leaders are the people with roles main_leader and publicity_leader")
+        return {}, {}
+    if value is None:
+        return {}, {}
+    if not isinstance(value, LineMap):
+        c.err(line_of(raw, "leaders"),
+              f"{what}: leaders must be a mapping {{main: <person id>, publicity: <person id>}}")
+        return {}, {}
+    c.unknown_keys(value, set(COUNTY_LEADER_KEYS), f"{what} leaders")
+    leaders = {k: pid for k in COUNTY_LEADER_KEYS if (pid := c.text(value, k, f"{what} leaders", required=False))}
+    return leaders, {f"leaders.{k}": line_of(value, k) or line_of(raw, "leaders") for k in leaders}
+
+
 def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
     if not isinstance(raw, LineMap):
         c.err(0, "every entry of units must be a mapping")
@@ -130,6 +152,7 @@ def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
     if desk and kind == "county":
         c.err(line_of(raw, "desk"), f"{what}: a county bureau is its own desk; desk: true is for the city desk")
     leader = c.text(raw, "leader_in_charge", what, required=False)
+    leaders, leader_lines = _county_leaders(c, raw, kind, what)
     if kind in LED_KINDS and raw.get("leader_in_charge") in (None, ""):
         c.err(line_of(raw), f"{what} has no leader_in_charge (every section and affiliate names one)")
     unit = None
@@ -137,9 +160,9 @@ def _unit(c: _Checker, raw: Any) -> tuple[Unit | None, dict[str, int]]:
         unit = Unit(
             id=uid, name=name, kind=kind, head=head, liaisons=liaisons,
             members=c.id_list(raw, "members", what), leader_in_charge=leader,
-            desk=desk, groups=_groups(c, raw.get("groups"), what),
+            desk=desk, groups=_groups(c, raw.get("groups"), what), leaders=leaders,
         )
-    refs = {k: line_of(raw, k) for k in ("head", "liaisons", "members", "leader_in_charge")}
+    refs = {k: line_of(raw, k) for k in ("head", "liaisons", "members", "leader_in_charge")} | leader_lines
     return unit, refs
 
 
@@ -210,6 +233,7 @@ def parse_org_text(text: str, source: str = "") -> Organisation:
         named = [("head", unit.head), *(("liaisons", p) for p in unit.liaisons), *(("members", p) for p in unit.members)]
         if unit.leader_in_charge:
             named.append(("leader_in_charge", unit.leader_in_charge))
+        named.extend((f"leaders.{k}", pid) for k, pid in unit.leaders.items())
         for key, pid in named:
             if pid not in known:
                 c.err(refs[key], f"unit {unit.id}: {key} names unknown person {pid!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from bot.core.org import Organisation
+from bot.core.org import Organisation, Unit
 from bot.org.file import ENV_REF
 
 
@@ -36,6 +36,16 @@ def _names(org: Organisation, ids) -> str:
     return "、".join(org.people[i].name if i in org.people else i for i in ids) or "—"
 
 
+def _county_leaders(org: Organisation, unit: Unit) -> str:
+    """A county's own approvers as they stand: each post's holder, 「（负责人）」 when it falls to the head."""
+    held = org.county_leaders(unit.id)
+    parts = []
+    for label, key, pid in (("主要领导", "main", held.main), ("分管宣传领导", "publicity", held.publicity)):
+        by_head = pid is not None and unit.leaders.get(key) != pid
+        parts.append(f"{label} {_names(org, [pid] if pid else [])}{'（负责人）' if by_head else ''}")
+    return "；".join(parts)
+
+
 def org_as_text(org: Organisation) -> str:
     """A readable listing: units with their people, then people with their platforms and roles."""
     if not org.people:
@@ -48,6 +58,8 @@ def org_as_text(org: Organisation) -> str:
         lines.append(f"  {u.id:<16} {u.name}{flags} [{kinds.get(u.kind, u.kind)}]")
         lines.append(f"      负责人 {_names(org, [u.head])}；联络员 {_names(org, u.liaisons)}；"
                      f"分管领导 {_names(org, [u.leader_in_charge] if u.leader_in_charge else [])}")
+        if u.kind == "county":
+            lines.append(f"      县局领导：{_county_leaders(org, u)}")
     lines += ["", "人员："]
     for p in org.people.values():
         ids = ", ".join(f"{k}={v}" for k, v in p.ids.items())

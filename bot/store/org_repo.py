@@ -1,7 +1,8 @@
 """Write a validated organisation into the store and read it back.
 
 Loading is idempotent: a row changes only when its values change. People and units missing from
-the new file are deactivated, never deleted (cases keep pointing at them).
+the new file are deactivated, never deleted (cases keep pointing at them). A county's ``leaders:`` are rows of
+``unit_people`` too, with role ``leader_main`` / ``leader_publicity`` (:data:`LEADER_ROLES`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.org import Organisation, Person, Unit, UnitGroups, beyond_named
+from bot.core.org import COUNTY_LEADER_KEYS, Organisation, Person, Unit, UnitGroups, beyond_named
 from bot.store.models import (OrgMeta, PersonPlatformIdRow, PersonRoleRow, PersonRow, UnitGroupIdRow, UnitPersonRow,
                               UnitRow)
 
@@ -35,6 +36,9 @@ class OrgChanges:
         if not self.changed:
             return "组织架构无变化"
         return f"新增 {len(self.added)} 项，更新 {len(self.updated)} 项，停用 {len(self.deactivated)} 项"
+
+
+LEADER_ROLES = {key: f"leader_{key}" for key in COUNTY_LEADER_KEYS}  # a county's leaders: unit_people.role
 
 
 def _person_values(p: Person) -> dict:
@@ -105,6 +109,7 @@ def _sync_unit_people(session: Session, unit: Unit) -> bool:
     rows = session.scalars(select(UnitPersonRow).where(UnitPersonRow.unit_id == unit.id)).all()
     have = {(r.person_id, r.role, r.position) for r in rows}
     want = {(p, "liaison", i) for i, p in enumerate(unit.liaisons)} | {(p, "member", i) for i, p in enumerate(unit.members)}
+    want |= {(p, LEADER_ROLES[key], 0) for key, p in unit.leaders.items()}
     if have == want:
         return False
     for row in rows:
@@ -187,6 +192,7 @@ def read_organisation(session: Session) -> Organisation:
         units[r.id] = Unit(
             id=r.id, name=r.name, kind=r.kind, head=r.head_id, liaisons=ids("liaison"), members=ids("member"),
             leader_in_charge=r.leader_in_charge_id, desk=r.desk, active=r.active,
+            leaders={key: ids(role)[0] for key, role in LEADER_ROLES.items() if ids(role)},
             groups=UnitGroups(r.wecom_webhook_key, r.wecom_aibot_chatid, r.wecom_appchat_id, r.dingtalk_open_conversation_id,
                               ids=group_ids.get(r.id, {})),
         )

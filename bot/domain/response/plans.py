@@ -42,7 +42,8 @@ def _start(rules: Rules, case: Case, repo: CaseRepository, unit_id: str, step: R
     own = case_rules(rules, case)
     a = unit_assignment(repo, rules.org, case, unit_id)
     duty = plan.start_owned_duty(own.policy, own.calendar, case, K, now,
-                                 person=who.plan_approver(rules.org, unit_id, step), assignment=a)
+                                 person=who.plan_approver(rules.org, unit_id, step, county=case.county),
+                                 assignment=a)
     return [duty] if duty else []
 
 
@@ -89,10 +90,10 @@ def _latest(st, case: Case, rules: Rules, unit_id: str, version: int) -> PlanVer
     return v
 
 
-def _steps_to_settle(rules: Rules, v: PlanVersion, person: str, label: str) -> list[Role]:
+def _steps_to_settle(rules: Rules, v: PlanVersion, person: str, label: str, county: str | None = None) -> list[Role]:
     """The consecutive steps from the next one that ``person`` decides; raises IllegalTransition (not his turn yet)
     or InvalidInput (decided already)."""
-    mine = who.plan_steps(rules.org, person, v.unit)
+    mine = who.plan_steps(rules.org, person, v.unit, county=county)
     settled = v.settled()
     nxt = [s for s in who.PLAN_STEPS if s not in settled]
     fill = []
@@ -125,7 +126,10 @@ def decide_plan(store: CaseStore, rules: Rules, case_id: int, unit_id: str, vers
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         person = actor.person_id
-        if not who.plan_steps(rules.org, person, unit_id):
+        if not who.plan_steps(rules.org, person, unit_id, county=case.county):
+            if case.county:
+                raise NotPermitted("plan.not_approver", f"该舆情由{who.unit_name(rules.org, case.county)}办理，"
+                                                        "只有该县局的主要领导可以审批该回应方案。")
             raise NotPermitted("plan.not_approver", f"只有{who.unit_name(rules.org, unit_id)}的分管局领导和主要领导"
                                                     "可以审批该回应方案。")
         state_allows(case, action)
@@ -135,7 +139,7 @@ def decide_plan(store: CaseStore, rules: Rules, case_id: int, unit_id: str, vers
             raise IllegalTransition("plan.returned", f"{label}已由{_name(rules, v.returned.person)}退回修改，请等待新版本。")
         if v.approved:
             raise InvalidInput("plan.approved", f"{label}已审批通过，无需重复操作。")
-        steps = _steps_to_settle(rules, v, person, label)
+        steps = _steps_to_settle(rules, v, person, label, case.county)
         rest = [s for s in who.PLAN_STEPS if s not in v.settled() and s not in steps]
         open_ = version_duties(repo, case, v, K)
         name = _name(rules, person)

@@ -62,7 +62,7 @@ def submit_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ac
         role = authorise(rules.org, actor.person_id, Action.SCRIPT_SUBMIT, case.county, _units(repo, case), unit_id)
         state_allows(case, Action.SCRIPT_SUBMIT)
         a = unit_assignment(repo, rules.org, case, unit_id)
-        asked = who.script_approvers(rules.org, unit_id)
+        asked = who.script_approvers(rules.org, unit_id, county=case.county)
         previous = response_state(repo.timeline(case.id)).latest_script(unit_id)
         n = previous.version + 1 if previous else 1
         ended = [plan.end_duty(d, DutyState.SUPERSEDED, now, actor.person_id, f"已提交新版本 v{n}")
@@ -92,17 +92,17 @@ def _version(st, case: Case, rules: Rules, unit_id: str, version: int) -> Script
 
 
 def _roles_to_settle(rules: Rules, v: ScriptVersion, person: str, on_behalf: Role | None,
-                     label: str) -> tuple[list[Role], bool]:
+                     label: str, county: str | None = None) -> tuple[list[Role], bool]:
     """(the roles this person's decision settles, whether in another's place); raises InvalidInput when he has
     nothing left to decide."""
     settled = v.settled()
-    own = who.script_roles(rules.org, person, v.unit)
+    own = who.script_roles(rules.org, person, v.unit, county=county)
     fill = [r for r in own if r not in settled]
     if fill:
         return fill, False
     if v.decided_by(person) is not None and on_behalf is None:
         raise InvalidInput("script.decided", f"您已审定{label}，无需重复操作。")
-    if own and not who.is_main_leader(rules.org, person):
+    if own and not who.is_main_leader(rules.org, person, county=county):
         first = settled[own[0]]
         raise InvalidInput("script.settled", f"{label}已由{_name(rules, first.person)}审定，无需重复操作。")
     pending = [r for r in who.SCRIPT_ROLES if r not in settled]
@@ -134,7 +134,12 @@ def decide_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ve
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         person = actor.person_id
-        if not who.script_roles(rules.org, person, unit_id) and not who.is_main_leader(rules.org, person):
+        county = case.county
+        if (not who.script_roles(rules.org, person, unit_id, county=county)
+                and not who.is_main_leader(rules.org, person, county=county)):
+            if county:
+                raise NotPermitted("script.not_approver", f"该舆情由{who.unit_name(rules.org, county)}办理，"
+                                                          "只有该县局的领导可以审定该口径。")
             raise NotPermitted("script.not_approver", f"只有分管宣传的局领导、{who.unit_name(rules.org, unit_id)}的"
                                                       f"分管局领导或主要领导可以审定该口径。")
         state_allows(case, action)
@@ -145,14 +150,14 @@ def decide_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ve
                                                        "请等待新版本。")
         if v.approved:
             raise InvalidInput("script.approved", f"{label}已审定通过，无需重复操作。")
-        roles, behalf = _roles_to_settle(rules, v, person, on_behalf, label)
+        roles, behalf = _roles_to_settle(rules, v, person, on_behalf, label, county)
         settled = {*v.settled(), *roles}
         pending = [r for r in who.SCRIPT_ROLES if r not in settled]
         duties = version_duties(repo, case, v, K)
         name = _name(rules, person) + ("代为" if behalf else "")
         if approve:
-            done = [d for d in duties if not [r for r in who.script_roles(rules.org, d.owner_person, unit_id)
-                                              if r not in settled]]
+            done = [d for d in duties if not [r for r in who.script_roles(rules.org, d.owner_person, unit_id,
+                                                                          county=county) if r not in settled]]
             ended = end_version_duties(done, now, person, frozenset({person}), "同意", f"已由{name}审定")
         else:
             ended = end_version_duties(duties, now, person, frozenset({person}), "退回修改", f"已由{name}退回修改")
@@ -173,6 +178,8 @@ def consent_onward(store: CaseStore, rules: Rules, case_id: int, unit_id: str, v
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         role = authorise(rules.org, actor.person_id, Action.SCRIPT_ONWARD_CONSENT, case.county, _units(repo, case))
+        if actor.person_id not in who.publicity_approvers(rules.org, county=case.county):  # a county's: its own
+            raise NotPermitted("permission.denied", "只有本案件的分管宣传领导可以同意报送口径。")
         state_allows(case, Action.SCRIPT_ONWARD_CONSENT)
         v = response_state(repo.timeline(case.id)).script(unit_id, version)
         label = f"{case.number} {who.unit_name(rules.org, unit_id)}的口径 v{version}"

@@ -24,8 +24,8 @@ TABLE = [("p-sun",    "city desk head",                        Sight.FULL,    Si
          ("p-zhou",   "assigned unit's head",                  Sight.FULL,    Sight.FULL),
          ("p-feng",   "assigned unit's liaison",               Sight.FULL,    Sight.FULL),
          ("p-wu",     "assigned unit's leader in charge",      Sight.FULL,    Sight.FULL),
-         ("p-zhao",   "main leader",                           Sight.FULL,    Sight.FULL),
-         ("p-qian",   "publicity leader",                      Sight.FULL,    Sight.FULL),
+         ("p-zhao",   "main leader",                           Sight.FULL,    Sight.NONE),   # a county case's leaders
+         ("p-qian",   "publicity leader",                      Sight.FULL,    Sight.NONE),   # are the county's (22)
          ("p-chu",    "head of a unit not assigned",           Sight.NONE,    Sight.NONE),
          ("p-wei",    "liaison of a unit not assigned",        Sight.NONE,    Sight.NONE),
          ("p-zheng",  "leader in charge of a unit not assigned", Sight.NONE,  Sight.NONE),
@@ -48,7 +48,7 @@ def test_a_case_that_is_not_confidential_is_seen_in_full_by_everyone_the_org_kno
 
 def test_named_people_in_order_each_once(org):
     assert named_people(org, **CITY) == ["p-sun", "p-li", "p-zhou", "p-feng", "p-zhao", "p-qian", "p-wu"]
-    assert named_people(org, county="u-county-a", units=[]) == ["p-qi", "p-xie", "p-zhao", "p-qian"]
+    assert named_people(org, county="u-county-a", units=[]) == ["p-qi", "p-xie"]  # 戚局长: head and both leaders
     both = named_people(org, county=None, units=["u-food", "u-drug", "u-food"])
     assert both == ["p-sun", "p-li", "p-zhou", "p-feng", "p-chu", "p-wei", "p-zhao", "p-qian", "p-wu", "p-zheng"]
 
@@ -76,10 +76,11 @@ def test_running_desk_is_the_county_bureau_else_the_city_desk(org):
 
 
 @pytest.mark.parametrize("person,city,county", [
-    ("p-sun", True, False), ("p-qi", False, True), ("p-zhao", True, True), ("p-li", False, False),
+    ("p-sun", True, False), ("p-qi", False, True), ("p-zhao", True, False), ("p-li", False, False),
     ("p-xie", False, False), ("p-qian", False, False), ("p-wu", False, False), ("p-zhou", False, False),
     ("p-ops", False, False), ("p-ghost", False, False)])
 def test_a_confidential_case_is_exported_by_its_desk_head_and_the_main_leader_only(org, person, city, county):
+    """The main leader of the case: the city's, or on a county case the county's (its head unless it names one)."""
     assert may_export(org, person, confidential=True, **CITY) is city
     assert may_export(org, person, confidential=True, **COUNTY) is county
 
