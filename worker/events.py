@@ -22,6 +22,7 @@ from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.org_repo import read_organisation
 from handlers.engine import EngineDecision, answer_where, dialog_chat, process
 from handlers.registry import Context, dialogs, load_router
+from worker import county_progress
 from worker.addressing import Unreachable, target_messages
 from worker.delivery import deliver_rows
 from worker.dialogs import DialogStore
@@ -76,10 +77,12 @@ def _run_engine(event: Event, ctx: Context, stored) -> EngineDecision:
         return EngineDecision([Reply(Card("notice", {"text": exc.message}))], keep=True)
 
 
-def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool,
-             store: DialogStore) -> tuple[EngineDecision, list[int], list] | None:
-    """One try of the event's transaction; None when it was already handled (or a stranger's)."""
+def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: DialogStore,
+             touched: set[int] | None = None) -> tuple[EngineDecision, list[int], list] | None:
+    """One try of the event's transaction; None when it was already handled (or a stranger's). ``touched``
+    collects the cases it wrote timeline entries for (``county_progress.watch``)."""
     with rt.database.session() as session:
+        county_progress.watch(session, touched if touched is not None else set())
         accepted.forget(session, event.platform, event.dedup_key)  # handled or ignored: kept no longer
         if inbound.handled(session, event.platform, event.dedup_key):
             log.info("event already handled platform=%s key=%s", event.platform, event.dedup_key)
@@ -124,10 +127,11 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
     one_to_one = one_to_one_available(rt, event.platform)
     chat = dialog_chat(event, one_to_one)
     store = DialogStore(rt.redis)
+    touched: set[int] = set()  # the cases the event wrote to (a lost race's too: sweeping them finds nothing)
     with store.locked(event.platform, chat, event.user_id):
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                done = _attempt(rt, event, chat, one_to_one, store)
+                done = _attempt(rt, event, chat, one_to_one, store, touched)
                 break
             except LostRace:
                 log.info("event lost a race, again (attempt %s) key=%s", attempt, event.dedup_key)
@@ -142,6 +146,7 @@ def handle(rt: Runtime, event: Event) -> list[Reply]:
     deliver_now(rt, ids)
     enqueue_follow_ups(rt, jobs)
     arm_clock(rt)
+    county_progress.after_event(rt, touched)  # a followed county case's step: its city desk's copy at once
     return outcome.replies
 
 

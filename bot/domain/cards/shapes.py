@@ -22,6 +22,8 @@ __all__ = [
     # issue 20: 口径审定, 方案审批, 同意报送, the unit's notice of a decision, and the 回应 section
     "Approver", "OnwardConsentData", "PlanApprovalData", "Publication", "ResponseLine", "ResponseNoticeData",
     "ResponseSection", "ScriptApprovalData",
+    # issue 22: a county's case at the city desk
+    "CountyCaseData",
 ]
 
 OPTIONAL = {"optional": True}
@@ -338,7 +340,28 @@ class ResponseNoticeData(ScriptApprovalData):
     kind: ClassVar[str] = "response_notice"
 
 
+# --- issue 22: a county's case at the city desk ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountyCaseData(CaseCardData):
+    """A county's case at the city desk (``bot.domain.cards.county_card``): reported up (``mode`` report_up), followed
+    (follow) or handed down (transfer_down). The case card's fields (``title`` is the heading, ``body`` the case's
+    title and 研判依据, ``unit`` the city unit whose group holds the copy) and the case's own in words: ``number``,
+    ``grade`` (重大舆情), ``county`` (its name), ``graded_by`` and ``at`` (who graded it, when), ``reason``
+    (研判依据); ``progress``: the latest steps of the case, latest first, at most 5 (the 最新进展 section)."""
+
+    kind: ClassVar[str] = "county_case"
+    number: str = ""
+    grade: str = ""
+    county: str = ""
+    graded_by: str = ""
+    at: str = ""
+    reason: str = ""
+    mode: str = "report_up"
+    progress: list[str] = field(default_factory=list)
+
+
 SHAPES: dict[str, type[CardData]] = {cls.kind: cls for cls in (
     NoticeData, HelpData, DemoCardData, IntakeCardData, MyDutiesData, CaseCardData, DeskCardData, BulletinData,
     PromptCardData, ReminderData, EscalationData, DigestData, DeliveryFailedData, ScriptApprovalData,
-    PlanApprovalData, OnwardConsentData, ResponseNoticeData, SecretNoticeData)}
+    PlanApprovalData, OnwardConsentData, ResponseNoticeData, SecretNoticeData, CountyCaseData)}

@@ -57,6 +57,9 @@ class Policy:
     # county unit id → that county's merged policy (the city's with the file's ``counties.<id>`` block over it)
     counties: dict[str, "Policy"] = field(default_factory=dict)
     county: str | None = None          # set on a county's merged policy: whose it is
+    # how often a followed county case's new steps go to the city desk as one batched notice, where its group's
+    # card cannot be updated in place (issue 22); elapsed time, divided by ``scale`` like every duration
+    progress_every: Duration = field(default_factory=lambda: Duration(15, "min"))
 
     def for_county(self, county: str | None) -> "Policy":
         """The policy a case of ``county`` runs by (Art. 27): that county's merged policy; the city's (this one)
@@ -64,6 +67,10 @@ class Policy:
         if not county or self.county is not None:
             return self
         return self.counties.get(county) or replace(self, counties={}, county=county)
+
+    def progress_interval(self) -> Duration:
+        """``progress_every`` as it runs: scaled by the drill ``scale`` (elapsed hours when not 1)."""
+        return self.progress_every.scaled(self.scale)
 
     def ladder(self, kind: DutyKind, personal: bool = False) -> tuple[EscalationStep, ...]:
         """The escalation ladder of a duty of ``kind``: its kind's own; else, for a duty a person owns
@@ -122,6 +129,7 @@ class Policy:
                         "weekly": f"{days[self.weekly_digest[0]]} {self.weekly_digest[1]:%H:%M}"
                                   if self.weekly_digest else "off"},
             "duties": {str(k): {g: str(d) for g, d in v.items()} for k, v in self.duties.items()},
+            "progress_every": str(self.progress_every),
             "source": self.source,
             **({"counties": sorted(self.counties)} if self.counties else {}),
             **({"county": self.county} if self.county else {}),
@@ -140,7 +148,8 @@ class Policy:
                  *(f"  {DUTY_LABELS[DutyKind(k)] if k != PERSON_OWNED else '个人承办的事项'} ({k}): {_steps_text(v)}"
                    for k, v in self.escalation_by_duty.items()),
                  f"等待工作时间的级别 (wait for working hours): {', '.join(g.label for g in sorted(self.waiting_grades))}",
-                 f"日报/周报 (digests): {data['digests']['daily']} / {data['digests']['weekly']}", "时限 (duties):"]
+                 f"日报/周报 (digests): {data['digests']['daily']} / {data['digests']['weekly']}",
+                 f"县局进展汇总通知间隔 (progress_every): {self.progress_every}", "时限 (duties):"]
         for kind, per_grade in self.duties.items():
             cells = [f"{Grade.from_key(g).label if g != DEFAULT else '默认'} {d}" for g, d in per_grade.items()]
             lines.append(f"  {DUTY_LABELS[kind]} ({kind}): {', '.join(cells)}")

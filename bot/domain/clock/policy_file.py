@@ -5,10 +5,10 @@ A file may leave out any top-level key; what it leaves out comes from the defaul
 names replaces that duty's defaults for every grade.
 
 County rules (Art. 27): ``counties: {<county unit id>: {…}}`` — each block has the top level's keys (but
-not ``scale`` or ``counties``) and lies over the city's values the same way the file lies over the
-defaults; it is validated like the top level (statutory caps included), each error with its line. Which ids
-are county units only the org knows: given them (``counties=``, as ``context.load_rules`` does), an id that
-is not one is an error too.
+not ``scale``, ``counties`` or ``progress_every``: the city's hold) and lies over the city's values the same
+way the file lies over the defaults; it is validated like the top level (statutory caps included), each error
+with its line. Which ids are county units only the org knows: given them (``counties=``, as
+``context.load_rules`` does), an id that is not one is an error too.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from bot.domain.yaml_lines import FileErrors, LineMap, line_of, load_marked, rea
 
 DEFAULT_FILE = Path(__file__).with_name("policy_default.yaml")
 TOP_KEYS = {"scale", "working_hours", "reminders", "escalation", "escalation_by_duty", "wait_for_working_hours",
-            "digests", "duties", "counties"}
-COUNTY_KEYS = TOP_KEYS - {"scale", "counties"}  # a county block may not set the drill scale or nest counties
+            "digests", "duties", "counties", "progress_every"}
+# a county block may not set the drill scale, nest counties, or say how often the city desk hears of its cases
+CITY_ONLY = ("scale", "counties", "progress_every")
+COUNTY_KEYS = TOP_KEYS - set(CITY_ONLY)
 MERGED_BY_ENTRY = ("duties", "digests", "escalation_by_duty")  # a file names some entries; the rest stay
 ROLES = ("unit_head", "leader_in_charge", "desk", "main_leader", "publicity_leader", "liaison")
 # A leader's own duty never climbs to a unit's head: these roles mean nothing for a duty no unit owns.
@@ -166,6 +168,18 @@ class _Checker:
             return daily, None
         return daily, (DAYS.index(day.lower()), weekly_at)
 
+    def interval(self, raw: Any, line: int, what: str) -> Duration | None:
+        """An interval of elapsed time (``min`` or ``h``), e.g. ``progress_every: 15min``."""
+        try:
+            duration = Duration.parse(raw)
+        except ValueError as exc:
+            self.err(line, f"{what}: {exc}")
+            return None
+        if duration.unit not in ("min", "h"):
+            self.err(line, f"{what}: {raw!r} must be elapsed time in min or h (e.g. 15min), not working time")
+            return None
+        return duration
+
     def duties(self, raw: Any, line: int) -> dict[DutyKind, dict[str, Duration]]:
         if not isinstance(raw, LineMap):
             self.err(line, "duties must be a mapping of duty → {grade: duration}")
@@ -216,7 +230,15 @@ def _build(c: _Checker, data: LineMap, source: str) -> Policy:
         duties=c.duties(data["duties"], line("duties")),
         source=source,
         escalation_by_duty=c.ladders(data.get("escalation_by_duty", LineMap()), line("escalation_by_duty")),
+        **({"progress_every": every} if (every := _every(c, data)) is not None else {}),
     )
+
+
+def _every(c: _Checker, data: LineMap) -> Duration | None:
+    """``progress_every`` when the (merged) file gives it and it is valid; None: the built-in 15min."""
+    if "progress_every" not in data:
+        return None
+    return c.interval(data["progress_every"], data.line_of("progress_every"), "progress_every")
 
 
 def _check_required(c: _Checker, policy: Policy, data: LineMap) -> None:
@@ -272,7 +294,7 @@ def _counties(c: _Checker, raw: Any, line: int, city: LineMap, city_ok: bool, ba
             continue
         sub = _Checker(f"counties.{name}: ")
         for key in block:
-            if key in ("scale", "counties"):
+            if key in CITY_ONLY:
                 sub.err(block.line_of(key), f"a county block may not set {key} (the city's {key} holds)")
             elif key not in COUNTY_KEYS:
                 sub.err(block.line_of(key), f"unknown key {key!r} (allowed: {', '.join(sorted(COUNTY_KEYS))})")

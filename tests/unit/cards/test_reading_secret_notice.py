@@ -18,6 +18,7 @@ from bot.domain.case.commands import open_case
 from bot.domain.cards import notice
 from bot.domain.cards.bulletin import bulletin_card
 from bot.domain.cards.case_card import case_view_by_id, unit_card
+from bot.domain.cards.county_card import county_card, grading_entry
 from bot.domain.cards.desk_card import report_card, returned_card
 from bot.domain.cards.duties_card import my_duties_card
 from bot.domain.cards.intake_card import intake_card
@@ -79,6 +80,8 @@ def cards(world) -> tuple[int, str, dict[str, Card]]:
         "response_notice": version_returned_notice(case, *UNIT, "口径", 2, "钱副局长", now, REASON, now),
         "notice": notice(f"卫干事 已于 11-30 10:00 签收 {case.number}：{TITLE}"),
         "image": media_card(picture),
+        "county_case": county_card(world.org, case, grading_entry(world.store.run(lambda repo: repo.timeline(case.id))),
+                                   now, progress=[f"今天 10:05 卫干事报送初报：{REPORT}"]),  # issue 22
     }
     return case.id, case.number, built
 
@@ -98,7 +101,7 @@ def secrets(world) -> list[str]:
 
 KINDS = ["case_card", "bulletin", "desk_card (report)", "desk_card (returned)", "intake_card", "prompt_card (grade)",
          "prompt_card (report)", "reminder", "escalation", "script_approval", "plan_approval", "onward_consent",
-         "response_notice", "notice", "image"]
+         "response_notice", "notice", "image", "county_case"]
 
 
 @pytest.mark.parametrize("which", KINDS)

@@ -32,6 +32,11 @@ SAMPLES = {
     "delivery_failed": Card("delivery_failed", {"count": 1, "items": [HOSTILE]}),
     "secret_notice": Card("secret_notice", {"secret_notice": {"number": HOSTILE, "grade": HOSTILE}, "title": "涉密舆情"},
                           (Button("签收", "case.ack", {"case": "YQ-2026-0001", "a": "1"}, "primary"),)),
+    "county_case": Card("county_case", {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": "", "hint": HOSTILE,
+                                        "facts": [{"label": "县局", "value": HOSTILE}], "link": "https://weibo.com/1/abc",
+                                        "progress": [HOSTILE, "今天 14:05 谢干事报送首报"]},
+                        (Button("接管", "county.take_over", {"case": "YQ-2026-0001"}, "primary"),
+                         Button("取消关注", "county.unfollow", {"case": "YQ-2026-0001"}))),  # issue 22
     "digest": Card("digest", {"kind": "weekly", "day": "11月30日", "new": [HOSTILE], "by_grade": ["重大舆情 1"],
                               "by_unit": [HOSTILE], "overdue": [HOSTILE], "late": [], "open": 1}),
     **{kind: Card(kind, {"title": HOSTILE, "color": "orange", "body": HOSTILE, "status": HOSTILE, "hint": HOSTILE,
