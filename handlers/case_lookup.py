@@ -70,6 +70,15 @@ def refuse_view(ctx: Context, event: Event, view: CaseView) -> None:
     raise NotPermitted("case.view_refused", REFUSED_VIEW.format(number=view.case.number))
 
 
+def _suggested(ctx: Context, view: CaseView, summary: str) -> list:
+    """The units the card suggests: a county's case, its county alone (a county desk warns itself, issue 22);
+    a city case, the likely units of its title and summary."""
+    if view.case.county:
+        county = ctx.org.units.get(view.case.county)
+        return [county] if county is not None and county.active else []
+    return likely_units(ctx.org, f"{view.case.title} {summary}", limit=4)
+
+
 def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
     """The desk's intake card of a case as it stands now (kind ``intake_card``): its grade, the units it is
     assigned to, likely units as buttons, the 回应 section once there is one; raises NotFound."""
@@ -78,9 +87,9 @@ def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
         intake = repo.intake(case_id)
         assigned = [ctx.org.units[u] for u in live_units(view) if u in ctx.org.units]
         summary = (intake.summary or intake.preview_summary or "") if intake else ""
-        suggested = likely_units(ctx.org, f"{view.case.title} {summary}", limit=4)
         transfer = (f"{intake.transfer_source} {view.case.transfer_ref}"
                     if intake is not None and intake.transfer_source and view.case.transfer_ref else None)
         response = response_section(ctx.org, repo.timeline(case_id))
-        return intake_card(view.case, ctx.now, assigned, suggested, status, transfer, response)
+        return intake_card(view.case, ctx.now, assigned, _suggested(ctx, view, summary), status, transfer, response,
+                           hand_down=not (view.case.county or view.case.taken_from) and bool(ctx.org.counties()))
     return ctx.store.run(read)

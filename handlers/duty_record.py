@@ -70,16 +70,22 @@ def required(what: str) -> Callable:
 
 
 def duty_of(ctx, view, kinds: tuple[DutyKind, ...], duty_id: str | None):
-    """The duty a click names (``d``), else the open duty of ``kinds`` the person may end (else the latest)."""
+    """The duty a click names (``d``), else the open duty of ``kinds`` the person may end — one his own unit
+    owns first (a case handed down to a county that was itself transferred from above has two 转办反馈: the
+    county's to the city, the city's upwards) — (else the latest)."""
     duties = [d for d in view.duties if d.kind in kinds]
     if duty_id:
         return next((d for d in duties if str(d.id) == str(duty_id)), None)
     units = [a.unit_id for a in view.assignments]
+    own = {u.id for u in ctx.org.units_of(ctx.person.id)}
+    endable = []
     for d in duties:
         roles = FULFIL_ROLES.get(d.kind, frozenset())
         mine = case_roles(ctx.org, ctx.person.id, view.case.county, units, d.owner_unit if d.assignment_id else None)
         if d.open and (d.owner_person == ctx.person.id if d.owner_person else roles & mine):
-            return d
+            endable.append(d)
+    if endable:
+        return next((d for d in endable if d.owner_unit in own), endable[0])
     return next((d for d in reversed(duties) if d.open), duties[-1] if duties else None)
 
 

@@ -3,7 +3,8 @@ an example to type as it stands — ``帮助 <词>`` for one command explained, 
 not understood (review ux-2026-12-07, finding 9).
 
     帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台 (涉密 among the short words; a desk
-             head's line adds 解除涉密 — issue 21), 主要领导 or 领导 (督办, and what
+             head's line adds 解除涉密 — issue 21; the city desk's one more line: 转办 and the counties' words
+             转县局 关注 取消关注 接管 县局舆情 — issue 22), 主要领导 or 领导 (督办, and what
              they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all;
              notes: 取消, @舆情助手 in a group, the case number is on the card
     帮助 定级 --> that command: what it does, how to type it, an example
@@ -38,16 +39,18 @@ DESK_MORE = "口径 方案 发布 报送 跟踪 平息 归档 更正 涉密"
 DESK = (
     ("转发舆情链接", "立案，或发“立案 标题”"),
     (f"定级 {N} 重大 理由…", "定级或调整等级"),
-    (f"分派 {N} 单位名称", "分派承办单位，可写多个"),
+    (f"分派 {N} 单位名称", "可写多个单位"),
     (f"改派 {N} 单位名称", "退回后改派"),
-    (f"补充 {N} 链接", "同一舆情的其他链接"),
+    (f"补充 {N} 链接", "同一舆情的新链接"),
     (f"督办 {N} 单位 内容", "督办单位"),
     # one short line: the desk's card is at DingTalk's 1 KB (tests/unit/handlers/test_help.py); 涉密 (issue 21) too
     (DESK_MORE, "见“帮助 发布”等"),  # 通过 / 退回修改: the evaluation card says them (帮助 通过)
 )
 # the head of the unit running a case (issue 21: only he lifts 涉密): the same short line, with 解除涉密
 DESK_HEAD = (*DESK[:-1], (f"{DESK_MORE} 解除涉密", DESK[-1][1]))
-CITY_DESK = (("转办", "登记上级转办的舆情"),)
+# the city desk's own: 转办 from above, and (issue 22) the counties' cases — one short line, the desk's card being at
+# DingTalk's 1 KB (帮助 转办, 帮助 接管 … explain each)
+CITY_DESK = (("转办 转县局 关注 取消关注 接管 县局舆情", "见“帮助 接管”等"),)
 MAIN_LEADER = ((f"领导签收 {N}", "签收特别重大舆情的舆情通报"),)
 LEADER = ((f"督办 {N} 单位 内容", "督办承办单位（或点通报上的“督办”按钮）"),)
 # issue 20: what a leader decides (the cards carry 同意 / 退回修改; these are the typed forms)
@@ -59,8 +62,8 @@ APPROVER = (
 )
 ONWARD = ((f"同意报送 {N} v1", "同意把已审定的口径报送上级"),)
 EVERYONE = (
-    (f"案件 {N}", "查看某个案件的状态"),
-    ("帮助 定级", "查看某个指令的说明"),
+    (f"案件 {N}", "查看案件状态"),
+    ("帮助 定级", "查看指令说明"),
 )
 TOPICS = {
     "签收": ("签收本单位收到的舆情预警，签收后即可报送情况。", f"签收 {N}"),
@@ -117,13 +120,21 @@ TOPICS = {
              "详情单独发送给知悉范围内的人员；标记前已发到群里、无法修改的消息会列出，请联系群主删除。", f"涉密 {N} 理由"),
             ("涉密案件由承办科室（县局）科长解除涉密，须写理由。", f"解除涉密 {N} 理由")),
     "解除涉密": ("承办科室（县局）科长解除案件的涉密标记（须写理由），此后群内消息恢复显示案件内容。", f"解除涉密 {N} 理由"),
+    # issue 22: a county's case at the city desk
+    "关注": ("市局舆情工作台关注县局办理的案件：此后案件的进展同步到工作台群（县局上报重大及以上舆情时自动关注）。", f"关注 {N}"),
+    "取消关注": ("市局舆情工作台停止关注县局案件（也可点县局舆情卡片上的“取消关注”）。", f"取消关注 {N}"),
+    "县局舆情": ("列出市局舆情工作台关注中和已接管的县局案件：编号、县局、等级、状态。", "县局舆情"),
+    "接管": ("市局舆情工作台接管县局案件（须写理由，也可点县局舆情卡片上的“接管”）：此后由市局舆情工作台和市局领导办理、审定，"
+           "县局作为承办单位继续签收、报送。", f"接管 {N} 理由"),
+    "转县局": ("市局舆情工作台把案件交县局办理：此后由县局办理并按时反馈，工作台自动关注进展（也可点立案卡片上的“转县局办理”）。",
+            f"转县局 {N} 甲县市场监督管理局"),
     "取消": ("结束正在进行的操作（如填写报告、分派单位）。", "取消"),
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }
 REPORT_LIKE = 15  # characters: shorter text is a word or a command, not a report
 NOT_A_REPORT = "这条消息没有作为报告提交。报送情况请先发送“报告 案件编号”（编号在预警卡片的标题上），再发送报告内容"
 NOTES = (
-    "发送“取消”可结束正在进行的操作（如填写报告）。",
+    "发送“取消”可结束正在进行的操作。",
     "群聊中请先 @舆情助手 再发送指令。",
     "案件编号在每张舆情卡片的标题上。",
 )

@@ -8,6 +8,9 @@
         known now: his bulletin updated in place where the platform can, else a one-line follow-up
         (“YQ-… 承办单位更新为：…”), so no bulletin stays at “待分派”
     特别重大 --> the main leader's bulletin carries 签收 (the main leader's acknowledgement duty)
+    a county case --> its leaders are the county's own (org file ``leaders:``, each defaulting to the county's
+        head: its main leader signs) and the leaders in charge of its units; the city's main and publicity
+        leaders get no bulletin
     main leader --click 签收--> duty done, the card shows who and when; again --> "已由 X 于 HH:MM 签收";
         each live unit's card then says 主要领导已签收 <时间> (in place, or a one-line follow-up); before that a
         unit card re-drawn after the main leader's bulletin was sent says 已通知主要领导 (never sooner)
@@ -29,9 +32,11 @@ from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.permissions import Role, case_roles
 from bot.domain.records import DutyState
+from bot.domain.response.approvers import is_main_leader, main_leaders, publicity_approvers
 from handlers.acknowledge import case_number_in
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view, case_view_of
+from handlers.county_report_up import report_up_replies
 from handlers.leader_told import bulletin_copies, main_leader_told
 from handlers.registry import Context, router
 
@@ -47,11 +52,11 @@ def after_grade(outcome: Outcome, ctx: Context) -> list[Reply]:
     for a in view.assignments:
         if a.state in LIVE:
             replies += refresh(ctx, ctx.org, ctx.card_copies.of_case(case.id, assignment_id=a.id),
-                               unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case.id)),
+                               unit_card(ctx.org, view, a, ctx.now, leader_told=main_leader_told(ctx, case.id, case.county)),
                                follow, case.id)
     if bulletin_due(outcome.entry.action, case.grade, payload):
         replies += bulletins(ctx, view)
-    return replies
+    return replies + report_up_replies(outcome, ctx)  # a county's 重大 and above: the city desk told (issue 22)
 
 
 UNITS_FOLLOW_UP = "承办单位更新为："
@@ -124,10 +129,10 @@ def latest_bulletins(replies: list[Reply]) -> list[Reply]:
 
 
 def leaders(ctx: Context, view) -> list[str]:
-    """Main leader(s), publicity leader(s), and the leaders in charge of the case's units, once each."""
-    people = ctx.org.people.values()
-    found = [p.id for p in people if p.active and "main_leader" in p.roles]
-    found += [p.id for p in people if p.active and "publicity_leader" in p.roles]
+    """Main leader(s), publicity leader(s), and the leaders in charge of the case's units, once each; on a county
+    case (``case.county``) the county's main and publicity leaders instead of the city's."""
+    county = view.case.county
+    found = [*main_leaders(ctx.org, county=county), *publicity_approvers(ctx.org, county=county)]
     for a in view.assignments:
         unit = ctx.org.units.get(a.unit_id)
         if unit and unit.leader_in_charge and a.state in LIVE:
@@ -144,8 +149,7 @@ def bulletins(ctx: Context, view) -> list[Reply]:
     duty = next((d for d in view.duties if d.kind == DutyKind.MAIN_LEADER_ACKNOWLEDGE and d.open), None)
     replies = []
     for pid in leaders(ctx, view):
-        person = ctx.org.person(pid)
-        ack = duty if duty is not None and person and "main_leader" in person.roles else None
+        ack = duty if duty is not None and is_main_leader(ctx.org, pid, county=case.county) else None
         card = bulletin_card(case, units, view.duties, ctx.now, ack, supervise)
         replies.append(Reply(card, to=Target("person", pid), case_id=case.id))
     return replies
@@ -169,7 +173,11 @@ def acknowledge_as_main_leader_typed(event: Event, ctx: Context) -> list[Reply]:
 
 def _leader_ack(event: Event, ctx: Context, view, duty) -> list[Reply]:
     units = [a.unit_id for a in view.assignments]
-    if Role.MAIN_LEADER not in case_roles(ctx.org, ctx.person.id, view.case.county, units):
+    county = view.case.county
+    if county and not is_main_leader(ctx.org, ctx.person.id, county=county):
+        raise NotPermitted("permission.denied", f"只有{unit_name(ctx.org, county)}的主要领导可以签收 "
+                                                f"{view.case.number} 的舆情通报，您不是。")
+    if Role.MAIN_LEADER not in case_roles(ctx.org, ctx.person.id, county, units):
         raise NotPermitted("permission.denied", f"只有主要领导可以签收 {view.case.number} 的舆情通报，您不是主要领导。")
     if duty is None or duty.kind != DutyKind.MAIN_LEADER_ACKNOWLEDGE:
         return [Reply(notice("这个按钮已失效，请发送“帮助”查看可用操作。"))]

@@ -27,6 +27,7 @@ from bot.store.case_views import case_row
 from bot.store.intake import intake_of, save_preview
 from bot.store.org_repo import read_organisation
 from handlers.case_lookup import case_view_of
+from handlers.county_report_up import opening_report_up
 from handlers.leaders import bulletins
 from handlers.registry import Context
 from worker.addressing import Unreachable, group_messages, person_message, target_messages
@@ -63,8 +64,10 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
         case, intake = SessionCaseStore(session).run(lambda repo: (repo.get_case(case_id), repo.intake(case_id)))
         if case is None:
             return []
-        suggested = likely_units(org, f"{case.title} {(intake.summary or '') if intake else ''}", limit=4)
-        card = intake_card(case, utcnow(), (), suggested, "由监测系统接口推送")
+        suggested = ([org.units[case.county]] if case.county in org.units else []) if case.county else \
+            likely_units(org, f"{case.title} {(intake.summary or '') if intake else ''}", limit=4)
+        card = intake_card(case, utcnow(), (), suggested, "由监测系统接口推送",
+                           hand_down=not case.county and bool(org.counties()))
         dedup = f"api-case:{case_id}"
         try:
             messages = group_messages(org, case.owner_unit, card, dedup, case_id)
@@ -78,6 +81,8 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
                     log.warning("API case %s: desk person not reachable: %s", case_id, exc)
         if case.grade >= Grade.SENSITIVE:
             messages += _bulletins(session, org, case_id)
+        if case.county and case.grade >= Grade.MAJOR:
+            messages += _report_up(session, org, case_id)
         ids = add_rows(session, messages, utcnow(), org)
     for row_id in filter(None, ids):
         schedule(rt, row_id)
@@ -94,6 +99,20 @@ def _bulletins(session, org, case_id: int) -> list:
                                         case_id)
         except Unreachable as exc:
             log.warning("API case %s: leader not reachable: %s", case_id, exc)
+    return messages
+
+
+def _report_up(session, org, case_id: int) -> list:
+    """The report up to the city desk of a county's API case opened at 重大 or above (issue 22), as a grading in
+    the chat sends it."""
+    ctx = Context(org, None, utcnow(), store=SessionCaseStore(session))
+    messages = []
+    for reply in opening_report_up(ctx, case_id):
+        try:
+            messages += target_messages(org, reply.to, reply.card,
+                                        f"api-case:{case_id}:report_up:{reply.to.id}:{reply.to.platform}", case_id)
+        except Unreachable as exc:
+            log.warning("API case %s: report up not deliverable: %s", case_id, exc)
     return messages
 
 

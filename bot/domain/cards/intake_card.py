@@ -27,6 +27,7 @@ MAX_UNIT_BUTTONS = 2
 MAX_BUTTONS = 6  # WeCom's template card shows at most 6 (bot/platforms/wecom/cardfit.py); more would split it
 CONFIDENTIAL = "intake.confidential"  # 标记涉密 (handlers/secrecy.py): asks the reason, then marks the case
 LINK_PARAM_CHARS = 600  # a button's params travel in its key (WeCom: 1024 bytes in all)
+TRANSFER_DOWN = "case.transfer_down"  # 转县局办理 (handlers/transfer_down.py): asks which county, then hands it down
 
 
 def _source_label(source: str) -> str:
@@ -52,11 +53,18 @@ def _base_facts(case: Case, now: datetime, transfer: str | None = None) -> list[
 
 
 def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), suggested: Iterable[Unit] = (),
-                status: str = "", transfer: str | None = None, response: ResponseSection | None = None) -> Card:
+                status: str = "", transfer: str | None = None, response: ResponseSection | None = None,
+                hand_down: bool = False) -> Card:
     """The desk's card of a case: other grades, likely units, 标记涉密 (until the case is confidential) and
     其他单位 as buttons, six at most (``transfer``: the transfer slip in words, when it names its source). Once a unit is assigned it no longer asks for what
     is done: it says the grade and units can still be changed. ``response``: the 回应 section (scripts,
-    plans, publications), after what is asked."""
+    plans, publications), after what is asked.
+
+    ``hand_down`` (the city desk's card of a city case, where the org has county bureaus): the case may be
+    handed down to a county (转县局, Art. 21). The first card has no room for its button (three grades, the
+    likeliest unit, 标记涉密, 其他单位…: WeCom's six), so it names the command among its hints; once a unit is
+    assigned, 转县局办理 takes the place of one suggested unit (增派 stays under 其他单位…). A county's case
+    suggests no unit but the county itself (a county desk may not assign city units)."""
     assigned = list(assigned)
     facts = _base_facts(case, now, transfer)
     if assigned:
@@ -67,16 +75,21 @@ def intake_card(case: Case, now: datetime, assigned: Iterable[Unit] = (), sugges
     tail = [Button("其他单位…", "intake.units", {"case": case.id})]
     if not case.confidential:
         tail.insert(0, Button("标记涉密", CONFIDENTIAL, {"case": case.id}))
-    room = min(MAX_UNIT_BUTTONS, MAX_BUTTONS - len(buttons) - len(tail))
+    down = [Button("转县局办理", TRANSFER_DOWN, {"case": case.number})] if hand_down and assigned else []
+    room = min(MAX_UNIT_BUTTONS, MAX_BUTTONS - len(buttons) - len(tail) - len(down))
+    if case.county:  # a county runs its own case (issue 22): the only unit its desk may assign is itself
+        suggested = [u for u in suggested if u.id == case.county]
     buttons += [Button(u.name, "intake.assign", {"case": case.id, "unit": u.id}, "primary")
                 for u in suggested if u.id not in taken][:max(room, 0)]
-    buttons += tail
+    buttons += down + tail
     asked = ("如需调整定级或增派单位，可点击下方按钮。" if assigned
              else "请确认定级（默认一般舆情）并分派承办单位，可分派多个单位。")
+    hints = [f"定级 {case.number} 敏感", f"分派 {case.number} 单位名称"]
+    if hand_down:
+        hints.append(f"转县局 {case.number} 县局名称")
     data = IntakeCardData(title=_title("已立案", case), color=grade_color(case.grade), facts=facts,
                           body="\n".join([case.title, asked, *response_lines(response, now)]), status=status,
-                          link=case.link or None,
-                          hints=[f"定级 {case.number} 敏感", f"分派 {case.number} 单位名称"])
+                          link=case.link or None, hints=hints)
     return data.card(buttons)
 
 
