@@ -21,7 +21,9 @@ one approved and consented, a plan version pending; a leader the table allows bu
 narrows away is held by the response integration tests, not here. Issue 21's 涉密 (the desk) and 解除涉密 (the
 desk head, ``Role.DESK_HEAD``) are refused as the table says; so is ``案件`` on a confidential case, to whoever
 the visibility table (``bot.domain.secrecy.sight``) leaves outside — that refusal alone is kept on the case's
-timeline (``case.view_refused``), and it is the only change. The commands of
+timeline (``case.view_refused``), and it is the only change. Issue 22's rows: a county's case (甲县局 opened it and
+warned itself) where the city desk may only view, 督办, 关注 and 接管, and one the city took over (``taken_over``),
+where the county's people are a unit's liaison and head and nobody takes it over again. The commands of
 issue 11 go on every platform a person is on; the newer ones (``new``) on the person's own platform in CI and on
 the other one too in ``make soak`` (``-m slow``).
 """
@@ -35,7 +37,10 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.clock import utcnow
+from bot.domain.case.county import take_over
 from bot.domain.clock.acts import DUTY_ACTS
+from bot.domain.context import load_rules
 from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.permissions import (
@@ -47,9 +52,12 @@ from bot.domain.permissions import (
     case_roles,
     opener_roles,
 )
+from bot.domain.records import Actor
 from bot.domain.secrecy import Sight, sight
 from bot.org.file import parse_org_file
+from bot.store.case_repo import SessionCaseStore
 from bot.store.cases import CaseRow
+from bot.store.org_repo import read_organisation
 from bot.store.outbox import OutboxRow
 from tests.faults.redeliver import settled
 from tests.integration import stack as stack_module
@@ -79,6 +87,7 @@ class Command:
     kind: DutyKind | None = None  # duty.fulfil of this kind: narrowed to FULFIL_ROLES[kind]
     new: bool = False  # issues 19, 20: one platform per person in CI, every platform in `make soak`
     on: str = "general"  # the case of the fixture it is sent on: one that holds its duty (open_cases)
+    ci: tuple[str, ...] = ()  # when given: only these people's rows in CI, everyone's in `make soak`
 
 
 def act(word: str, kind: DutyKind, rest: str = "", on: str = "general") -> Command:
@@ -91,6 +100,8 @@ def new(word: str, action: Action, rest: str = "", on: str = "general") -> Comma
     return Command(word, action, rest, new=True, on=on)
 
 
+COUNTY = "u-county-a"  # the county running the "county" case, and the one the "taken_over" case was taken from
+COUNTY_ROWS = ("p-li", "p-sun", "p-xie")  # the city desk; 甲县局's liaison (its desk)
 COMMANDS = [
     Command("签收", Action.ACKNOWLEDGE), Command("退回", Action.REJECT), Command("报告", Action.REPORT),
     Command("定级", Action.GRADE), Command("改派", Action.REASSIGN, " 广告监督管理科"),
@@ -124,6 +135,15 @@ COMMANDS = [
     new("涉密", Action.MARK_CONFIDENTIAL, " 涉及未公开的执法信息"), new("解除涉密", Action.CLEAR_CONFIDENTIAL, " 已公开通报"),
     # … and the visibility table: 案件 on a confidential case, refused to whoever is outside it (secrecy.sight NONE)
     new("案件", Action.VIEW, on="confidential"),
+    # issue 22: a county's case (甲县局 runs it): before 接管 the city desk may view, 督办, 关注 and 接管 it and nothing
+    # else (定级 refused); after 接管 it is the city's — the county's people keep their unit roles only, and no one
+    # takes it over again. The city desk's and the county's rows in CI, everyone's in `make soak`.
+    Command("接管", Action.TAKE_OVER, " 舆情升温，市局统一回应", new=True, on="county", ci=COUNTY_ROWS),
+    Command("关注", Action.FOLLOW, new=True, on="county", ci=COUNTY_ROWS),
+    Command("取消关注", Action.FOLLOW, new=True, on="county", ci=COUNTY_ROWS),
+    Command("定级", Action.GRADE, " 重大 市局定级", new=True, on="county", ci=COUNTY_ROWS),
+    Command("定级", Action.GRADE, " 重大 县局定级", new=True, on="taken_over", ci=COUNTY_ROWS),
+    Command("接管", Action.TAKE_OVER, " 再次接管", new=True, on="taken_over", ci=COUNTY_ROWS),
 ]
 # Actions no one types (each with where its refusals are tested, or why none can be).
 NOT_TYPED = {
@@ -153,8 +173,13 @@ def refused(person: str, command: Command) -> bool:
     if command.on == "confidential":  # the visibility table of issue 21 (bot.domain.secrecy)
         return sight(ORG, person, confidential=True, county=None, units=UNITS) == Sight.NONE
     units = [] if command.on == "transfer" else UNITS  # the transfer is the desk's alone: no unit yet
+    county = COUNTY if command.on == "county" else None
+    if command.on in ("county", "taken_over"):
+        units = [COUNTY]  # the county warned itself
+    if command.on == "taken_over" and command.action == Action.TAKE_OVER:
+        return True  # no one takes a case over twice (a city case now)
     own = [u for u in units if person in ORG.units[u].people] if command.action in UNIT_SCOPED else [None]
-    held = set().union(*(case_roles(ORG, person, None, units, for_unit=u) for u in own or [None]))
+    held = set().union(*(case_roles(ORG, person, county, units, for_unit=u) for u in own or [None]))
     if command.action in UNIT_SCOPED and not own:
         held -= {"liaison", "unit_head"}
     if command.kind is not None:
@@ -169,6 +194,8 @@ def _platforms(person: str, command: Command) -> list[tuple[str, tuple]]:
     on = [p for p in ("dingtalk", "wecom") if getattr(who, p)]
     if not command.new:
         return [(p, ()) for p in on]
+    if command.ci and person not in command.ci:
+        return [(p, (pytest.mark.slow,)) for p in on]
     return [(p, () if p == who.platform else (pytest.mark.slow,)) for p in on]
 
 
@@ -206,6 +233,13 @@ def open_cases(stack) -> dict[str, Opened]:
     cases["transfer"] = wait_for(lambda: transferred(stack), what="the 转办's case\n" + stack.worker_log())
     responses(stack, cases)
     cases["confidential"] = open_and_assign(stack, UNITS, title="某超市销售过期食品（涉密）", confidential=True)
+    cases["county"] = open_and_assign(stack, [COUNTY], title="甲县某餐馆食物中毒传闻", opener="p-xie")
+    cases["taken_over"] = open_and_assign(stack, [COUNTY], title="甲县某超市销售过期月饼", opener="p-xie")
+    with stack.database.session() as session:
+        org = read_organisation(session)
+        rules = load_rules(org, stack.env.get("POLICY_FILE"), stack.env.get("HOLIDAY_FILE"))
+        take_over(SessionCaseStore(session), rules, cases["taken_over"].case_id, Actor("p-li", "dingtalk"), utcnow(),
+                  "舆情升温，市局统一回应")
     return cases
 
 

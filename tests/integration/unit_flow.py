@@ -42,8 +42,9 @@ class Opened:
 
 
 def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title: str = "某超市销售过期食品",
-                    confidential: bool = False) -> Opened:
-    """Open a case as the desk (李干事), tell leaders of its grade, assign ``units`` and send their warnings."""
+                    confidential: bool = False, opener: str = DESK) -> Opened:
+    """Open a case as the desk (李干事; ``opener``: another desk's person, such as a county's), tell leaders of its
+    grade, assign ``units`` and send their warnings."""
     now = utcnow()
     # group webhook keys (${WECOM_HOOK_…}) are resolved from the environment, as in the worker
     os.environ.update({k: v for k, v in stack.env.items() if k.startswith("WECOM_HOOK_")})
@@ -51,9 +52,9 @@ def open_and_assign(stack, units: list[str], grade: Grade = Grade.GENERAL, title
         org = read_organisation(session)
         # the stack's own policy (a test's scaled clocks), as the worker reads it
         store, rules = SessionCaseStore(session), load_rules(org, stack.env.get("POLICY_FILE"), stack.env.get("HOLIDAY_FILE"))
-        ctx = Context(org=org, person=org.person(DESK), now=now, store=store, rules=rules, extra={"answer_where": ""},
+        ctx = Context(org=org, person=org.person(opener), now=now, store=store, rules=rules, extra={"answer_where": ""},
                       capabilities=BOTH)
-        actor = Actor(DESK, "dingtalk")
+        actor = Actor(opener, "dingtalk")
         opened = open_case(store, rules, actor, now, title=title, grade=grade, source="微博",
                            link="https://weibo.com/1/abc", confidential=confidential)
         replies = list(leaders.after_grade(opened, ctx))
