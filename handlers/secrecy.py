@@ -16,8 +16,6 @@ and listed (timeline and answer) where it cannot (``handlers/secret_groups.py``)
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from bot.core.card import Reply, Target
 from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
@@ -25,22 +23,17 @@ from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.intake_card import CONFIDENTIAL
 from bot.domain.case.secrecy import clear_confidential, mark_confidential, record_exposed
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.domain.permissions import Action, authorise, running_desk
 from bot.domain.secrecy import named_people
 from handlers.case_lookup import case_id_param, case_named, case_view, case_view_of, current_intake_card, live_units
+from handlers.reason_step import REASON, ask_reason, reason_answered
 from handlers.registry import Context, dialog, router
 from handlers.secret_groups import exposure_words, redraw
 
 WORD, CLEAR_WORD = "涉密", "解除涉密"
 USAGE = f"请这样标记涉密：{WORD} YQ-2026-0001 理由"
 CLEAR_USAGE = f"请这样解除涉密：{CLEAR_WORD} YQ-2026-0001 理由"
-
-
-class S(StrEnum):
-    """States of the 涉密 dialog."""
-
-    REASON = "reason"
 
 
 def _is_start(event: Event) -> bool:
@@ -63,21 +56,8 @@ def start(event: Event, ctx: Context, data: dict) -> Step:
         return Step(END, (Reply(notice(f"{view.case.number} 已是涉密案件。")),))
     if len(words) > 2:
         return Step(END, tuple(mark(event, ctx, view.case.number, words[2])))
-    where = ctx.extra.get("answer_where") or "直接回复即可"
-    ask = (f"请说明把 {view.case.number} 标记为涉密的理由（{where}；发送“取消”放弃）。"
-           "标记后各群只显示案件编号和等级，详情单独发送给知悉范围内的人员。")
-    return Step(S.REASON, (Reply(notice(ask)),), {"case": view.case.number})
-
-
-def got_reason(event: Event, ctx: Context, data: dict) -> Step:
-    """The reason: mark the case (no reason: asked again; a refusal now — marked meanwhile — ends the dialog with
-    its message)."""
-    try:
-        return Step(END, tuple(mark(event, ctx, data["case"], command_text(event))))
-    except DomainError as exc:
-        if exc.key == "reason.missing":
-            return Step(S.REASON, (Reply(notice(f"{exc.message}请发送理由，或发送“取消”放弃。")),), data)
-        return Step(END, (Reply(notice(exc.message)),))
+    return ask_reason(ctx, view.case.number, f"请说明把 {view.case.number} 标记为涉密的理由",
+                      "标记后各群只显示案件编号和等级，详情单独发送给知悉范围内的人员。")
 
 
 def mark(event: Event, ctx: Context, number: str, reason: str) -> list[Reply]:
@@ -127,5 +107,5 @@ CONFIDENTIAL_DIALOG = dialog(Conversation(
     name="confidential",
     expiry_notice=lambda data: f"{data['case']} 尚未标记涉密（未填写理由），请重新发送“{WORD} {data['case']} 理由”。",
     entry_points=[(_is_start, start)],
-    states={S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},
+    states={REASON: [(lambda e: is_text(e) and not _is_start(e), reason_answered(mark))]},
 ))

@@ -15,8 +15,6 @@ to run it; the city desk's groups are told, and so are the county's ("市局已�
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from bot.core.card import Reply
 from bot.core.conversation import END, Conversation, Step, is_text
 from bot.core.event import Event
@@ -26,22 +24,17 @@ from bot.domain.cards.case_card import unit_name
 from bot.domain.cards.county_card import TAKE_OVER
 from bot.domain.case import county as county_commands
 from bot.domain.case.lifecycle import check_case_allows
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.domain.permissions import Action, authorise
 from handlers.case_lookup import case_named, case_view_of, current_intake_card
 from handlers.county_follow import settle_copies
 from handlers.county_report_up import unit_told
+from handlers.reason_step import REASON, ask_reason, reason_answered
 from handlers.registry import Context, dialog
 
 WORD = "接管"
 USAGE = f"请这样接管县局案件：{WORD} YQ-2026-0001 理由"
 COUNTY_TOLD = "市局已接管 {number}，此后由市局舆情工作台和市局领导办理；本局作为承办单位继续签收、报送。"
-
-
-class S(StrEnum):
-    """States of the 接管 dialog."""
-
-    REASON = "reason"
 
 
 def _is_start(event: Event) -> bool:
@@ -68,20 +61,8 @@ def start(event: Event, ctx: Context, data: dict) -> Step:
     authorise(ctx.org, ctx.person.id, Action.TAKE_OVER, case.county, [a.unit_id for a in view.assignments])
     if len(words) > 2:
         return Step(END, tuple(take(event, ctx, case.number, words[2])))
-    where = ctx.extra.get("answer_where") or "直接回复即可"
-    ask = (f"请说明接管 {case.number}（{unit_name(ctx.org, case.county)}）的理由（{where}；发送“取消”放弃）。"
-           "接管后由市局舆情工作台和市局领导办理，县局作为承办单位继续签收、报送。")
-    return Step(S.REASON, (Reply(notice(ask), case_id=case.id),), {"case": case.number})
-
-
-def got_reason(event: Event, ctx: Context, data: dict) -> Step:
-    """The reason: take the case over (no reason: asked again; a refusal now ends the dialog with its message)."""
-    try:
-        return Step(END, tuple(take(event, ctx, data["case"], command_text(event))))
-    except DomainError as exc:
-        if exc.key == "reason.missing":
-            return Step(S.REASON, (Reply(notice(f"{exc.message}请发送理由，或发送“取消”放弃。")),), data)
-        return Step(END, (Reply(notice(exc.message)),))
+    return ask_reason(ctx, case.number, f"请说明接管 {case.number}（{unit_name(ctx.org, case.county)}）的理由",
+                      "接管后由市局舆情工作台和市局领导办理，县局作为承办单位继续签收、报送。", case.id)
 
 
 def take(event: Event, ctx: Context, number: str, reason: str) -> list[Reply]:
@@ -110,5 +91,5 @@ TAKE_OVER_DIALOG = dialog(Conversation(
     name="take_over",
     expiry_notice=lambda data: f"{data['case']} 尚未接管（未填写理由），请重新发送“{WORD} {data['case']} 理由”。",
     entry_points=[(_is_start, start)],
-    states={S.REASON: [(lambda e: is_text(e) and not _is_start(e), got_reason)]},
+    states={REASON: [(lambda e: is_text(e) and not _is_start(e), reason_answered(take))]},
 ))

@@ -93,10 +93,13 @@ def _late(payload: dict, word: str = "逾期") -> str:
     return f"（{word}）" if payload.get("late") else ""
 
 
+def _named(labels: dict, kind, value: object, unknown: str) -> str:
+    """The label of ``value`` as a member of the enum ``kind`` (``unknown`` when it is none)."""
+    return labels[kind(value)] if str(value or "") in {str(k) for k in kind} else unknown
+
+
 def _report(p: dict, org: Organisation) -> str:
-    kind = str(p.get("kind") or "")
-    label = REPORT_LABELS[ReportKind(kind)] if kind in {str(k) for k in ReportKind} else "报告"
-    return f"报送{label}{_late(p, '迟报')}"
+    return f"报送{_named(REPORT_LABELS, ReportKind, p.get('kind'), '报告')}{_late(p, '迟报')}"
 
 
 def _owned(p: dict, org: Organisation) -> str:
@@ -137,9 +140,7 @@ def _advance(p: dict, org: Organisation) -> str:
 
 
 def _fulfil(p: dict, org: Organisation) -> str:
-    kind = str(p.get("kind") or "")
-    label = DUTY_LABELS[DutyKind(kind)] if kind in {str(k) for k in DutyKind} else "待办事项"
-    return f"完成{label}{_late(p)}"
+    return f"完成{_named(DUTY_LABELS, DutyKind, p.get('kind'), '待办事项')}{_late(p)}"
 
 
 def _reassign(p: dict, org: Organisation) -> str:
