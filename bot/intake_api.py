@@ -24,7 +24,6 @@ from rq.serializers import JSONSerializer
 
 from bot.core import queues
 from bot.core.clock import utcnow
-from bot.core.drill_switch import drill_switch
 from bot.core.errors import HandlerError
 from bot.domain.context import load_rules
 from bot.domain.grade import Grade
@@ -177,9 +176,8 @@ def _open(settings, unit: str, item: dict[str, Any]):
     with database.session() as session:
         org = read_organisation(session)
     rules = load_rules(org, settings.get("POLICY_FILE") or None, settings.get("HOLIDAY_FILE") or None)
-    switch = drill_switch()
     try:
-        done = open_api_case(database, rules, unit, item, utcnow(), drill=switch.on, drill_scale=switch.scale)
+        done = open_api_case(database, rules, unit, item, utcnow())  # a monitoring system's item: never a drill
     except NoDeskActor as exc:
         log.error("API token misconfigured: %s", exc.message)
         return _refuse(403, "forbidden", "this token's unit cannot open cases")

@@ -87,10 +87,9 @@ def receive(event: Event, ctx: Context, data: dict) -> Step:
     title, title_from = title_of(event, link)
     if not title:
         return Step(END, (_usage(),))
-    drill = ctx.drill()
     summary = event.text.strip()[:2000] if event.kind == "link" else None
     outcome = open_case(ctx.store, ctx.rules, ctx.actor(event), ctx.now, title=title, source=source, link=link,
-                        drill=drill.on, drill_scale=drill.scale, intake=Intake(title_from, summary=summary or None))
+                        intake=Intake(title_from, summary=summary or None))  # real intake: never a drill
     if normal is not None:
         ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)
     status = f"消息中另有 {len(links) - 1} 个链接未立案，如属不同舆情请分别转发。" if len(links) > 1 else ""

@@ -13,7 +13,6 @@ from bot.core.capabilities import NOTHING, Capabilities
 from bot.core.card import Reply
 from bot.core.card_copies import NO_COPIES, CardCopies
 from bot.core.conversation import Conversation, OwnerButtons
-from bot.core.drill_switch import DrillSwitch
 from bot.core.event import Event
 from bot.core.org import Organisation, Person
 from bot.core.router import Router
@@ -36,8 +35,7 @@ class Context:
     ask :meth:`can`), and the copies of the cards already sent (``card_copies``, from the worker's outbox).
 
     ``extra`` is what the worker passes for the event: ``answer_where`` (where to answer a prompt, in words),
-    ``event_chat``, ``drill`` (the drill switch as plain data; ask :meth:`drill`) and ``jobs`` (follow-up jobs;
-    add with :meth:`after_commit`)."""
+    ``event_chat`` and ``jobs`` (follow-up jobs; add with :meth:`after_commit`)."""
 
     org: Organisation
     person: Person | None
@@ -60,10 +58,6 @@ class Context:
     def actor(self, event: Event) -> Actor:
         """The person acting, from the platform ``event`` came from."""
         return Actor(self.person.id, event.platform)
-
-    def drill(self) -> DrillSwitch:
-        """The drill switch as the worker read it for this event (off when it passed none)."""
-        return DrillSwitch.from_dict(self.extra.get("drill"))
 
     def after_commit(self, job: str, *args: Any, queue: str = queues.PREVIEW) -> None:
         """Ask the worker to enqueue ``job(*args)`` once the event's transaction committed."""

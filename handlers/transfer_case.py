@@ -102,12 +102,10 @@ def got_content(event: Event, ctx: Context, data: dict) -> Step:
     if not title:
         return Step(S.CONTENT, (Reply(notice("请回复舆情标题或内容。")),), data)
     deadline = datetime.fromisoformat(data["deadline"]) if data.get("deadline") else None
-    drill = ctx.drill()
     slip = data.get("slip") or "无编号"
     outcome = open_case(ctx.store, ctx.rules, ctx.actor(event), ctx.now, title=title,
                         source=str(source_of(link)) if link else "other", link=link, transfer_ref=slip,
                         transfer_deadline=deadline, confidential=bool(data.get("confidential")),
-                        drill=drill.on, drill_scale=drill.scale,
                         intake=Intake(title_from, transfer_source=data.get("source") or None))
     if link and link_key(link) is not None:
         ctx.after_commit(queues.PREVIEW_LINK, outcome.case.id)

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
-from bot.core.drill_switch import drill_switch
 from bot.core.errors import HandlerError
 from bot.core.event import Event
 from bot.core.org import Organisation
@@ -95,8 +94,7 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
             return _stranger(session, org, event)
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
                       capabilities=rt.capabilities, card_copies=OutboxCopies(session),
-                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat,
-                             "drill": drill_switch().to_dict(), "jobs": []})
+                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat, "jobs": []})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]

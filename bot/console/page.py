@@ -1,7 +1,7 @@
 """What one console page shows: the organisation, who is acting, their chats, the selected chat.
 
 Owns the console's settings on the app (``app.extensions["yuqing.console"]``: the emulators'
-address and the drill switch's file), the look-ups of people and names, and the choice of
+address), the look-ups of people and names, and the choice of
 defaults (the desk's first liaison, their first chat).
 """
 
@@ -26,10 +26,9 @@ ORG_TTL = 5.0
 
 @dataclass(frozen=True)
 class ConsoleSettings:
-    """Where the emulators answer and where the drill switch is kept (None: the default file)."""
+    """Where the emulators answer."""
 
     emulator_url: str
-    drill_file: str | None = None
 
 
 def settings() -> ConsoleSettings:

@@ -1,7 +1,8 @@
 """Console routes: the page, its polled fragments, and acting as a person through the emulators.
 
 Reads the store only. Every act (writing, pasting a link, @-mentioning, clicking a button) is
-sent to an emulator's act-as endpoint, which sends the real signed callback to the bot.
+sent to an emulator's act-as endpoint, which sends the real signed callback to the bot; 开始演练 runs
+``yuqing drill start`` (``bot/console/drill.py``), which opens the drill case and has the worker send its cards.
 A form posted without JavaScript is answered with a redirect back to the page; the page's
 script posts with ``X-Console-Fetch: 1`` and gets JSON.
 """
@@ -12,12 +13,11 @@ import re
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
+from bot.console import drill as drills
 from bot.console import page as pages
 from bot.console.board import read_board, read_timeline
 from bot.console.chats import bubbles, message_counts
-from bot.console.drill import SCALES, set_drill_switch
 from bot.console.emulators import ActRefused, EmulatorUnavailable
-from bot.core.drill_switch import drill_switch
 
 console = Blueprint("console", __name__, template_folder="templates", static_folder="static",
                     static_url_path="/console/static")
@@ -34,12 +34,14 @@ def http_url(value) -> str:
 
 @console.get("/")
 def index():
-    """The whole console: people, the chosen person's chats, the case board and the drill switch."""
+    """The whole console: people, the chosen person's chats, the case board and 开始演练."""
     page = pages.load_page(request.args.get("person"), request.args.get("chat"))
     duties = pages.duties_of(page.org, page.person) if page.person else []
     return render_template("console_index.html", page=page, groups=pages.people_by_unit(page.org), duties=duties,
                            counts=_counts(page),
-                           info=current_app.extensions.get("yuqing.demo", {}), drill=_drill(), scales=SCALES,
+                           info=current_app.extensions.get("yuqing.demo", {}), scenarios=drills.SCENARIOS,
+                           scales=drills.SCALES, default_scenario=drills.DEFAULT_SCENARIO,
+                           default_scale=drills.DEFAULT_SCALE,
                            case=request.args.get("case", ""), notice=request.args.get("notice", ""),
                            **_side(page.org, request.args.get("case", "")), **_messages(page))
 
@@ -93,15 +95,21 @@ def click():
 
 @console.post("/console/drill")
 def drill():
-    """Switch drills (演练) on or off, with the policy's scale."""
+    """开始演练: open one drill case of a shipped scenario at the chosen scale (``yuqing drill start``, which
+    also has the worker send its cards); the notice names the drill's case, which the board then shows."""
     try:
-        switch = set_drill_switch(request.form.get("on") == "1", int(request.form.get("scale") or 60),
-                                  pages.settings().drill_file)
-    except (ValueError, OSError) as err:
-        return _back(f"演练开关未保存：{err}", 400)
+        scale = int(request.form.get("scale") or drills.DEFAULT_SCALE)
+    except ValueError:
+        return _back("时限缩放须为数字", 400)
+    try:
+        started = drills.start_drill(request.form.get("scenario") or drills.DEFAULT_SCENARIO, scale,
+                                     current_app.extensions["yuqing.settings"].values)
+    except drills.DrillRefused as err:
+        return _back(str(err), 400)
+    notice = f"已开始演练 {started.number}（{drills.SCENARIOS[started.scenario]}，时限 ×1/{started.scale}）"
     if request.headers.get("X-Console-Fetch"):
-        return jsonify(ok=True, drill=switch.to_dict())
-    return _back("演练模式已开启" if switch.on else "演练模式已关闭")
+        return jsonify(ok=True, number=started.number, notice=notice)
+    return _back(notice, case=started.number)
 
 
 def _send(page, text: str, as_link: bool):
@@ -136,16 +144,12 @@ def _answer(page, error: str, status: int):
     return redirect(url_for("console.index", **target, notice=error or None), 303)
 
 
-def _back(notice: str, status: int = 200):
+def _back(notice: str, status: int = 200, case: str | None = None):
     if request.headers.get("X-Console-Fetch"):
         return jsonify(ok=status == 200, error=notice if status != 200 else ""), status
     return redirect(url_for("console.index", person=request.form.get("person") or None,
-                            chat=request.form.get("chat") or None, case=request.form.get("case") or None,
+                            chat=request.form.get("chat") or None, case=case or request.form.get("case") or None,
                             notice=notice), 303)
-
-
-def _drill():
-    return drill_switch(pages.settings().drill_file)
 
 
 def _messages(page) -> dict:

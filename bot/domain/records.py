@@ -42,7 +42,7 @@ class Case:
     """One case of public opinion. ``owner_unit`` is the desk that runs it (city desk or a county bureau);
     ``county`` is set for a county's cases (opened by it or transferred down to it) while the county runs them;
     ``taken_from`` is the county a case was taken over from (接管: ``county`` is None from then on). ``drill_scale`` divides
-    every clock the case starts: the policy's scale when it opened (a drill's: the switch's), kept for life."""
+    every clock the case starts: the policy's scale when it opened (a drill's: the one it was started at), kept for life."""
 
     number: str
     title: str

@@ -69,10 +69,9 @@ def desk_actor(rules: Rules, unit_id: str) -> Actor:
     raise NoDeskActor("api.no_person", f"desk unit {unit_id!r} has no active person")
 
 
-def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str, Any], now: datetime,
-                  drill: bool = False, drill_scale: float | None = None) -> ApiIntake:
-    """Open the case for ``item`` (validated) or return the one opened before under its external id; with
-    ``drill`` (the drill switch on) the case is a drill whose clocks the domain scales by ``drill_scale``.
+def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str, Any], now: datetime) -> ApiIntake:
+    """Open the case for ``item`` (validated) or return the one opened before under its external id; never a
+    drill (issue 23).
 
     Raises NoDeskActor, or a DomainError (e.g. a transfer deadline in the past) for a refused item.
     """
@@ -80,7 +79,7 @@ def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with database.session() as session:
-                return _once(session, rules, actor, unit_id, item, now, drill, drill_scale)
+                return _once(session, rules, actor, unit_id, item, now)
         except (LostRace, IntegrityError, OperationalError) as exc:
             if attempt == ATTEMPTS or isinstance(exc, OperationalError) and not lost_race(exc):
                 raise
@@ -88,8 +87,7 @@ def open_api_case(database: Database, rules: Rules, unit_id: str, item: dict[str
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any], now: datetime,
-          drill: bool, drill_scale: float | None) -> ApiIntake:
+def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any], now: datetime) -> ApiIntake:
     store = WholeTransactionStore(session)
     seen = store.run(lambda repo: repo.case_by_external_id(unit_id, item["external_id"]))
     if seen is not None:
@@ -101,6 +99,5 @@ def _once(session, rules: Rules, actor: Actor, unit_id: str, item: dict[str, Any
                         source=item.get("source") or (str(source_of(link)) if link else "other"), link=link,
                         first_seen_at=item.get("first_seen_at"), transfer_ref=item.get("transfer_ref"),
                         transfer_deadline=item.get("transfer_deadline"), confidential=bool(item.get("confidential")),
-                        drill=drill, drill_scale=drill_scale,
                         intake=intake)
     return ApiIntake(outcome.case.number, True, outcome.case.id, link)

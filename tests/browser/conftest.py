@@ -68,13 +68,11 @@ def browser(chromium):
 
 @pytest.fixture
 def stack(redis_url, tmp_path):
-    """The product as ``yuqing demo`` runs it: emulators, web, a real worker, and the console, whose
-    drill switch the worker reads (``DRILL_SWITCH_FILE``)."""
+    """The product as ``yuqing demo`` runs it: emulators, web, a real worker, and the console."""
     from tests.integration.stack import Stack
 
-    drill_file = str(tmp_path / "drill.json")
-    running = Stack(redis_url, tmp_path, {"DRILL_SWITCH_FILE": drill_file})
-    install(running._web.app, running.emulator.url, drill_file)
+    running = Stack(redis_url, tmp_path)
+    install(running._web.app, running.emulator.url)
     yield running
     running.stop()
 

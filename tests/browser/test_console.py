@@ -59,7 +59,7 @@ def test_a_dingtalk_group_card_clicked_by_one_member_changes_for_another(console
     expect(card.locator("button.card-btn")).to_have_count(0)
 
 
-def test_the_drill_switch_and_the_board_are_on_the_page(console, stack):
+def test_start_a_drill_and_the_board_are_on_the_page(console, stack):
     pytest.importorskip("bot.store.cases")
     from tests.console.test_board import _open_case
 
@@ -74,12 +74,13 @@ def test_the_drill_switch_and_the_board_are_on_the_page(console, stack):
     expect(side.locator(".timeline")).to_contain_text("case.ack")
     assert "case=YQ-2026-0001" in console.page.url
 
-    console.page.click("#drill-toggle")
-    expect(console.page.locator("#drill-state")).to_contain_text("演练模式：开")
-    expect(side.locator(".timeline")).to_contain_text("case.ack")  # the chosen case stays chosen
+    form = console.page.locator("#drill-form")  # 开始演练: a scenario and a scale, no switch
+    expect(form.locator("select[name=scenario] option")).to_have_count(3)
+    expect(form.locator("select[name=scenario]")).to_have_value("major")
+    expect(form.locator("select[name=scale]")).to_have_value("60")
+    expect(form.locator("#drill-start")).to_have_text("开始演练")
+    expect(console.page.locator("body")).not_to_contain_text("演练模式")
     console.screenshot("board-and-drill")
-    console.page.click("#drill-toggle")
-    expect(console.page.locator("#drill-state")).to_contain_text("演练模式：关")
 
 
 def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
@@ -128,23 +129,26 @@ def test_the_desk_forwards_a_link_and_the_unit_acknowledges(console):
 
 
 def test_a_drill_lets_a_deadline_pass_and_the_escalation_reach_the_leader(console):
-    """With 演练 on (×360: 30 minutes become 5 seconds), nobody acknowledges; the reminders reach
-    the unit and the escalation reaches 吴副局长, the leader in charge of the unit."""
+    """开始演练 with the 重大 food-safety scenario at ×360 (30 minutes become 5 seconds) opens one drill case,
+    warned to 食品经营安全监督管理科 at once; nobody acknowledges, and the escalation reaches 吴副局长, the leader
+    in charge of the unit (named in the scenario). A link forwarded meanwhile opens a real case."""
+    console.page.select_option("select[name=scenario]", "major")
     console.page.select_option("select[name=scale]", "360")
     with console.page.expect_navigation():
-        console.page.click("#drill-toggle")
-    expect(console.page.locator("#drill-state")).to_contain_text("演练模式：开")
+        console.page.click("#drill-start")
+    expect(console.page.locator("#notice")).to_contain_text("已开始演练 YQ-")
+    number = re.search(r"YQ-\d{4}-\d{4}", console.notice()).group(0)
+    expect(console.board_row(number)).to_contain_text("演练")
+    console.screenshot("drill-started")
 
     console.open_chat("wecom", "舆情助手")
     console.send("某超市经营过期食品 https://news.example.com/a/2", as_link=True)
-    card = console.card("已立案")
-    expect(card).to_contain_text("演练")
-    number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
-    expect(console.board_row(number)).to_contain_text("演练")
-    console.click_button(card, "重大")
-    expect(card).to_contain_text("重大舆情")
-    console.click_button(card, FOOD_SALE_ON_WECOM)
-    expect(card).to_contain_text("已分派")
+    card = console.card("某超市经营过期食品")  # its own card, whatever of the drill reached this chat
+    expect(card).to_contain_text("已立案")
+    real = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
+    assert real != number
+    expect(card).not_to_contain_text("演练")  # real intake is never a drill
+    expect(console.board_row(real)).not_to_contain_text("演练")
 
     console.act_as("吴副局长").open_chat("dingtalk", "舆情助手")
     escalation = console.bot_says("请您督办")

@@ -9,12 +9,11 @@ from bot.console import install
 
 
 @pytest.fixture
-def console_stack(stack, tmp_path):
-    """The stack with the console registered on its web app; the drill switch under ``tmp_path``."""
+def console_stack(stack):
+    """The stack with the console registered on its web app."""
     app = stack._web.app
-    install(app, stack.emulator.url, str(tmp_path / "drill.json"))
+    install(app, stack.emulator.url)
     stack.console_client = app.test_client()
-    stack.drill_file = tmp_path / "drill.json"
     return stack
 
 

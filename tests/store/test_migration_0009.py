@@ -2,13 +2,13 @@
 exist already, the scale their duties froze, else the drill switch's for a drill — and takes it away again,
 on both databases, keeping the rows."""
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import command
 
-from bot.console.drill import set_drill_switch
 from bot.domain.case.commands import open_case
 from bot.domain.clock import duties as plan
 from bot.domain.clock.policy_file import default_policy
@@ -62,7 +62,7 @@ def test_0009_backfills_each_cases_scale_and_downgrades_with_the_rows_kept(datab
 
     switch = tmp_path / "drill.json"
     monkeypatch.setenv("DRILL_SWITCH_FILE", str(switch))
-    set_drill_switch(False, 120, switch)  # what the worker would have scaled the duty-less drill's next clocks by
+    switch.write_text(json.dumps({"on": False, "scale": 120}), encoding="utf-8")  # the old switch's file
     upgrade(database.url)
     database.engine.dispose()
     assert revision(database) >= "0009" and "drill_scale" in columns(database)

@@ -287,7 +287,7 @@ REFUSED = [
     ("handlers/sample.py", "import redis\n", "redis"),
     ("handlers/sample.py", "from bot.platforms.wecom import client\n", "bot.platforms.wecom.client"),
     # the worker: not the console (nor the web, nor Flask)
-    ("worker/sample.py", "from bot.console.drill import drill_switch\n", "bot.console.drill"),
+    ("worker/sample.py", "from bot.console.drill import SCALES\n", "bot.console.drill"),
     ("worker/sample.py", "def job():\n    import bot.console\n", "bot.console"),
     ("worker/sample.py", "from bot import console\n", "bot.console"),
     ("worker/sample.py", "from bot.web import api\n", "bot.web"),

@@ -47,8 +47,8 @@ def open_case(store: CaseStore, rules: Rules, actor: Actor, now: datetime, *, ti
     """Open a case with its first grade, and record how it came in (``intake``: chat, transfer, API);
     raises NotPermitted (not a desk) or InvalidInput (no title).
 
-    ``rules`` are the base rules; a drill (``drill``) opened at the drill switch's ``drill_scale`` runs its
-    clocks at that scale (:func:`opening_rules`). The case keeps the scale it opened at (``Case.drill_scale``),
+    ``rules`` are the base rules; a drill (``drill``, opened by ``drill.start.start_drill`` only — intake never
+    opens one) runs its clocks at ``drill_scale`` (:func:`opening_rules`). The case keeps the scale it opened at (``Case.drill_scale``),
     and every later command starts its clocks at that scale.
     """
     desks = opener_roles(rules.org, actor.person_id)

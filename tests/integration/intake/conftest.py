@@ -9,11 +9,10 @@ API_TOKEN = "monitor-token-1"
 
 @pytest.fixture
 def intake_stack(redis_url, tmp_path):
-    """The whole product, with ``API_TOKENS`` mapping a token to the desk unit ``u-desk`` and a drill
-    switch of its own (off), whatever the checkout's ``var/drill.json`` says."""
+    """The whole product, with ``API_TOKENS`` mapping a token to the desk unit ``u-desk``."""
     from tests.integration.stack import Stack
 
-    env = {"API_TOKENS": f"{API_TOKEN}=u-desk", "DRILL_SWITCH_FILE": str(tmp_path / "drill.json")}
+    env = {"API_TOKENS": f"{API_TOKEN}=u-desk"}
     running = Stack(redis_url, tmp_path, extra_env=env)
     yield running
     running.stop()

@@ -58,12 +58,21 @@ def test_a_transfer_from_above_walks_its_dialog_and_opens_with_the_slip(intake_s
                for d in case["duties"])
 
 
-def test_with_the_drill_switch_on_a_case_opens_as_a_drill(intake_stack, tmp_path):
-    from bot.console.drill import set_drill_switch
+def test_while_a_drill_runs_a_group_mention_opens_a_real_case(intake_stack):
+    """No switch turns intake into drills (issue 23): with a drill case open, what the desk files is real."""
+    from bot.core.clock import utcnow
+    from bot.domain.case.commands import open_case
+    from bot.domain.context import load_rules
+    from bot.domain.records import Actor
+    from bot.store.case_repo import SqlCaseStore
+    from bot.store.org_repo import read_organisation
 
-    set_drill_switch(True, 3600, intake_stack.env["DRILL_SWITCH_FILE"])
+    with intake_stack.database.session() as session:
+        rules = load_rules(read_organisation(session), None, None)
+    open_case(SqlCaseStore(intake_stack.database), rules, Actor("p-sun", "cli"), utcnow(), title="演练：某商场电梯困人",
+              drill=True, drill_scale=60)
     dt = intake_stack.emulator.dingtalk
-    dt.say_in_group(SUN, DESK, "立案 演练：某商场电梯困人")
-    msg = wait_for(lambda: _cards(dt) and _cards(dt)[0], what="the drill's card\n" + intake_stack.worker_log())
-    assert dt.card_view(msg.out_track_id, SUN)["title"] == f"【演练】已立案 {case_no(1)}"
-    assert detail(intake_stack)["drill"] is True
+    dt.say_in_group(SUN, DESK, "立案 某商场电梯困人，多名顾客被困半小时")
+    msg = wait_for(lambda: _cards(dt) and _cards(dt)[0], what="the case's card\n" + intake_stack.worker_log())
+    assert dt.card_view(msg.out_track_id, SUN)["title"] == f"已立案 {case_no(2)}"
+    assert detail(intake_stack, case_no(1))["drill"] is True and detail(intake_stack, case_no(2))["drill"] is False

@@ -48,8 +48,7 @@ def _org_file(folder: Path) -> Path:
 def memchat_stack(redis_url, tmp_path):
     stub = MemchatStub(SECRET)
     env = {"YUQING_PLATFORMS": "tests.integration.third_platform.memchat", "MEMCHAT_SECRET": SECRET,
-           "TEMPLATES_DIR": os.pathsep.join([str(HERE / "templates"), str(stack_module.ROOT / "templates")]),
-           "DRILL_SWITCH_FILE": str(tmp_path / "drill.json")}
+           "TEMPLATES_DIR": os.pathsep.join([str(HERE / "templates"), str(stack_module.ROOT / "templates")])}
     try:
         running = stack_module.Stack(redis_url, tmp_path, extra_env=env, org_file=_org_file(tmp_path),
                                      emulator_extras=[stub])

@@ -1,23 +1,34 @@
 """A drill looks like a drill to everyone it reaches, and a real case never does — through the real signed
-callbacks, a real worker and the emulators' records. With the console's drill switch on (as the demo runs a
-drill; scale 1, so no clock fires during the test) 孙科长 forwards a link in the desk's DingTalk group, 李干事
-grades it 重大 on the card and assigns 食品经营安全监督管理科 (DingTalk) and 药品安全监督管理科 (WeCom) in one
-message; 沈干事 (WeCom) returns his unit's part with a reason and 卫干事 (DingTalk) acknowledges in his group.
+callbacks, a real worker and the emulators' records. A drill is one case, marked when it opens (issue 23:
+``open_case(drill=True, drill_scale=…)``, as ``start_drill`` opens it; scale 1 here, so no clock fires during the
+test), its desk card sent by the worker; a real case is what 孙科长 forwards in the desk's DingTalk group while a
+drill runs. Then 李干事 grades it 重大 on the card and assigns 食品经营安全监督管理科 (DingTalk) and 药品安全监督管理科
+(WeCom) in one message; 沈干事 (WeCom) returns his unit's part with a reason and 卫干事 (DingTalk) acknowledges in
+his group.
 
 On the drill, the heading of every one of these starts with 【演练】: the desk's intake card; the warning in both
 units' groups and 1:1; the 舆情通报 to the leaders on WeCom (赵局长, 钱副局长) and DingTalk (吴副局长, 郑副局长);
 the desk's 退回 card on WeCom (陈干事) and DingTalk (孙科长); the 签收 notice to the unit's head (褚科长).
-The same story with the switch off shows the mark nowhere."""
+The real case, opened by chat while the drill runs, shows the mark nowhere."""
 
 from __future__ import annotations
 
 from functools import partial
 
 import pytest
+import redis
+from rq import Queue
+from rq.serializers import JSONSerializer
 
-from bot.console.drill import set_drill_switch
+from bot.core import queues
+from bot.core.clock import utcnow
+from bot.domain.case.commands import open_case
+from bot.domain.context import load_rules
+from bot.domain.records import Actor, Intake
+from bot.store.case_repo import SqlCaseStore
+from bot.store.org_repo import read_organisation
 from tests.integration import stack as stack_module
-from tests.integration.unit_flow import opened, timeline_actions
+from tests.integration.unit_flow import Opened, case_no, opened, timeline_actions
 
 wait_for = partial(stack_module.wait_for, timeout=40)
 MARK = "【演练】"
@@ -25,18 +36,32 @@ DESK_GROUP, SUN, LI = "cidDesk0001==", "0523", "0524"
 FOODSALE, WEI, CHU = "cidFoodSale01==", "0602", "0601"
 DRUG_GROUP = "药品安全监督管理科"
 LINK = "https://www.douyin.com/video/7300000000000000099"
+STORY = "网传某超市销售过期食品致多人不适"
 
 
 @pytest.fixture(params=[True, False], ids=["drill", "real"])
 def story(request, redis_url, tmp_path):
-    """A stack whose drill switch is on (a drill) or off (a real case)."""
+    """A stack, and whether the story is a drill (opened as one) or a real case (forwarded while a drill runs)."""
     from tests.integration.stack import Stack
 
-    switch = tmp_path / "drill.json"
-    set_drill_switch(request.param, 1, switch)
-    running = Stack(redis_url, tmp_path, {"DRILL_SWITCH_FILE": str(switch)})
+    running = Stack(redis_url, tmp_path)
     yield running, request.param
     running.stop()
+
+
+def open_drill(stack, title: str, link: str | None = None, announce: bool = True) -> Opened:
+    """Open a drill case as the desk head (孙科长) at scale 1 and, with ``announce``, have the worker send the
+    desk's card (the intake job that announces a case opened outside the chat)."""
+    with stack.database.session() as session:
+        org = read_organisation(session)
+    rules = load_rules(org, stack.env.get("POLICY_FILE"), stack.env.get("HOLIDAY_FILE"))
+    case = open_case(SqlCaseStore(stack.database), rules, Actor("p-sun", "dingtalk"), utcnow(), title=title,
+                     source="douyin" if link else "other", link=link, drill=True, drill_scale=1,
+                     intake=Intake("drill")).case
+    if announce:
+        Queue(queues.PREVIEW, connection=redis.Redis.from_url(stack.settings.redis_url),
+              serializer=JSONSerializer).enqueue(queues.ANNOUNCE_CASE, case.id, result_ttl=60)
+    return Opened(case.number, case.id)
 
 
 def dt_cards(dt, *, group=None, user=None):
@@ -72,9 +97,14 @@ def marked(texts: list[str], heading: str, drill: bool) -> bool:
 def test_a_drill_is_marked_on_every_card_it_sends_and_a_real_case_on_none(story):
     stack, drill = story
     dt, wecom = stack.emulator.dingtalk, stack.emulator.wecom
-    dt.say_in_group(SUN, DESK_GROUP, f"网传某超市销售过期食品致多人不适 {LINK}")
+    if drill:
+        case = open_drill(stack, f"演练：{STORY}", LINK)
+    else:
+        background = open_drill(stack, "演练：某商场电梯困人", announce=False)  # a drill runs meanwhile
+        dt.say_in_group(SUN, DESK_GROUP, f"{STORY} {LINK}")
+        case = wait_for(lambda: opened(stack, case_no(2)), what="the case\n" + stack.worker_log())
+        assert background.number == case_no(1)
     intake = wait_for(lambda: dt_cards(dt, group=DESK_GROUP), what="intake's card\n" + stack.worker_log())[0]
-    case = wait_for(lambda: opened(stack), what="the case")
     number = case.number
     assert marked([dt.card_view(intake.out_track_id, LI)["title"]], f"已立案 {number}", drill)
 

@@ -3,13 +3,16 @@ regrading, reassigning and reporting on a drill start scaled clocks, not full-le
 
 Existing cases take the scale their duties froze (``duties.policy.scale``): the first duty's; for a drill
 the first scaled one's (a regrade, reassignment or report may have started full-length duties). A case
-without such a duty: 1, or for a drill the drill switch's scale, which its next command would have used.
+without such a duty: 1, or for a drill the drill switch's scale, which its next command would have used (the
+switch is gone since issue 23: its file is read here, ``$DRILL_SWITCH_FILE`` else ``var/drill.json``).
 
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07
 """
 import json
+import os
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -43,12 +46,22 @@ def upgrade() -> None:
             scale = scaled.get(case_id)
             if scale is None:
                 if switch is None:
-                    from bot.core.drill_switch import drill_switch  # what the worker passed in
-
-                    switch = float(drill_switch().scale)
+                    switch = _switch_scale()  # what the worker passed in
                 scale = switch
         if scale != 1:
             conn.execute(sa.update(cases).where(cases.c.id == case_id).values(drill_scale=scale))
+
+
+def _switch_scale() -> float:
+    """The scale the old drill switch held (``$DRILL_SWITCH_FILE``, else ``var/drill.json`` in the checkout); 60
+    when the file is missing or unreadable, as the switch read it."""
+    root = Path(__file__).resolve().parents[4]
+    try:
+        data = json.loads(Path(os.environ.get("DRILL_SWITCH_FILE") or root / "var" / "drill.json").read_text("utf-8"))
+        scale = int(data.get("scale", 60))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 60.0
+    return float(scale) if scale >= 1 else 60.0
 
 
 def downgrade() -> None:

@@ -33,7 +33,6 @@ class Desk:
 
     database: object
     now: datetime = NOW
-    drill: dict = field(default_factory=dict)
     states: dict = field(default_factory=dict)
     jobs: list = field(default_factory=list)
 
@@ -49,7 +48,7 @@ class Desk:
                           params=params or {})
             ctx = Context(org=org, person=person, now=self.now, store=SessionCaseStore(session),
                           rules=Rules(org, default_policy(), WorkCalendar()),
-                          extra={"answer_where": "", "jobs": [], "drill": self.drill}, capabilities=BOTH)
+                          extra={"answer_where": "", "jobs": []}, capabilities=BOTH)
             try:
                 outcome = process(event, ctx, self.states.get(person_id), self.now, dialogs, load_router())
             except HandlerError as exc:

@@ -86,10 +86,20 @@ def test_a_unit_person_cannot_grade_or_assign(desk):
 def test_a_drill_case_runs_its_units_clocks_on_the_scaled_policy(desk, monkeypatch):
     from datetime import datetime, timedelta
 
+    from bot.domain.case.commands import open_case
+    from bot.domain.clock.policy_file import default_policy
+    from bot.domain.clock.workdays import WorkCalendar
+    from bot.domain.context import Rules
+    from bot.domain.records import Actor
+    from bot.store.case_repo import SqlCaseStore
+    from bot.store.org_repo import read_organisation
+
     monkeypatch.setattr(warning, "after_assign", lambda outcome, ctx: [])
-    desk.drill = {"on": True, "scale": 3600}
-    card = opened(desk)
-    click(desk, next(b for b in card.buttons if b.action == "intake.assign"))
+    with desk.database.session() as session:
+        rules = Rules(read_organisation(session), default_policy(), WorkCalendar())
+    open_case(SqlCaseStore(desk.database), rules, Actor("p-sun", "cli"), desk.now, title="演练：某食品厂生产过期食品",
+              drill=True, drill_scale=3600)  # as start_drill opens a drill
+    desk.send("p-sun", "分派 YQ-2026-0001 食品经营安全监督管理科")  # the chat's command: the case's own scale
     [ack] = [d for d in detail(desk)["duties"] if d["kind"] == "acknowledge"]
     assert datetime.fromisoformat(ack["due_at"]) - desk.now <= timedelta(seconds=5)
 

@@ -89,12 +89,32 @@ def test_a_county_desk_opens_its_own_case(desk):
     assert case["owner_unit"] == "u-county-a"
 
 
-def test_with_the_drill_switch_on_a_case_opens_as_a_drill(desk):
-    desk.drill = {"on": True, "scale": 60}
-    [reply] = desk.send("p-sun", "立案 演练：某商场电梯故障")
-    [case] = cases(desk)
-    assert case["drill"] and reply.case_id == case["id"]  # filed under its case: the rendering rule marks it
-    assert present(reply.card, Audience.GROUP, CaseTraits(drill=True)).data["title"].startswith("【演练】")
+def _a_drill_running(desk):
+    """A drill case open at ×60 (as ``start_drill`` opens one: ``open_case(drill=True, drill_scale=60)``)."""
+    from bot.domain.case.commands import open_case
+    from bot.domain.clock.policy_file import default_policy
+    from bot.domain.clock.workdays import WorkCalendar
+    from bot.domain.context import Rules
+    from bot.domain.records import Actor
+    from bot.store.case_repo import SqlCaseStore
+    from bot.store.org_repo import read_organisation
+
+    with desk.database.session() as session:
+        rules = Rules(read_organisation(session), default_policy(), WorkCalendar())
+    return open_case(SqlCaseStore(desk.database), rules, Actor("p-sun", "cli"), desk.now, title="演练：某商场电梯故障",
+                     drill=True, drill_scale=60).case
+
+
+def test_while_a_drill_runs_a_forwarded_link_and_a_transfer_open_real_cases(desk):
+    drill = _a_drill_running(desk)
+    [reply] = desk.send("p-chen", "某超市销售过期食品", kind="link", platform="wecom", url=WEIBO, title="网友曝光某超市")
+    for text in ("转办", "省局", "2026第7号", "无", "某景区门票价格欺诈投诉"):
+        [transfer] = desk.send("p-sun", text)
+    assert {c["number"]: c["drill"] for c in cases(desk)} == {drill.number: True, "YQ-2026-0002": False,
+                                                              "YQ-2026-0003": False}
+    assert (drill.drill, drill.drill_scale) == (True, 60)
+    for card in (reply.card, transfer.card):  # the real cases' cards are never marked
+        assert not present(card, Audience.GROUP, CaseTraits(drill=False)).data["title"].startswith("【演练】")
 
 
 def test_another_link_of_the_story_is_added_by_hand_and_then_recognised(desk):
