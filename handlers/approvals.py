@@ -34,6 +34,7 @@ from bot.domain.response.state import PlanVersion, ResponseState, Version, respo
 from handlers.approval_sending import approval_card, approval_cards, approvers_of
 from handlers.card_copies import refresh
 from handlers.case_lookup import CaseView, case_view, case_view_of
+from handlers.leaders import drill_people_of
 from handlers.desk_card import desk_card_updates
 from handlers.registry import Context, router
 
@@ -197,7 +198,7 @@ def approved(ctx: Context, view: CaseView, v: Version, plan: bool) -> list[Reply
     replies = [Reply(card, to=Target("person", pid), case_id=view.case.id) for pid in unit_people(ctx, v)]
     if not plan:
         decision = v.settled().get(str(Role.PUBLICITY_LEADER))
-        leaders = who.publicity_approvers(ctx.org, county=view.case.county)
+        leaders = who.publicity_approvers(ctx.org, county=view.case.county, people=drill_people_of(ctx, view.case))
         to = [decision.person] if decision is not None and decision.person in leaders else leaders
         consent = onward_consent_card(view.case, v.unit, name, v.version, v.text, v.approved_at, ctx.now)
         replies += [Reply(consent, to=Target("person", pid), case_id=view.case.id) for pid in to]

@@ -27,6 +27,7 @@ from bot.domain.cards.case_card import LIVE, person_name, signed, unit_card, uni
 from bot.domain.cards.follow_through import supervise_buttons
 from bot.domain.case import commands as case_commands
 from bot.domain.context import Outcome
+from bot.domain.drill.people import case_people
 from bot.domain.errors import NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
@@ -130,14 +131,24 @@ def latest_bulletins(replies: list[Reply]) -> list[Reply]:
 
 def leaders(ctx: Context, view) -> list[str]:
     """Main leader(s), publicity leader(s), and the leaders in charge of the case's units, once each; on a county
-    case (``case.county``) the county's main and publicity leaders instead of the city's."""
+    case (``case.county``) the county's main and publicity leaders instead of the city's. On a drill started
+    from a scenario (issue 23) ONLY those of them its scenario names (``drill.scenario``'s people): a named person
+    who holds none of these roles on the case gets nothing either, and nobody else does."""
     county = view.case.county
     found = [*main_leaders(ctx.org, county=county), *publicity_approvers(ctx.org, county=county)]
     for a in view.assignments:
         unit = ctx.org.units.get(a.unit_id)
         if unit and unit.leader_in_charge and a.state in LIVE:
             found.append(unit.leader_in_charge)
-    return list(dict.fromkeys(found))
+    named = drill_people_of(ctx, view.case)
+    return [p for p in dict.fromkeys(found) if named is None or p in named]
+
+
+def drill_people_of(ctx: Context, case) -> tuple[str, ...] | None:
+    """The people a drill's scenario names (None for a real case, or a drill with no scenario entry)."""
+    if not case.drill:
+        return None
+    return ctx.store.run(lambda repo: case_people(repo, case))
 
 
 def bulletins(ctx: Context, view) -> list[Reply]:

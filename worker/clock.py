@@ -25,6 +25,7 @@ from bot.core.clock import utcnow
 from bot.core.org import Organisation
 from bot.domain.clock.deadlines import ceil_second
 from bot.domain.clock.duties import Alarm
+from bot.domain.drill.people import drill_people
 from bot.domain.records import Duty
 from bot.schedule import clock_schedule
 from bot.store import clock as store
@@ -39,6 +40,7 @@ from bot.store.clock import (
     step_time,
 )
 from bot.store.org_repo import read_organisation
+from bot.store.timeline import case_entries
 from worker.delivery import schedule as schedule_delivery
 from worker.escalation import step_messages
 from worker.presenting import add_rows
@@ -113,7 +115,8 @@ def _record(session, duty: Duty, step_at: datetime, now: datetime, fid: str, org
     # after an outage: a reminder overtaken by a later step already due is recorded, not sent
     skip = alarm.remind and not alarm.notify and later is not None and later.at <= now
     case = store.cached_case_row(session, duty.case_id)
-    info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit, "county": case.county}
+    info = {"number": case.number, "title": case.title, "owner_unit": case.owner_unit, "county": case.county,
+            "people": drill_people(case_entries(session, case.id)) if case.drill else None}  # a drill: its named
     org = org or read_organisation(session)
     messages, reached = ([], []) if skip else step_messages(org, info, duty, alarm)
     try:

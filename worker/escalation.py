@@ -5,7 +5,7 @@ roles of the frozen ladder, resolved to people relative to the case: ``unit_head
 of the duty's unit (the case's desk for case-level duties; nobody for a person's own duty, whose ladder
 names none — ``bot.domain.clock.policy_file``), ``desk`` = the people of the desk that runs the case (the
 city desk, or the county bureau for a county's case), ``main_leader`` = everyone with that role (a county's
-case: the county's main leader, issue 22).
+case: the county's main leader, issue 22; a drill: only those its scenario names, issue 23).
 
 Cards (kinds ``reminder`` and ``escalation``) name the case, the duty and its deadline, so a duplicate after
 a crash is recognisable as one; they say first what is asked of the reader and by when. A card to one person
@@ -41,7 +41,7 @@ HEADINGS = {"reminder": "催办", "escalation": "逾期提醒"}
 
 
 def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None, desk_id: str,
-                  personal: bool = False, county: str | None = None) -> list[str]:
+                  personal: bool = False, county: str | None = None, people: tuple | None = None) -> list[str]:
     """The people the roles name for a duty of ``unit_id`` on a case run by ``desk_id``, once each, in order;
     a ``personal`` duty (a person's own) has no unit, so unit roles name nobody; ``main_leader`` on a county's
     case (``county``) is the county's main leader (issue 22)."""
@@ -57,19 +57,20 @@ def resolve_roles(org: Organisation, roles: tuple[str, ...], unit_id: str | None
             for pid in desk.people:
                 out.setdefault(pid, None)
         elif role == "main_leader":
-            for pid in main_leaders(org, county=county):
+            for pid in main_leaders(org, county=county, people=people):
                 out.setdefault(pid, None)
     return list(out)
 
 
-def reminder_people(org: Organisation, duty: Duty, county: str | None = None) -> list[str]:
+def reminder_people(org: Organisation, duty: Duty, county: str | None = None,
+                    people: tuple | None = None) -> list[str]:
     """Who is reminded 1:1: the owner unit's liaisons (its head when it has none); the owner person of a
     person's own duty; the main leaders for their own acknowledgement (a county's case, ``county``: the
     county's main leader)."""
     if duty.owner_person is not None:
         return [duty.owner_person]
     if duty.owner_unit is None:
-        return main_leaders(org, county=county)
+        return main_leaders(org, county=county, people=people)
     unit = org.units.get(duty.owner_unit)
     if unit is None:
         return []
@@ -152,7 +153,7 @@ def step_messages(org: Organisation, case: dict, duty: Duty, alarm: Alarm) -> tu
     messages: list[Message] = []
     reached: list[str] = []
     if alarm.remind:
-        people = reminder_people(org, duty, case.get("county"))
+        people = reminder_people(org, duty, case.get("county"), case.get("people"))
         card = step_card("reminder", case, duty, alarm, org)
         messages += _people(org, people, card, f"{prefix}:r", duty.case_id)
         reached += people
@@ -164,7 +165,8 @@ def step_messages(org: Organisation, case: dict, duty: Duty, alarm: Alarm) -> tu
             except Unreachable:
                 pass
     if alarm.notify:
-        people = resolve_roles(org, alarm.notify, duty.owner_unit, case["owner_unit"], _own(duty), case.get("county"))
+        people = resolve_roles(org, alarm.notify, duty.owner_unit, case["owner_unit"], _own(duty), case.get("county"),
+                               case.get("people"))
         card = step_card("escalation", case, duty, alarm, org)
         messages += _people(org, people, card, f"{prefix}:e", duty.case_id)
         reached += [p for p in people if p not in reached]

@@ -80,6 +80,14 @@ def preview_link(case_id: int) -> dict:
     return preview_case_link(runtime(), case_id)
 
 
+def announce_drill(case_id: int) -> list[int]:
+    """Put the cards of a drill the command line opened in the outbox (see worker/drill_jobs.py)."""
+    from worker.drill_jobs import announce_drill as announce
+    from worker.runtime import runtime
+
+    return announce(runtime(), case_id)
+
+
 def announce_case(case_id: int) -> list[int]:
     """Put the desk's card of a case opened through the API in the outbox (see worker/intake_jobs.py)."""
     from worker.intake_jobs import announce_case as announce

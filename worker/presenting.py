@@ -23,6 +23,9 @@ A confidential case (issue 21):
   group sees the notice and a named sender gets the answer 1:1.
 - **the safety net**: a group's card that names a confidential case's number without being that case's card
   (a row of no case, or of another) loses that case's title and link (``presentation.unnamed``).
+
+A drill (issue 23): a row filed under no case (a dialog's question, its confirmation, 「已提交…」) whose card names
+drill cases only is marked as a drill too (``_drill_named``), so every message of a drill says 演练.
 """
 
 from __future__ import annotations
@@ -105,8 +108,8 @@ class Presenter:
     def message(self, message: outbox.Message) -> outbox.Message:
         """``message`` with its card as its audience may see it (no details 1:1: :meth:`messages`)."""
         audience = self.audience(message.method, message.address)
-        case = self.case(message.case_id)
         card = Card.from_dict(message.card)
+        case = self.case(message.case_id) if message.case_id is not None else self._drill_named(card)
         shown = present(card, audience, case)
         if audience == Audience.GROUP and not is_secret_notice(shown):
             shown = self._net(shown, case)
@@ -143,6 +146,14 @@ class Presenter:
             if found is not None and found[1].confidential:
                 return replace(message, case_id=found[0])
         return message
+
+    def _drill_named(self, card: Card) -> CaseTraits | None:
+        """A card filed under no case (a dialog's question or answer) that names drill cases only: marked as a drill
+        (issue 23: every card and message of a drill says 演练); None otherwise."""
+        found = [self.by_number(n) for n in sorted(named_numbers(card))]
+        if found and all(f is not None and f[1].drill for f in found):
+            return CaseTraits(drill=True)
+        return None
 
     def _net(self, card: Card, case: CaseTraits | None) -> Card:
         """The safety net: ``card`` without the title and link of any other confidential case it names."""

@@ -6,7 +6,8 @@ claim, enqueues the job ``clock-reconcile-<slot>`` on the clock queue — so sev
 slot's reconcile once (a job that Redis lost with its claim is claimed and enqueued again). It re-schedules every open duty's next
 firing from the database (``worker.clock.arm``), drops firings no duty wants, sweeps due outbox rows
 (``worker.delivery.sweep``), enqueues again accepted events RQ lost (``worker.inbox_sweep``), sends the digests that are due (``worker.digests``),
-brings the county cases the city desk follows up to date (``worker.county_progress``) and tells the desk
+brings the county cases the city desk follows up to date (``worker.county_progress``), performs the due
+scripted steps of open drills (``worker.drill_steps``) and tells the desk
 of messages that finally failed (``worker.failures``). A Redis that
 lost everything is refilled within one period, because the keepers live in the worker processes,
 not in Redis. RQ 3.0's ``rq cron`` is not used: it is a separate process with no lock or leader
@@ -38,7 +39,7 @@ def slot_of(now: datetime, interval: float) -> int:
 
 def reconcile(rt: Runtime, slot: int | None = None, now: datetime | None = None) -> dict | None:
     """Run one reconcile (``slot`` only names it in the log); returns what it did."""
-    from worker import clock, county_progress, delivery, digests, failures, inbox_sweep
+    from worker import clock, county_progress, delivery, digests, drill_steps, failures, inbox_sweep
 
     now = now or utcnow()
     requeued = inbox_sweep.sweep(rt, now)
@@ -46,13 +47,14 @@ def reconcile(rt: Runtime, slot: int | None = None, now: datetime | None = None)
     swept = delivery.sweep(rt, now)
     sent = digests.send_due(rt, now)
     progress = county_progress.sweep(rt, now)
+    drilled = drill_steps.sweep(rt, now)
     failed = failures.notify_desk(rt, now)
     done = {"at": now.isoformat(), "slot": slot, "scheduled": scheduled, "cancelled": cancelled,
-            "swept": swept, "digests": sent, "county_progress": progress, "failed_reported": failed,
-            "events_requeued": requeued}
+            "swept": swept, "digests": sent, "county_progress": progress, "drill_steps": drilled,
+            "failed_reported": failed, "events_requeued": requeued}
     rt.redis.set(keys.reconcile_last(), json.dumps(done))
-    log.info("reconcile slot=%s scheduled=%s cancelled=%s swept=%s digests=%s county_progress=%s events_requeued=%s",
-             slot, scheduled, cancelled, swept, sent, progress, requeued)
+    log.info("reconcile slot=%s scheduled=%s cancelled=%s swept=%s digests=%s county_progress=%s drill_steps=%s "
+             "events_requeued=%s", slot, scheduled, cancelled, swept, sent, progress, drilled, requeued)
     return done
 
 

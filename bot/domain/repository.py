@@ -69,8 +69,9 @@ class CaseRepository(Protocol):
     def intake(self, case_id: int) -> Intake | None:
         """How the case came in (with its link preview's summary), or None (opened before intake existed)."""
 
-    def open_case_with_link(self, link: str) -> Case | None:
-        """The newest case not archived whose link, or a sighting's, is the same story as ``link``, or None."""
+    def open_case_with_link(self, link: str, *, drill: bool = False) -> Case | None:
+        """The newest case not archived whose link, or a sighting's, is the same story as ``link``, or None; a real
+        intake sees real cases only, a drill (``drill``) drills only (issue 23)."""
 
     def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:
         """The case a monitoring system opened for ``unit_id`` under ``external_id``, or None."""

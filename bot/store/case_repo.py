@@ -202,10 +202,11 @@ class SqlCaseRepository:
         return Intake(title_from=row.title_from, transfer_source=row.transfer_source, api_unit=row.api_unit,
                       external_id=row.external_id, summary=row.summary, preview_summary=row.preview_summary)
 
-    def open_case_with_link(self, link: str) -> Case | None:
-        """The newest case not archived whose link (or a sighting's) is the same story as ``link``, or None."""
+    def open_case_with_link(self, link: str, *, drill: bool = False) -> Case | None:
+        """The newest case not archived whose link (or a sighting's) is the same story as ``link``, or None;
+        among real cases only, or among drills only (``drill``): the two never match each other."""
         key = link_key(link)
-        row = intake_rows.open_case_with_link(self.session, key[1]) if key else None
+        row = intake_rows.open_case_with_link(self.session, key[1], drill=drill) if key else None
         return to_case(row) if row else None
 
     def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:

@@ -73,11 +73,12 @@ def intake_of(session: Session, case_id: int) -> CaseIntakeRow | None:
     return session.get(CaseIntakeRow, case_id)
 
 
-def open_case_with_link(session: Session, link_key: str) -> CaseRow | None:
-    """The newest case not archived whose link (or a sighting's) normalises to ``link_key``, or None."""
+def open_case_with_link(session: Session, link_key: str, *, drill: bool = False) -> CaseRow | None:
+    """The newest case not archived whose link (or a sighting's) normalises to ``link_key``, or None. Drills are
+    kept apart (issue 23): real intake (``drill`` False) never sees a drill case, a drill (True) only drills."""
     by_case = select(CaseIntakeRow.case_id).where(CaseIntakeRow.link_key == link_key)
     by_sighting = select(SightingRow.case_id).where(SightingRow.link_key == link_key)
-    query = (select(CaseRow).where(CaseRow.id.in_(by_case.union(by_sighting)),
+    query = (select(CaseRow).where(CaseRow.id.in_(by_case.union(by_sighting)), CaseRow.drill.is_(bool(drill)),
                                    CaseRow.state.not_in(OPEN_STATES_EXCLUDED)).order_by(CaseRow.id.desc()))
     return session.scalars(query).first()
 

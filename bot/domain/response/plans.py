@@ -22,6 +22,7 @@ from bot.domain.kinds import DutyKind
 from bot.domain.permissions import Action, Role, authorise
 from bot.domain.records import Actor, Case, Duty, DutyState
 from bot.domain.repository import CaseRepository, CaseStore
+from bot.domain.drill.people import case_people
 from bot.domain.response import approvers as who
 from bot.domain.response.channels import CHANNEL_LABELS, plan_way
 from bot.domain.response.checks import end_version_duties, need_text, state_allows, unit_assignment, version_duties
@@ -42,7 +43,8 @@ def _start(rules: Rules, case: Case, repo: CaseRepository, unit_id: str, step: R
     own = case_rules(rules, case)
     a = unit_assignment(repo, rules.org, case, unit_id)
     duty = plan.start_owned_duty(own.policy, own.calendar, case, K, now,
-                                 person=who.plan_approver(rules.org, unit_id, step, county=case.county),
+                                 person=who.plan_approver(rules.org, unit_id, step, county=case.county,
+                                                            people=case_people(repo, case)),
                                  assignment=a)
     return [duty] if duty else []
 
@@ -90,10 +92,11 @@ def _latest(st, case: Case, rules: Rules, unit_id: str, version: int) -> PlanVer
     return v
 
 
-def _steps_to_settle(rules: Rules, v: PlanVersion, person: str, label: str, county: str | None = None) -> list[Role]:
+def _steps_to_settle(rules: Rules, v: PlanVersion, person: str, label: str, county: str | None = None,
+                     people: tuple | None = None) -> list[Role]:
     """The consecutive steps from the next one that ``person`` decides; raises IllegalTransition (not his turn yet)
     or InvalidInput (decided already)."""
-    mine = who.plan_steps(rules.org, person, v.unit, county=county)
+    mine = who.plan_steps(rules.org, person, v.unit, county=county, people=people)
     settled = v.settled()
     nxt = [s for s in who.PLAN_STEPS if s not in settled]
     fill = []
@@ -126,7 +129,8 @@ def decide_plan(store: CaseStore, rules: Rules, case_id: int, unit_id: str, vers
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         person = actor.person_id
-        if not who.plan_steps(rules.org, person, unit_id, county=case.county):
+        people = case_people(repo, case)  # a drill: only the leaders its scenario names
+        if not who.plan_steps(rules.org, person, unit_id, county=case.county, people=people):
             if case.county:
                 raise NotPermitted("plan.not_approver", f"该舆情由{who.unit_name(rules.org, case.county)}办理，"
                                                         "只有该县局的主要领导可以审批该回应方案。")
@@ -139,7 +143,7 @@ def decide_plan(store: CaseStore, rules: Rules, case_id: int, unit_id: str, vers
             raise IllegalTransition("plan.returned", f"{label}已由{_name(rules, v.returned.person)}退回修改，请等待新版本。")
         if v.approved:
             raise InvalidInput("plan.approved", f"{label}已审批通过，无需重复操作。")
-        steps = _steps_to_settle(rules, v, person, label, case.county)
+        steps = _steps_to_settle(rules, v, person, label, case.county, people)
         rest = [s for s in who.PLAN_STEPS if s not in v.settled() and s not in steps]
         open_ = version_duties(repo, case, v, K)
         name = _name(rules, person)

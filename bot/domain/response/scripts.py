@@ -25,6 +25,7 @@ from bot.domain.permissions import Action, Role, authorise
 from bot.domain.records import Actor, Case, DutyState
 from bot.domain.repository import CaseRepository, CaseStore
 from bot.domain.response import approvers as who
+from bot.domain.drill.people import case_people
 from bot.domain.response.channels import onward_target
 from bot.domain.response.checks import end_version_duties, need_text, state_allows, unit_assignment, version_duties
 from bot.domain.response.state import ScriptVersion, response_state
@@ -62,7 +63,7 @@ def submit_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ac
         role = authorise(rules.org, actor.person_id, Action.SCRIPT_SUBMIT, case.county, _units(repo, case), unit_id)
         state_allows(case, Action.SCRIPT_SUBMIT)
         a = unit_assignment(repo, rules.org, case, unit_id)
-        asked = who.script_approvers(rules.org, unit_id, county=case.county)
+        asked = who.script_approvers(rules.org, unit_id, county=case.county, people=case_people(repo, case))
         previous = response_state(repo.timeline(case.id)).latest_script(unit_id)
         n = previous.version + 1 if previous else 1
         ended = [plan.end_duty(d, DutyState.SUPERSEDED, now, actor.person_id, f"已提交新版本 v{n}")
@@ -92,17 +93,17 @@ def _version(st, case: Case, rules: Rules, unit_id: str, version: int) -> Script
 
 
 def _roles_to_settle(rules: Rules, v: ScriptVersion, person: str, on_behalf: Role | None,
-                     label: str, county: str | None = None) -> tuple[list[Role], bool]:
+                     label: str, county: str | None = None, people: tuple | None = None) -> tuple[list[Role], bool]:
     """(the roles this person's decision settles, whether in another's place); raises InvalidInput when he has
     nothing left to decide."""
     settled = v.settled()
-    own = who.script_roles(rules.org, person, v.unit, county=county)
+    own = who.script_roles(rules.org, person, v.unit, county=county, people=people)
     fill = [r for r in own if r not in settled]
     if fill:
         return fill, False
     if v.decided_by(person) is not None and on_behalf is None:
         raise InvalidInput("script.decided", f"您已审定{label}，无需重复操作。")
-    if own and not who.is_main_leader(rules.org, person, county=county):
+    if own and not who.is_main_leader(rules.org, person, county=county, people=people):
         first = settled[own[0]]
         raise InvalidInput("script.settled", f"{label}已由{_name(rules, first.person)}审定，无需重复操作。")
     pending = [r for r in who.SCRIPT_ROLES if r not in settled]
@@ -134,9 +135,9 @@ def decide_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ve
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         person = actor.person_id
-        county = case.county
-        if (not who.script_roles(rules.org, person, unit_id, county=county)
-                and not who.is_main_leader(rules.org, person, county=county)):
+        county, people = case.county, case_people(repo, case)  # a drill: only the leaders its scenario names
+        if (not who.script_roles(rules.org, person, unit_id, county=county, people=people)
+                and not who.is_main_leader(rules.org, person, county=county, people=people)):
             if county:
                 raise NotPermitted("script.not_approver", f"该舆情由{who.unit_name(rules.org, county)}办理，"
                                                           "只有该县局的领导可以审定该口径。")
@@ -150,14 +151,15 @@ def decide_script(store: CaseStore, rules: Rules, case_id: int, unit_id: str, ve
                                                        "请等待新版本。")
         if v.approved:
             raise InvalidInput("script.approved", f"{label}已审定通过，无需重复操作。")
-        roles, behalf = _roles_to_settle(rules, v, person, on_behalf, label, county)
+        roles, behalf = _roles_to_settle(rules, v, person, on_behalf, label, county, people)
         settled = {*v.settled(), *roles}
         pending = [r for r in who.SCRIPT_ROLES if r not in settled]
         duties = version_duties(repo, case, v, K)
         name = _name(rules, person) + ("代为" if behalf else "")
         if approve:
             done = [d for d in duties if not [r for r in who.script_roles(rules.org, d.owner_person, unit_id,
-                                                                          county=county) if r not in settled]]
+                                                                          county=county, people=people)
+                                              if r not in settled]]
             ended = end_version_duties(done, now, person, frozenset({person}), "同意", f"已由{name}审定")
         else:
             ended = end_version_duties(duties, now, person, frozenset({person}), "退回修改", f"已由{name}退回修改")
@@ -178,7 +180,7 @@ def consent_onward(store: CaseStore, rules: Rules, case_id: int, unit_id: str, v
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         role = authorise(rules.org, actor.person_id, Action.SCRIPT_ONWARD_CONSENT, case.county, _units(repo, case))
-        if actor.person_id not in who.publicity_approvers(rules.org, county=case.county):  # a county's: its own
+        if actor.person_id not in who.publicity_approvers(rules.org, county=case.county, people=case_people(repo, case)):
             raise NotPermitted("permission.denied", "只有本案件的分管宣传领导可以同意报送口径。")
         state_allows(case, Action.SCRIPT_ONWARD_CONSENT)
         v = response_state(repo.timeline(case.id)).script(unit_id, version)

@@ -114,11 +114,12 @@ class MemoryRepository:
         found = self.s.intakes.get(case_id)
         return found[0] if found else None
 
-    def open_case_with_link(self, link: str) -> Case | None:
+    def open_case_with_link(self, link: str, *, drill: bool = False) -> Case | None:
         key = link_key(link)
         ids = {c for c, (_, k) in self.s.intakes.items() if key and k == key[1]}
         ids |= {c for c, _, k in self.s.sightings if key and k == key[1]}
-        live = [c for c in self.s.cases.values() if c.id in ids and c.state != CaseState.ARCHIVED]
+        live = [c for c in self.s.cases.values()
+                if c.id in ids and c.state != CaseState.ARCHIVED and bool(c.drill) == bool(drill)]
         return copy.deepcopy(max(live, key=lambda c: c.id)) if live else None
 
     def case_by_external_id(self, unit_id: str, external_id: str) -> Case | None:

@@ -30,5 +30,7 @@ def test_an_expired_dialog_names_the_case_or_step_and_how_to_resume(name):
     assert resume, text                                                          # how to resume
     if name == "transfer":
         assert "停在“转办单编号”" in text, text       # no case yet: the step it stopped at (the source was given)
+    elif name == "drill_start":
+        assert "停在“确认开始”" in text, text          # no case until confirmed: the step and the scenario
     else:
         assert text.index(NUMBER) < resume.start() and NUMBER in resume.group(1), text  # the case, and in the command

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.domain.cards import notice as notice_card
 from bot.core.card import Button, Card, Reply, Target
 from bot.core.clock import FixedClock
 from bot.core.presentation import DRILL_MARK
@@ -220,3 +221,16 @@ def test_an_answer_in_a_group_to_a_command_naming_a_confidential_case_is_that_ca
     plain = world.open(Grade.GENERAL, title="某商场促销纠纷").case
     rows = answered_in_group(world, "p-wei", f"更正 {plain.number} 首发时间应为9时", [Reply(echo)])
     assert [m.method for m in rows] == ["reply"] and rows[0].card == echo.to_dict(), "an ordinary case: as it was"
+
+
+def test_a_dialogs_message_of_no_case_naming_only_a_drill_is_marked_and_one_naming_a_real_case_too_is_not(world):
+    drill = open_case_commands(world, drill=True)
+    real = world.open(Grade.GENERAL, title="某商场促销纠纷").case
+    rows = added(world, [Reply(notice_card(f"已提交 {drill.number} 初报（第1版）")),
+                         Reply(notice_card(f"{drill.number}、{real.number} 待办"))])
+    assert [m.card["data"].get("title", m.card["data"]["text"]).startswith(DRILL_MARK) for m in rows] == [True, False]
+
+
+def open_case_commands(world, **flags):
+    return case_commands.open_case(world.store, world.rules, DESK, world.now, title="演练：某超市销售过期食品",
+                                   **flags).case
