@@ -66,5 +66,6 @@ def case_text(case: dict[str, Any]) -> str:
     for s in case["sightings"]:
         lines.append(f"再次发现 {_local(s['seen_at'])} {s['source']} {s['link'] or ''}".rstrip())
     lines.append("时间线:")
-    lines += [f"  {e['seq']:>3}  {_local(e['at'])}  {e['action']}  {e['actor']}" for e in case["timeline"]]
+    drill = "【演练】" if case.get("drill") else ""  # a drill's timeline says so throughout (issue 23)
+    lines += [f"  {e['seq']:>3}  {_local(e['at'])}  {drill}{e['action']}  {e['actor']}" for e in case["timeline"]]
     return "\n".join(lines)

@@ -80,3 +80,6 @@ def test_a_drill_from_the_cli_runs_the_real_flow_in_compressed_time_and_reports_
     assert steps["acknowledge"]["verdict"] == "late" and steps["initial_report"]["verdict"] in ("on_time", "open")
     text = yuqing(stack, "drill", "report", drill.number)
     assert "迟办" in text.stdout and "演练" in text.stdout
+    shown = yuqing(stack, "case", "show", drill.number).stdout
+    timeline = shown[shown.index("时间线:"):].splitlines()[1:]
+    assert timeline and all("【演练】" in line for line in timeline), timeline  # the timeline says 演练 throughout
