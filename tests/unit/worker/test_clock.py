@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-import redis
 from sqlalchemy import select
 
-from bot.config import load
 from bot.core.clock import SHANGHAI, UTC, FixedClock
 from bot.domain.case import commands as case_commands
 from bot.domain.clock.policy_file import default_policy
@@ -22,10 +20,9 @@ from bot.domain.records import Actor
 from bot.store import outbox
 from bot.store.case_repo import SqlCaseStore
 from bot.store.cases import DutyRow
-from bot.store.org_repo import apply_organisation
 from tests.unit.domain.sample_org import make_org
 from worker import clock
-from worker.runtime import Runtime
+from tests.unit.worker.runtimes import runtime_for
 
 DESK = Actor("p-sun", "wecom")
 TEN = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)  # a Tuesday, a working day
@@ -37,11 +34,7 @@ def sh(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def rt(database, redis_url):
-    with database.session() as session:
-        apply_organisation(session, make_org(), TEN)
-    conn = redis.Redis.from_url(redis_url)
-    conn.flushdb()
-    return Runtime(load({"REDIS_URL": redis_url}), database, conn, {})
+    return runtime_for(database, redis_url, make_org(), TEN)
 
 
 @pytest.fixture

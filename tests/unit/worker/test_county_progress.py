@@ -11,10 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pytest
-import redis
 from sqlalchemy import select
 
-from bot.config import load
 from bot.core.clock import SHANGHAI, UTC
 from bot.core.org import UnitGroups
 from bot.domain.case import commands as cases
@@ -37,7 +35,7 @@ from tests.unit.domain.sample_org import make_org
 from worker import county_progress
 from worker.addressing import group_messages
 from worker.presenting import add_rows
-from worker.runtime import Runtime
+from tests.unit.worker.runtimes import runtime_for
 
 QI, XIE, LI = Actor("p-qi", "dingtalk"), Actor("p-xie", "dingtalk"), Actor("p-li", "wecom")
 TEN = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI).astimezone(UTC)
@@ -58,12 +56,8 @@ def desk_org():
 
 @pytest.fixture
 def rt(database, redis_url):
-    with database.session() as session:
-        apply_organisation(session, desk_org(), TEN)
-    conn = redis.Redis.from_url(redis_url)
-    conn.flushdb()
-    return Runtime(load({"REDIS_URL": redis_url}), database, conn,
-                   {"dingtalk": Messenger(DINGTALK), "wecom": Messenger(WECOM)})
+    return runtime_for(database, redis_url, desk_org(), TEN,
+                       {"dingtalk": Messenger(DINGTALK), "wecom": Messenger(WECOM)})
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-import redis
 from sqlalchemy import select, update
 
-from bot.config import load
 from bot.core.clock import SHANGHAI, UTC
 from bot.domain.case import commands as cases
 from bot.domain.case.lifecycle import CaseState
@@ -31,10 +29,10 @@ from bot.platforms.wecom.capabilities import WITH_APP as WECOM
 from bot.store import outbox
 from bot.store.case_repo import SqlCaseStore
 from bot.store.cases import CaseRow
-from bot.store.org_repo import apply_organisation, read_organisation
+from bot.store.org_repo import read_organisation
 from tests.unit.domain.sample_org import make_org
+from tests.unit.worker.runtimes import runtime_for
 from worker import drill_steps
-from worker.runtime import Runtime
 
 SUN = Actor("p-sun", "wecom")
 TEN = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI).astimezone(UTC)
@@ -50,12 +48,8 @@ class Messenger:
 
 @pytest.fixture
 def rt(sqlite_database, redis_url):
-    with sqlite_database.session() as session:
-        apply_organisation(session, make_org(), TEN)
-    conn = redis.Redis.from_url(redis_url)
-    conn.flushdb()
-    return Runtime(load({"REDIS_URL": redis_url}), sqlite_database, conn,
-                   {"dingtalk": Messenger(DINGTALK), "wecom": Messenger(WECOM)})
+    return runtime_for(sqlite_database, redis_url, make_org(), TEN,
+                       {"dingtalk": Messenger(DINGTALK), "wecom": Messenger(WECOM)})
 
 
 @pytest.fixture
