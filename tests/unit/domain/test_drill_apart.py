@@ -183,3 +183,21 @@ def test_case_people_reads_a_drills_timeline_only(store, rules, clock):
     assert store.run(lambda repo: case_people(repo, repo.get_case(drill.id))) is None
     scenario(store, drill.id, clock.now())
     assert store.run(lambda repo: case_people(repo, repo.get_case(drill.id))) == ("p-zhao", "p-wu")
+
+
+def test_a_drills_script_is_asked_only_of_the_named_leaders_through_the_domain(store, rules, clock):
+    from bot.domain.response.scripts import submit_script
+
+    feng = Actor("p-feng", "wecom")  # 食品生产安全监督管理科's liaison
+    for people, asked in ((("p-zhao", "p-wu"), None), (("p-qian", "p-wu"), {"p-qian", "p-wu"})):
+        drill = open_one(store, rules, clock.now(), drill=True, link=None, grade=Grade.MAJOR)
+        units.assign_unit(store, rules, drill.id, DESK, clock.now(), "u-food")
+        a = store.run(lambda repo: repo.assignments(drill.id))[0]
+        units.acknowledge(store, rules, drill.id, a.id, feng, clock.now())
+        scenario(store, drill.id, clock.now(), people=people)
+        if asked is None:  # no publicity leader named: nobody may be asked in his place
+            with pytest.raises(InvalidInput, match="演练名单中没有"):
+                submit_script(store, rules, drill.id, "u-food", feng, clock.now(), "涉事批次已下架。")
+            continue
+        outcome = submit_script(store, rules, drill.id, "u-food", feng, clock.now(), "涉事批次已下架。")
+        assert {d.owner_person for d in outcome.started} == asked
