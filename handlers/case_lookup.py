@@ -15,7 +15,7 @@ from bot.domain.cards.case_card import LIVE, CaseView, case_view_by_id, case_vie
 from bot.domain.cards.intake_card import intake_card
 from bot.domain.case.secrecy import record_refused
 from bot.domain.errors import InvalidInput, NotPermitted
-from bot.domain.intake.reading import likely_units
+from bot.domain.intake.reading import suggested_units
 from bot.domain.records import Case
 from bot.domain.repository import CaseRepository
 from bot.domain.secrecy import REFUSED_VIEW, Sight, sight
@@ -70,15 +70,6 @@ def refuse_view(ctx: Context, event: Event, view: CaseView) -> None:
     raise NotPermitted("case.view_refused", REFUSED_VIEW.format(number=view.case.number))
 
 
-def _suggested(ctx: Context, view: CaseView, summary: str) -> list:
-    """The units the card suggests: a county's case, its county alone (a county desk warns itself, issue 22);
-    a city case, the likely units of its title and summary."""
-    if view.case.county:
-        county = ctx.org.units.get(view.case.county)
-        return [county] if county is not None and county.active else []
-    return likely_units(ctx.org, f"{view.case.title} {summary}", limit=4)
-
-
 def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
     """The desk's intake card of a case as it stands now (kind ``intake_card``): its grade, the units it is
     assigned to, likely units as buttons, the 回应 section once there is one; raises NotFound."""
@@ -90,6 +81,7 @@ def current_intake_card(ctx: Context, case_id: int, status: str = "") -> Card:
         transfer = (f"{intake.transfer_source} {view.case.transfer_ref}"
                     if intake is not None and intake.transfer_source and view.case.transfer_ref else None)
         response = response_section(ctx.org, repo.timeline(case_id))
-        return intake_card(view.case, ctx.now, assigned, _suggested(ctx, view, summary), status, transfer, response,
+        suggested = suggested_units(ctx.org, view.case.county, f"{view.case.title} {summary}")
+        return intake_card(view.case, ctx.now, assigned, suggested, status, transfer, response,
                            hand_down=not (view.case.county or view.case.taken_from) and bool(ctx.org.counties()))
     return ctx.store.run(read)

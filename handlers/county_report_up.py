@@ -40,8 +40,8 @@ def report_up_replies(outcome: Outcome, ctx: Context) -> list[Reply]:
     desk = ctx.org.desk_unit()
     if not payload.get("report_up") or desk is None:
         return []
-    case = ctx.store.run(lambda repo: repo.get_case(outcome.case.id)) or outcome.case
-    timeline = ctx.store.run(lambda repo: repo.timeline(case.id))
+    found, timeline = ctx.store.run(lambda repo: (repo.get_case(outcome.case.id), repo.timeline(outcome.case.id)))
+    case = found or outcome.case
     progress = progress_lines(timeline, ctx.org, ctx.now)
     graded = outcome.entry
     replies = unit_told(desk, county_card(ctx.org, case, graded, ctx.now, mode="report_up", progress=progress,

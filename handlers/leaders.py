@@ -33,7 +33,7 @@ from bot.domain.grade import Grade
 from bot.domain.kinds import DutyKind
 from bot.domain.permissions import Role, case_roles
 from bot.domain.records import DutyState
-from bot.domain.response.approvers import is_main_leader, main_leaders, publicity_approvers
+from bot.domain.response.approvers import case_leaders, is_main_leader
 from handlers.acknowledge import case_number_in
 from handlers.card_copies import refresh
 from handlers.case_lookup import case_view, case_view_of
@@ -134,14 +134,8 @@ def leaders(ctx: Context, view) -> list[str]:
     case (``case.county``) the county's main and publicity leaders instead of the city's. On a drill started
     from a scenario (issue 23) ONLY those of them its scenario names (``drill.scenario``'s people): a named person
     who holds none of these roles on the case gets nothing either, and nobody else does."""
-    county = view.case.county
-    found = [*main_leaders(ctx.org, county=county), *publicity_approvers(ctx.org, county=county)]
-    for a in view.assignments:
-        unit = ctx.org.units.get(a.unit_id)
-        if unit and unit.leader_in_charge and a.state in LIVE:
-            found.append(unit.leader_in_charge)
-    named = drill_people_of(ctx, view.case)
-    return [p for p in dict.fromkeys(found) if named is None or p in named]
+    return case_leaders(ctx.org, county=view.case.county, units=[a.unit_id for a in view.assignments if a.state in LIVE],
+                        people=drill_people_of(ctx, view.case))
 
 
 def drill_people_of(ctx: Context, case) -> tuple[str, ...] | None:

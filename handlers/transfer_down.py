@@ -44,7 +44,7 @@ from handlers.county_report_up import unit_told
 from handlers.dialog_owner import not_owner, owned
 from handlers.registry import Context, dialog, router
 
-__all__ = ["PICK", "TRANSFER_DOWN", "WORD", "counties", "county_told", "desk_copy", "match_county",
+__all__ = ["PICK", "TRANSFER_DOWN", "WORD", "county_told", "desk_copy", "match_county",
            "transfer_down_button"]
 
 WORD = "转县局"
@@ -64,11 +64,6 @@ def transfer_down_button(number: str) -> Button:
     return Button("转县局办理", TRANSFER_DOWN, {"case": number})
 
 
-def counties(org: Organisation) -> list[Unit]:
-    """The active county bureaus, in the org file's order."""
-    return [u for u in org.units.values() if u.kind == "county" and u.active]
-
-
 def _core(name: str) -> str:
     """A county's name without its bureau suffix: 甲县市场监督管理局, 甲县局 and 甲县 all read 甲县."""
     name = name.strip()
@@ -82,7 +77,7 @@ def match_county(org: Organisation, typed: str) -> tuple[Unit | None, list[Unit]
     """The county bureau ``typed`` names (its full name or id, or a short form), else (None, the candidates:
     several when ambiguous, none when unknown)."""
     typed = (typed or "").strip()
-    units = counties(org)
+    units = org.counties()
     if not typed:
         return None, []
     exact = [u for u in units if typed in (u.id, u.name)]
@@ -101,7 +96,7 @@ def _unclear(org: Organisation, typed: str, found: list[Unit]) -> str:
     """Why ``typed`` named no county, with the counties to choose from."""
     if found:
         return f"“{typed}”可能是：{_names(found)}，请写完整名称。"
-    return f"没有找到“{typed}”对应的县局。可转交的县局：{_names(counties(org))}。"
+    return f"没有找到“{typed}”对应的县局。可转交的县局：{_names(org.counties())}。"
 
 
 def _may_transfer(ctx: Context, view: CaseView) -> None:
@@ -117,14 +112,14 @@ def _may_transfer(ctx: Context, view: CaseView) -> None:
     except NotPermitted:
         raise NotPermitted("permission.denied", f"只有{ctx.org.desk_name()}可以将案件转县局办理，"
                                                 "您的点击或指令未作处理。") from None
-    if not counties(ctx.org):
+    if not ctx.org.counties():
         raise InvalidInput("case.no_county", "组织架构中没有县（市、区）局，无法转县局办理。")
 
 
 def _prompt(ctx: Context, case: Case, why: str = "") -> Step:
     """The card asking which county, one owner-bound button each."""
     buttons = tuple(Button(u.name, "transfer_down.pick", owned({"case": case.number, "u": u.id}, ctx))
-                    for u in counties(ctx.org))
+                    for u in ctx.org.counties())
     where = ctx.extra.get("answer_where") or "直接回复即可"
     card = PromptCardData(title=f"转县局办理 {case.number}", color=grade_color(case.grade), facts=case_facts(case),
                           body=f"{case.title}\n请选择承办的县（市、区）局。转交后由县局办理并反馈办理结果，舆情工作台可随时查看。",

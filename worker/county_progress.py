@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,8 +42,7 @@ from bot.domain.records import Case, Follow
 from bot.store import outbox
 from bot.store.case_repo import to_case
 from bot.store.case_views import case_row
-from bot.store.cases import FollowRow
-from bot.store.follows import active_follows
+from bot.store.follows import active_follows, move_marks
 from bot.store.org_repo import read_organisation
 from bot.store.timeline import TimelineRow, case_entries
 from handlers.card_copies import first_of_its_instance, updatable
@@ -157,18 +156,9 @@ def _follow(rt: Runtime, org: Organisation, rules: Rules, follow: Follow, now: d
             # else: not due yet; these lines wait for a later sweep
         if (seen, noticed, noticed_at) == (follow.seen_seq, follow.noticed_seq, follow.noticed_at):
             return []
-        if not _moved(session, follow, seen, noticed, noticed_at):
+        if not move_marks(session, follow, seen, noticed, noticed_at):
             return []
         return [i for i in add_rows(session, messages, now, org) if i]
-
-
-def _moved(session: Session, follow: Follow, seen: int, noticed: int, noticed_at: datetime | None) -> bool:
-    """Move the follow's marks if they are still what this sweep read (and it is still active)."""
-    result = session.execute(update(FollowRow).where(  # noticed_at moves only with noticed_seq
-        FollowRow.id == follow.id, FollowRow.ended_at.is_(None), FollowRow.seen_seq == follow.seen_seq,
-        FollowRow.noticed_seq == follow.noticed_seq,
-    ).values(seen_seq=seen, noticed_seq=noticed, noticed_at=noticed_at))
-    return result.rowcount == 1
 
 
 def _places(rt: Runtime, session: Session, org: Organisation, case: Case,

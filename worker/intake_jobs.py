@@ -19,7 +19,7 @@ from bot.core.clock import utcnow
 from bot.domain.cards.intake_card import intake_card
 from bot.domain.grade import Grade
 from bot.domain.intake.commands import record_preview
-from bot.domain.intake.reading import likely_units
+from bot.domain.intake.reading import suggested_units
 from bot.fetch.address_policy import DEFAULT_POLICY, FetchPolicy, Resolver, system_resolver
 from bot.fetch.preview import fetch_preview
 from bot.store.case_repo import SessionCaseStore
@@ -64,8 +64,7 @@ def announce_case(rt: Runtime, case_id: int) -> list[int]:
         case, intake = SessionCaseStore(session).run(lambda repo: (repo.get_case(case_id), repo.intake(case_id)))
         if case is None:
             return []
-        suggested = ([org.units[case.county]] if case.county in org.units else []) if case.county else \
-            likely_units(org, f"{case.title} {(intake.summary or '') if intake else ''}", limit=4)
+        suggested = suggested_units(org, case.county, f"{case.title} {(intake.summary or '') if intake else ''}")
         card = intake_card(case, utcnow(), (), suggested, "由监测系统接口推送",
                            hand_down=not case.county and bool(org.counties()))
         dedup = f"api-case:{case_id}"

@@ -30,7 +30,7 @@ from bot.domain.errors import InvalidInput, NotPermitted
 from bot.domain.grade import Grade
 from bot.domain.intake.links import source_of
 from bot.domain.permissions import Role, running_desk
-from bot.domain.response.approvers import main_leaders, publicity_approvers
+from bot.domain.response.approvers import case_leaders
 from bot.domain.records import Actor, Case, Intake
 from bot.domain.repository import CaseRepository, CaseStore
 from bot.domain.unit.commands import assign_unit
@@ -91,17 +91,9 @@ class Recipients:
 def recipients(org, units, people, grade: Grade) -> Recipients:
     """Who will receive the cards of a drill of ``grade`` warning ``units`` (ids) whose scenario names ``people``
     (the same leaders ``handlers/leaders.leaders`` picks on a drill: only those named)."""
-    named = set(people or ())
-    found = [*main_leaders(org), *publicity_approvers(org)]
-    shown = []
-    for unit_id in units:
-        unit = org.units.get(unit_id)
-        if unit is None:
-            continue
-        if unit.leader_in_charge:
-            found.append(unit.leader_in_charge)
-        shown.append((unit.name, tuple(_name(org, p) for p in unit.liaisons)))
-    leaders = tuple(_name(org, p) for p in dict.fromkeys(found) if p in named)
+    shown = [(unit.name, tuple(_name(org, p) for p in unit.liaisons))
+             for unit in (org.units.get(uid) for uid in units) if unit is not None]
+    leaders = tuple(_name(org, p) for p in case_leaders(org, county=None, units=units, people=tuple(people or ())))
     return Recipients(org.desk_name(), tuple(shown), leaders, grade_of(grade))
 
 

@@ -18,7 +18,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.intake.links import find_links, normalise
 
 __all__ = ["TITLE_CHARS", "UnitMatch", "first_line_title", "likely_units", "link_key", "match_units",
-           "parse_deadline"]
+           "parse_deadline", "suggested_units"]
 
 TITLE_CHARS = 200
 GENERIC = ("市场监督管理局", "监督管理", "监督检查", "监察", "管理", "市场", "安全", "科", "局", "所", "中心", "和", "及")
@@ -54,6 +54,15 @@ def _keywords(unit: Unit) -> list[str]:
         name = name.replace(word, " ")
     words = [w for w in name.split() if w]
     return [w[i:i + 2] for w in words for i in range(max(1, len(w) - 1))]
+
+
+def suggested_units(org: Organisation, county: str | None, text: str, limit: int = 4) -> list[Unit]:
+    """The units a case's intake card suggests: a county's case (``county``), that county alone (a county desk warns
+    itself, issue 22); a city case, the units likeliest for its ``text`` (title and summary)."""
+    if county:
+        unit = org.units.get(county)
+        return [unit] if unit is not None and unit.active else []
+    return likely_units(org, text, limit)
 
 
 def likely_units(org: Organisation, text: str, limit: int = 2) -> list[Unit]:

@@ -20,11 +20,13 @@ is refused like a role the org names no one for (``response.no_approver``, telli
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from bot.core.org import CountyLeaders, Organisation
 from bot.domain.errors import InvalidInput
 from bot.domain.permissions import Role
 
-__all__ = ["PLAN_STEPS", "ROLE_LABELS", "SCRIPT_ROLES", "is_main_leader", "main_leaders", "plan_approver",
+__all__ = ["PLAN_STEPS", "ROLE_LABELS", "SCRIPT_ROLES", "case_leaders", "is_main_leader", "main_leaders", "plan_approver",
            "plan_steps", "publicity_approvers", "script_approvers", "script_roles", "unit_name"]
 
 SCRIPT_ROLES = (Role.PUBLICITY_LEADER, Role.LEADER_IN_CHARGE)  # both approve a script version, in any order
@@ -91,6 +93,15 @@ def main_leaders(org: Organisation, *, county: str | None = None, people: tuple 
     if leaders is not None:
         return _only([leaders.main] if leaders.main else [], people)
     return _only([p.id for p in org.people.values() if p.active and Role.MAIN_LEADER.value in p.roles], people)
+
+
+def case_leaders(org: Organisation, *, county: str | None, units: Iterable[str],
+                 people: tuple | None = None) -> list[str]:
+    """Who a case's bulletins go to: its main leader(s), its publicity leader(s) (a county's case: the county's) and
+    the leaders in charge of ``units`` (its live units), once each; on a drill (``people``) only those it names."""
+    found = [*main_leaders(org, county=county), *publicity_approvers(org, county=county)]
+    found += [u.leader_in_charge for u in (org.units.get(uid) for uid in units) if u and u.leader_in_charge]
+    return [p for p in dict.fromkeys(found) if people is None or p in people]
 
 
 def publicity_approvers(org: Organisation, *, county: str | None = None, people: tuple | None = None) -> list[str]:
