@@ -68,7 +68,6 @@ def test_a_broken_org_file_is_refused_whole(runner, tmp_path):
 
 
 @pytest.mark.parametrize("args, issue", [
-    (["case", "export", "YQ-2026-0001", "--format", "md"], "#24"),
     (["stats", "--period", "2026-11", "--format", "csv"], "#25"),
 ])
 def test_commands_of_later_issues_say_so(runner, args, issue):

@@ -44,6 +44,7 @@ LAYER_OF = {
     # packages the table does not name, each with a row of its own below (item 6)
     "bot.fetch": "bot.fetch",  # the SSRF-safe fetcher (link previews): a library the worker's job calls
     "bot.schedule": "bot.schedule",  # schedules in Redis (the clock's), read by /metrics, written by the worker
+    "bot.archive": "bot.archive",  # a case's dossier as documents (docx, Markdown, JSON): issue 24
 }
 
 # The loose modules at the top of bot/ (architecture review 2026-12-07, §4.2), each classified by what
@@ -165,6 +166,11 @@ RULES = {
         {"flask", "jinja2", "markupsafe", "requests"},  # requests: the OAuth code exchange only
         "bot.board: Flask, Jinja2, bot.core, bot.domain, bot.store (read-only), an HTTP client for OAuth — "
         "no platforms, handlers, worker, emulator"),
+    "bot.archive": rule(
+        {"bot.core", "bot.domain"},  # the domain's readers (response state, supervision, evaluation, labels)
+        {"docx"},  # python-docx writes the .docx
+        "bot.archive (a dossier as documents): bot.core, bot.domain, python-docx, stdlib — no Flask, RQ, Redis, "
+        "SQLAlchemy, bot.store, platforms, handlers, worker"),
     "bot.cli": rule(EVERYTHING, EVERYTHING, "bot.cli: everything"),
     "runner": rule(EVERYTHING, EVERYTHING, "process runners: everything, like the CLI"),
     "config": rule({"bot.core"}, (), "settings (bot.config, bot.logconfig): stdlib and bot.core"),

@@ -6,6 +6,7 @@
     anyone     a refused view or export                                  record_refused    case.view_refused /
                                                                                            case.export_refused
     CLI        ``yuqing case show|list --reveal``                        record_reveal     case.revealed
+    CLI, chat  ``yuqing case export`` / 导出 (issue 24)                  record_export     case.exported
 
 Marking and lifting are allowed in any state, an archived case's too: who may see a case is not its content.
 Who may see a confidential case is decided by ``bot.domain.secrecy``. Each command runs in one transaction and
@@ -25,6 +26,7 @@ from bot.domain.repository import CaseRepository, CaseStore
 EXPOSED = "case.confidential_exposed"
 REFUSED = {"view": "case.view_refused", "export": "case.export_refused"}
 REVEALED = "case.revealed"
+EXPORTED = "case.exported"
 CLI_ROLE = "cli"
 ACTOR_LENGTH = 64  # timeline.actor
 
@@ -97,6 +99,22 @@ def record_reveal(store: CaseStore, rules: Rules, case_id: int, os_user: str, no
     def work(repo: CaseRepository) -> Outcome:
         case = load_case(repo, case_id)
         return record(repo, rules, case, actor, CLI_ROLE, REVEALED, now, {})
+
+    return store.run(work)
+
+
+def record_export(store: CaseStore, rules: Rules, case_id: int, actor_id: str, platform: str, fmt: str,
+                  now: datetime) -> Outcome:
+    """The case was exported as ``fmt`` (docx, md, json), recorded before the file is made so the file holds its own
+    entry (payload ``{"format": fmt}``; no permission needed: the caller decided). ``actor_id`` is a person id or
+    ``cli:<OS user>`` (cut to the timeline's 64 characters); the role is ``cli`` on platform ``cli``, else the
+    person's first role on the case. Raises NotFound."""
+    actor = Actor(actor_id[:ACTOR_LENGTH], platform)
+
+    def work(repo: CaseRepository) -> Outcome:
+        case = load_case(repo, case_id)
+        role = CLI_ROLE if platform == "cli" else _role(repo, rules, actor, case)
+        return record(repo, rules, case, actor, role, EXPORTED, now, {"format": fmt})
 
     return store.run(work)
 
