@@ -60,6 +60,7 @@ GENERAL: dict[str, str] = {
     "ORG_FILE": "",
     "POLICY_FILE": "",
     "HOLIDAY_FILE": "",
+    "ANCHOR_FILE": "",  # the daily anchor lines, outside the database; default var/anchors.txt (load)
     "TIMEZONE": "Asia/Shanghai",
     "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     "API_TOKENS": "",
@@ -195,6 +196,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     values = {k: v for k, v in values.items() if v}
     values.update(channel_values)
     values["DATABASE_URL"] = env.get("DATABASE_URL") or default_database_url()
+    values["ANCHOR_FILE"] = env.get("ANCHOR_FILE") or str(ROOT / "var" / "anchors.txt")  # 存证锚点 (issue 24)
     try:
         ZoneInfo(values["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError):

@@ -69,6 +69,7 @@ def _prepare_env(redis_url: str, emulator_url: str, web_url: str, ws_url: str = 
     env.update(
         REDIS_URL=redis_url,
         DATABASE_URL=f"sqlite:///{config_module.ROOT / 'var' / 'demo.db'}",
+        ANCHOR_FILE=str(config_module.ROOT / "var" / "demo-anchors.txt"),  # beside demo.db, never mixed with real ones
         ORG_FILE=str(config_module.ROOT / "examples" / "org.yaml"),
         WECOM_API_BASE=emulator_url, DINGTALK_OAPI_BASE=emulator_url, DINGTALK_API_BASE=emulator_url,
         PUBLIC_BASE_URL=web_url, RECONCILE_INTERVAL=env.get("RECONCILE_INTERVAL", "10"),

@@ -3,7 +3,8 @@ calendar and HOLIDAY_FILE), the weekly one on the policy's weekday (Monday) — 
 checked by every reconcile (so at most one RECONCILE_INTERVAL late), never by a cron in the worker's
 time zone. Content: cases opened in the period, open cases by grade and by unit, overdue duties,
 duties done late in the period (late reports); drills are left out, a confidential case is its number and
-grade only (涉密舆情（重大）: no title). It goes to the leaders (main,
+grade only (涉密舆情（重大）: no title). The daily one carries the day's anchor line (存证锚点, issue 24), appended
+to ANCHOR_FILE as it is built. It goes to the leaders (main,
 publicity, leaders in charge) and the desk through the outbox; the outbox's unique dedup id
 (``dg:<kind>:<day>:<person>``) makes a second send of the same digest impossible, a Redis claim
 only saves the work of building it twice."""
@@ -21,10 +22,12 @@ from bot.core import keys
 from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
 from bot.core.presentation import secret_item
+from bot.domain.case.anchors import anchor_line
 from bot.domain.cards.shapes import DigestData
 from bot.domain.grade import Grade
 from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
+from bot.store.anchors import chain_heads, write_anchor
 from bot.store.org_repo import read_organisation
 from worker.addressing import Unreachable, person_message
 from worker.delivery import schedule as schedule_delivery
@@ -124,10 +127,24 @@ def send_due(rt: Runtime, now: datetime) -> int:
     return sent
 
 
+def anchor(rt: Runtime, session, day: date) -> str:
+    """The day's anchor (存证锚点) of every case's chain, appended to ANCHOR_FILE; returns its line (shown in the
+    digest even when the file cannot be written: that is logged as an error)."""
+    heads = chain_heads(session)
+    path = rt.settings.get("ANCHOR_FILE")
+    try:
+        return write_anchor(path, day, heads)
+    except OSError as exc:
+        log.error("digest: the anchor could not be appended to ANCHOR_FILE %s: %s", path, exc)
+        return anchor_line(day, heads)
+
+
 def _send(rt: Runtime, org: Organisation, kind: str, day: date, days: int, now: datetime) -> int:
     ids = []
     with rt.database.session() as session:
-        card = DigestData(period=kind, day=f"{day.month}月{day.day}日", **contents(session, org, now, days)).card()
+        line = anchor(rt, session, day) if kind == "daily" else ""
+        card = DigestData(period=kind, day=f"{day.month}月{day.day}日", anchor=line,
+                          **contents(session, org, now, days)).card()
         for pid in recipients(org):
             try:
                 message = person_message(org, pid, card, f"dg:{kind}:{day.isoformat()}:{pid}")

@@ -110,10 +110,19 @@ def calendar_warnings(rules: Rules, now: datetime, started: list[Duty]) -> list[
     return rules.calendar.warnings_between(now.astimezone(SHANGHAI).date(), last.astimezone(SHANGHAI).date())
 
 
+def case_snapshot(case: Case) -> dict:
+    """The case after an act, as every entry records it (the rows check, bot.domain.case.audit)."""
+    return {"grade": int(case.grade), "state": str(case.state), "owner": case.owner_unit, "county": case.county,
+            "confidential": bool(case.confidential)}
+
+
 def record(repo: CaseRepository, rules: Rules, case: Case, actor: Actor, role: str, action: str, now: datetime,
            payload: dict, started: list[Duty] = (), ended: list[Duty] = (),
            assignment: Assignment | None = None) -> Outcome:
-    """Save duties, write the one timeline entry of an accepted action, and build its Outcome."""
+    """Save duties, write the one timeline entry of an accepted action, and build its Outcome.
+
+    The payload gets ``started``/``ended`` (the duties), ``row`` (the case after the act) and, with an
+    ``assignment``, ``assignment_row`` (its id, unit and state after the act)."""
     started, ended = list(started), list(ended)
     save_duties(repo, started, ended)
     warnings = calendar_warnings(rules, now, started)
@@ -124,5 +133,8 @@ def record(repo: CaseRepository, rules: Rules, case: Case, actor: Actor, role: s
         body["ended"] = [{"id": d.id, "kind": str(d.kind), "state": str(d.state), "reason": d.reason} for d in ended]
     if warnings:
         body["calendar_warnings"] = warnings
+    body["row"] = case_snapshot(case)
+    if assignment is not None:
+        body["assignment_row"] = {"id": assignment.id, "unit": assignment.unit_id, "state": str(assignment.state)}
     entry = repo.append(case.id, EntryDraft(actor.person_id, str(role), actor.platform, str(action), body, ensure_utc(now)))
     return Outcome(case, entry, started, ended, assignment, warnings)

@@ -44,3 +44,19 @@ def escalations(stack, duty_id: int) -> list:
     with stack.database.session() as session:
         rows = session.scalars(select(ClockFiringRow).where(ClockFiringRow.duty_id == duty_id))
         return [r.step_at for r in rows if not r.remind]
+
+
+def unverified(stack) -> dict[str, list[str]]:
+    """What ``yuqing case verify --all`` would name, by case: a broken link, or rows (the case, its grade changes,
+    duties, assignments) that disagree with what its timeline recorded (issue 24). Empty: every case verifies."""
+    from bot.store.anchors import case_numbers, check_case
+
+    out = {}
+    with stack.database.session() as session:
+        for number in case_numbers(session):
+            found = check_case(session, number)
+            broken = [f"broken at {found.broken.seq}: {found.broken.reason}"] if found.broken else []
+            problems = broken + list(found.rows)
+            if problems:
+                out[number] = problems
+    return out

@@ -54,6 +54,7 @@ class Stack:
         self.env.update(stack_files(folder, self.env))  # digests off, or due at start (tests/support/digest_policy.py)
         self.env.update(REDIS_URL=redis_url, DATABASE_URL=database_url or f"sqlite:///{folder / 'stack.db'}",
                         ORG_FILE=str(org_file), LOG_LEVEL="INFO")
+        self.env.setdefault("ANCHOR_FILE", str(folder / "anchors.txt"))  # the daily digest's anchors (issue 24)
         self.emulator = EmulatorServer(self.env, Directory.from_org_file(org_file, self.env),
                                        extras=emulator_extras).start()
         extra_bases = [name for extra in emulator_extras for name in getattr(extra, "base_url_variables", ())]

@@ -41,7 +41,7 @@ from bot.store.outbox import OutboxRow
 from handlers.registry import dialogs, load_router
 from tests.faults.redeliver import settled
 from tests.integration import stack as stack_module
-from tests.integration.duty_checks import duties, escalations, open_duty
+from tests.integration.duty_checks import duties, escalations, open_duty, unverified
 from tests.integration.intake.conftest import detail
 from tests.integration.stack import Stack
 from tests.integration.unit_flow import People
@@ -205,6 +205,7 @@ def test_an_especially_major_case_walks_from_link_to_archive_by_peoples_acts(wal
     # and none can come: the clock has no firing left for any of its duties (so no wait for their deadlines to pass)
     assert scheduled_for(walk, {d.id for d in rows}) == [], "the clock has nothing left for an archived case"
     assert [d.kind for d in rows if d.firing_id is not None] == [], "no duty keeps an active firing"
+    assert unverified(walk) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"
     before = traffic(walk, case_id)
     time.sleep(5)  # 20 minutes of policy time: a firing left behind would show now (the test waits, not a request)
     settled(walk, wait_for)

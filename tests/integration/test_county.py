@@ -19,6 +19,7 @@ from bot.domain.grade import Grade
 
 from bot.store.cases import CaseRow, DutyRow, FollowRow
 from tests.integration.stack import Stack
+from tests.integration.duty_checks import unverified
 from tests.integration.unit_flow import Opened, People, open_and_assign, timeline_actions
 
 COUNTY, DESK, HEAD = "0802", "0524", "0801"
@@ -112,6 +113,7 @@ def test_a_county_major_case_is_reported_up_and_its_later_steps_show_at_the_city
     p.exchange(COUNTY, (f"定级 {case.number} 敏感 舆情已降温", f"{case.number} 已由重大舆情调整为敏感舆情"))
     assert "case.grade" in timeline_actions(stack, case.case_id)
     assert sum("县局上报" in t for t in desk_group(p)) == before
+    assert unverified(stack) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"
 
 
 def test_the_city_follows_takes_over_and_a_script_is_approved_by_city_leaders(stack, people):
@@ -135,6 +137,7 @@ def test_the_city_follows_takes_over_and_a_script_is_approved_by_city_leaders(st
     p.exchange("qianfjz", (f"审定 {case.number} v1", "已审定同意"))
     p.exchange("0412", (f"审定 {case.number} v1", "（已通过）"))
     assert not [t for t in p.got(HEAD) if f"口径审定 {case.number}" in t], "the county's head is no approver now"
+    assert unverified(stack) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"
 
 
 def test_a_case_handed_down_gets_the_countys_feedback_and_the_city_hears_of_it(stack, people):
@@ -151,6 +154,7 @@ def test_a_case_handed_down_gets_the_countys_feedback_and_the_city_hears_of_it(s
     with stack.database.session() as session:
         assert session.get(DutyRow, duty.id).state == "done"
     p.told(DESK, "已现场核查")
+    assert unverified(stack) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"
 
 
 def test_a_county_policy_shortens_the_countys_clock_and_not_the_citys(stack, people):
@@ -166,3 +170,4 @@ def test_a_county_policy_shortens_the_countys_clock_and_not_the_citys(stack, peo
     county_span, city_span = (d.due_at - d.started_at for d in (county_duty, city_duty))
     assert county_span < timedelta(hours=24, seconds=2) and city_span > timedelta(hours=47)
     assert county_duty.policy["duration"] == "24h" and city_duty.policy["duration"] == "48h"
+    assert unverified(stack) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"

@@ -83,3 +83,5 @@ def test_a_drill_from_the_cli_runs_the_real_flow_in_compressed_time_and_reports_
     shown = yuqing(stack, "case", "show", drill.number).stdout
     timeline = shown[shown.index("时间线:"):].splitlines()[1:]
     assert timeline and all("【演练】" in line for line in timeline), timeline  # the timeline says 演练 throughout
+    verified = yuqing(stack, "case", "verify", "--all")  # the chains hold and the rows agree with them (issue 24)
+    assert verified.returncode == 0 and verified.stdout.count("完好 (ok)") == 2, verified.stdout + verified.stderr

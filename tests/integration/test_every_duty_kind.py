@@ -47,7 +47,7 @@ from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.store.cases import CaseRow
 from tests.integration import stack as stack_module
-from tests.integration.duty_checks import duties
+from tests.integration.duty_checks import duties, unverified
 from tests.integration.intake.conftest import detail
 from tests.integration.stack import Stack
 from tests.integration.unit_flow import Opened, People, open_and_assign, timeline_actions
@@ -295,3 +295,4 @@ def test_a_duty_kind_ends_by_its_act(people, kind):
         assert len(every) == 2 and ends == [("done", d.owner_person, False, None) for d in every], ends
     if kind in PUBLISHED:  # by 发布, on time — no longer closed as missed at 平息
         assert "publication.publish" in timeline_actions(people.stack, case.case_id)
+    assert unverified(people.stack) == {}, "case verify: the rows agree with what the timeline recorded (issue 24)"

@@ -249,6 +249,7 @@ class DigestData(CardData):
     overdue: list[str]
     late: list[str]
     open: int
+    anchor: str = ""  # the daily digest's 存证锚点 line (issue 24): anchor <day> cases=N sha256=…; weekly: none
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 
@@ -137,7 +138,7 @@ def test_steps_fall_due_at_the_scaled_time_and_are_performed_once(store, rules, 
     assert grading.entry.actor == "p-sun" and grading.entry.payload["reason"] == "热度持续上升"
     assert grading.case.grade == Grade.ESPECIALLY_MAJOR
     assert step.entry.action == "drill.step" and step.entry.payload == {
-        "index": 0, "raise": 4, "reason": "热度持续上升", "changed": True}
+        "index": 0, "raise": 4, "reason": "热度持续上升", "changed": True, "row": ANY}
     with pytest.raises(IllegalTransition):
         perform_step(store, rules, drill.id, 0, now + timedelta(seconds=11))
     timeline = store.run(lambda repo: repo.timeline(drill.id))

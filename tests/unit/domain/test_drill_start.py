@@ -5,6 +5,7 @@ unit is refused before anything is written."""
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 
@@ -54,7 +55,8 @@ def test_the_desk_head_opens_a_drill_at_its_scale_warns_its_units_and_records_th
     noted = timeline[1]
     assert (noted.actor, noted.role, noted.platform) == ("p-sun", "desk_head", "dingtalk")
     assert noted.payload == {"people": ["p-zhao", "p-wu"], "steps": [{"after": 600, "raise": 4, "reason": "热度持续上升"}],
-                             "scale": 60.0, "source": "major.yaml", "units": ["u-food"], "started_by": "p-sun"}
+                             "scale": 60.0, "source": "major.yaml", "units": ["u-food"], "started_by": "p-sun",
+                             "row": ANY}
     assert drill_people(timeline) == ("p-zhao", "p-wu")                       # as the other drill modules read it
     assert drill_steps(timeline)[0].after == timedelta(minutes=10)
     intake = store.run(lambda repo: repo.intake(case.id))

@@ -1,6 +1,7 @@
 """涉密 (issue 21): who may see a confidential case, who may export it, and marking and lifting it."""
 
 from dataclasses import replace
+from unittest.mock import ANY
 
 import pytest
 
@@ -111,7 +112,7 @@ def test_the_desk_marks_a_case_and_the_timeline_says_why(store, rules, clock):
     assert done.case.confidential and store.repo.get_case(case.id).confidential
     entry = store.repo.timeline(case.id)[-1]
     assert (entry.action, entry.actor, entry.role, entry.platform, entry.payload) == (
-        "case.confidential", "p-li", "desk", "wecom", {"reason": "涉及未公开案件"})
+        "case.confidential", "p-li", "desk", "wecom", {"reason": "涉及未公开案件", "row": ANY})
 
 
 @pytest.mark.parametrize("actor", [FOOD, Actor("p-zhao"), Actor("p-qian"), Actor("p-ops"), Actor("p-nobody"),
@@ -144,7 +145,7 @@ def test_only_the_desk_head_lifts_it(store, rules, clock):
     assert not done.case.confidential and not store.repo.get_case(case.id).confidential
     entry = store.repo.timeline(case.id)[-1]
     assert (entry.action, entry.actor, entry.role, entry.payload) == (
-        "case.unconfidential", "p-sun", "desk_head", {"reason": "已公开"})
+        "case.unconfidential", "p-sun", "desk_head", {"reason": "已公开", "row": ANY})
     with pytest.raises(InvalidInput, match="不是涉密案件") as refused:
         marks.clear_confidential(store, rules, case.id, HEAD, clock.now(), "再解除")
     assert refused.value.key == "confidential.not"
@@ -188,7 +189,7 @@ def test_refusals_exposures_and_reveals_are_on_the_timeline_and_the_chain_holds(
                    ("case.export_refused", "p-ops", "admin", "wecom"),
                    ("case.confidential_exposed", "system", "system", "system"),
                    ("case.revealed", "cli:operator", "cli", "cli")]
-    assert entries[4].payload == {"messages": [sent]}
+    assert entries[4].payload == {"messages": [sent], "row": ANY}
     assert first_broken(entries) is None
     with pytest.raises(ValueError):
         marks.record_refused(store, rules, case.id, DESK, clock.now(), "print")

@@ -7,6 +7,7 @@ can change it and listed for the desk where it cannot; the named people are told
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 
@@ -88,7 +89,8 @@ def test_the_desk_marks_a_case_and_everyone_named_is_told_one_to_one(world):
     replies = world.act("p-li", text=f"涉密 {case.number} {REASON}")
     assert world.confidential(case.id)
     entry = world.entry(case.id, "case.confidential")
-    assert entry.payload == {"reason": REASON} and entry.actor == "p-li"
+    assert entry.payload == {"reason": REASON, "row": ANY} and entry.actor == "p-li"
+    assert entry.payload["row"]["confidential"] is True  # the case after the act (the rows check)
     answer = replies[0]
     assert answer.to is None and answer.case_id == case.id  # in a group: the rule shows the notice
     assert answer.card.data["text"].startswith(f"已将 {case.number} 标记为涉密案件（理由：{REASON}）")
@@ -130,7 +132,7 @@ def test_group_cards_are_redrawn_where_they_can_change_and_listed_where_they_can
     sent = (world.now - timedelta(minutes=30)).isoformat()
     assert entry.payload == {"messages": [
         {"outbox": 13, "platform": "wecom", "group": "u-food", "kind": "case_card", "sent_at": sent},
-        {"outbox": 14, "platform": "dingtalk", "group": "u-desk", "kind": "notice", "sent_at": sent}]}
+        {"outbox": 14, "platform": "dingtalk", "group": "u-desk", "kind": "notice", "sent_at": sent}], "row": ANY}
 
 
 def test_a_group_card_the_platform_gave_no_reference_to_is_listed(world):
@@ -162,7 +164,7 @@ def test_the_intake_cards_button_asks_the_reason_then_marks(world):
     assert not world.confidential(case.id)
     replies = world.act("p-sun", text=REASON)
     assert world.confidential(case.id) and world.dialog["p-sun"] is None
-    assert world.entry(case.id, "case.confidential").payload == {"reason": REASON}
+    assert world.entry(case.id, "case.confidential").payload == {"reason": REASON, "row": ANY}
     assert replies[0].card.data["text"].startswith(f"已将 {case.number} 标记为涉密案件")
 
 
@@ -201,7 +203,8 @@ def test_only_the_desk_head_lifts_it_and_the_desk_is_told(world):
     assert "解除涉密" in refusal.card.data["text"] and world.confidential(case.id)
     replies = world.act("p-sun", text=f"解除涉密 {case.number} 已公开通报")
     assert not world.confidential(case.id)
-    assert world.entry(case.id, "case.unconfidential").payload == {"reason": "已公开通报"}
+    unmarked = world.entry(case.id, "case.unconfidential").payload
+    assert unmarked == {"reason": "已公开通报", "row": ANY} and unmarked["row"]["confidential"] is False
     assert texts(replies)[0] == f"已解除 {case.number} 的涉密标记（理由：已公开通报），已告知舆情工作台。"
     assert [r.to.id for r in replies[1:]] == ["p-li", "p-chen"]
     (no,) = world.act("p-sun", text=f"解除涉密 {case.number} 再次")
