@@ -2,7 +2,7 @@
 an example to type as it stands — ``帮助 <词>`` for one command explained, and a friendly answer to anything
 not understood (review ux-2026-12-07, finding 9).
 
-    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台 (涉密 among the short words; a desk
+    帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台 (涉密, 导出 among the short words; a desk
              head's line adds 解除涉密 — issue 21; the city desk's one more line: 转办 and the counties' words
              转县局 关注 取消关注 接管 县局舆情 — issue 22), 主要领导 or 领导 (督办, and what
              they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all;
@@ -35,7 +35,7 @@ UNIT = (
     (f"口径 {N}", "提交口径，送领导审定"),
     ("方案 处置意见 反馈", "见“帮助 方案”等"),
 )
-DESK_MORE = "口径 方案 发布 报送 跟踪 平息 归档 更正 涉密"
+DESK_MORE = "口径 方案 发布 报送 跟踪 平息 归档 更正 涉密 导出"
 DESK = (
     ("转发舆情链接", "立案，或发“立案 标题”"),
     (f"定级 {N} 重大 理由…", "定级或调整等级"),
@@ -135,6 +135,9 @@ TOPICS = {
             "立一件标注【演练】的案件，时限缩为 1/60；确认将收到卡片的单位和领导后开始。", "演练 major"),
            ("演练结束后查看各环节是否按时、谁办理、哪些未办。", f"演练报告 {N}")),
     "演练报告": ("查看演练案件各环节的办理时间与时限（按时、迟办、未办）。", f"演练报告 {N}"),
+    # issue 24: the archive file
+    "导出": ("舆情工作台或局领导导出案件档案：生成 Word 文件（舆情处置档案），私信发送给您，导出记入案件时间线；在群里发送也只私信发送。"
+           "涉密案件不通过聊天导出，请联系信息中心在服务器上导出。", f"导出 {N}"),
     "取消": ("结束正在进行的操作（如填写报告、分派单位）。", "取消"),
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }

@@ -94,7 +94,8 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
             return _stranger(session, org, event)
         ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
                       capabilities=rt.capabilities, card_copies=OutboxCopies(session),
-                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat, "jobs": []})
+                      extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat, "jobs": [],
+                             "public_base_url": rt.settings.get("PUBLIC_BASE_URL")})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]

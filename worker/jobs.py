@@ -94,3 +94,11 @@ def announce_case(case_id: int) -> list[int]:
     from worker.runtime import runtime
 
     return announce(runtime(), case_id)
+
+
+def export_case(case_id: int, person_id: str, platform: str, fmt: str, request: str) -> int | None:
+    """Make a case's archive file asked for in the chat and put it in the outbox 1:1 (see worker/export_jobs.py)."""
+    from worker.export_jobs import export_case as export
+    from worker.runtime import runtime
+
+    return export(runtime(), case_id, person_id, platform, fmt, request)
