@@ -5,7 +5,8 @@ not understood (review ux-2026-12-07, finding 9).
     帮助 --> the person's groups: 承办单位 (签收, 报告, 退回 first), 舆情工作台 (涉密, 导出 among the short words; a desk
              head's line adds 解除涉密 — issue 21; the city desk's one more line: 转办 and the counties' words
              转县局 关注 取消关注 接管 县局舆情 — issue 22), 主要领导 or 领导 (督办, and what
-             they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all;
+             they approve: 审定, 审批, 同意, 退回修改, 同意报送 — issue 20), then 查询 for all (a leader's
+             opens with 统计 — issue 25; the city desk's names it on its own line);
              notes: 取消, @舆情助手 in a group, the case number is on the card
     帮助 定级 --> that command: what it does, how to type it, an example
     帮助 <unknown word> --> the list, with a line saying the word is not a command
@@ -22,6 +23,7 @@ from bot.domain.cards import notice
 from bot.domain.cards.shapes import Command, HelpData
 from bot.domain.permissions import Role, opener_roles, reports_for_a_unit
 from handlers.registry import Context, router
+from handlers.stats import may_see_stats
 
 N = "YQ-2026-0001"
 MY_DUTIES = ("我的待办", "查看需要您处理的事项和截止时间")
@@ -50,7 +52,7 @@ DESK = (
 DESK_HEAD = (*DESK[:-1], (f"{DESK_MORE} 解除涉密", DESK[-1][1]))
 # the city desk's own: 转办 from above, and (issue 22) the counties' cases — one short line, the desk's card being at
 # DingTalk's 1 KB (帮助 转办, 帮助 接管 … explain each)
-CITY_DESK = (("转办 转县局 关注 接管 县局舆情 演练", "见“帮助 接管”等"),)  # 取消关注: under 帮助 关注; 演练报告: 帮助 演练
+CITY_DESK = (("转办 转县局 关注 接管 县局舆情 演练 统计", "见“帮助 接管”等"),)  # 取消关注: under 帮助 关注; 演练报告: 帮助 演练
 MAIN_LEADER = ((f"领导签收 {N}", "签收特别重大舆情的舆情通报"),)
 LEADER = ((f"督办 {N} 单位 内容", "督办承办单位（或点通报上的“督办”按钮）"),)
 # issue 20: what a leader decides (the cards carry 同意 / 退回修改; these are the typed forms)
@@ -61,6 +63,8 @@ APPROVER = (
     (f"退回修改 {N} v1 理由", "退回口径或回应方案修改并说明理由"),
 )
 ONWARD = ((f"同意报送 {N} v1", "同意把已审定的口径报送上级"),)
+# issue 25: the figures of a period, for the city desk (its line above) and the bureau's leaders (under 查询)
+STATS = (("统计 本月", "本月舆情统计"),)  # the main leader's card is at DingTalk's 1 KB: 帮助 统计 says more
 EVERYONE = (
     (f"案件 {N}", "查看案件状态"),
     ("帮助 定级", "查看指令说明"),
@@ -138,6 +142,10 @@ TOPICS = {
     # issue 24: the archive file
     "导出": ("舆情工作台或局领导导出案件档案：生成 Word 文件（舆情处置档案），私信发送给您，导出记入案件时间线；在群里发送也只私信发送。"
            "涉密案件不通过聊天导出，请联系信息中心在服务器上导出。", f"导出 {N}"),
+    # issue 25: the figures
+    "统计": ("市局舆情工作台和局领导查看一段时间的舆情统计（案件按等级、来源、状态，签收用时，报告按时、迟报、漏报，时限，口径审定，督办回复等）："
+           "汇总私信发送，并附 Excel 文件；在群里发送也只私信发送。期间可写 本周（默认）、上周、本月、上月、本季度、本年，"
+           "或 2026-Q4、2026-12、2026-W49、2026。", "统计 本月"),
     "取消": ("结束正在进行的操作（如填写报告、分派单位）。", "取消"),
     "立案": ("舆情工作台立案：直接转发舆情链接，或发送“立案 标题或内容”。", "立案 某超市销售过期食品"),
 }
@@ -168,6 +176,8 @@ def commands_for(ctx: Context) -> list[Command]:
     elif pid and not desks and _leads(ctx, pid):
         groups.append(("领导", LEADER + _approves(ctx, pid)))
     rest = EVERYONE if in_unit else (MY_DUTIES, *EVERYONE)
+    if Role.DESK not in desks and may_see_stats(ctx.org, pid):  # a leader (the city desk's line names it)
+        rest = (*STATS, *rest)
     groups.append(("查询", rest))
     return [Command(text, meaning, group) for group, lines in groups for text, meaning in lines]
 

@@ -7,7 +7,13 @@ grade only (涉密舆情（重大）: no title). The daily one carries the day's
 to ANCHOR_FILE as it is built. It goes to the leaders (main,
 publicity, leaders in charge) and the desk through the outbox; the outbox's unique dedup id
 (``dg:<kind>:<day>:<person>``) makes a second send of the same digest impossible, a Redis claim
-only saves the work of building it twice."""
+only saves the work of building it twice.
+
+The weekly one carries a picture for the leaders (issue 25; the desk has the statistics, ``统计``): the chart
+of the eight whole weeks before (``bot.figures.chart``, data ``bot.store.stats.chart_data``), stored once
+per run as ``舆情周报-<ISO week>.png`` and put 1:1 right after each leader's text digest, in the same
+transaction (``dg:weekly-chart:<day>:<person>``) — where the leader's platform sends pictures. A chart that
+cannot be drawn is logged and the text digests go without it."""
 
 from __future__ import annotations
 
@@ -23,12 +29,17 @@ from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
 from bot.core.presentation import secret_item
 from bot.domain.case.anchors import anchor_line
+from bot.core.media import media_card
 from bot.domain.cards.shapes import DigestData
 from bot.domain.grade import Grade
+from bot.domain.stats.period import week_of
+from bot.figures.chart import weekly_chart
+from bot.store import blobs
 from bot.store.case_views import LIVE_ASSIGNMENTS, OPEN_STATES
 from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 from bot.store.anchors import chain_heads, write_anchor
 from bot.store.org_repo import read_organisation
+from bot.store.stats import chart_data
 from worker.addressing import Unreachable, person_message
 from worker.delivery import schedule as schedule_delivery
 from worker.presenting import add_rows
@@ -49,8 +60,8 @@ def due_digests(rules, now: datetime) -> list[tuple[str, date, int]]:
     return out
 
 
-def recipients(org: Organisation) -> list[str]:
-    """Leaders and the desk, once each."""
+def leaders(org: Organisation) -> list[str]:
+    """The main and publicity leaders and the units' leaders in charge, once each."""
     people: dict[str, None] = {}
     for person in org.people.values():
         if person.active and {"main_leader", "publicity_leader"} & set(person.roles):
@@ -58,6 +69,12 @@ def recipients(org: Organisation) -> list[str]:
     for unit in org.units.values():
         if unit.active and unit.leader_in_charge:
             people.setdefault(unit.leader_in_charge, None)
+    return list(people)
+
+
+def recipients(org: Organisation) -> list[str]:
+    """Leaders and the desk, once each."""
+    people = dict.fromkeys(leaders(org))
     desk = org.desk_unit()
     for pid in desk.people if desk else ():
         people.setdefault(pid, None)
@@ -143,16 +160,54 @@ def _send(rt: Runtime, org: Organisation, kind: str, day: date, days: int, now: 
     ids = []
     with rt.database.session() as session:
         line = anchor(rt, session, day) if kind == "daily" else ""
-        card = DigestData(period=kind, day=f"{day.month}月{day.day}日", anchor=line,
+        card = DigestData(period=kind, day=f"{day.month}月{day.day}日", anchor=line, board=board_address(rt.settings),
                           **contents(session, org, now, days)).card()
+        chart = _Chart(session, org, day, now) if kind == "weekly" else None
         for pid in recipients(org):
             try:
-                message = person_message(org, pid, card, f"dg:{kind}:{day.isoformat()}:{pid}")
+                messages = [person_message(org, pid, card, f"dg:{kind}:{day.isoformat()}:{pid}")]
             except Unreachable as exc:
                 log.warning("digest: %s not reachable: %s", pid, exc)
                 continue
-            ids += add_rows(session, [message], now)
+            if chart and chart.goes_to(pid, rt.capabilities_of(messages[0].platform).sends_images):
+                messages.append(person_message(org, pid, chart.card(), f"dg:weekly-chart:{day.isoformat()}:{pid}"))
+            ids += add_rows(session, messages, now)
     for row_id in [i for i in ids if i]:
         schedule_delivery(rt, row_id)
-    log.info("digest %s %s queued for %s people", kind, day, len([i for i in ids if i]))
+    log.info("digest %s %s queued: %s outbox rows", kind, day, len([i for i in ids if i]))
     return len([i for i in ids if i])
+
+
+class _Chart:
+    """The weekly digest's picture for the leaders: drawn when made (not at all without a leader; one that cannot
+    be drawn is logged and goes to nobody), stored the first time a leader's card is asked for."""
+
+    def __init__(self, session, org: Organisation, day: date, now: datetime):
+        self.session, self.now, self.leaders, self.png, self._card = session, now, set(leaders(org)), b"", None
+        self.week = week_of(week_of(day).start - timedelta(days=1))  # the last whole week, as chart_data counts
+        if self.leaders:
+            try:
+                with session.begin_nested():  # a failed read rolls back to here, not the text digests' transaction
+                    data = chart_data(session, org, day)
+                self.png = weekly_chart(data, f"舆情周报 {self.week.label}")
+            except Exception:  # a picture is not worth losing the digest for
+                log.exception("digest: the weekly chart of %s could not be drawn", day)
+
+    def goes_to(self, person_id: str, sends_images: bool) -> bool:
+        """Whether ``person_id`` gets the picture: a leader on a platform that sends pictures."""
+        return bool(self.png) and sends_images and person_id in self.leaders
+
+    def card(self):
+        """The picture's ``image`` card (the blob stored on the first call)."""
+        if self._card is None:
+            self._card = media_card(blobs.put(self.session, "image", f"舆情周报-{self.week.key}.png", "image/png",
+                                              self.png, self.now))
+        return self._card
+
+
+def board_address(settings) -> str:
+    """The case board's address for the digest's link (``PUBLIC_BASE_URL/board``), "" when the board is off
+    (no ``BOARD_SECRET_KEY``: issue 26)."""
+    if not settings.get("BOARD_SECRET_KEY"):
+        return ""
+    return (settings.get("PUBLIC_BASE_URL") or "").rstrip("/") + "/board"

@@ -2,7 +2,8 @@
 gets ids only and, in one transaction, records ``case.exported`` on the case's timeline (actor the person, platform
 the one they asked on), reads the dossier after it (so the file holds its own export entry), renders it
 (``bot.archive.render``), stores the bytes (``bot.store.blobs``) and puts a ``file`` card in the outbox **1:1 to the
-person** on that platform — never into a group, even when it was asked for in one.
+person** on that platform — never into a group, even when it was asked for in one (the steps it shares with the
+statistics sent 1:1, ``统计``: ``worker/file_sends.py``).
 
     the platform sends files 1:1 (``Capabilities.sends_files``: DingTalk ``sampleFile``; WeCom ``media/upload`` +
         ``message/send`` with the self-built app or the smart bot's long connection)  --> the .docx
@@ -23,23 +24,19 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-
 from bot.archive import render
 from bot.core.card import Card
 from bot.core.clock import utcnow
-from bot.core.media import media_card
 from bot.domain.case.secrecy import record_export, record_refused
 from bot.domain.cards import notice
 from bot.domain.records import Actor
-from bot.store import blobs, outbox
 from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.dossier import read_dossier
 from bot.store.org_repo import read_organisation
 from handlers.export_case import BOARD_PATH, CONFIDENTIAL, NO_FILES
-from worker.addressing import Unreachable, person_message
+from worker.addressing import Unreachable
 from worker.delivery import schedule
-from worker.presenting import add_rows
+from worker.file_sends import check_reachable, put_one_to_one, sent_already, stored_file
 from worker.runtime import Runtime
 
 __all__ = ["export_case"]
@@ -69,7 +66,7 @@ def export_case(rt: Runtime, case_id: int, person_id: str, platform: str, fmt: s
 def _attempt(rt: Runtime, case_id: int, person_id: str, platform: str, fmt: str, dedup: str) -> int | None:
     """One try of the job's transaction."""
     with rt.database.session() as session:
-        if session.scalar(select(outbox.OutboxRow.id).where(outbox.OutboxRow.dedup_id == dedup)) is not None:
+        if sent_already(session, dedup):
             log.info("export %s of case %s: sent already", dedup, case_id)
             return None
         org = read_organisation(session)
@@ -79,7 +76,7 @@ def _attempt(rt: Runtime, case_id: int, person_id: str, platform: str, fmt: str,
             log.warning("export of case %s: no such case", case_id)
             return None
         try:  # reachable 1:1 on that platform? (else nothing is recorded, rendered or stored)
-            person_message(org, person_id, notice(""), dedup, case.id, platform)
+            check_reachable(org, person_id, platform, dedup)
         except Unreachable as exc:
             log.warning("export of %s not deliverable: %s", case.number, exc)
             return None
@@ -92,8 +89,7 @@ def _attempt(rt: Runtime, case_id: int, person_id: str, platform: str, fmt: str,
         else:
             link = rt.settings.get("PUBLIC_BASE_URL").rstrip("/") + BOARD_PATH.format(number=case.number)
             card = notice(NO_FILES.format(number=case.number, link="：" + link))
-        message = person_message(org, person_id, card, dedup, case.id, platform)
-        [row_id] = add_rows(session, [message], now, org)  # the rendering rule (a drill's file says 演练)
+        [row_id] = put_one_to_one(session, org, person_id, platform, [card], dedup, now, case.id)  # a drill's: 演练
         return row_id
 
 
@@ -102,8 +98,7 @@ def _file(session, store, rules, case, person_id: str, platform: str, fmt: str, 
     record_export(store, rules, case.id, person_id, platform, fmt, now)
     dossier = read_dossier(session, case.number, now=now)
     document = render(dossier, fmt)
-    media = blobs.put(session, "file", document.name, document.mime, document.content, now,
-                      caption=CAPTION.format(number=case.number))
-    log.info("export of %s: %s (%s bytes) for %s on %s", case.number, document.name, media.size, person_id, platform)
-    return media_card(media)
+    log.info("export of %s: %s (%s bytes) for %s on %s", case.number, document.name, len(document.content),
+             person_id, platform)
+    return stored_file(session, document, now, caption=CAPTION.format(number=case.number))
 

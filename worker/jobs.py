@@ -102,3 +102,11 @@ def export_case(case_id: int, person_id: str, platform: str, fmt: str, request: 
     from worker.runtime import runtime
 
     return export(runtime(), case_id, person_id, platform, fmt, request)
+
+
+def send_stats(person_id: str, platform: str, period: str, request: str) -> list[int]:
+    """Count a period's figures asked for in the chat and put them in the outbox 1:1 (see worker/stats_jobs.py)."""
+    from worker.runtime import runtime
+    from worker.stats_jobs import send_stats as send
+
+    return send(runtime(), person_id, platform, period, request)

@@ -12,6 +12,7 @@ from rq.serializers import JSONSerializer
 
 from bot.config import Settings, mask_url
 from bot.core import queues
+from bot.figures import font
 from worker.clock_loop import Supervisor
 from worker.reconciler import Keeper
 
@@ -76,7 +77,9 @@ def wait_for_redis(settings: Settings, pause: float = 1.0, sleep=time.sleep) -> 
 
 
 def run_worker(settings: Settings, burst: bool = False) -> bool:
-    """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``)."""
+    """Run a worker with the scheduler until stopped (or until the queues are empty in ``burst``). A missing
+    or unreadable chart font (the weekly digest's picture) is a ConfigError: one line, exit 2 (bot/cli.py)."""
+    font.check()
     worker = make_worker(settings, wait_for_redis(settings))
     log.info("worker %s starting on %s", worker.name, ", ".join(queues.ALL))
     preload()

@@ -67,15 +67,6 @@ def test_a_broken_org_file_is_refused_whole(runner, tmp_path):
     assert food["head"] == "p-zhou"
 
 
-@pytest.mark.parametrize("args, issue", [
-    (["stats", "--period", "2026-11", "--format", "csv"], "#25"),
-])
-def test_commands_of_later_issues_say_so(runner, args, issue):
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 3
-    assert "not available yet" in result.output and f"issue {issue}" in result.output
-
-
 def test_clock_status_reads_the_database_and_redis(runner, monkeypatch, redis_url):
     monkeypatch.setenv("REDIS_URL", redis_url)
     runner.invoke(cli, ["org", "load", str(SAMPLE)])

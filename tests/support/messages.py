@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-DIGEST_TITLES = ("【舆情日报】", "【舆情周报】", "舆情日报 ", "舆情周报 ")
+# the weekly chart (issue 25) goes right after the weekly digest as a picture named 舆情周报-<week>.png: on
+# DingTalk a markdown titled with its name, on WeCom an image message (matched by its caption-less media: below)
+DIGEST_TITLES = ("【舆情日报】", "【舆情周报】", "舆情日报 ", "舆情周报 ", "舆情周报-")
 
 
 def _text(message: Any) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot import cli as cli_module
+from bot.cli import cases as cli_module
 from bot.cli import cli
 from bot.store import Database
 from bot.store.timeline import verify_cases

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from bot import cli as cli_module
+from bot.cli import drills as cli_module
 from bot.cli import cli
 from bot.core import queues
 from bot.core.clock import utcnow

@@ -36,7 +36,7 @@ LAYER_OF = {
     "worker": "worker",
     "bot.emulator": "bot.emulator",
     "bot.console": "bot.console",
-    "bot.board": "bot.board",  # does not exist yet: its rule applies as soon as it does
+    "bot.board": "bot.board",  # the signed-in board (issue 26)
     "bot.cli": "bot.cli",
     # named by the table (``bot.web`` may import ``bot.config``) or the layout, without a row of their own
     "bot.config": "config",
@@ -45,6 +45,7 @@ LAYER_OF = {
     "bot.fetch": "bot.fetch",  # the SSRF-safe fetcher (link previews): a library the worker's job calls
     "bot.schedule": "bot.schedule",  # schedules in Redis (the clock's), read by /metrics, written by the worker
     "bot.archive": "bot.archive",  # a case's dossier as documents (docx, Markdown, JSON): issue 24
+    "bot.figures": "bot.figures",  # a period's figures as files (xlsx, CSV, Markdown) and charts: issue 25
 }
 
 # The loose modules at the top of bot/ (architecture review 2026-12-07, §4.2), each classified by what
@@ -109,7 +110,8 @@ RULES = {
     "web": rule(
         {"bot.core", "bot.platforms", "config", "bot.store",
          "inbox", "read-side",  # the accept step; the clock's report for /metrics (both shared with the worker)
-         "case_api"},  # bot.app registers POST /api/v1/cases
+         "case_api",  # bot.app registers POST /api/v1/cases
+         "bot.board"},  # bot.app registers the board's blueprints when BOARD_SECRET_KEY is set (issue 26)
         {"flask",
          "werkzeug",  # Flask's own toolkit (its HTTP exceptions)
          "redis", "rq",
@@ -162,15 +164,27 @@ RULES = {
          "sqlalchemy.exc"},  # "tables not migrated yet" instead of a failure; bot.store does not wrap its errors
         "bot.console: Flask, Jinja2, bot.core, bot.store (read-only), bot.emulator — no platforms, handlers, worker"),
     "bot.board": rule(
-        {"bot.core", "bot.domain", "bot.store"},
-        {"flask", "jinja2", "markupsafe", "requests"},  # requests: the OAuth code exchange only
-        "bot.board: Flask, Jinja2, bot.core, bot.domain, bot.store (read-only), an HTTP client for OAuth — "
-        "no platforms, handlers, worker, emulator"),
+        {"bot.core", "bot.domain", "bot.store",  # bot.store read-only; its one write is a timeline entry through
+         # the domain (bot.domain.case.secrecy: record_export before a download, record_refused): docs/board.md
+         "bot.archive",  # the export download (render) and the case page's sections, worded as the file
+         "bot.figures"},  # /board/stats: the figures' cells and the weekly chart (issue 25)
+        {"flask", "jinja2", "markupsafe", "requests",  # requests: the OAuth code exchange only
+         "werkzeug",  # Flask's own toolkit (its HTTP exceptions: 400 on a failed CSRF check, 403, 404)
+         "itsdangerous"},  # Flask's signer: the signed session cookie (bot/board/session.py)
+        "bot.board: Flask, Jinja2, bot.core, bot.domain, bot.store (read-only), bot.archive (export), bot.figures "
+        "(statistics), an HTTP client for OAuth — no platforms, handlers, worker, emulator"),
     "bot.archive": rule(
         {"bot.core", "bot.domain"},  # the domain's readers (response state, supervision, evaluation, labels)
         {"docx"},  # python-docx writes the .docx
         "bot.archive (a dossier as documents): bot.core, bot.domain, python-docx, stdlib — no Flask, RQ, Redis, "
         "SQLAlchemy, bot.store, platforms, handlers, worker"),
+    "bot.figures": rule(
+        {"bot.core", "bot.domain",  # the figures' types (bot.domain.stats), the grades' labels and colours
+         "bot.archive"},  # its Document type and Markdown writer, shared rather than copied
+        {"openpyxl",  # writes the .xlsx
+         "matplotlib"},  # draws the weekly chart (Agg, object API)
+        "bot.figures (figures as files and charts): bot.core, bot.domain, bot.archive, openpyxl, matplotlib, "
+        "stdlib — no Flask, RQ, Redis, SQLAlchemy, bot.store, platforms, handlers, worker"),
     "bot.cli": rule(EVERYTHING, EVERYTHING, "bot.cli: everything"),
     "runner": rule(EVERYTHING, EVERYTHING, "process runners: everything, like the CLI"),
     "config": rule({"bot.core"}, (), "settings (bot.config, bot.logconfig): stdlib and bot.core"),
@@ -327,6 +341,11 @@ REFUSED = [
     ("bot/web.py", "from bot.domain.grade import Grade\n", "bot.domain.grade"),
     ("worker/sample.py", "from bot.intake_api import api\n", "bot.intake_api"),
     ("bot/sample.py", "import json\n", ""),  # a new loose module must be given a layer
+    # the figures' files and charts: plain data in, bytes out — never the store or a process's framework
+    ("bot/figures/sample.py", "import sqlalchemy\n", "sqlalchemy"),
+    ("bot/figures/sample.py", "from bot.store.stats import figures\n", "bot.store.stats"),
+    ("bot/figures/sample.py", "from worker import jobs\n", "worker.jobs"),
+    ("bot/figures/sample.py", "import redis\n", "redis"),
 ]
 
 
@@ -346,12 +365,16 @@ ACCEPTED = [
      "import rq\nfrom bot.store import db\nfrom handlers import registry\nfrom bot import config\n"),
     ("bot/web.py", "from flask import Blueprint\nfrom bot.store import db\nfrom bot import __version__\n"),
     ("bot/board/views.py", "from flask import Blueprint\nfrom bot.domain import permissions\n"),
-    ("bot/cli.py", "import click\nfrom worker import jobs\nfrom bot.emulator import server\n"),
+    ("bot/board/views.py", "from bot.archive import render\nfrom itsdangerous import URLSafeSerializer\n"
+     "from werkzeug.exceptions import BadRequest\nfrom bot.store.board_views import board_cases\n"),
+    ("bot/cli/__init__.py", "import click\nfrom worker import jobs\nfrom bot.emulator import server\n"),
     ("worker/sample.py", "from bot.inbox import requeue\nfrom bot.fetch.preview import fetch_preview\n"),
     ("bot/web.py", "from bot.inbox import take\nfrom bot.clock_report import metrics_text\n"),
     ("bot/intake_api.py", "from flask import Blueprint\nfrom bot.domain.grade import Grade\n"),
     ("bot/schedule/sample.py", "import redis\nfrom bot.core import keys\n"),
     ("bot/fetch/sample.py", "import urllib3\nfrom ipaddress import ip_address\n"),
+    ("bot/figures/sample.py", "from openpyxl import Workbook\nfrom matplotlib.figure import Figure\n"
+     "from bot.archive import Document\nfrom bot.domain.stats import Figures\n"),
 ]
 
 
@@ -370,7 +393,7 @@ def test_every_rule_names_known_layers():
 
 def test_the_walk_sees_the_tree():
     seen = {f: {name for _, name in imports((ROOT / f).read_text(encoding="utf-8"), f)} for f in our_files()}
-    assert ALL_LAYERS - {"bot.board"} <= {layer_of(module_of(f)) for f in seen}  # the board is not written yet
+    assert ALL_LAYERS <= {layer_of(module_of(f)) for f in seen}
     domain = set().union(*(names for f, names in seen.items() if f.startswith("bot/domain/")))
     assert {"chinese_calendar", "bot.core.errors"} <= domain  # what the domain may use, seen
     assert sum(map(len, seen.values())) > 1000

@@ -250,6 +250,7 @@ class DigestData(CardData):
     late: list[str]
     open: int
     anchor: str = ""  # the daily digest's 存证锚点 line (issue 24): anchor <day> cases=N sha256=…; weekly: none
+    board: str = ""   # the case board's address (issue 26: PUBLIC_BASE_URL/board) when it is served, else ""
 
     def to_data(self) -> dict[str, Any]:
         data = super().to_data()

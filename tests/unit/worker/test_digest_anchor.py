@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.config import ROOT
+from bot.config import ROOT, load
 from bot.core.card import Card
 from bot.core.clock import SHANGHAI
 from bot.domain.case import commands as case_commands
@@ -66,3 +66,16 @@ def test_an_anchor_file_that_cannot_be_written_does_not_stop_the_digest(sqlite_d
     rt = runtime_for(sqlite_database, redis_url, make_org(), MONDAY, anchor_file=str(blocker / "anchors.txt"))
     assert digests.send_due(rt, MONDAY) == 2
     assert all(card["data"]["anchor"].startswith("anchor 2026-11-30 cases=0 ") for card in digest_cards(rt, "daily"))
+
+
+def test_with_the_board_on_the_digest_says_where_to_look_at_the_cases(sqlite_database, redis_url, tmp_path):
+    rt = runtime_for(sqlite_database, redis_url, make_org(), MONDAY)
+    assert digests.board_address(rt.settings) == ""  # no BOARD_SECRET_KEY: no board, no link
+    on = runtime_for(sqlite_database, redis_url, make_org(), MONDAY)
+    on.settings = load({"REDIS_URL": redis_url, "ANCHOR_FILE": str(tmp_path / "a.txt"),
+                        "BOARD_SECRET_KEY": "k" * 32, "PUBLIC_BASE_URL": "https://yq.example.gov.cn/"})
+    assert digests.send_due(on, MONDAY) == 2
+    daily = digest_cards(on, "daily")
+    assert daily and all(card["data"]["board"] == "https://yq.example.gov.cn/board" for card in daily)
+    text = render_text(TEMPLATES, Card(daily[0]["kind"], daily[0]["data"]))
+    assert "在看板查看各案件：https://yq.example.gov.cn/board" in text
