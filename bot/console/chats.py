@@ -2,7 +2,8 @@
 
 Owns: ``ChatRef`` (one chat: platform, 1:1 or group, the id the emulator knows it by) and the
 translation of the emulators' records into plain bubbles the templates draw — text, markdown,
-links, WeCom template cards and DingTalk interactive cards (as the person sees them now).
+links, pictures and files (``bot.console.files``), WeCom template cards and DingTalk interactive cards (as the
+person sees them now).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.console import files
 from bot.console.emulators import EmulatorControl
 from bot.console.richtext import markdown_html
 
@@ -88,7 +90,8 @@ def bubbles(control: EmulatorControl, chat: ChatRef, person, names: dict[str, st
         raw = _raw(control, chat)
         held = {c["task_id"]: c for c in control.wecom_user_cards(person.wecom)} if any(
             m.get("msgtype") == "template_card" for m in raw) else {}
-        return [_wecom_bubble(m, person.wecom, names, held) for m in raw]
+        group = chat.target if chat.kind == "group" else ""
+        return [_wecom_bubble(m, person.wecom, names, held, control, group) for m in raw]
     return [_dingtalk_bubble(control, m, person.dingtalk, names) for m in _raw(control, chat)]
 
 
@@ -113,7 +116,8 @@ def _clock(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, TZ).strftime("%H:%M:%S") if epoch else ""
 
 
-def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict]) -> dict:
+def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict],
+                  control: EmulatorControl | None = None, group: str = "") -> dict:
     sender = m.get("sender", "")
     bot = sender in WECOM_BOTS
     bubble = {"id": f"w{m.get('seq')}", "mine": sender.lower() == (me or "").lower(), "bot": bot,
@@ -141,6 +145,8 @@ def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict]
                 "text": article.get("description", "")}
     if msgtype == "text":
         return {**bubble, "kind": "text", "text": content.get("content", "")}
+    if msgtype in ("image", "file") and control is not None:
+        return {**bubble, **files.wecom_media(control, msgtype, content, group, m.get("seq"))}
     return {**bubble, "kind": "other", "msgtype": msgtype, "raw": content}
 
 
@@ -166,6 +172,10 @@ def _dingtalk_bubble(control: EmulatorControl, m: dict, me: str, names: dict[str
                 "html": markdown_html(content.get("text", ""))}
     if msgtype in ("text", "sampleText"):
         return {**bubble, "kind": "text", "text": content.get("content", "")}
+    if msgtype == "sampleFile":
+        return {**bubble, **files.dingtalk_file(control, content)}
+    if msgtype == "sampleImageMsg" and str(content.get("photoURL", "")).startswith(("http://", "https://")):
+        return {**bubble, "kind": "image", "name": "图片", "size": "", "url": content["photoURL"]}
     if msgtype in ("link", "sampleLink"):
         return {**bubble, "kind": "link", "title": content.get("title", ""),
                 "url": content.get("messageUrl", ""), "text": content.get("text", "")}

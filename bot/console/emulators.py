@@ -90,6 +90,28 @@ class EmulatorControl:
         return self._post("/_emulator/dingtalk/act/click",
                           {"user": userid, "outTrackId": out_track_id, "actionId": action_id})
 
+    # --- media the bot sent (both platforms) -------------------------------------------------------
+    def media_info(self, platform: str, media_id: str) -> dict | None:
+        """``{name, type, size, content_type}`` of a media the bot uploaded on ``platform`` (wecom|dingtalk),
+        or None when the emulator no longer keeps it."""
+        try:
+            return self._get(f"/_emulator/{_platform(platform)}/media/{quote(media_id, safe='')}")
+        except ActRefused:
+            return None
+
+    def media_content(self, platform: str, media_id: str) -> tuple[bytes, str] | None:
+        """The bytes and content type of a media the bot uploaded, or None when the emulator no longer keeps it."""
+        path = f"/_emulator/{_platform(platform)}/media/{quote(media_id, safe='')}/content"
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=READ_TIMEOUT) as response:
+                return response.read(), response.headers.get_content_type()
+        except urllib.error.HTTPError as err:
+            if 400 <= err.code < 500:
+                return None
+            raise EmulatorUnavailable(f"HTTP {err.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as err:
+            raise EmulatorUnavailable(str(err)) from None
+
     # --- transport -------------------------------------------------------------------------------
     def _get(self, path: str):
         return self._call(urllib.request.Request(self.base_url + path), READ_TIMEOUT)
@@ -113,6 +135,12 @@ class EmulatorControl:
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as err:
             log.warning("console: the emulator at %s did not answer: %s", self.base_url, err)
             raise EmulatorUnavailable(str(err)) from None
+
+
+def _platform(name: str) -> str:
+    if name not in ("wecom", "dingtalk"):
+        raise ValueError(f"unknown platform {name!r}")
+    return name
 
 
 def _error_text(err: urllib.error.HTTPError) -> str:

@@ -1,6 +1,7 @@
 """Console routes: the page, its polled fragments, and acting as a person through the emulators.
 
-Reads the store only. Every act (writing, pasting a link, @-mentioning, clicking a button) is
+Reads the store only; the bytes of a picture or file the bot sent come from the emulators (``/console/media/…``).
+Every act (writing, pasting a link, @-mentioning, clicking a button) is
 sent to an emulator's act-as endpoint, which sends the real signed callback to the bot; 开始演练 runs
 ``yuqing drill start`` (``bot/console/drill.py``), which opens the drill case and has the worker send its cards.
 A form posted without JavaScript is answered with a redirect back to the page; the page's
@@ -10,10 +11,12 @@ script posts with ``X-Console-Fetch: 1`` and gets JSON.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from bot.console import drill as drills
+from bot.console import files
 from bot.console import page as pages
 from bot.console.board import read_board, read_timeline
 from bot.console.chats import bubbles, message_counts
@@ -67,6 +70,42 @@ def side_fragment():
     org = pages.organisation()
     return render_template("_side.html", case=request.args.get("case", ""),
                            **_side(org, request.args.get("case", "")))
+
+
+@console.get("/console/media/<platform>/<media_id>")
+def media(platform: str, media_id: str):
+    """The bytes of a picture or file the bot sent (a media the emulator keeps), inline, or as a download with
+    ``?download=1``; 404 when the emulator no longer keeps it."""
+    if platform not in ("wecom", "dingtalk"):
+        return "没有这个平台", 404
+    control = pages.control()
+    try:
+        found = control.media_content(platform, media_id)
+        info = control.media_info(platform, media_id) if found else None
+    except EmulatorUnavailable as err:
+        return f"模拟器无法访问：{err}", 502
+    if found is None:
+        return "文件已过期或已被清除", 404
+    return _bytes(*found, (info or {}).get("name") or media_id)
+
+
+@console.get("/console/media/wecom/groups/<group>/<int:seq>")
+def webhook_picture(group: str, seq: int):
+    """The bytes of a WeCom group robot's picture (its base64 in the message ``seq`` of ``group``)."""
+    try:
+        found = files.webhook_picture(pages.control(), group, seq)
+    except (EmulatorUnavailable, ActRefused) as err:
+        return f"模拟器无法访问：{err}", 502
+    if found is None:
+        return "没有这张图片", 404
+    return _bytes(*found, f"图片-{seq}.{'png' if found[1] == 'image/png' else 'jpg'}")
+
+
+def _bytes(data: bytes, content_type: str, name: str) -> Response:
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+               "Cache-Control": "private, max-age=600"}
+    return Response(data, mimetype=content_type, headers=headers)
 
 
 @console.post("/console/send")

@@ -70,3 +70,16 @@ def test_what_20MB_means_is_a_switch(server, dt, token, megabyte, accepted):
     answer = upload(server, token, "file", "edge.pdf", b"x" * (20_000_000 + 1))
     assert (answer["errcode"] == 0) is accepted and (accepted or answer["errcode"] == 40006)
     assert upload(server, token, "file", "edge.pdf", b"x" * 20_000_000)["errcode"] == 0  # within either reading
+
+
+def test_the_control_endpoints_give_an_uploads_name_size_and_bytes(server, dt, token):
+    media_id = upload(server, token, "file", "档案.docx", b"docx-bytes")["media_id"]
+    control = f"{server.url}/_emulator/dingtalk/media/{media_id}"
+    info = requests.get(control, timeout=10).json()
+    assert (info["name"], info["type"], info["size"]) == ("档案.docx", "file", 10)
+    assert info["content_type"].endswith("wordprocessingml.document")
+    answer = requests.get(control + "/content", timeout=10)
+    assert answer.status_code == 200 and answer.content == b"docx-bytes"
+    assert answer.headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert requests.get(f"{server.url}/_emulator/dingtalk/media/@lAnothing", timeout=10).status_code == 404
+    assert requests.get(f"{server.url}/_emulator/dingtalk/media/@lAnothing/content", timeout=10).status_code == 404

@@ -7,6 +7,7 @@ import base64
 import hashlib
 
 import pytest
+import requests
 
 from tests.emulator.conftest_wecom import DESK_HOOK, api, server, wecom  # noqa: F401
 
@@ -97,3 +98,16 @@ def test_the_robot_sends_a_file_only_from_its_own_upload(api, wecom):
     assert api.call("webhook/send", {"msgtype": "file", "file": {"media_id": answer["media_id"]}},
                     key=DESK_HOOK)["errcode"] == 0
     assert wecom.media_in_group(DESK_HOOK) == [("file", "统计.xlsx", b"xlsx-bytes")]
+
+
+def test_the_control_endpoints_give_a_medias_name_size_and_bytes_until_it_expires(api, wecom, server):
+    media_id = robot_upload(api, "file", b"docx-bytes", name="档案.docx")["media_id"]
+    control = f"{server.url}/_emulator/wecom/media/{media_id}"
+    info = requests.get(control, timeout=10).json()
+    assert (info["name"], info["type"], info["size"], info["owner"]) == ("档案.docx", "file", 10, f"robot:{DESK_HOOK}")
+    answer = requests.get(control + "/content", timeout=10)
+    assert answer.status_code == 200 and answer.content == b"docx-bytes"
+    assert "attachment" in answer.headers["Content-disposition"]
+    wecom.advance_time(3 * 24 * 3600)
+    assert requests.get(control, timeout=10).status_code == 404
+    assert requests.get(control + "/content", timeout=10).status_code == 404

@@ -1,16 +1,17 @@
 """JSON control endpoints under ``/_emulator/dingtalk/`` for the web console and drills.
 
-Owns the routes: records (messages, cards, deliveries), the directory, acting as a person
-(say, click — in any ``ClickForm`` — check_url), faults, the switches of the unconfirmed readings,
-token expiry and reset. A request no person could make
-answers 400 ``{"error": …}``.
+Owns the routes: records (messages, cards, deliveries), the directory, uploaded media (name, size, bytes),
+acting as a person (say, click — in any ``ClickForm`` — check_url), faults, the switches of the unconfirmed
+readings, token expiry and reset. A request no person could make answers 400 ``{"error": …}``.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from functools import partial
+from urllib.parse import quote
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from bot.emulator.dingtalk import files
 from bot.emulator.dingtalk.clicks import ClickForm
@@ -59,6 +60,28 @@ def card(emu, out_track_id):
     if found is None:
         return jsonify(error=f"no card {out_track_id!r}"), 404
     return jsonify(found.to_dict(request.args.get("user")))
+
+
+def media_info(emu, media_id):
+    """An uploaded media's name, type and size (``sampleFile`` names only its id): for the console's file bubbles."""
+    item = emu.media.get(media_id)
+    if item is None:
+        return jsonify(error=f"no media {media_id!r}"), 404
+    return jsonify(media_id=item.media_id, type=item.kind, name=item.name, size=len(item.data),
+                   content_type=_content_type(item.name), created_at=item.at)
+
+
+def media_content(emu, media_id):
+    """An uploaded media's bytes, with its name (``Content-Disposition``); 404 when unknown."""
+    item = emu.media.get(media_id)
+    if item is None:
+        return jsonify(error=f"no media {media_id!r}"), 404
+    return Response(item.data, mimetype=_content_type(item.name),
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(item.name)}"})
+
+
+def _content_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def say(emu):
@@ -151,6 +174,7 @@ ROUTES = [
     ("/records", "GET", records), ("/directory", "GET", directory),
     ("/users/<userid>/messages", "GET", user_messages), ("/groups/<path:cid>/messages", "GET", group_messages),
     ("/cards/<path:out_track_id>", "GET", card),
+    ("/media/<media_id>", "GET", media_info), ("/media/<media_id>/content", "GET", media_content),
     ("/act/say", "POST", say), ("/act/click", "POST", click), ("/act/check_url", "POST", check_url),
     ("/faults", "GET", faults), ("/faults", "POST", add_fault), ("/faults", "DELETE", clear_faults),
     ("/switches", "GET", switches), ("/switches", "POST", set_switches),

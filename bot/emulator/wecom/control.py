@@ -24,7 +24,8 @@ def control_blueprint(emu: WeComEmulator) -> Blueprint:
 
 
 def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
-    """Reading: the directory, the records, one person's or group's messages, logs; a picture's PicUrl."""
+    """Reading: the directory, the records, one person's or group's messages, logs; a picture's PicUrl; a
+    media's name and size, and its bytes."""
 
     @bp.get("/pic/<media_id>")
     def picture(media_id: str):
@@ -36,6 +37,23 @@ def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
         except WeComError:
             return "not found", 404
         return _media_response(media) if media.kind == "image" else ("not found", 404)
+
+    @bp.get("/media/<media_id>")
+    def media_info(media_id: str):
+        """An uploaded (or received) media's name, type and size, for the console's file bubbles."""
+        media = _live_media(emu, media_id)
+        if media is None:
+            return jsonify(error=f"no media {media_id!r}"), 404
+        return jsonify(media_id=media.media_id, type=media.kind, name=media.name, size=len(media.data),
+                       content_type=media.content_type, owner=media.owner, created_at=media.created_at)
+
+    @bp.get("/media/<media_id>/content")
+    def media_content(media_id: str):
+        """The media's bytes as ``media/get`` serves them, without a token (the console's download link)."""
+        from bot.emulator.wecom.api import _media_response
+
+        media = _live_media(emu, media_id)
+        return _media_response(media) if media is not None else (jsonify(error=f"no media {media_id!r}"), 404)
 
     @bp.get("/directory")
     def directory():
@@ -143,6 +161,16 @@ def _setting_routes(bp: Blueprint, emu: WeComEmulator) -> None:
     def reset():
         emu.reset()
         return jsonify(ok=True)
+
+
+def _live_media(emu: WeComEmulator, media_id: str):
+    """The media while WeCom would still serve it, else None."""
+    from bot.emulator.wecom.errcodes import WeComError
+
+    try:
+        return emu.media.get(media_id)
+    except WeComError:
+        return None
 
 
 def _act(emu: WeComEmulator, data: dict):
