@@ -15,7 +15,7 @@ from typing import Mapping
 from flask import Blueprint
 
 from bot.emulator.directory import Directory
-from bot.emulator.dingtalk import api, control, oapi
+from bot.emulator.dingtalk import api, control, oapi, oauth, oauth_login
 from bot.emulator.dingtalk.actor import RobotActor
 from bot.emulator.dingtalk.files import FileBook
 from bot.emulator.dingtalk.cards import CardBook, CardInstance
@@ -80,6 +80,7 @@ class DingTalkEmulator:
         self.files = FileBook(lambda: self.now())
         self.media = MediaBook(lambda: self.now())
         self.courier = Courier()
+        self.oauth = oauth.OAuthBook(self)  # sign-in: codes, user tokens, the person in the client
         self._card_routes: dict[str, dict] = {}
         self._robot, self._clicker, self._events = RobotActor(self), CardClicker(self), EventPusher(self)
         self._preregister_route()
@@ -105,7 +106,7 @@ class DingTalkEmulator:
     def blueprint(self) -> Blueprint:
         """The Flask blueprint of every DingTalk route and the control endpoints."""
         bp = Blueprint("dingtalk", __name__)
-        for child in (oapi.build(self), api.build(self), control.build(self)):
+        for child in (oapi.build(self), api.build(self), control.build(self), oauth_login.pages(self)):
             bp.register_blueprint(child)
         return bp
 
@@ -219,7 +220,7 @@ class DingTalkEmulator:
         self.robot_answers_lost = 0
         self.courier.cancel_all()
         for part in (self.tokens, self.sessions, self.faults, self.rate, self.records, self.cards, self.notices,
-                     self.files, self.media):
+                     self.files, self.media, self.oauth):
             part.clear()
         with self._lock:
             self._card_routes.clear()

@@ -11,7 +11,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify
 
-from bot.emulator.dingtalk import card_api, files, gate, payloads
+from bot.emulator.dingtalk import card_api, files, gate, oauth, payloads
 from bot.emulator.dingtalk.errors import ApiError
 
 __all__ = ["build"]
@@ -28,6 +28,7 @@ def build(emu) -> Blueprint:
     for rule, method, view in ROUTES:
         bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
     bp.register_blueprint(card_api.build(emu))
+    bp.register_blueprint(oauth.api_routes(emu))  # userAccessToken, contact/users/me (sign-in)
     return bp
 
 

@@ -10,7 +10,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify, request
 
-from bot.emulator.dingtalk import gate, media, payloads
+from bot.emulator.dingtalk import gate, media, oauth, payloads
 from bot.emulator.dingtalk.errors import OapiError, request_id
 
 __all__ = ["build"]
@@ -26,6 +26,7 @@ def build(emu) -> Blueprint:
     bp.register_error_handler(OapiError, lambda e: e.response())
     for rule, method, view in ROUTES:
         bp.add_url_rule(rule, view.__name__, partial(view, emu), methods=[method])
+    bp.register_blueprint(oauth.oapi_routes(emu))  # getbyunionid, v2/user/getuserinfo (sign-in)
     return bp
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from bot.emulator.wecom import errcodes, uploads
+from bot.emulator.wecom import errcodes, oauth, uploads
 from bot.emulator.wecom.errcodes import WeComError, error_body
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ def api_blueprint(emu: WeComEmulator) -> Blueprint:
                     with_token(emu.messaging.update_card), methods=["POST"])
     bp.add_url_rule("/appchat/create", "appchat_create", with_token(emu.messaging.create_chat), methods=["POST"])
     bp.add_url_rule("/appchat/send", "appchat_send", with_token(emu.messaging.send_to_chat), methods=["POST"])
+
+    oauth.add_api_routes(bp, emu, _answer)  # GET auth/getuserinfo (sign-in code exchange)
 
     @bp.get("/media/get")
     def media_get():

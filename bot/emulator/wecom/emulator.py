@@ -10,7 +10,7 @@ from typing import Mapping
 from flask import Blueprint
 
 from bot.emulator.directory import Directory
-from bot.emulator.wecom import errcodes, media_msgs
+from bot.emulator.wecom import errcodes, media_msgs, oauth
 from bot.emulator.wecom.actor import Actor, Person
 from bot.emulator.wecom.api import api_blueprint
 from bot.emulator.wecom.clock import EmulatorClock
@@ -73,12 +73,14 @@ class WeComEmulator:
         self.media = MediaStore(self.clock)
         self.robots = RobotMessaging(self)
         self.actor = Actor(self)
+        self.oauth = oauth.OAuthState(self)  # the sign-in pages' codes (identity provider)
 
     def blueprint(self) -> Blueprint:
         """The Flask blueprint of this emulator's routes: ``/cgi-bin/`` and ``/_emulator/wecom/``."""
         bp = Blueprint("wecom", __name__)
         bp.register_blueprint(api_blueprint(self))
         bp.register_blueprint(control_blueprint(self))
+        bp.register_blueprint(oauth.pages_blueprint(self))  # /connect/oauth2/authorize, /wwlogin/sso/login
         return bp
 
     @property
@@ -192,6 +194,7 @@ class WeComEmulator:
         self.robots.reset()
         self.appchats.clear()
         self.media.reset()
+        self.oauth.reset()
         self.api_calls.clear()
         self.deliveries.clear()
         self.clock.offset = 0.0
