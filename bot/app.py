@@ -39,5 +39,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.register_blueprint(api)
     app.register_blueprint(files)
     register_callbacks(app, inbound_adapters(settings.channels, settings.values))
+    register_board(app, settings, app.extensions["yuqing.database"])
     log.info("web app ready; channels: %s", ", ".join(sorted(settings.channels)) or "none")
     return app
+
+
+def register_board(app: Flask, settings: Settings, database: Database) -> bool:
+    """Serve the case board (``/board…``: its pages and its WeCom / DingTalk sign-in) when BOARD_SECRET_KEY is
+    set; without it every ``/board`` address answers 404 and the start-up log says why."""
+    if not settings.get("BOARD_SECRET_KEY"):
+        log.info("board off: BOARD_SECRET_KEY is not set, so /board answers 404")
+        return False
+    from bot.board import board_blueprint
+    from bot.board.oauth import oauth_blueprint
+
+    app.register_blueprint(board_blueprint(settings, database))
+    app.register_blueprint(oauth_blueprint(settings, database))
+    app.config["YUQING_BOARD"] = True  # the console links to it (bot/console/templates/_side.html)
+    log.info("board on at %s/board (sign-in: %s%s)", settings.get("PUBLIC_BASE_URL").rstrip("/"),
+             ", ".join(name for name, on in (("WeCom", settings.get("WECOM_CORP_ID")),
+                                              ("DingTalk", settings.get("DINGTALK_APP_KEY"))) if on) or "no platform",
+             f", {len(settings.board_tokens)} operator token(s)" if settings.board_tokens else "")
+    return True

@@ -72,12 +72,23 @@ GENERAL: dict[str, str] = {
     "MAINTENANCE_INTERVAL": "60",
     "DELIVERY_LEASE": "120",
     "LOG_LEVEL": "INFO",
+    # the board (issue 26): off unless BOARD_SECRET_KEY is set; BOARD_TOKENS are operators' token=person-id pairs
+    "BOARD_SECRET_KEY": "",
+    "BOARD_TOKENS": "",
+    # the identity providers' sign-in pages (the board's OAuth); the demo and tests point them at the emulators
+    "WECOM_OPEN_BASE": "https://open.weixin.qq.com",
+    "WECOM_LOGIN_BASE": "https://login.work.weixin.qq.com",
+    "DINGTALK_LOGIN_BASE": "https://login.dingtalk.com",
+    "DINGTALK_JSAPI_URL": "https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js",
+    "DINGTALK_CORP_ID": "",  # the organisation's corpId, for the in-app free login (requestAuthCode)
 }
+
+BOARD_SECRET_MIN = 16  # characters of BOARD_SECRET_KEY: it signs every board session
 
 
 def is_secret(name: str) -> bool:
     """Whether a variable's value must never be printed."""
-    return any(word in name for word in SECRET_WORDS) or name == "API_TOKENS"
+    return any(word in name for word in SECRET_WORDS) or name in ("API_TOKENS", "BOARD_TOKENS")
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class Settings:
     maintenance_interval: int
     database_url: str = field(repr=False, default="")
     redis_url: str = field(repr=False, default="")
+    board_tokens: Mapping[str, str] = field(repr=False, default_factory=dict)  # BOARD_TOKENS: token → person id
 
     def get(self, name: str, default: str = "") -> str:
         """The value of a variable (after defaults), or ``default``."""
@@ -171,6 +183,29 @@ def _api_tokens(raw: str) -> dict[str, str]:
     return tokens
 
 
+def _board_tokens(raw: str, secret: str) -> dict[str, str]:
+    """BOARD_TOKENS as token → person id; raises ConfigError for a malformed list or one without a secret key."""
+    tokens: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        token, sep, person = item.partition("=")
+        token, person = token.strip(), person.strip()
+        if not sep or not token or not person:
+            raise ConfigError("BOARD_TOKENS must be comma-separated token=person-id pairs (e.g. s3cr3t-t0ken=p-li)")
+        if token in tokens:
+            raise ConfigError("BOARD_TOKENS names one token twice")
+        tokens[token] = person
+    if tokens and not secret:
+        raise ConfigError("BOARD_TOKENS is set but BOARD_SECRET_KEY is not: the board is off without its secret key")
+    return tokens
+
+
+def _board_secret(raw: str) -> str:
+    if raw and len(raw) < BOARD_SECRET_MIN:
+        raise ConfigError(f"BOARD_SECRET_KEY must be at least {BOARD_SECRET_MIN} characters (it signs the board's "
+                          "sessions); generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return raw
+
+
 def _number(env: Mapping[str, str], name: str, kind: type) -> int | float:
     raw = env.get(name) or GENERAL[name]
     try:
@@ -213,6 +248,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         values=values,
         channels=channels,
         api_tokens=_api_tokens(env.get("API_TOKENS", "")),
+        board_tokens=_board_tokens(env.get("BOARD_TOKENS", ""), _board_secret(env.get("BOARD_SECRET_KEY", ""))),
         database_url=values["DATABASE_URL"],
         redis_url=values["REDIS_URL"],
         templates_dir=templates,

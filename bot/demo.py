@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -62,8 +63,30 @@ def demo_env() -> dict[str, str]:
     return {**{k: v for k, v in DEMO_ENV.items() if k not in CALLBACK_MODE}, **DEMO_WS_ENV}
 
 
-def _prepare_env(redis_url: str, emulator_url: str, web_url: str, ws_url: str = "") -> dict[str, str]:
+# The board's operator (BOARD_TOKENS): the desk's liaison, who forwards links and keeps the cases.
+BOARD_OPERATOR = "p-li"
+
+
+def board_env(environ) -> dict[str, str]:
+    """The board's settings for a demo run: a fresh secret key and one operator token, unless already set."""
+    found = {}
+    if not environ.get("BOARD_SECRET_KEY"):
+        found["BOARD_SECRET_KEY"] = secrets.token_urlsafe(32)
+    if not environ.get("BOARD_TOKENS"):
+        found["BOARD_TOKENS"] = f"demo-{secrets.token_urlsafe(12)}={BOARD_OPERATOR}"
+    return found
+
+
+def _idp_env(emulator_url: str, corp_id: str) -> dict[str, str]:
+    """The identity providers of the board's sign-in: the emulators (they play WeCom's and DingTalk's login)."""
+    return {"WECOM_OPEN_BASE": emulator_url, "WECOM_LOGIN_BASE": emulator_url, "DINGTALK_LOGIN_BASE": emulator_url,
+            "DINGTALK_JSAPI_URL": f"{emulator_url}/dingtalk-jsapi.js", "DINGTALK_CORP_ID": corp_id}
+
+
+def _prepare_env(redis_url: str, emulator_url: str, web_url: str, ws_url: str = "",
+                 dingtalk_corp_id: str = "") -> dict[str, str]:
     env = {**demo_env(), **os.environ}
+    env.update(board_env(env))
     if aibot_longconn():
         env["WECOM_AIBOT_WS_URL"] = ws_url
     env.update(
@@ -75,6 +98,7 @@ def _prepare_env(redis_url: str, emulator_url: str, web_url: str, ws_url: str = 
         PUBLIC_BASE_URL=web_url, RECONCILE_INTERVAL=env.get("RECONCILE_INTERVAL", "10"),
         WORKER_TTL="30", MAINTENANCE_INTERVAL="30",
     )
+    env.update(_idp_env(emulator_url, env.get("DINGTALK_CORP_ID") or dingtalk_corp_id))
     for name, value in env.items():
         os.environ[name] = value
     return env
@@ -117,13 +141,14 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
         stoppers.insert(0, emulator.stop)
         web_server = make_server(host, port, None, threaded=True)
         web_url = f"http://{host}:{web_server.server_port}"
-        env = _prepare_env(local.url, emulator.url, web_url, emulator.wecom.ws_url)
+        env = _prepare_env(local.url, emulator.url, web_url, emulator.wecom.ws_url, emulator.dingtalk.corp_id)
         emulator.set_bot_url(web_url)
         settings = config_module.load(env)
         _load_org(settings)
         app = create_app(settings)
         install_console(app, emulator.url)
-        app.extensions["yuqing.demo"] = {"控制台": web_url + "/", "模拟器": emulator.url,
+        app.extensions["yuqing.demo"] = {"控制台": web_url + "/", "案件看板": web_url + "/board",
+                                         "模拟器": emulator.url,
                                          "Redis": f"{local.kind} ({local.url})", "数据库": settings.database_url}
         web_server.app = app
         threading.Thread(target=web_server.serve_forever, name="web", daemon=True).start()
@@ -132,6 +157,7 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
         if aibot_longconn():
             connector = _start_worker(env, "wecom-connect")
         print(f"\n舆情助手演示已启动 / yuqing demo is running\n  控制台 console: {web_url}/\n"
+              f"  案件看板 board: {web_url}/board (operator token 值班令牌: {_operator_token(settings)})\n"
               f"  模拟器 emulator: {emulator.url}\n  Redis: {local.kind}\n按 Ctrl-C 停止 / Ctrl-C stops everything\n",
               flush=True)
         _wait_for_signal(worker)
@@ -143,6 +169,12 @@ def run_demo(host: str = "127.0.0.1", port: int = 0) -> None:
                 stop()
             except Exception:  # noqa: BLE001 - keep stopping the rest, whatever one part does
                 log.exception("while stopping the demo")
+
+
+def _operator_token(settings) -> str:
+    """The operator's board token to print at start: only one the demo made (``demo-…``), never one set by hand."""
+    return next((token for token, person in settings.board_tokens.items()
+                 if person == BOARD_OPERATOR and token.startswith("demo-")), "BOARD_TOKENS 已自行设置")
 
 
 def _wait_for_signal(worker: subprocess.Popen) -> None:

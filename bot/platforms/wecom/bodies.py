@@ -11,7 +11,9 @@ take several pieces: there the 20480-byte limit applies and a longer text is tru
 Every card is fitted to WeCom's limits (``cardfit``): texts cut, at most 6 rows, and a card of more than 6
 buttons sent as several cards (or, through a single-use ``response_url``, as its text). A card without live
 buttons (``replace_text``) is sent fresh as a ``text_notice`` that opens ``home_url`` (PUBLIC_BASE_URL), since
-``replace_text`` works only in ``update_template_card``; with no ``home_url``, as its text.
+``replace_text`` works only in ``update_template_card``; with no ``home_url``, as its text. With the case board
+on (``board``, issue 26) a settled card that names one case opens that case's board page instead
+(``home_url/board/cases/YQ-…``: the reader signs in there with WeCom).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.card import Card
+from bot.core.presentation import named_numbers
 from bot.platforms.render import render_json, render_text
 from bot.platforms.wecom import cardfit
 from bot.platforms.wecom.buttons import card_keys
@@ -33,9 +36,10 @@ TEXT_TYPES = ("text", "markdown")
 class Bodies:
     """Renders a Card for WeCom destinations from ``templates_dir``; settled cards open ``home_url``."""
 
-    def __init__(self, templates_dir: Path | str, home_url: str = "") -> None:
+    def __init__(self, templates_dir: Path | str, home_url: str = "", board: bool = False) -> None:
         self.templates_dir = Path(templates_dir)
         self.home_url = home_url
+        self.board = board  # the case board is served (BOARD_SECRET_KEY): settled case cards open its case page
 
     def rich(self, card: Card, task_id: str) -> dict[str, Any]:
         """The template's body (a template card, fitted to WeCom's limits, or markdown), with ``task_id``
@@ -61,8 +65,16 @@ class Bodies:
         if parts[0]["template_card"].get("replace_text"):
             if not self.home_url:
                 return None
-            return [{**parts[0], "template_card": cardfit.settled(parts[0]["template_card"], self.home_url)}]
+            return [{**parts[0], "template_card": cardfit.settled(parts[0]["template_card"], self.opens(card))}]
         return parts
+
+    def opens(self, card: Card) -> str:
+        """Where a settled card leads when tapped: the board's page of the one case it names (board on), else
+        ``home_url``."""
+        numbers = named_numbers(card) if self.board and self.home_url else set()
+        if len(numbers) == 1:
+            return f"{self.home_url.rstrip('/')}/board/cases/{numbers.pop()}"
+        return self.home_url
 
     def text(self, card: Card) -> str:
         """The plain-text fallback of ``card``."""

@@ -69,7 +69,8 @@ class WeComMessenger:
         self.app = bool(config.get("WECOM_CORP_ID") and config.get("WECOM_SECRET") and self.agent_id)
         self.client = WeComClient(config.get("WECOM_CORP_ID", ""), config.get("WECOM_SECRET", ""), self.agent_id,
                                   config.get("WECOM_API_BASE", ""), redis, timeout=timeout)
-        self.bodies = Bodies(templates_dir, home_url=config.get("PUBLIC_BASE_URL", ""))
+        self.bodies = Bodies(templates_dir, home_url=config.get("PUBLIC_BASE_URL", ""),
+                             board=bool(config.get("BOARD_SECRET_KEY")))
         ws = config.get("WECOM_AIBOT_ID") and config.get("WECOM_AIBOT_SECRET")
         self.ws = WsSender(Relay(redis, config["WECOM_AIBOT_ID"]), self.bodies) if ws else None
         self.media = WeComMedia(self.client, self.agent_id, self.app, self.ws.relay if self.ws else None)
