@@ -163,3 +163,35 @@ def test_dingtalk_free_login_inside_the_client(board, phone):
     page.goto(f"{board.url}/board/login/dingtalk?inapp=1&next=/board/cases/{board.numbers[0]}")
     page.wait_for_url(f"{board.url}/board/cases/{board.numbers[0]}")
     page.get_by_text("孙科长").first.wait_for()
+
+
+def test_a_unit_member_is_refused_another_units_confidential_case(board, phone, sqlite_database, artifacts):
+    """沈干事 (药品安全监督管理科's liaison) signs in with WeCom and asks for a 涉密 case his unit has no part in:
+    the list does not show it, its page is refused saying why, and the refusal is on the case's timeline."""
+    from sqlalchemy import select
+
+    from bot.store.cases import CaseRow
+    from bot.store.timeline import TimelineRow
+
+    token = DEMO_ENV["API_TOKENS"].split("=")[0]
+    answer = requests.post(f"{board.url}/api/v1/cases", timeout=10, headers={"Authorization": f"Bearer {token}"},
+                           json={"external_id": "board-secret", "title": "涉密：某食品企业举报材料外泄",
+                                 "grade": "major", "confidential": True})
+    assert answer.status_code == 201, answer.text
+    secret = answer.json()["number"]
+    page = phone.new_page()
+    page.goto(f"{board.url}/board/login/wecom")
+    page.get_by_role("button", name="模拟扫码：沈干事").click()
+    page.wait_for_url(f"{board.url}/board")
+    page.get_by_text("沈干事").first.wait_for()
+    assert page.get_by_text(secret).count() == 0 and page.get_by_text("材料外泄").count() == 0
+    shown = page.goto(f"{board.url}/board/cases/{secret}")
+    assert shown.status == 403
+    page.get_by_text(f"{secret} 为涉密案件，您不在知悉范围内，无法查看。").wait_for()
+    assert page.get_by_text("材料外泄").count() == 0
+    page.screenshot(path=str(artifacts / "board-refused-390.png"), full_page=True)
+    with sqlite_database.session() as session:
+        case_id = session.scalar(select(CaseRow.id).where(CaseRow.number == secret))
+        last = session.scalars(select(TimelineRow).where(TimelineRow.case_id == case_id)
+                               .order_by(TimelineRow.seq.desc())).first()
+    assert (last.action, last.actor) == ("case.view_refused", "p-shen")
