@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from bot.board.oauth_http import TOKENS, SignInError, call_json
+from bot.board.oauth_http import TOKENS, SignInError, base_url, call_json, errcode
 
 PLATFORM = "钉钉"
 STALE_TOKEN = (40014, 42001)  # 不合法的access_token / access_token超时: fetch a new one and retry once
@@ -40,7 +40,7 @@ def authorize_url(settings, redirect_uri: str, state: str) -> str:
     query = urlencode({"redirect_uri": redirect_uri, "response_type": "code",
                        "client_id": settings.get("DINGTALK_APP_KEY"), "scope": "openid", "state": state,
                        "prompt": "consent"}, quote_via=quote)
-    return f"{_base(settings, 'DINGTALK_LOGIN_BASE')}/oauth2/auth?{query}"
+    return f"{base_url(settings, 'DINGTALK_LOGIN_BASE')}/oauth2/auth?{query}"
 
 
 def jsapi_url(settings) -> str:
@@ -50,7 +50,7 @@ def jsapi_url(settings) -> str:
 
 def user_id_from_qr(settings, code: str) -> str | None:
     """The DingTalk userid behind a QR login's authCode; None when the person is not in the organisation."""
-    api = _base(settings, "DINGTALK_API_BASE")
+    api = base_url(settings, "DINGTALK_API_BASE")
     status, body = call_json("POST", f"{api}/v1.0/oauth2/userAccessToken", PLATFORM, json={
         "clientId": settings.get("DINGTALK_APP_KEY"), "clientSecret": settings.get("DINGTALK_APP_SECRET"),
         "code": code, "grantType": "authorization_code"})
@@ -76,43 +76,32 @@ def user_id_in_app(settings, code: str) -> str | None:
 
 def _oapi(settings, path: str, payload: dict, quiet: tuple = (), invalid_code: bool = False) -> dict | None:
     """``result`` of an old-API call with the app's token; None for an errcode in ``quiet``."""
-    oapi = _base(settings, "DINGTALK_OAPI_BASE")
+    oapi = base_url(settings, "DINGTALK_OAPI_BASE")
     key = ("dingtalk", oapi, settings.get("DINGTALK_APP_KEY"))
     for attempt in (1, 2):
         token = TOKENS.get(key, lambda: _token(settings))
         _, body = call_json("POST", f"{oapi}{path}", PLATFORM, params={"access_token": token}, json=payload)
-        errcode = _errcode(body)
-        if errcode in STALE_TOKEN and attempt == 1:
+        err = errcode(body)
+        if err in STALE_TOKEN and attempt == 1:
             TOKENS.drop(key)
             continue
-        if errcode == 0:
+        if err == 0:
             return body.get("result") if isinstance(body.get("result"), dict) else {}
-        if errcode in quiet:
+        if err in quiet:
             return None
         if invalid_code:
             raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
-                              f"dingtalk {path}: errcode {errcode} {body.get('errmsg', '')}")
-        raise SignInError(f"钉钉拒绝了登录（错误码 {errcode}），请重新登录或联系管理员。",
-                          f"dingtalk {path}: errcode {errcode} {body.get('errmsg', '')}")
+                              f"dingtalk {path}: errcode {err} {body.get('errmsg', '')}")
+        raise SignInError(f"钉钉拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
+                          f"dingtalk {path}: errcode {err} {body.get('errmsg', '')}")
     raise SignInError("钉钉拒绝了登录，请稍后再试。", f"dingtalk {path}: access token refused twice")
 
 
 def _token(settings) -> tuple[str, int]:
-    _, body = call_json("GET", f"{_base(settings, 'DINGTALK_OAPI_BASE')}/gettoken", PLATFORM,
+    _, body = call_json("GET", f"{base_url(settings, 'DINGTALK_OAPI_BASE')}/gettoken", PLATFORM,
                         params={"appkey": settings.get("DINGTALK_APP_KEY"),
                                 "appsecret": settings.get("DINGTALK_APP_SECRET")})
-    if _errcode(body) != 0 or not body.get("access_token"):
+    if errcode(body) != 0 or not body.get("access_token"):
         raise SignInError("本系统的钉钉应用配置有误，暂时无法登录，请联系管理员。",
-                          f"dingtalk gettoken: errcode {_errcode(body)} {body.get('errmsg', '')}")
+                          f"dingtalk gettoken: errcode {errcode(body)} {body.get('errmsg', '')}")
     return str(body["access_token"]), int(body.get("expires_in") or 7200)
-
-
-def _errcode(body: dict) -> int:
-    try:
-        return int(body.get("errcode", 0) or 0)
-    except (TypeError, ValueError):
-        return -1
-
-
-def _base(settings, name: str) -> str:
-    return settings.get(name).rstrip("/")

@@ -78,3 +78,16 @@ class TokenCache:
 
 
 TOKENS = TokenCache()
+
+
+def errcode(body: dict) -> int:
+    """A platform answer's ``errcode`` (0 when it has none; -1 when it is not a number)."""
+    try:
+        return int(body.get("errcode", 0) or 0)
+    except (TypeError, ValueError):
+        return -1
+
+
+def base_url(settings, name: str) -> str:
+    """The API base the setting ``name`` holds, without a trailing slash."""
+    return settings.get(name).rstrip("/")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from bot.board.oauth_http import TOKENS, SignInError, call_json
+from bot.board.oauth_http import TOKENS, SignInError, base_url, call_json, errcode
 
 PLATFORM = "企业微信"
 INVALID_CODE = 40029  # 不合法的oauth_code
@@ -39,52 +39,41 @@ def authorize_url(settings, redirect_uri: str, state: str, client: bool) -> str:
         query = urlencode({"appid": settings.get("WECOM_CORP_ID"), "redirect_uri": redirect_uri,
                            "response_type": "code", "scope": "snsapi_base", "state": state,
                            "agentid": settings.get("WECOM_AGENT_ID")}, quote_via=quote)
-        return f"{_base(settings, 'WECOM_OPEN_BASE')}/connect/oauth2/authorize?{query}#wechat_redirect"
+        return f"{base_url(settings, 'WECOM_OPEN_BASE')}/connect/oauth2/authorize?{query}#wechat_redirect"
     query = urlencode({"login_type": "CorpApp", "appid": settings.get("WECOM_CORP_ID"),
                        "agentid": settings.get("WECOM_AGENT_ID"), "redirect_uri": redirect_uri, "state": state},
                       quote_via=quote)
-    return f"{_base(settings, 'WECOM_LOGIN_BASE')}/wwlogin/sso/login?{query}"
+    return f"{base_url(settings, 'WECOM_LOGIN_BASE')}/wwlogin/sso/login?{query}"
 
 
 def user_id(settings, code: str) -> str | None:
     """The WeCom userid the code was issued for; None when the visitor is not a member (``openid`` only).
     Raises SignInError for an invalid or used code and for any failure of the platform."""
-    key = ("wecom", _base(settings, "WECOM_API_BASE"), settings.get("WECOM_CORP_ID"))
+    key = ("wecom", base_url(settings, "WECOM_API_BASE"), settings.get("WECOM_CORP_ID"))
     for attempt in (1, 2):
         token = TOKENS.get(key, lambda: _token(settings))
-        _, body = call_json("GET", f"{_base(settings, 'WECOM_API_BASE')}/cgi-bin/auth/getuserinfo", PLATFORM,
+        _, body = call_json("GET", f"{base_url(settings, 'WECOM_API_BASE')}/cgi-bin/auth/getuserinfo", PLATFORM,
                             params={"access_token": token, "code": code})
-        errcode = _errcode(body)
-        if errcode in STALE_TOKEN and attempt == 1:
+        err = errcode(body)
+        if err in STALE_TOKEN and attempt == 1:
             TOKENS.drop(key)
             continue
-        if errcode == INVALID_CODE:
+        if err == INVALID_CODE:
             raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
                               f"wecom getuserinfo: errcode 40029 {body.get('errmsg', '')}")
-        if errcode != 0:
-            raise SignInError(f"企业微信拒绝了登录（错误码 {errcode}），请重新登录或联系管理员。",
-                              f"wecom getuserinfo: errcode {errcode} {body.get('errmsg', '')}")
+        if err != 0:
+            raise SignInError(f"企业微信拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
+                              f"wecom getuserinfo: errcode {err} {body.get('errmsg', '')}")
         found = body.get("userid") or body.get("UserId")  # the older user/getuserinfo spelled it UserId
         return str(found) if found else None
     raise SignInError("企业微信拒绝了登录，请稍后再试。", "wecom getuserinfo: access token refused twice")
 
 
 def _token(settings) -> tuple[str, int]:
-    _, body = call_json("GET", f"{_base(settings, 'WECOM_API_BASE')}/cgi-bin/gettoken", PLATFORM,
+    _, body = call_json("GET", f"{base_url(settings, 'WECOM_API_BASE')}/cgi-bin/gettoken", PLATFORM,
                         params={"corpid": settings.get("WECOM_CORP_ID"), "corpsecret": settings.get("WECOM_SECRET")})
-    errcode = _errcode(body)
-    if errcode != 0 or not body.get("access_token"):
+    err = errcode(body)
+    if err != 0 or not body.get("access_token"):
         raise SignInError("本系统的企业微信应用配置有误，暂时无法登录，请联系管理员。",
-                          f"wecom gettoken: errcode {errcode} {body.get('errmsg', '')}")
+                          f"wecom gettoken: errcode {err} {body.get('errmsg', '')}")
     return str(body["access_token"]), int(body.get("expires_in") or 7200)
-
-
-def _errcode(body: dict) -> int:
-    try:
-        return int(body.get("errcode", 0) or 0)
-    except (TypeError, ValueError):
-        return -1
-
-
-def _base(settings, name: str) -> str:
-    return settings.get(name).rstrip("/")

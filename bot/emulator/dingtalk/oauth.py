@@ -20,12 +20,12 @@ import secrets
 import threading
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
 
 from bot.emulator.dingtalk import gate
 from bot.emulator.dingtalk.errors import ApiError, OapiError, request_id
+from bot.emulator.redirects import default_places, is_trusted
 
 __all__ = ["OAuthBook", "union_id", "api_routes", "oapi_routes", "CODE_TTL", "SCOPES"]
 
@@ -77,20 +77,11 @@ class OAuthBook:
         """The hosts (``host`` or ``host:port``) a redirect_uri may point to now."""
         if self.trusted_hosts is not None:
             return [h.lower() for h in self.trusted_hosts]
-        found = []
-        for url in (self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url):
-            netloc = urlsplit(url).netloc.lower() if url else ""
-            if netloc and netloc not in found:
-                found.append(netloc)
-        return found
+        return default_places(self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
 
     def trusted(self, redirect_uri: str) -> bool:
         """Whether ``redirect_uri`` is an http(s) URL on a trusted host (an entry without a port: any port)."""
-        parts = urlsplit(redirect_uri or "")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        netloc, host = parts.netloc.lower().rsplit("@", 1)[-1], parts.hostname.lower()
-        return any(h == netloc or (":" not in h and h == host) for h in self.hosts())
+        return is_trusted(redirect_uri, self.hosts())
 
     def _issue(self, book: dict, userid: str, ttl: float, scope: str = "openid") -> str:
         value = secrets.token_hex(16)

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, redirect, request
 
 from bot.emulator.wecom import errcodes, oauth_pages
+from bot.emulator.redirects import default_places, is_trusted
 from bot.emulator.wecom.errcodes import WeComError
 
 if TYPE_CHECKING:
@@ -83,20 +84,11 @@ class OAuthState:
         """The domains a redirect_uri may point to now."""
         if self.trusted_domains is not None:
             return [d.lower() for d in self.trusted_domains]
-        found = []
-        for url in (self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url):
-            netloc = urlsplit(url).netloc.lower() if url else ""
-            if netloc and netloc not in found:
-                found.append(netloc)
-        return found
+        return default_places(self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
 
     def trusted(self, redirect_uri: str) -> bool:
         """Whether ``redirect_uri`` is an http(s) URL on a trusted domain (an entry without a port: any port)."""
-        parts = urlsplit(redirect_uri or "")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        netloc, host = parts.netloc.lower().rsplit("@", 1)[-1], parts.hostname.lower()
-        return any(d == netloc or (":" not in d and d == host) for d in self.domains())
+        return is_trusted(redirect_uri, self.domains())
 
     # --- codes --------------------------------------------------------------------------
     def issue(self, who: str, scope: str, flow: str, redirect_uri: str) -> str:
