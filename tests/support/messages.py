@@ -25,6 +25,12 @@ def is_digest(message: Any) -> bool:
     return any(title in _text(message) for title in DIGEST_TITLES)
 
 
+def is_digest_chart(message: Any) -> bool:
+    """Whether it is the weekly digest's chart (on DingTalk a markdown picture named 舆情周报-<week>.png), which
+    goes with the weekly digest but is not a second digest."""
+    return "舆情周报-" in _text(message)
+
+
 def without_digests(messages: list) -> list:
     """``messages`` less the digests, in order."""
     return [m for m in messages if not is_digest(m)]
