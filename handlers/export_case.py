@@ -6,8 +6,9 @@
                      --anyone but who may export (``bot.domain.secrecy.may_export``: the desk, the desk head, a
                        leader on the case)--> refused politely, naming who may; nothing recorded
                      --the platform cannot send a file 1:1 (WeCom with neither the self-built app nor the smart
-                       bot's long connection: nothing goes 1:1 there, only this answer)--> where to download it on
-                       the signed-in board (issue 26), answered in place; nothing exported, nothing recorded
+                       bot's long connection: nothing goes 1:1 there, only this answer)--> answered in place with
+                       the board's download link of the case (issue 26; signed in, valid 24 h: ``no_files``), or,
+                       the board off, whom to ask; nothing exported, nothing recorded
                      --else--> 「正在生成 YQ-… 的档案文件，稍后私信发送。」; after the commit the worker's job
                        records ``case.exported`` on the timeline, reads the dossier, renders it and puts the file
                        in the outbox 1:1 on the platform asked on
@@ -22,6 +23,7 @@ export.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from bot.core import queues
 from bot.core.card import Reply
@@ -34,7 +36,7 @@ from bot.domain.secrecy import may_export
 from handlers.case_lookup import case_view, live_units
 from handlers.registry import Context, router
 
-__all__ = ["CONFIDENTIAL", "FORMAT", "NO_FILES", "WORD", "export_case", "request_key"]
+__all__ = ["CONFIDENTIAL", "FORMAT", "NO_FILES", "NO_FILES_NO_BOARD", "WORD", "export_case", "no_files", "request_key"]
 
 WORD = "导出"
 FORMAT = "docx"  # the chat sends the Word file; Markdown and JSON are the command line's (yuqing case export)
@@ -44,10 +46,10 @@ OTHER_FORMAT = ("聊天中只导出 Word 文件（docx）：请发送“{word} {
 CONFIDENTIAL = "{number} 为涉密案件，不通过聊天导出；请联系信息中心在服务器上导出。"
 NOT_PERMITTED = "您没有导出 {number} 的权限：案件档案由舆情工作台（{desk}或办理案件的县局）或案件的相关局领导导出。"
 STARTED = "正在生成 {number} 的档案文件，稍后私信发送。"
-# the board (issue 26) is where a case's file is downloaded after signing in: its case page, at the address the worker
-# passes (``extra["public_base_url"]``), or named in words when there is none
-NO_FILES = "本平台无法私信发送文件，请登录舆情看板，在案件 {number} 的页面下载档案文件{link}。"
-BOARD_PATH = "/board/cases/{number}"
+# where no file can go 1:1: the board's download link (issue 26; bot.core.board_links, made by the callable the worker
+# passes as ``extra["export_link"]`` when the board is on), last in the text so nothing sticks to it; else whom to ask
+NO_FILES = "本平台无法私信发送文件，请登录舆情看板下载 {number} 的档案文件（链接 24 小时内有效）：{link}"
+NO_FILES_NO_BOARD = "本平台无法私信发送 {number} 的档案文件，请联系舆情工作台或信息中心在服务器上导出（yuqing case export）。"
 
 
 def request_key(event: Event) -> str:
@@ -76,12 +78,14 @@ def export_case(event: Event, ctx: Context) -> list[Reply]:
     if not may_export(ctx.org, ctx.person_id, confidential=False, county=case.county, units=live_units(view)):
         raise NotPermitted("case.export_denied", NOT_PERMITTED.format(number=case.number, desk=ctx.org.desk_name()))
     if not ctx.can(event.platform).sends_files:
-        return [Reply(notice(NO_FILES.format(number=case.number, link=_board_link(ctx, case.number))), case_id=case.id)]
+        return [Reply(notice(no_files(case.number, ctx.extra.get("export_link"))), case_id=case.id)]
     ctx.after_commit(queues.EXPORT_CASE, case.id, ctx.person.id, event.platform, FORMAT, request_key(event))
     return [Reply(notice(STARTED.format(number=case.number)), case_id=case.id)]
 
 
-def _board_link(ctx: Context, number: str) -> str:
-    """「：<address of the case's board page>」, or nothing when the worker passed no address."""
-    base = str(ctx.extra.get("public_base_url") or "").rstrip("/")
-    return f"：{base}{BOARD_PATH.format(number=number)}" if base else ""
+def no_files(number: str, export_link: Callable[[str], str] | None) -> str:
+    """The answer where no file can go 1:1: the board's download link of case ``number`` made by ``export_link``
+    (``bot.core.board_links.export_link`` with the address, key and time bound), or, without one, whom to ask."""
+    if export_link is None:
+        return NO_FILES_NO_BOARD.format(number=number)
+    return NO_FILES.format(number=number, link=export_link(number))

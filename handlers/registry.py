@@ -35,7 +35,8 @@ class Context:
     ask :meth:`can`), and the copies of the cards already sent (``card_copies``, from the worker's outbox).
 
     ``extra`` is what the worker passes for the event: ``answer_where`` (where to answer a prompt, in words),
-    ``event_chat`` and ``jobs`` (follow-up jobs; add with :meth:`after_commit`)."""
+    ``event_chat``, ``jobs`` (follow-up jobs; add with :meth:`after_commit`) and ``export_link`` (a case number →
+    its board download link, or None when the board is off)."""
 
     org: Organisation
     person: Person | None

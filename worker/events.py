@@ -7,10 +7,14 @@ A reply's card is shown to its audience by the one rendering rule as it becomes 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.board_links import export_link
 from bot.core.card import Card, Reply
 from bot.core.clock import utcnow
 from bot.core.errors import HandlerError
@@ -39,6 +43,15 @@ def one_to_one_available(rt: Runtime, platform: str) -> bool:
     """Whether a dialog begun in a group can continue 1:1 on ``platform`` (design.md, Dialogs): a
     capability its messenger declares (WeCom: only with the self-built app)."""
     return rt.capabilities_of(platform).dialogs_one_to_one
+
+
+def export_link_of(rt: Runtime, now: datetime) -> Callable[[str], str] | None:
+    """The handlers' maker of a case's board download link (``extra["export_link"]``: number → link, valid 24 h
+    from ``now``), or None when the board is off (no ``BOARD_SECRET_KEY``)."""
+    secret = rt.settings.get("BOARD_SECRET_KEY")
+    if not secret:
+        return None
+    return partial(export_link, rt.settings.get("PUBLIC_BASE_URL"), secret, now=now)
 
 
 def reply_messages(org: Organisation, event: Event, reply: Reply, index: int,
@@ -92,10 +105,11 @@ def _attempt(rt: Runtime, event: Event, chat: str, one_to_one: bool, store: Dial
             log.warning("event from unknown person platform=%s user=%s key=%s",
                         event.platform, event.user_id, event.dedup_key)
             return _stranger(session, org, event)
-        ctx = Context(org=org, person=person, now=utcnow(), store=SessionCaseStore(session), rules=rt.rules(org),
+        now = utcnow()
+        ctx = Context(org=org, person=person, now=now, store=SessionCaseStore(session), rules=rt.rules(org),
                       capabilities=rt.capabilities, card_copies=OutboxCopies(session),
                       extra={"answer_where": answer_where(event, one_to_one), "event_chat": chat, "jobs": [],
-                             "public_base_url": rt.settings.get("PUBLIC_BASE_URL")})
+                             "export_link": export_link_of(rt, now)})
         outcome = _run_engine(event, ctx, store.load(event.platform, chat, event.user_id))
         inbound.mark_handled(session, event.platform, event.dedup_key, ctx.now)
         messages = [m for i, r in enumerate(outcome.replies) for m in reply_messages(org, event, r, i, person.wechat_plugin)]

@@ -7,8 +7,9 @@ statistics sent 1:1, ``统计``: ``worker/file_sends.py``).
 
     the platform sends files 1:1 (``Capabilities.sends_files``: DingTalk ``sampleFile``; WeCom ``media/upload`` +
         ``message/send`` with the self-built app or the smart bot's long connection)  --> the .docx
-    it cannot  --> a notice with the board's address of the case to download it there after signing in (the board
-        is issue 26); nothing is exported here, so nothing is recorded — the board's download records its own. (Where
+    it cannot  --> a notice with the board's download link of the case (signed in, valid 24 h:
+        ``bot.core.board_links``; the board is issue 26), or, the board off (no ``BOARD_SECRET_KEY``), whom to ask;
+        nothing is exported here, so nothing is recorded — the board's download records its own. (Where
         nothing goes 1:1 at all — WeCom with neither the app nor the long connection — the handler answers in place
         and no job is asked for; this covers a platform that writes 1:1 but sends no files, or a change of settings.)
     the case was marked 涉密 after the 导出 was accepted  --> refused as the handler refuses: 1:1, the refusal on
@@ -33,9 +34,10 @@ from bot.domain.records import Actor
 from bot.store.case_repo import LostRace, SessionCaseStore
 from bot.store.dossier import read_dossier
 from bot.store.org_repo import read_organisation
-from handlers.export_case import BOARD_PATH, CONFIDENTIAL, NO_FILES
+from handlers.export_case import CONFIDENTIAL, no_files
 from worker.addressing import Unreachable
 from worker.delivery import schedule
+from worker.events import export_link_of
 from worker.file_sends import check_reachable, put_one_to_one, sent_already, stored_file
 from worker.runtime import Runtime
 
@@ -87,8 +89,7 @@ def _attempt(rt: Runtime, case_id: int, person_id: str, platform: str, fmt: str,
         elif rt.capabilities_of(platform).sends_files:
             card = _file(session, store, rules, case, person_id, platform, fmt, now)
         else:
-            link = rt.settings.get("PUBLIC_BASE_URL").rstrip("/") + BOARD_PATH.format(number=case.number)
-            card = notice(NO_FILES.format(number=case.number, link="：" + link))
+            card = notice(no_files(case.number, export_link_of(rt, now)))
         [row_id] = put_one_to_one(session, org, person_id, platform, [card], dedup, now, case.id)  # a drill's: 演练
         return row_id
 

@@ -1,5 +1,6 @@
 """The board's blueprint (docs/board.md): the guard that sends anonymous requests to sign-in, the error pages,
-and the page routes — the case list, a case, its export, a unit, the statistics (``bot.board.stats``).
+and the page routes — the case list, a case, its export (and the chat's download link: ``bot.board.download``), a
+unit, the statistics (``bot.board.stats``).
 
 Reads go through ``bot.store`` read-only queries; the board's one kind of write is a timeline entry through the
 domain (``bot.domain.case.secrecy``): ``record_export`` before a download, ``record_refused`` for a refused view
@@ -17,7 +18,7 @@ from flask import Blueprint, g, redirect, request, send_file
 from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, NotFound
 
 from bot.archive import FORMATS, render
-from bot.board import signin, stats
+from bot.board import download, signin, stats
 from bot.board.access import case_access, export_allowed, unit_page_allowed
 from bot.board.session import check_csrf, sign_out, signed_in
 from bot.board.state import Board
@@ -165,18 +166,26 @@ def build_blueprint(settings, database, clock=None) -> Blueprint:
                                                                     county=case.county,
                                                                     live_units=case.live_units) else [])
 
+    def exportable(number: str):
+        """``load_case``, then who may export it: 403 (recorded when confidential) for anyone else."""
+        org, person, case, seen = load_case(number)
+        if not seen.full or not export_allowed(org, person.id, confidential=case.confidential, county=case.county,
+                                               live_units=case.live_units):
+            if case.confidential:
+                record_refused(SqlCaseStore(database), rules(org), case.id, Actor(person.id, PLATFORM), board.now(),
+                               "export")
+            raise Forbidden(NO_EXPORT.format(number=case.number))
+        return org, person, case
+
+    download.register(bp, board, exportable)
+
     @bp.post("/cases/<number>/export.<fmt>")
     def export(number: str, fmt: str):
         check_csrf(request, board.secret)
         if fmt not in FORMATS:
             raise NotFound("没有这种导出格式（docx、md 或 json）。")
-        org, person, case, seen = load_case(number)
+        org, person, case = exportable(number)
         now = board.now()
-        if not seen.full or not export_allowed(org, person.id, confidential=case.confidential, county=case.county,
-                                               live_units=case.live_units):
-            if case.confidential:
-                record_refused(SqlCaseStore(database), rules(org), case.id, Actor(person.id, PLATFORM), now, "export")
-            raise Forbidden(NO_EXPORT.format(number=case.number))
         record_export(SqlCaseStore(database), rules(org), case.id, person.id, PLATFORM, fmt, now)
         with database.session() as session:  # read after the entry: the file holds its own export
             document = render(read_dossier(session, case.number, now=now), fmt)

@@ -18,6 +18,7 @@ from bot import config
 from bot.board import oauth_http
 from bot.board.oauth import STATE_COOKIE, oauth_blueprint
 from bot.board.session import SESSION_COOKIE, signed_in
+from bot.core.board_links import export_link
 from bot.core.clock import utcnow
 from bot.core.errors import ConfigError
 from bot.demo import DEMO_ENV
@@ -169,6 +170,24 @@ def test_wecom_callback_signs_in_and_goes_to_next(client, idp):
     assert _person(client) == ("p-li", "wecom")
     assert client.get_cookie(STATE_COOKIE, path="/board") is None  # the state is spent
     assert idp.calls == ["GET /cgi-bin/gettoken", "GET /cgi-bin/auth/getuserinfo"]
+
+
+def test_a_download_links_token_survives_the_round_trip(client, idp):
+    """The chat's download link (bot.core.board_links) comes back whole after WeCom's and DingTalk's sign-in."""
+    full = export_link(PUBLIC, SECRET, "YQ-2026-0001", utcnow())
+    path = full[len(PUBLIC):]
+    assert "?t=" in path and "." in path
+    state = _start(client, "wecom", path)["query"]["state"]
+    answer = client.get("/board/callback/wecom", query_string={"code": "c-li", "state": state})
+    assert answer.status_code == 302 and answer.headers["Location"] == path
+    client.delete_cookie(SESSION_COOKIE, path="/board")
+    html = client.get("/board/login/dingtalk", query_string={"next": path, "inapp": "1"}).get_data(as_text=True)
+    state = html.split("/board/callback/dingtalk?inapp=1\\u0026state=")[1].split('"')[0]
+    answer = client.get("/board/callback/dingtalk", query_string={"code": "i-sun", "inapp": "1", "state": state})
+    assert answer.status_code == 302 and answer.headers["Location"] == path
+    qr = _start(client, "dingtalk", path)["query"]["state"]
+    answer = client.get("/board/callback/dingtalk", query_string={"authCode": "a-sun", "state": qr})
+    assert answer.status_code == 302 and answer.headers["Location"] == path
 
 
 def test_a_code_is_single_use(client, idp):

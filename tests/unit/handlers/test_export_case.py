@@ -1,22 +1,30 @@
 """导出 YQ-… as a person meets it (issue 24), as pure handlers on a real case store (``unit_side.World``): the desk,
 the desk head and the case's leaders are told the file is on its way and the worker is asked for it (ids only);
 anyone else is refused politely, naming who may; a 涉密 case is never exported through the chat — whoever asks —
-and the refusal is on its timeline; an unknown number and a bare 导出 are answered kindly."""
+and the refusal is on its timeline; where no file can go 1:1 the answer is the board's download link (valid 24 h),
+or, the board off, whom to ask; an unknown number and a bare 导出 are answered kindly."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.core import queues
+from bot.core.board_links import export_link, read_export_link
 from bot.core.card import Card, Reply
 from bot.core.errors import HandlerError
 from bot.domain.grade import Grade
 from handlers.engine import process
 from bot.platforms.wecom.capabilities import WITH_LONG_CONNECTION, WITHOUT_APP
-from handlers.export_case import CONFIDENTIAL, NO_FILES, USAGE, request_key
+from handlers.export_case import CONFIDENTIAL, NO_FILES_NO_BOARD, USAGE, request_key
 from tests.support.capabilities import BOTH
 from handlers.registry import dialogs, load_router
 from tests.unit.handlers.unit_side import World, texts
+
+SECRET = "export-link-test-secret"
 
 
 class Asking(World):
@@ -27,6 +35,7 @@ class Asking(World):
         self.last_event, ctx = event, self.ctx(person_id)
         ctx.capabilities = getattr(self, "capabilities", ctx.capabilities)
         self.jobs = ctx.extra.setdefault("jobs", [])
+        ctx.extra["export_link"] = getattr(self, "export_link", None)
         try:
             return process(event, ctx, None, self.now, dialogs, load_router()).replies
         except HandlerError as exc:
@@ -67,15 +76,32 @@ def test_asked_in_a_group_the_answer_stays_short_and_the_file_is_for_the_person(
     assert job["args"][1:4] == ["p-sun", "dingtalk", "docx"]  # the person and his platform: 1:1, never the group
 
 
-def test_where_nothing_can_go_one_to_one_the_answer_says_where_to_download_and_nothing_is_exported(world):
+def test_where_nothing_can_go_one_to_one_the_answer_is_the_boards_expiring_download_link(world):
     case = assigned(world)
     before = len(world.timeline(case.id))
     world.capabilities = {**BOTH, "wecom": WITHOUT_APP}  # WeCom's smart bot alone: it can only answer
+    world.export_link = partial(export_link, "https://yuqing.example.gov.cn/", SECRET, now=world.now)  # the worker's
     (answer,) = world.act("p-chen", text=f"导出 {case.number}", chat_type="group")  # 陈干事 of the desk: WeCom
-    assert world.last_event.platform == "wecom" and texts([answer]) == [NO_FILES.format(number=case.number, link="")]
-    assert world.jobs == [] and len(world.timeline(case.id)) == before
+    [text] = texts([answer])
+    assert world.last_event.platform == "wecom" and answer.to is None and answer.case_id == case.id
+    prefix = f"本平台无法私信发送文件，请登录舆情看板下载 {case.number} 的档案文件（链接 24 小时内有效）："
+    assert text.startswith(prefix + f"https://yuqing.example.gov.cn/board/cases/{case.number}/download?t=")
+    token = parse_qs(urlsplit(text[len(prefix):]).query)["t"][0]
+    assert read_export_link(SECRET, case.number, token, world.now + timedelta(hours=23)) is None
+    assert read_export_link(SECRET, case.number, token, world.now + timedelta(hours=24)) == "expired"
+    assert world.jobs == [] and len(world.timeline(case.id)) == before  # nothing exported, nothing recorded
     world.capabilities = {**BOTH, "wecom": WITH_LONG_CONNECTION}  # the smart bot's long connection sends files 1:1
     assert "正在生成" in texts(world.act("p-chen", text=f"导出 {case.number}"))[0] and len(world.jobs) == 1
+
+
+def test_without_the_board_the_answer_says_whom_to_ask(world):
+    case = assigned(world)
+    world.capabilities = {**BOTH, "wecom": WITHOUT_APP}
+    world.export_link = None  # no BOARD_SECRET_KEY: the worker passes no link maker
+    (answer,) = world.act("p-chen", text=f"导出 {case.number}")
+    assert texts([answer]) == [NO_FILES_NO_BOARD.format(number=case.number)] == [
+        f"本平台无法私信发送 {case.number} 的档案文件，请联系舆情工作台或信息中心在服务器上导出（yuqing case export）。"]
+    assert "http" not in texts([answer])[0] and world.jobs == []
 
 
 @pytest.mark.parametrize("person", ["p-sun", "p-zhao", "p-qian", "p-wu"])  # desk head, main, publicity, in charge

@@ -1,25 +1,31 @@
 """The worker's half of 导出 YQ-… (issue 24): the job records the export on the case's timeline, renders the dossier
 read after it and puts the .docx in the outbox 1:1 to the person on the platform they asked on — once per 导出
-message; a platform that cannot send a file 1:1 gets the board's address instead (nothing exported, nothing
-recorded); a case marked 涉密 meanwhile is refused, the refusal on its timeline."""
+message; a platform that cannot send a file 1:1 gets the board's download link, valid 24 hours, instead (or, the
+board off, whom to ask; nothing exported, nothing recorded); a case marked 涉密 meanwhile is refused, the refusal
+on its timeline."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.board_links import export_link, read_export_link
+from bot.core.clock import utcnow
 from bot.domain.grade import Grade
 from bot.platforms.wecom.capabilities import WITHOUT_APP
 from bot.store import blobs, outbox
 from tests.support.capabilities import BOTH
 from tests.unit.handlers.unit_side import World
-from worker import export_jobs
+from worker import events, export_jobs
 
 BASE = "https://yuqing.example.gov.cn"
+SECRET = "export-job-test-secret"
 
 
 @pytest.fixture
@@ -34,8 +40,8 @@ def scheduled(monkeypatch):
     return rows
 
 
-def runtime(world, capabilities=BOTH):
-    settings = {"PUBLIC_BASE_URL": BASE + "/"}
+def runtime(world, capabilities=BOTH, board=""):
+    settings = {"PUBLIC_BASE_URL": BASE + "/", "BOARD_SECRET_KEY": board}
     return SimpleNamespace(database=world.store.database, redis=None, rules=lambda org: world.rules,
                            capabilities_of=lambda platform: capabilities[platform],
                            settings=SimpleNamespace(get=lambda name, default="": settings.get(name, default)))
@@ -99,15 +105,29 @@ def test_a_rerun_for_the_same_message_sends_nothing_more(world, scheduled):
     assert [e.action for e in timeline(world, case.id)].count("case.exported") == 2
 
 
-def test_a_platform_without_one_to_one_files_gets_the_boards_address_and_nothing_is_exported(world, scheduled):
+def test_a_platform_without_one_to_one_files_gets_the_boards_download_link_and_nothing_is_exported(world, scheduled):
     case = assigned(world)
     before = len(timeline(world, case.id))
-    rt = runtime(world, {**BOTH, "wecom": WITHOUT_APP})
+    rt = runtime(world, {**BOTH, "wecom": WITHOUT_APP}, board=SECRET)
+    asked = utcnow()
     sent = row(world, export_jobs.export_case(rt, case.id, "p-li", "wecom", "docx", "c" * 32))
     assert (sent.method, sent.address["user_id"], sent.card["kind"]) == ("person", "ligs", "notice")
-    assert sent.card["data"]["text"] == (f"本平台无法私信发送文件，请登录舆情看板，在案件 {case.number} 的页面下载档案文件："
-                                         f"{BASE}/board/cases/{case.number}。")
+    prefix = f"本平台无法私信发送文件，请登录舆情看板下载 {case.number} 的档案文件（链接 24 小时内有效）："
+    text = sent.card["data"]["text"]
+    assert text.startswith(f"{prefix}{BASE}/board/cases/{case.number}/download?t=")
+    token = parse_qs(urlsplit(text[len(prefix):]).query)["t"][0]
+    assert read_export_link(SECRET, case.number, token, asked + timedelta(hours=23, minutes=59)) is None
+    assert read_export_link(SECRET, case.number, token, asked + timedelta(hours=24, minutes=1)) == "expired"
     assert len(timeline(world, case.id)) == before and blob_count(world) == 0
+
+
+def test_without_the_board_the_notice_says_whom_to_ask(world, scheduled):
+    case = assigned(world)
+    rt = runtime(world, {**BOTH, "wecom": WITHOUT_APP})  # no BOARD_SECRET_KEY
+    sent = row(world, export_jobs.export_case(rt, case.id, "p-li", "wecom", "docx", "f" * 32))
+    assert sent.card["data"]["text"] == (f"本平台无法私信发送 {case.number} 的档案文件，请联系舆情工作台或信息中心在服务器上"
+                                         "导出（yuqing case export）。")
+    assert blob_count(world) == 0
 
 
 def test_a_case_marked_confidential_meanwhile_is_refused_on_its_timeline(world, scheduled):
@@ -125,3 +145,11 @@ def test_an_unknown_case_or_an_unreachable_person_writes_nothing(world, schedule
     assert export_jobs.export_case(runtime(world), 9999, "p-sun", "dingtalk", "docx", "e" * 32) is None
     assert export_jobs.export_case(runtime(world), case.id, "p-sun", "wecom", "docx", "f" * 32) is None  # no WeCom id
     assert scheduled == [] and len(timeline(world, case.id)) == before and blob_count(world) == 0
+
+
+def test_the_handlers_get_a_link_maker_only_when_the_board_is_on(world):
+    now = utcnow()
+    assert events.export_link_of(runtime(world), now) is None  # extra["export_link"] without BOARD_SECRET_KEY
+    make = events.export_link_of(runtime(world, board=SECRET), now)
+    assert make("YQ-2026-0001") == export_link(BASE, SECRET, "YQ-2026-0001", now)
+    assert make("YQ-2026-0001").startswith(f"{BASE}/board/cases/YQ-2026-0001/download?t=")
