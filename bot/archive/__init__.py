@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from bot.archive.markdown import markdown
 from bot.archive.sections import TITLE, exported_at, sections
-from bot.archive.word import word
 
 __all__ = ["FORMATS", "Document", "document_name", "render"]
 
@@ -44,6 +43,8 @@ def render(dossier: dict, fmt: str) -> Document:
     elif fmt == "md":
         content = markdown(sections(dossier)).encode("utf-8")
     else:
+        from bot.archive.word import word  # python-docx (and lxml) only when a Word file is made: the worker stays lean
+
         author = (dossier.get("bureau") or {}).get("name") or ""
         content = word(sections(dossier), f"{number} {TITLE}", author, exported_at(dossier))
     return Document(document_name(number, fmt), FORMATS[fmt], content)

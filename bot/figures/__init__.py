@@ -14,7 +14,6 @@ from bot.core.clock import utcnow
 from bot.domain.stats import Figures, Period
 from bot.figures.csv_files import csv_file
 from bot.figures.markdown import markdown
-from bot.figures.xlsx import workbook
 
 __all__ = ["FORMATS", "document_name", "render"]
 
@@ -36,6 +35,8 @@ def render(figures: Figures, fmt: str, at: datetime | None = None) -> Document:
         raise ValueError(f"unknown format {fmt!r} (xlsx, csv or md)")
     at = at or utcnow()
     if fmt == "xlsx":
+        from bot.figures.xlsx import workbook  # openpyxl (and numpy) only when a workbook is made
+
         content = workbook(figures, at)
     elif fmt == "csv":
         content = csv_file(figures, at)

@@ -10,6 +10,7 @@ the subset.
 
 from __future__ import annotations
 
+import struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,16 +25,33 @@ FALLBACK = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans")
 
 def check(path: Path | str | None = None) -> str:
     """The font's family name; raises ConfigError naming ``path`` (default :data:`PATH`) when it is missing or not
-    a font."""
-    from matplotlib.ft2font import FT2Font
-
+    a font. Read with the standard library (the sfnt header and its ``name`` table), so the worker's start does
+    not load matplotlib: it is imported only when a chart is drawn."""
     path = Path(path or PATH)
     if not path.is_file():
         raise ConfigError(f"the chart font {path} is missing (reinstall the package, or run tools/subset_font.py)")
     try:
-        return FT2Font(str(path)).family_name
-    except (OSError, RuntimeError, ValueError) as exc:
+        return _family_name(path.read_bytes())
+    except (OSError, ValueError, struct.error) as exc:
         raise ConfigError(f"the chart font {path} cannot be read: {exc}") from exc
+
+
+def _family_name(data: bytes) -> str:
+    """nameID 1 (the family) of an OpenType/TrueType file; raises ValueError when it is not one."""
+    if data[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):
+        raise ValueError("not an OpenType or TrueType font")
+    (count,) = struct.unpack_from(">H", data, 4)
+    tables = {data[12 + 16 * i:16 + 16 * i]: struct.unpack_from(">II", data, 20 + 16 * i) for i in range(count)}
+    if b"cmap" not in tables or b"name" not in tables:
+        raise ValueError("it has no cmap or name table")
+    start, _ = tables[b"name"]
+    _, records, strings = struct.unpack_from(">HHH", data, start)
+    for i in range(records):
+        platform, _, _, name_id, length, offset = struct.unpack_from(">HHHHHH", data, start + 6 + 12 * i)
+        if name_id == 1 and platform in (0, 3):  # Unicode / Windows: UTF-16BE
+            raw = data[start + strings + offset:start + strings + offset + length]
+            return raw.decode("utf-16-be")
+    raise ValueError("it names no family")
 
 
 @lru_cache(maxsize=4)
