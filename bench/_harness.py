@@ -206,9 +206,18 @@ def base_env(redis_url: str, database_url: str) -> dict:
     from bot.demo import DEMO_ENV
 
     env = {**os.environ, **DEMO_ENV, "REDIS_URL": redis_url, "DATABASE_URL": database_url,
-           "ORG_FILE": str(ROOT / "examples" / "org.yaml"), "LOG_LEVEL": "INFO"}
+           "ORG_FILE": str(ROOT / "examples" / "org.yaml"), "LOG_LEVEL": "INFO", "POLICY_FILE": quiet_policy()}
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def quiet_policy() -> str:
+    """A policy file with the digests off: a worker started after the digest time on a working day would send
+    the day's digest (and on Mondays the weekly one with its chart) into the measured traffic."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    path = VAR / "quiet-policy.yaml"
+    path.write_text("digests: {daily: off, weekly: off}\n", encoding="utf-8")
+    return str(path)
 
 
 def rss_mb(pid: int) -> float:
