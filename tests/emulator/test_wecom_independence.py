@@ -9,7 +9,8 @@ from pathlib import Path
 
 import bot.emulator.wecom
 
-ALLOWED = ("flask", "werkzeug", "cryptography", "websockets", "bot.emulator.wecom", "bot.emulator.directory")
+ALLOWED = ("flask", "werkzeug", "cryptography", "websockets", "bot.emulator.wecom", "bot.emulator.directory",
+           "bot.emulator.redirects")  # shared by both emulators: where a sign-in may send a browser back
 
 
 def imports_of(path: Path) -> set[str]:
