@@ -87,6 +87,7 @@ def test_a_wecom_reminder_carries_the_button_that_signs_and_the_group_is_told_wh
     assert heard and all("督办：" not in str(m["content"]) for m in heard)  # titled 逾期提醒, never 督办
 
 
+@pytest.mark.slow  # 39 s (the escalation waits out a scaled 初报): make soak; the WeCom walk above stays in CI
 def test_a_dingtalk_reminder_button_signs_and_in_other_hands_is_refused(scaled):
     dt = scaled.emulator.dingtalk
     case = open_and_assign(scaled, ["u-foodsale"], Grade.MAJOR)
