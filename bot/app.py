@@ -56,7 +56,8 @@ def register_board(app: Flask, settings: Settings, database: Database) -> bool:
     app.register_blueprint(board_blueprint(settings, database))
     app.register_blueprint(oauth_blueprint(settings, database))
     app.config["YUQING_BOARD"] = True  # the console links to it (bot/console/templates/_side.html)
-    log.info("board on at %s/board (sign-in: %s%s)", settings.get("PUBLIC_BASE_URL").rstrip("/"),
+    # the path only: the first address a start prints is the one people open (`yuqing demo` prints its console's)
+    log.info("board on: /board (sign-in: %s%s)",
              ", ".join(name for name, on in (("WeCom", settings.get("WECOM_CORP_ID")),
                                               ("DingTalk", settings.get("DINGTALK_APP_KEY"))) if on) or "no platform",
              f", {len(settings.board_tokens)} operator token(s)" if settings.board_tokens else "")

@@ -29,5 +29,5 @@ def test_with_a_secret_key_the_board_and_its_sign_in_are_served(sqlite_database,
     assert client.get("/board").status_code == 302
     assert client.get("/board/login/wecom").status_code == 302
     assert client.get("/board/login/dingtalk?inapp=1").status_code == 200
-    assert "board on at" in caplog.text and "1 operator token(s)" in caplog.text and "t0k3n-x" not in caplog.text
+    assert "board on: /board" in caplog.text and "1 operator token(s)" in caplog.text and "t0k3n-x" not in caplog.text
     assert app.config["YUQING_BOARD"] is True
