@@ -18,15 +18,15 @@ from bot.domain.intake.links import Source
 from bot.domain.kinds import DutyKind
 from bot.domain.permissions import ACTION_LABELS, Action
 from bot.domain.records import Duty, DutyState
+from bot.domain.response.approvers import ROLE_LABELS
 
 __all__ = ["Names", "action_label", "assignment_state", "case_state", "duty_of", "entries_of", "grade",
            "local", "platform", "role", "source", "yes_no"]
 
-ROLES = {
+ROLES = {  # the leaders' labels are the approvers' own (bot.domain.response.approvers)
     "desk": "舆情工作台", "county_desk": "县局舆情工作台", "city_desk": "市局舆情工作台", "desk_head": "工作台负责人",
-    "liaison": "联络员", "unit_head": "单位负责人", "leader_in_charge": "分管局领导",
-    "publicity_leader": "分管宣传的局领导", "main_leader": "主要领导", "admin": "管理员", "owner": "待办责任人",
-    "system": "系统", "cli": "服务器命令行",
+    "liaison": "联络员", "unit_head": "单位负责人", **{str(r): label for r, label in ROLE_LABELS.items()},
+    "admin": "管理员", "owner": "待办责任人", "system": "系统", "cli": "服务器命令行",
 }
 PLATFORMS = {"wecom": "企业微信", "dingtalk": "钉钉", "cli": "命令行", "drill": "演练", "api": "接口",
              "system": "系统", "console": "演示控制台", "board": "看板"}

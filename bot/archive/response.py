@@ -13,7 +13,7 @@ from bot.domain.case.timeline import TimelineEntry
 from bot.domain.permissions import Role
 from bot.domain.response.approvers import ROLE_LABELS
 from bot.domain.response.channels import CHANNEL_LABELS, PublicationChannel
-from bot.domain.response.state import Decision, PlanVersion, ScriptVersion, Version, response_state
+from bot.domain.response.state import Decision, PlanVersion, ResponseState, ScriptVersion, Version
 
 __all__ = ["evaluation", "publications", "scripts_and_plans", "supervision"]
 
@@ -66,9 +66,8 @@ def _channel(value: str) -> str:
         return value or "—"
 
 
-def scripts_and_plans(entries: list[TimelineEntry], names: Names) -> Section:
+def scripts_and_plans(st: ResponseState, names: Names) -> Section:
     """口径与方案: every script and plan version with its text and decisions, and the onward reports."""
-    st = response_state(entries)
     blocks: list[Block] = []
     for versions in st.scripts.values():
         for v in versions:
@@ -83,9 +82,8 @@ def scripts_and_plans(entries: list[TimelineEntry], names: Names) -> Section:
     return section("口径与方案", blocks)
 
 
-def publications(entries: list[TimelineEntry], names: Names) -> Section:
+def publications(st: ResponseState, names: Names) -> Section:
     """发布: each publication (channel, when it went out, who recorded it, link) and each refused attempt."""
-    st = response_state(entries)
     rows = [(_channel(p.channel), L.local(p.when or p.at), names.person(p.by), p.link or "—") for p in st.publications]
     blocks = table(("渠道", "发布时间", "登记人", "链接"), rows)
     for p in st.refused:

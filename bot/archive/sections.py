@@ -16,6 +16,7 @@ from bot.archive.model import NONE, Block, Paragraph, Section, Subheading, Table
 from bot.archive.response import evaluation, publications, scripts_and_plans, supervision
 from bot.domain.drill.report import verdict_of
 from bot.domain.kinds import DUTY_LABELS, REPORT_LABELS, ReportKind
+from bot.domain.response.state import response_state
 from bot.domain.records import DutyState
 
 __all__ = ["TITLE", "exported_at", "sections"]
@@ -158,7 +159,8 @@ def sections(dossier: dict) -> list[Section]:
     """The document's sections in order (module docstring)."""
     names = Names(dossier)
     entries = L.entries_of(dossier)
+    response = response_state(entries)  # read once: 口径与方案 and 发布 both draw on it
     return [_title(dossier), _basics(dossier, names), _grades(dossier, names), _assignments(dossier, names),
-            _duties(dossier, names), _reports(entries, names), scripts_and_plans(entries, names),
-            publications(entries, names), supervision(entries, names), evaluation(entries, names),
+            _duties(dossier, names), _reports(entries, names), scripts_and_plans(response, names),
+            publications(response, names), supervision(entries, names), evaluation(entries, names),
             _timeline(entries, names), _chain(dossier)]

@@ -76,20 +76,22 @@ def _record_reveals(database, case_ids: list[int]) -> None:
     """One ``case.revealed`` timeline entry per case, actor ``cli:<OS user>`` (before anything is printed). A reveal
     starts no clock, so it runs by the default policy: a broken POLICY_FILE does not keep the operator out."""
     from bot.domain.case.secrecy import record_reveal
-    from bot.domain.clock.policy_file import default_policy
-    from bot.domain.clock.workdays import WorkCalendar
-    from bot.domain.context import Rules
     from bot.store.case_repo import SqlCaseStore
-    from bot.store.org_repo import read_organisation
 
-    with database.session() as session:
-        rules = Rules(read_organisation(session), default_policy(), WorkCalendar())
-    store, user, now = SqlCaseStore(database), os_user(), utcnow()
+    rules, store, user, now = _cli_rules(database), SqlCaseStore(database), os_user(), utcnow()
     for case_id in case_ids:
         record_reveal(store, rules, case_id, user, now)
 
 
+def _cli_rules(database):
+    """The rules a command-line record runs by: the stored org and the default policy (it starts no clock)."""
+    from bot.domain.clock.policy_file import default_policy
+    from bot.domain.clock.workdays import WorkCalendar
+    from bot.domain.context import Rules
+    from bot.store.org_repo import read_organisation
 
+    with database.session() as session:
+        return Rules(read_organisation(session), default_policy(), WorkCalendar())
 
 
 @case.command("verify")
@@ -137,12 +139,12 @@ def _verify_report(checks: list, anchors: list | None, all_cases: bool) -> list[
     anchored = anchoring.latest(anchors) if anchors is not None else None
     problems = [f.text for f in anchoring.altered(anchors or [])]
     for check in checks:
-        lines = _case_problems(check, anchored)
-        if not lines and anchored is None:
-            click.echo(f"{check.number}: 完好 (ok)")
-        elif not lines:
-            note = anchoring.check_case(check.number, check.hashes, anchored.get(check.number)).text
-            click.echo(f"{check.number}: 完好 (ok)，{note}")
+        finding = None
+        if anchored is not None and check.found:
+            finding = anchoring.check_case(check.number, check.hashes, anchored.get(check.number))
+        lines = _case_problems(check, finding)
+        if not lines:
+            click.echo(f"{check.number}: 完好 (ok)" + (f"，{finding.text}" if finding is not None else ""))
         problems += lines
     if all_cases and anchored is not None:
         problems += [f"{f.number}: {f.text}" for f in anchoring.missing(anchored, [c.number for c in checks])]
@@ -151,20 +153,17 @@ def _verify_report(checks: list, anchors: list | None, all_cases: bool) -> list[
     return problems
 
 
-def _case_problems(check, anchored: dict | None) -> list[str]:
-    """One case's problems, each a line naming it: no such case, a broken link, an anchor mismatch, rows."""
-    from bot.domain.case.anchors import check_case
-
+def _case_problems(check, finding) -> list[str]:
+    """One case's problems, each a line naming it: no such case, a broken link, an anchor mismatch (``finding``,
+    None without anchors), rows."""
     if not check.found:
         return [f"{check.number}: 找不到该案件 (no such case)"]
     out = []
     if check.broken is not None:
         seq = check.broken.seq
         out.append(f"{check.number}: 第 {seq} 条断链 (broken at entry {seq}): {check.broken.reason}")
-    if anchored is not None:
-        finding = check_case(check.number, check.hashes, anchored.get(check.number))
-        if not finding.ok:
-            out.append(f"{check.number}: {finding.text}")
+    if finding is not None and not finding.ok:
+        out.append(f"{check.number}: {finding.text}")
     return out + [f"{check.number}: {text}" for text in check.rows]
 
 
@@ -175,17 +174,18 @@ def _case_problems(check, anchored: dict | None) -> list[str]:
 @click.option("--reveal", is_flag=True, help="export a confidential (涉密) case; recorded on its timeline")
 def case_export(number: str, fmt: str, output: str | None, reveal: bool) -> None:
     """Export a case for the paper file (every export is recorded on its timeline first, so the file holds it)."""
+    from bot.store.case_repo import SqlCaseRepository
     from bot.store.dossier import read_dossier
 
     database = open_database(load_settings())
     wanted = number.strip().upper()
-    with database.session() as session:
-        found = read_dossier(session, wanted)
+    with database.session() as session:  # the case row only: the dossier is read once, after the entry
+        found = SqlCaseRepository(session).case_by_number(wanted)
     if found is None:
         refuse(f"找不到案件 {number} (no such case)")
-    if found["case"]["confidential"] and not reveal:
+    if found.confidential and not reveal:
         refuse(f"{wanted} 为涉密案件，导出需加 --reveal（导出将记入时间线）")
-    _record_export(database, found["case"]["id"], fmt)
+    _record_export(database, found.id, fmt)
     with database.session() as session:  # read after the entry: the file holds its own export
         dossier = read_dossier(session, wanted, now=utcnow())
     write_document(_render(dossier, fmt), output)
@@ -194,15 +194,9 @@ def case_export(number: str, fmt: str, output: str | None, reveal: bool) -> None
 def _record_export(database, case_id: int, fmt: str) -> None:
     """One ``case.exported`` entry, actor ``cli:<OS user>`` (by the default policy, as a reveal)."""
     from bot.domain.case.secrecy import record_export
-    from bot.domain.clock.policy_file import default_policy
-    from bot.domain.clock.workdays import WorkCalendar
-    from bot.domain.context import Rules
     from bot.store.case_repo import SqlCaseStore
-    from bot.store.org_repo import read_organisation
 
-    with database.session() as session:
-        rules = Rules(read_organisation(session), default_policy(), WorkCalendar())
-    record_export(SqlCaseStore(database), rules, case_id, f"cli:{os_user()}", "cli", fmt, utcnow())
+    record_export(SqlCaseStore(database), _cli_rules(database), case_id, f"cli:{os_user()}", "cli", fmt, utcnow())
 
 
 def _render(dossier: dict, fmt: str):

@@ -162,12 +162,12 @@ def _referenced(dossier: dict, refs: tuple[tuple[str, str], ...]) -> set[str]:
 
 def _placeholders(session: Session, dossier: dict, now: datetime) -> None:
     """Inactive people and units for those the database lacks (named by the rows or listed in the dossier)."""
-    units = {uid: u for uid, u in dossier["units"].items()}
+    units = dossier["units"]
     unit_ids = _referenced(dossier, UNIT_REFS) | set(units)
     have_units = set(session.scalars(select(UnitRow.id).where(UnitRow.id.in_(sorted(unit_ids)))))
     new_units = sorted(unit_ids - have_units)
-    heads = {(units.get(uid) or {}).get("head") or f"unknown-head-{uid}"[:64]: uid for uid in new_units}
-    person_ids = _referenced(dossier, PERSON_REFS) | set(dossier["people"]) | set(heads)
+    heads = {uid: (units.get(uid) or {}).get("head") or f"unknown-head-{uid}"[:64] for uid in new_units}
+    person_ids = _referenced(dossier, PERSON_REFS) | set(dossier["people"]) | set(heads.values())
     have_people = set(session.scalars(select(PersonRow.id).where(PersonRow.id.in_(sorted(person_ids)))))
     for pid in sorted(person_ids - have_people):
         name = (dossier["people"].get(pid) or {}).get("name") or pid
@@ -179,9 +179,8 @@ def _placeholders(session: Session, dossier: dict, now: datetime) -> None:
         name = unit.get("name") or uid
         name = name if name not in names else f"{name}（{uid}）"
         names.add(name)
-        head = unit.get("head") or f"unknown-head-{uid}"[:64]
         session.add(UnitRow(id=uid, name=name, kind=unit.get("kind") or "section", desk=bool(unit.get("desk")),
-                            head_id=head, active=False, updated_at=now))
+                            head_id=heads[uid], active=False, updated_at=now))
     session.flush()
 
 
