@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from bot.board.oauth_http import TOKENS, SignInError, base_url, call_json, errcode
+from bot.board.oauth_http import SignInError, base_url, call_json, errcode, with_app_token
 
 PLATFORM = "钉钉"
-STALE_TOKEN = (40014, 42001)  # 不合法的access_token / access_token超时: fetch a new one and retry once
 NOT_IN_ORG = (60121, 60011)  # 找不到该用户 / 无权限获取该用户 (the unionId is nobody of this organisation)
 UA_MARKS = ("dingtalk/", "dingtalk(")  # the client's product token in its User-Agent
 JSAPI_DEFAULT = "https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js"
@@ -78,23 +77,18 @@ def _oapi(settings, path: str, payload: dict, quiet: tuple = (), invalid_code: b
     """``result`` of an old-API call with the app's token; None for an errcode in ``quiet``."""
     oapi = base_url(settings, "DINGTALK_OAPI_BASE")
     key = ("dingtalk", oapi, settings.get("DINGTALK_APP_KEY"))
-    for attempt in (1, 2):
-        token = TOKENS.get(key, lambda: _token(settings))
-        _, body = call_json("POST", f"{oapi}{path}", PLATFORM, params={"access_token": token}, json=payload)
-        err = errcode(body)
-        if err in STALE_TOKEN and attempt == 1:
-            TOKENS.drop(key)
-            continue
-        if err == 0:
-            return body.get("result") if isinstance(body.get("result"), dict) else {}
-        if err in quiet:
-            return None
-        if invalid_code:
-            raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
-                              f"dingtalk {path}: errcode {err} {body.get('errmsg', '')}")
-        raise SignInError(f"钉钉拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
+    body = with_app_token(key, lambda: _token(settings), lambda token: call_json(
+        "POST", f"{oapi}{path}", PLATFORM, params={"access_token": token}, json=payload)[1])
+    err = errcode(body)
+    if err == 0:
+        return body.get("result") if isinstance(body.get("result"), dict) else {}
+    if err in quiet:
+        return None
+    if invalid_code:
+        raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
                           f"dingtalk {path}: errcode {err} {body.get('errmsg', '')}")
-    raise SignInError("钉钉拒绝了登录，请稍后再试。", f"dingtalk {path}: access token refused twice")
+    raise SignInError(f"钉钉拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
+                      f"dingtalk {path}: errcode {err} {body.get('errmsg', '')}")
 
 
 def _token(settings) -> tuple[str, int]:

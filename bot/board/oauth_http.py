@@ -15,6 +15,7 @@ import requests
 
 TIMEOUT = 5  # seconds, connect and read, for every call to an identity provider
 TOKEN_MARGIN = 300  # a cached access token is renewed this many seconds before it expires
+STALE_TOKEN = (40014, 42001)  # both platforms' 不合法的access_token / access_token已过期: fetch a new one, retry once
 
 
 class SignInError(Exception):
@@ -78,6 +79,17 @@ class TokenCache:
 
 
 TOKENS = TokenCache()
+
+
+def with_app_token(key: tuple, fetch: Callable[[], tuple[str, int]], call: Callable[[str], dict]) -> dict:
+    """The body of ``call(token)`` under the app's cached access token for ``key`` (``fetch`` gets a new one);
+    when the platform calls the token invalid or expired (STALE_TOKEN) it is dropped and the call made once more.
+    Raises what ``fetch`` and ``call`` raise (SignInError)."""
+    body = call(TOKENS.get(key, fetch))
+    if errcode(body) in STALE_TOKEN:
+        TOKENS.drop(key)
+        body = call(TOKENS.get(key, fetch))
+    return body
 
 
 def errcode(body: dict) -> int:

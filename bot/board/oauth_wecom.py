@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from bot.board.oauth_http import TOKENS, SignInError, base_url, call_json, errcode
+from bot.board.oauth_http import SignInError, base_url, call_json, errcode, with_app_token
 
 PLATFORM = "企业微信"
 INVALID_CODE = 40029  # 不合法的oauth_code
 UA_MARK = "wxwork/"  # the WeCom client's product token in its User-Agent (wxwork/4.1.22)
-STALE_TOKEN = (40014, 42001)  # 不合法的access_token / access_token已过期: fetch a new one and retry once
 
 
 def configured(settings) -> bool:
@@ -50,23 +49,18 @@ def user_id(settings, code: str) -> str | None:
     """The WeCom userid the code was issued for; None when the visitor is not a member (``openid`` only).
     Raises SignInError for an invalid or used code and for any failure of the platform."""
     key = ("wecom", base_url(settings, "WECOM_API_BASE"), settings.get("WECOM_CORP_ID"))
-    for attempt in (1, 2):
-        token = TOKENS.get(key, lambda: _token(settings))
-        _, body = call_json("GET", f"{base_url(settings, 'WECOM_API_BASE')}/cgi-bin/auth/getuserinfo", PLATFORM,
-                            params={"access_token": token, "code": code})
-        err = errcode(body)
-        if err in STALE_TOKEN and attempt == 1:
-            TOKENS.drop(key)
-            continue
-        if err == INVALID_CODE:
-            raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
-                              f"wecom getuserinfo: errcode 40029 {body.get('errmsg', '')}")
-        if err != 0:
-            raise SignInError(f"企业微信拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
-                              f"wecom getuserinfo: errcode {err} {body.get('errmsg', '')}")
-        found = body.get("userid") or body.get("UserId")  # the older user/getuserinfo spelled it UserId
-        return str(found) if found else None
-    raise SignInError("企业微信拒绝了登录，请稍后再试。", "wecom getuserinfo: access token refused twice")
+    body = with_app_token(key, lambda: _token(settings), lambda token: call_json(
+        "GET", f"{base_url(settings, 'WECOM_API_BASE')}/cgi-bin/auth/getuserinfo", PLATFORM,
+        params={"access_token": token, "code": code})[1])
+    err = errcode(body)
+    if err == INVALID_CODE:
+        raise SignInError("登录凭证无效或已使用（有效期 5 分钟，只能使用一次），请重新登录。",
+                          f"wecom getuserinfo: errcode 40029 {body.get('errmsg', '')}")
+    if err != 0:
+        raise SignInError(f"企业微信拒绝了登录（错误码 {err}），请重新登录或联系管理员。",
+                          f"wecom getuserinfo: errcode {err} {body.get('errmsg', '')}")
+    found = body.get("userid") or body.get("UserId")  # the older user/getuserinfo spelled it UserId
+    return str(found) if found else None
 
 
 def _token(settings) -> tuple[str, int]:

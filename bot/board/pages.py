@@ -18,12 +18,12 @@ from flask import Blueprint, g, redirect, request, send_file
 from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, NotFound
 
 from bot.archive import FORMATS, render
+from bot.archive import labels as L
 from bot.board import download, signin, stats
 from bot.board.access import case_access, export_allowed, unit_page_allowed
 from bot.board.session import check_csrf, sign_out, signed_in
 from bot.board.state import Board
-from bot.board.views import (case_line, case_sections, duty_label, duty_lines, grade_css, grade_label, state_label,
-                             unit_name)
+from bot.board.views import case_line, case_sections, duty_label, duty_lines, grade_css, unit_name
 from bot.domain.case.lifecycle import CASE_LABELS, CaseState
 from bot.domain.case.secrecy import record_export, record_refused
 from bot.domain.clock.policy_file import default_policy
@@ -151,8 +151,8 @@ def build_blueprint(settings, database, clock=None) -> Blueprint:
     def case_page(number: str):
         org, person, case, seen = load_case(number)
         now = board.now()
-        header = dict(number=case.number, grade=grade_label(case.grade), color=grade_css(case.grade),
-                      state=state_label(case.state), confidential=case.confidential, drill=case.drill)
+        header = dict(number=case.number, grade=L.grade(case.grade), color=grade_css(case.grade),
+                      state=L.case_state(case.state), confidential=case.confidential, drill=case.drill)
         if not seen.full:
             return board.render("board_case.html", title=f"{case.number} · 舆情工作台", case=header, full=False)
         with database.session() as session:

@@ -38,10 +38,12 @@ class SignedIn:
     expires: datetime
 
 
-def _serializer(secret: str) -> URLSafeSerializer:
+def serializer(secret: str, salt: str = _SALT) -> URLSafeSerializer:
+    """The board's signer under ``BOARD_SECRET_KEY``; a distinct ``salt`` per use (the session's by default).
+    Raises ValueError when the secret is empty."""
     if not secret:
         raise ValueError("BOARD_SECRET_KEY is empty")
-    return URLSafeSerializer(secret, salt=_SALT)
+    return URLSafeSerializer(secret, salt=salt)
 
 
 def _payload(request, secret: str) -> dict | None:
@@ -49,7 +51,7 @@ def _payload(request, secret: str) -> dict | None:
     if not raw:
         return None
     try:
-        data = _serializer(secret).loads(raw)
+        data = serializer(secret).loads(raw)
     except BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("person"), str) or not isinstance(data.get("exp"), int):
@@ -60,7 +62,7 @@ def _payload(request, secret: str) -> dict | None:
 def sign_in(response, secret: str, person_id: str, via: str, now: datetime, secure: bool) -> None:
     """Set the session cookie for ``person_id`` signed in ``via`` (wecom, dingtalk, token), valid 12 h from ``now``."""
     exp = int((now + LIFETIME).timestamp())
-    value = _serializer(secret).dumps({"person": person_id, "via": via, "exp": exp, "sid": secrets.token_urlsafe(16)})
+    value = serializer(secret).dumps({"person": person_id, "via": via, "exp": exp, "sid": secrets.token_urlsafe(16)})
     response.set_cookie(
         SESSION_COOKIE,
         value,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import g, make_response, render_template, request
@@ -17,24 +16,10 @@ from bot.core.clock import SystemClock
 from bot.core.org import Organisation, Person
 from bot.store.org_repo import read_organisation
 
-__all__ = ["Board", "parse_tokens", "safe_next"]
+__all__ = ["Board", "safe_next"]
 
 log = logging.getLogger(__name__)
 ORG_TTL = 5.0
-
-
-def parse_tokens(raw: str) -> dict[str, str]:
-    """``BOARD_TOKENS`` (``token=person-id`` pairs, comma-separated) as ``{token: person_id}``; raises ValueError
-    naming the malformed pair (its position, never the token)."""
-    found: dict[str, str] = {}
-    for n, pair in enumerate((p.strip() for p in (raw or "").split(",")), start=1):
-        if not pair:
-            continue
-        token, sep, person = (s.strip() for s in pair.partition("="))
-        if not sep or not token or not person:
-            raise ValueError(f"BOARD_TOKENS: pair {n} is not token=person-id")
-        found[token] = person
-    return found
 
 
 def safe_next(raw: str | None) -> str:
@@ -58,9 +43,7 @@ class Board:
         self.secret = self.settings.get("BOARD_SECRET_KEY")
         if not self.secret:
             raise ValueError("the board needs BOARD_SECRET_KEY")
-        tokens = getattr(self.settings, "board_tokens", None)  # bot.config's parsed pairs, when it has them
-        self.tokens: dict[str, str] = dict(tokens) if isinstance(tokens, Mapping) else parse_tokens(
-            self.settings.get("BOARD_TOKENS"))
+        self.tokens: dict[str, str] = dict(self.settings.board_tokens)  # BOARD_TOKENS, parsed by bot.config
 
     def now(self):
         return self.clock.now()

@@ -6,6 +6,7 @@ unit) and admins: the figures are the whole bureau's. Without issue 25's modules
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import abort, make_response, request
 from werkzeug.exceptions import Forbidden
@@ -71,7 +72,13 @@ def register(bp, board) -> None:
             abort(404)
         today = board.now().astimezone(SHANGHAI).date()
         with board.database.session() as session:
-            png = weekly_chart(chart_data(session, board.organisation(), today), "近八周舆情")
-        response = make_response(png)
+            data = chart_data(session, board.organisation(), today)
+        response = make_response(_chart_png(weekly_chart, data))
         response.headers["Content-Type"] = "image/png"
         return board.finish(response)
+
+
+@lru_cache(maxsize=8)
+def _chart_png(draw, data) -> bytes:
+    """The PNG of ``data`` (a frozen ChartData): drawn once per distinct figures, not on every page view."""
+    return draw(data, "近八周舆情")

@@ -10,24 +10,15 @@ from datetime import datetime
 from bot.archive import labels as L
 from bot.archive.sections import sections
 from bot.core.org import Organisation
-from bot.domain.case.lifecycle import CASE_LABELS, CaseState
 from bot.domain.drill.report import verdict_of
-from bot.domain.grade import Grade
 from bot.domain.kinds import DUTY_LABELS, DutyKind
 from bot.domain.records import DutyState
 from bot.domain.words import deadline, grade_color, time_left
 
-__all__ = ["CaseLine", "DutyLine", "case_line", "case_sections", "duty_lines", "grade_label", "state_label"]
+__all__ = ["CaseLine", "DutyLine", "case_line", "case_sections", "duty_label", "duty_lines", "grade_css", "unit_name"]
 
 SECRET = "涉密"
 SKIPPED = ("时限",)  # the archive's duty table: the page shows its own, with live clocks
-
-
-def grade_label(grade: int) -> str:
-    try:
-        return Grade(int(grade)).label
-    except ValueError:
-        return str(grade)
 
 
 def grade_css(grade: int) -> str:
@@ -35,13 +26,6 @@ def grade_css(grade: int) -> str:
         return grade_color(int(grade))
     except (KeyError, ValueError):
         return "grey"
-
-
-def state_label(state: str) -> str:
-    try:
-        return CASE_LABELS[CaseState(state)]
-    except ValueError:
-        return state
 
 
 def duty_label(kind: str) -> str:
@@ -77,8 +61,8 @@ class CaseLine:
 
 def case_line(case, org: Organisation, full: bool, now: datetime) -> CaseLine:
     """A ``bot.store.board_views.BoardCase`` as a list line."""
-    base = dict(number=case.number, grade=grade_label(case.grade), color=grade_css(case.grade),
-                state=state_label(case.state), full=full, confidential=bool(case.confidential), drill=bool(case.drill))
+    base = dict(number=case.number, grade=L.grade(case.grade), color=grade_css(case.grade),
+                state=L.case_state(case.state), full=full, confidential=bool(case.confidential), drill=bool(case.drill))
     if not full:
         return CaseLine(title=SECRET, **base)
     units = [unit_name(org, case.owner_unit)] + [unit_name(org, u) for u in case.live_units if u != case.owner_unit]

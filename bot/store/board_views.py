@@ -19,6 +19,9 @@ from bot.store.cases import AssignmentRow, CaseRow, DutyRow
 
 __all__ = ["BoardCase", "CaseFilter", "OpenDuty", "board_cases", "case_facts", "unit_open_duties"]
 
+# a BoardCase's columns, in its fields' order
+COLUMNS = (CaseRow.id, CaseRow.number, CaseRow.title, CaseRow.grade, CaseRow.state, CaseRow.confidential,
+           CaseRow.drill, CaseRow.county, CaseRow.owner_unit, CaseRow.opened_at)
 LIMIT = 2000  # cases read for one list page at most (the access check runs per case, in Python)
 
 
@@ -77,8 +80,7 @@ def _day_start(day: date) -> datetime:
 
 def board_cases(session: Session, wanted: CaseFilter) -> list[BoardCase]:
     """The cases matching ``wanted``, newest first (at most LIMIT), with their units and next deadline."""
-    query = select(CaseRow.id, CaseRow.number, CaseRow.title, CaseRow.grade, CaseRow.state, CaseRow.confidential,
-                   CaseRow.drill, CaseRow.county, CaseRow.owner_unit, CaseRow.opened_at)
+    query = select(*COLUMNS)
     query = query.where(CaseRow.state == wanted.state) if wanted.state else query.where(CaseRow.state.in_(OPEN_STATES))
     if wanted.grade:
         query = query.where(CaseRow.grade == wanted.grade)
@@ -127,9 +129,7 @@ def _fill(session: Session, cases: list[BoardCase]) -> None:
 
 def case_facts(session: Session, number: str) -> BoardCase | None:
     """The case with this number (any state) as the access check needs it, or None."""
-    row = session.execute(select(CaseRow.id, CaseRow.number, CaseRow.title, CaseRow.grade, CaseRow.state,
-                                 CaseRow.confidential, CaseRow.drill, CaseRow.county, CaseRow.owner_unit,
-                                 CaseRow.opened_at).where(CaseRow.number == number.strip().upper())).first()
+    row = session.execute(select(*COLUMNS).where(CaseRow.number == number.strip().upper())).first()
     if row is None:
         return None
     case = BoardCase(*row)

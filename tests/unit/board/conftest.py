@@ -25,10 +25,11 @@ LATER = NOW + timedelta(days=1)
 
 
 class FakeSettings:
-    """The two variables the board reads (``bot.config.Settings.get``'s shape)."""
+    """What the board reads of ``bot.config.Settings``: ``get`` and the parsed ``board_tokens``."""
 
     def __init__(self, **values: str) -> None:
-        self.values = {"BOARD_SECRET_KEY": SECRET, "BOARD_TOKENS": f"{TOKEN}=p-li", **values}
+        self.values = {"BOARD_SECRET_KEY": SECRET, **values}
+        self.board_tokens = {TOKEN: "p-li"}
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)

@@ -66,10 +66,11 @@ def _person(client):
     return (found.person_id, found.via) if found else None
 
 
-def test_wecom_qr_login_through_the_emulator(signin):
+@pytest.mark.parametrize(("platform", "who", "person"), [("wecom", "ligs", "p-li"), ("dingtalk", "0523", "p-sun")])
+def test_qr_login_through_the_emulator(signin, platform, who, person):
     client, _ = signin
-    assert _sign_in(client, "wecom", "ligs") == (302, "/board/stats")
-    assert _person(client) == ("p-li", "wecom")
+    assert _sign_in(client, platform, who) == (302, "/board/stats")
+    assert _person(client) == (person, platform)
 
 
 def test_wecom_web_authorisation_through_the_emulator(signin):
@@ -82,12 +83,6 @@ def test_wecom_outsider_is_refused(signin):
     client, _ = signin
     status, body = _sign_in(client, "wecom", "@outsider")
     assert status == 403 and "您不在本系统的人员名单中" in body and _person(client) is None
-
-
-def test_dingtalk_qr_login_through_the_emulator(signin):
-    client, _ = signin
-    assert _sign_in(client, "dingtalk", "0523") == (302, "/board/stats")
-    assert _person(client) == ("p-sun", "dingtalk")
 
 
 def test_dingtalk_in_app_code_from_the_emulator(signin):
