@@ -134,8 +134,8 @@ def leaders(ctx: Context, view) -> list[str]:
     case (``case.county``) the county's main and publicity leaders instead of the city's. On a drill started
     from a scenario (issue 23) ONLY those of them its scenario names (``drill.scenario``'s people): a named person
     who holds none of these roles on the case gets nothing either, and nobody else does."""
-    return case_leaders(ctx.org, county=view.case.county, units=[a.unit_id for a in view.assignments if a.state in LIVE],
-                        people=drill_people_of(ctx, view.case))
+    live = [a.unit_id for a in view.assignments if a.state in LIVE]
+    return case_leaders(ctx.org, county=view.case.county, units=live, people=drill_people_of(ctx, view.case))
 
 
 def drill_people_of(ctx: Context, case) -> tuple[str, ...] | None:

@@ -116,8 +116,8 @@ def _clock(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, TZ).strftime("%H:%M:%S") if epoch else ""
 
 
-def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict],
-                  control: EmulatorControl | None = None, group: str = "") -> dict:
+def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict], control: EmulatorControl,
+                  group: str) -> dict:
     sender = m.get("sender", "")
     bot = sender in WECOM_BOTS
     bubble = {"id": f"w{m.get('seq')}", "mine": sender.lower() == (me or "").lower(), "bot": bot,
@@ -145,7 +145,7 @@ def _wecom_bubble(m: dict, me: str, names: dict[str, str], held: dict[str, dict]
                 "text": article.get("description", "")}
     if msgtype == "text":
         return {**bubble, "kind": "text", "text": content.get("content", "")}
-    if msgtype in ("image", "file") and control is not None:
+    if msgtype in ("image", "file"):
         return {**bubble, **files.wecom_media(control, msgtype, content, group, m.get("seq"))}
     return {**bubble, "kind": "other", "msgtype": msgtype, "raw": content}
 

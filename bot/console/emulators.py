@@ -12,7 +12,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +99,14 @@ class EmulatorControl:
         except ActRefused:
             return None
 
-    def media_content(self, platform: str, media_id: str) -> tuple[bytes, str] | None:
-        """The bytes and content type of a media the bot uploaded, or None when the emulator no longer keeps it."""
+    def media_content(self, platform: str, media_id: str) -> tuple[bytes, str, str] | None:
+        """The bytes, content type and name of a media the bot uploaded, or None when the emulator no longer
+        keeps it; raises EmulatorUnavailable."""
         path = f"/_emulator/{_platform(platform)}/media/{quote(media_id, safe='')}/content"
         try:
-            with urllib.request.urlopen(self.base_url + path, timeout=READ_TIMEOUT) as response:
-                return response.read(), response.headers.get_content_type()
-        except urllib.error.HTTPError as err:
-            if 400 <= err.code < 500:
-                return None
-            raise EmulatorUnavailable(f"HTTP {err.code}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as err:
-            raise EmulatorUnavailable(str(err)) from None
+            return self._call(urllib.request.Request(self.base_url + path), READ_TIMEOUT, _download)
+        except ActRefused:
+            return None
 
     # --- transport -------------------------------------------------------------------------------
     def _get(self, path: str):
@@ -122,11 +118,12 @@ class EmulatorControl:
                                          headers={"Content-Type": "application/json"})
         return self._call(request, ACT_TIMEOUT)
 
-    def _call(self, request: urllib.request.Request, timeout: float):
-        """JSON of a 2xx answer; raises ActRefused for a 4xx, EmulatorUnavailable otherwise."""
+    def _call(self, request: urllib.request.Request, timeout: float, read=None):
+        """JSON of a 2xx answer (or what ``read`` makes of it); raises ActRefused for a 4xx, EmulatorUnavailable
+        otherwise."""
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read() or b"null")
+                return read(response) if read else json.loads(response.read() or b"null")
         except urllib.error.HTTPError as err:
             detail = _error_text(err)
             if 400 <= err.code < 500:
@@ -141,6 +138,15 @@ def _platform(name: str) -> str:
     if name not in ("wecom", "dingtalk"):
         raise ValueError(f"unknown platform {name!r}")
     return name
+
+
+def _download(response) -> tuple[bytes, str, str]:
+    """A media's bytes, type and name (WeCom's ``filename="<percent-encoded>"``, DingTalk's ``filename*=``)."""
+    headers = response.headers
+    name = headers.get_filename() or ""
+    if "filename*=" not in (headers.get("Content-Disposition") or ""):
+        name = unquote(name)
+    return response.read(), headers.get_content_type(), name
 
 
 def _error_text(err: urllib.error.HTTPError) -> str:

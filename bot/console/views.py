@@ -78,15 +78,14 @@ def media(platform: str, media_id: str):
     ``?download=1``; 404 when the emulator no longer keeps it."""
     if platform not in ("wecom", "dingtalk"):
         return "没有这个平台", 404
-    control = pages.control()
     try:
-        found = control.media_content(platform, media_id)
-        info = control.media_info(platform, media_id) if found else None
+        found = pages.control().media_content(platform, media_id)
     except EmulatorUnavailable as err:
         return f"模拟器无法访问：{err}", 502
     if found is None:
         return "文件已过期或已被清除", 404
-    return _bytes(*found, (info or {}).get("name") or media_id)
+    data, content_type, name = found
+    return _bytes(data, content_type, name or media_id)
 
 
 @console.get("/console/media/wecom/groups/<group>/<int:seq>")

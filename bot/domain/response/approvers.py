@@ -26,8 +26,8 @@ from bot.core.org import CountyLeaders, Organisation
 from bot.domain.errors import InvalidInput
 from bot.domain.permissions import Role
 
-__all__ = ["PLAN_STEPS", "ROLE_LABELS", "SCRIPT_ROLES", "case_leaders", "is_main_leader", "main_leaders", "plan_approver",
-           "plan_steps", "publicity_approvers", "script_approvers", "script_roles", "unit_name"]
+__all__ = ["PLAN_STEPS", "ROLE_LABELS", "SCRIPT_ROLES", "case_leaders", "is_main_leader", "main_leaders",
+           "plan_approver", "plan_steps", "publicity_approvers", "script_approvers", "script_roles", "unit_name"]
 
 SCRIPT_ROLES = (Role.PUBLICITY_LEADER, Role.LEADER_IN_CHARGE)  # both approve a script version, in any order
 PLAN_STEPS = (Role.LEADER_IN_CHARGE, Role.MAIN_LEADER)         # a plan version, in this order

@@ -25,7 +25,7 @@ from flask import Blueprint, jsonify, request
 
 from bot.emulator.dingtalk import gate
 from bot.emulator.dingtalk.errors import ApiError, OapiError, request_id
-from bot.emulator.redirects import default_places, is_trusted
+from bot.emulator.redirects import is_trusted, places
 
 __all__ = ["OAuthBook", "union_id", "api_routes", "oapi_routes", "CODE_TTL", "SCOPES"]
 
@@ -73,15 +73,10 @@ class OAuthBook:
         self.in_client: str | None = None
         self.trusted_hosts: list[str] | None = None
 
-    def hosts(self) -> list[str]:
-        """The hosts (``host`` or ``host:port``) a redirect_uri may point to now."""
-        if self.trusted_hosts is not None:
-            return [h.lower() for h in self.trusted_hosts]
-        return default_places(self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
-
     def trusted(self, redirect_uri: str) -> bool:
         """Whether ``redirect_uri`` is an http(s) URL on a trusted host (an entry without a port: any port)."""
-        return is_trusted(redirect_uri, self.hosts())
+        allowed = places(self.trusted_hosts, self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
+        return is_trusted(redirect_uri, allowed)
 
     def _issue(self, book: dict, userid: str, ttl: float, scope: str = "openid") -> str:
         value = secrets.token_hex(16)
@@ -137,14 +132,6 @@ class OAuthBook:
         with self._lock:
             grant = self.tokens.get(token or "")
             return grant.userid if grant and grant.expires_at > self.emu.now() else None
-
-    def expire_all(self) -> None:
-        """Every code and user token expires now."""
-        with self._lock:
-            now = self.emu.now()
-            for book in (self.login_codes, self.inapp_codes, self.tokens, self.refresh_tokens):
-                for grant in book.values():
-                    grant.expires_at = min(grant.expires_at, now)
 
 
 # --- the API routes (nested in the api / oapi blueprints: their faults, token checks and error shapes) ---------

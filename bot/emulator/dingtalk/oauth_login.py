@@ -6,12 +6,12 @@ The codes and tokens are kept by ``oauth.OAuthBook``; sources in docs/emulator-d
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, jsonify, redirect, request
 
 from bot.emulator.dingtalk import oauth_pages
 from bot.emulator.dingtalk.oauth import SCOPES
+from bot.emulator.redirects import sent_back
 
 __all__ = ["pages"]
 
@@ -29,7 +29,7 @@ def login_page(emu):
         return oauth_pages.error_page(f"用户 {who} 不存在")
     code = emu.oauth.login_code(who, args.get("scope", "openid"))
     extra = [("authCode", code)] + ([("state", args["state"])] if "state" in args else [])
-    return redirect(_with_query(args["redirect_uri"], extra), 302)
+    return redirect(sent_back(args["redirect_uri"], extra), 302)
 
 
 def _check_login(emu, args: dict) -> str:
@@ -46,12 +46,6 @@ def _check_login(emu, args: dict) -> str:
     if "openid" not in scopes or not scopes <= SCOPES:
         return "scope 须为 openid 或 openid corpid"
     return ""
-
-
-def _with_query(url: str, extra: list[tuple[str, str]]) -> str:
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + extra
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def jsapi_script(emu):

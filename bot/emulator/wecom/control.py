@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, jsonify, request
 
 from bot.emulator.wecom.actor import ActError
+from bot.emulator.wecom.api import _media_response
+from bot.emulator.wecom.errcodes import WeComError
 
 if TYPE_CHECKING:
     from bot.emulator.wecom.emulator import WeComEmulator
@@ -29,14 +31,8 @@ def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
 
     @bp.get("/pic/<media_id>")
     def picture(media_id: str):
-        from bot.emulator.wecom.api import _media_response
-        from bot.emulator.wecom.errcodes import WeComError
-
-        try:
-            media = emu.media.get(media_id)
-        except WeComError:
-            return "not found", 404
-        return _media_response(media) if media.kind == "image" else ("not found", 404)
+        media = _live_media(emu, media_id)
+        return _media_response(media) if media is not None and media.kind == "image" else ("not found", 404)
 
     @bp.get("/media/<media_id>")
     def media_info(media_id: str):
@@ -50,8 +46,6 @@ def _record_routes(bp: Blueprint, emu: WeComEmulator) -> None:
     @bp.get("/media/<media_id>/content")
     def media_content(media_id: str):
         """The media's bytes as ``media/get`` serves them, without a token (the console's download link)."""
-        from bot.emulator.wecom.api import _media_response
-
         media = _live_media(emu, media_id)
         return _media_response(media) if media is not None else (jsonify(error=f"no media {media_id!r}"), 404)
 
@@ -165,8 +159,6 @@ def _setting_routes(bp: Blueprint, emu: WeComEmulator) -> None:
 
 def _live_media(emu: WeComEmulator, media_id: str):
     """The media while WeCom would still serve it, else None."""
-    from bot.emulator.wecom.errcodes import WeComError
-
     try:
         return emu.media.get(media_id)
     except WeComError:

@@ -22,12 +22,11 @@ import secrets
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, redirect, request
 
 from bot.emulator.wecom import errcodes, oauth_pages
-from bot.emulator.redirects import default_places, is_trusted
+from bot.emulator.redirects import is_trusted, places, sent_back
 from bot.emulator.wecom.errcodes import WeComError
 
 if TYPE_CHECKING:
@@ -39,10 +38,6 @@ SCOPES = ("snsapi_base", "snsapi_privateinfo")
 STATE_MAX = 128  # "长度不可超过128个字节"
 OUTSIDER = "@outsider"  # the page's button (and ?as=) for someone who is not a member of the org
 
-INVALID_CODE, MISSING_CODE = errcodes.INVALID_OAUTH_CODE, errcodes.MISSING_OAUTH_CODE
-UNTRUSTED_REDIRECT = errcodes.REDIRECT_URI_UNAUTHORIZED
-INVALID_CORPID, INVALID_AGENTID = errcodes.INVALID_CORPID, errcodes.INVALID_AGENTID
-MISSING_AGENTID, INVALID_PARAMETER = errcodes.MISSING_AGENTID, errcodes.INVALID_PARAMETER
 
 
 @dataclass
@@ -69,26 +64,19 @@ class OAuthState:
         self.emu = emu
         self.trusted_domains: list[str] | None = None
         self.codes: dict[str, LoginCode] = {}
-        self.log: list[dict] = []
         self._lock = threading.Lock()
 
     def reset(self) -> None:
         """Forget every code; trust the default domains again."""
         with self._lock:
             self.codes.clear()
-            self.log.clear()
         self.trusted_domains = None
 
     # --- the trusted domain (可信域名) -------------------------------------------------------
-    def domains(self) -> list[str]:
-        """The domains a redirect_uri may point to now."""
-        if self.trusted_domains is not None:
-            return [d.lower() for d in self.trusted_domains]
-        return default_places(self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
-
     def trusted(self, redirect_uri: str) -> bool:
         """Whether ``redirect_uri`` is an http(s) URL on a trusted domain (an entry without a port: any port)."""
-        return is_trusted(redirect_uri, self.domains())
+        allowed = places(self.trusted_domains, self.emu.env.get("PUBLIC_BASE_URL", ""), self.emu.bot_url)
+        return is_trusted(redirect_uri, allowed)
 
     # --- codes --------------------------------------------------------------------------
     def issue(self, who: str, scope: str, flow: str, redirect_uri: str) -> str:
@@ -99,20 +87,19 @@ class OAuthState:
                           self.emu.clock.now() + CODE_TTL)
         with self._lock:
             self.codes[code] = entry
-            self.log.append({"code": code, "userid": entry.userid, "flow": flow, "at": self.emu.clock.now()})
         return code
 
     def take(self, code: str | None) -> LoginCode:
         """The code's entry, now used up; raises WeComError 41008 (none) or 40029 (unknown, used, expired)."""
         if not code:
-            raise WeComError(MISSING_CODE)
+            raise WeComError(errcodes.MISSING_OAUTH_CODE)
         with self._lock:
             entry = self.codes.get(code)
             if entry is None or entry.used or entry.expires_at <= self.emu.clock.now():
-                raise WeComError(INVALID_CODE)
+                raise WeComError(errcodes.INVALID_OAUTH_CODE)
             entry.used = True
         if not self.trusted(entry.redirect_uri):  # the trusted domains changed since the code was issued
-            raise WeComError(UNTRUSTED_REDIRECT)
+            raise WeComError(errcodes.REDIRECT_URI_UNAUTHORIZED)
         return entry
 
     def getuserinfo(self, code: str | None) -> dict:
@@ -142,45 +129,38 @@ class SignInRefused(Exception):
 def check_common(emu: WeComEmulator, args) -> None:
     """appid, redirect_uri and state, as both sign-in pages check them."""
     if args.get("appid", "") != emu.corp_id or not emu.corp_id:
-        raise SignInRefused(INVALID_CORPID, "invalid corpid：appid 须为企业的 CorpID")
+        raise SignInRefused(errcodes.INVALID_CORPID, "invalid corpid：appid 须为企业的 CorpID")
     if not args.get("redirect_uri"):
-        raise SignInRefused(INVALID_PARAMETER, "缺少 redirect_uri 参数")
+        raise SignInRefused(errcodes.INVALID_PARAMETER, "缺少 redirect_uri 参数")
     if not emu.oauth.trusted(args["redirect_uri"]):
-        raise SignInRefused(UNTRUSTED_REDIRECT, "redirect_uri 需使用应用可信域名")
+        raise SignInRefused(errcodes.REDIRECT_URI_UNAUTHORIZED, "redirect_uri 需使用应用可信域名")
     if len(args.get("state", "").encode()) > STATE_MAX:
-        raise SignInRefused(INVALID_PARAMETER, "state 长度不可超过128个字节")
+        raise SignInRefused(errcodes.INVALID_PARAMETER, "state 长度不可超过128个字节")
 
 
 def check_authorize(emu: WeComEmulator, args) -> None:
     """``/connect/oauth2/authorize``: response_type=code, a known scope, agentid (required for privateinfo)."""
     check_common(emu, args)
     if args.get("response_type") != "code":
-        raise SignInRefused(INVALID_PARAMETER, "response_type 固定为 code")
+        raise SignInRefused(errcodes.INVALID_PARAMETER, "response_type 固定为 code")
     if args.get("scope") not in SCOPES:
-        raise SignInRefused(INVALID_PARAMETER, "scope 须为 snsapi_base 或 snsapi_privateinfo")
+        raise SignInRefused(errcodes.INVALID_PARAMETER, "scope 须为 snsapi_base 或 snsapi_privateinfo")
     agentid = args.get("agentid", "")
     if args["scope"] == "snsapi_privateinfo" and not agentid:
-        raise SignInRefused(MISSING_AGENTID, "scope 为 snsapi_privateinfo 时 agentid 必填")
+        raise SignInRefused(errcodes.MISSING_AGENTID, "scope 为 snsapi_privateinfo 时 agentid 必填")
     if agentid and agentid != emu.agent_id:
-        raise SignInRefused(INVALID_AGENTID, "invalid agentid：无效的应用 agentid")
+        raise SignInRefused(errcodes.INVALID_AGENTID, "invalid agentid：无效的应用 agentid")
 
 
 def check_sso(emu: WeComEmulator, args) -> None:
     """``/wwlogin/sso/login``: login_type CorpApp (the only kind a self-built app has) and its agentid."""
     if args.get("login_type") != "CorpApp":
-        raise SignInRefused(INVALID_PARAMETER, "login_type 须为 CorpApp（企业自建应用）")
+        raise SignInRefused(errcodes.INVALID_PARAMETER, "login_type 须为 CorpApp（企业自建应用）")
     check_common(emu, args)
     if not args.get("agentid"):
-        raise SignInRefused(MISSING_AGENTID, "login_type=CorpApp 时 agentid 必填")
+        raise SignInRefused(errcodes.MISSING_AGENTID, "login_type=CorpApp 时 agentid 必填")
     if args["agentid"] != emu.agent_id:
-        raise SignInRefused(INVALID_AGENTID, "invalid agentid：无效的应用 agentid")
-
-
-def landing(redirect_uri: str, code: str, state: str) -> str:
-    """``redirect_uri`` with ``code`` and ``state`` added to its query (its fragment dropped)."""
-    parts = urlsplit(redirect_uri)
-    query = parse_qsl(parts.query, keep_blank_values=True) + [("code", code), ("state", state)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+        raise SignInRefused(errcodes.INVALID_AGENTID, "invalid agentid：无效的应用 agentid")
 
 
 def pages_blueprint(emu: WeComEmulator) -> Blueprint:
@@ -196,9 +176,9 @@ def pages_blueprint(emu: WeComEmulator) -> Blueprint:
         who = request.form.get("userid") if request.method == "POST" else request.args.get("as")
         if who:
             if who != OUTSIDER and who not in emu.directory.wecom_users:
-                return oauth_pages.error_page(INVALID_PARAMETER, f"成员 {who} 不存在")
+                return oauth_pages.error_page(errcodes.INVALID_PARAMETER, f"成员 {who} 不存在")
             code = emu.oauth.issue(who, args.get("scope", "snsapi_base"), flow, args["redirect_uri"])
-            return redirect(landing(args["redirect_uri"], code, args.get("state", "")), 302)
+            return redirect(sent_back(args["redirect_uri"], [("code", code), ("state", args.get("state", ""))]), 302)
         return oauth_pages.people_page(flow, sorted(emu.directory.wecom_users.items()), OUTSIDER)
 
     bp.add_url_rule("/connect/oauth2/authorize", "authorize", lambda: page("oauth2"), methods=["GET", "POST"])
