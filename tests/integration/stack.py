@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from werkzeug.serving import make_server
 
@@ -85,3 +85,11 @@ class Stack:
         self._web.shutdown()
         self.emulator.stop()
         self.database.dispose()
+
+
+def running_stack(redis_service, tmp_path_factory, name: str) -> Iterator[Stack]:
+    """A module's Stack over the run's Redis (emptied first), in a fresh folder named ``name``; stopped after."""
+    redis_service.reset()
+    running = Stack(redis_service.url, tmp_path_factory.mktemp(name))
+    yield running
+    running.stop()

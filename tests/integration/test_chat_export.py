@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from bot.domain.grade import Grade
-from tests.integration.stack import Stack
+from tests.integration.stack import running_stack
 from tests.integration.unit_flow import People, open_and_assign, timeline_actions
 
 HEAD, DESK_GROUP = "0523", "cidDesk0001=="  # 孙科长, the desk's head (DingTalk), and the desk's group
@@ -20,10 +20,7 @@ LIAISON_WECOM = "ligs"  # 李干事 of the desk on WeCom
 
 @pytest.fixture(scope="module")
 def stack(redis_service, tmp_path_factory):
-    redis_service.reset()
-    running = Stack(redis_service.url, tmp_path_factory.mktemp("export"))
-    yield running
-    running.stop()
+    yield from running_stack(redis_service, tmp_path_factory, "export")
 
 
 def opened_text(content: bytes) -> str:

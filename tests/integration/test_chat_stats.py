@@ -13,7 +13,7 @@ from bot.core.clock import SHANGHAI, utcnow
 from bot.domain.grade import Grade
 from bot.domain.stats import parse_period
 from bot.emulator.wecom import media_msgs
-from tests.integration.stack import Stack
+from tests.integration.stack import running_stack
 from tests.integration.unit_flow import People, open_and_assign
 
 NEW_CASES = "新增舆情（件）"  # part A's first summary line (bot/domain/stats/tables.py)
@@ -22,10 +22,7 @@ MAIN_WECOM, IN_CHARGE_DT = "zhaojz", "0412"  # 赵局长 (main leader) on WeCom,
 
 @pytest.fixture(scope="module")
 def stack(redis_service, tmp_path_factory):
-    redis_service.reset()
-    running = Stack(redis_service.url, tmp_path_factory.mktemp("stats"))
-    yield running
-    running.stop()
+    yield from running_stack(redis_service, tmp_path_factory, "stats")
 
 
 def summary_sheet(content: bytes) -> dict:

@@ -21,16 +21,10 @@ from bot.domain.grade import Grade
 from bot.platforms.wecom.capabilities import WITHOUT_APP
 from bot.store import blobs, outbox
 from tests.support.capabilities import BOTH
-from tests.unit.handlers.unit_side import World
 from worker import events, export_jobs
 
 BASE = "https://yuqing.example.gov.cn"
 SECRET = "export-job-test-secret"
-
-
-@pytest.fixture
-def world(sqlite_database):
-    return World(sqlite_database)
 
 
 @pytest.fixture

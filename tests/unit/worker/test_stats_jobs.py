@@ -16,7 +16,6 @@ from bot.domain.stats import Figures, Table, between, parse_period
 from bot.platforms.wecom.capabilities import WITHOUT_APP
 from bot.store import blobs
 from tests.support.capabilities import BOTH
-from tests.unit.handlers.unit_side import World
 from tests.unit.worker.test_export_jobs import blob_count, row  # the outbox row and the blobs, as 导出's job reads them
 from worker import stats_jobs
 
@@ -27,11 +26,6 @@ FIGURES = Figures(
     tables=(Table("cases_by_grade", "按等级统计案件", ("等级", "案件数"), (("一般", 3), ("重大", 2)), note="不含演练"),),
 )
 SUMMARY = "舆情统计：2026年12月\n案件总数：5\n报告按时率：75.0%\n签收用时中位数（分钟）：—"
-
-
-@pytest.fixture
-def world(sqlite_database):
-    return World(sqlite_database)
 
 
 @pytest.fixture
