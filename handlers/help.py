@@ -22,8 +22,8 @@ from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.cards.shapes import Command, HelpData
 from bot.domain.permissions import Role, opener_roles, reports_for_a_unit
+from bot.domain.stats.readers import may_see_stats
 from handlers.registry import Context, router
-from handlers.stats import may_see_stats
 
 N = "YQ-2026-0001"
 MY_DUTIES = ("我的待办", "查看需要您处理的事项和截止时间")

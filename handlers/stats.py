@@ -23,15 +23,15 @@ from bot.core import queues
 from bot.core.card import Reply
 from bot.core.clock import SHANGHAI
 from bot.core.event import Event
-from bot.core.org import Organisation
 from bot.core.router import command_text
 from bot.domain.cards import notice
 from bot.domain.errors import NotPermitted
 from bot.domain.stats import parse_period
+from bot.domain.stats.readers import may_see_stats
 from handlers.export_case import request_key
 from handlers.registry import Context, router
 
-__all__ = ["DEFAULT", "NO_FILES", "NOT_PERMITTED", "STARTED", "WORD", "may_see_stats", "stats"]
+__all__ = ["DEFAULT", "NO_FILES", "NOT_PERMITTED", "STARTED", "WORD", "stats"]
 
 WORD = "统计"
 DEFAULT = "本周"
@@ -39,18 +39,6 @@ USAGE = f"请这样查看统计：{WORD} 本月（或 本周、上周、上月�
 NOT_PERMITTED = "统计数据由{desk}、局领导（主要领导、分管宣传的局领导、分管局领导）查看；如需了解，请联系{desk}。"
 STARTED = "正在统计 {label}，稍后私信发送。"
 NO_FILES = "本平台无法私信发送文件，请使用 yuqing stats 导出，或在看板查看"
-LEADER_ROLES = frozenset({"main_leader", "publicity_leader", "leader_in_charge"})
-
-
-def may_see_stats(org: Organisation, person_id: str | None) -> bool:
-    """The city desk's people and the bureau's leaders (main, publicity, a unit's leader in charge)."""
-    person = org.person(person_id) if person_id else None
-    if person is None or not person.active:
-        return False
-    desk = org.desk_unit()
-    if desk is not None and person.id in desk.people:
-        return True
-    return bool(LEADER_ROLES & set(person.roles)) or next(iter(org.units_led_by(person.id)), None) is not None
 
 
 @router.command(WORD)

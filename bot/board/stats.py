@@ -13,6 +13,7 @@ from werkzeug.exceptions import Forbidden
 
 from bot.core.clock import SHANGHAI
 from bot.core.org import Organisation
+from bot.domain.stats import readers
 
 __all__ = ["PERIODS", "may_see_stats", "register"]
 
@@ -22,13 +23,12 @@ REFUSED = "统计仅向舆情工作台和局领导开放。"
 
 
 def may_see_stats(org: Organisation, person_id: str) -> bool:
-    """The city desk's people, the main and publicity leaders, leaders in charge of a unit, admins."""
+    """The chat's readers of the statistics (``bot.domain.stats.readers``) and, on the board, the admins (its
+    operators)."""
     person = org.person(person_id)
-    if person is None or not person.active:
-        return False
-    if {"main_leader", "publicity_leader", "admin"} & set(person.roles):
+    if person is not None and person.active and "admin" in person.roles:
         return True
-    return any(u.desk for u in org.units_of(person_id)) or any(True for _ in org.units_led_by(person_id))
+    return readers.may_see_stats(org, person_id)
 
 
 def register(bp, board) -> None:
