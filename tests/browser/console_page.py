@@ -87,6 +87,7 @@ class ConsolePage:
         card = self.card("已立案")
         number = re.search(r"YQ-\d{4}-\d{4}", card.inner_text()).group(0)
         self.click_button(card, "重大")
+        expect(card).to_contain_text("已定为重大舆情")  # the grade's redraw first, as a person sees it before the next tap
         self.click_button(card, unit_button)
         expect(card).to_contain_text("已分派")
         return number
